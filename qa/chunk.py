@@ -23,6 +23,7 @@ _CAPTION = re.compile(r"^\s*[<〈《]\s*(.+?)\s*[>〉》]\s*$")
 _PHONE = re.compile(r"\b0\d{1,2}[-)\s]\d{3,4}-\d{4}\b")
 _CONTACT_START = re.compile(r"^\s*\|?\s*(담당\s*부서|담당자|담당|문의|연락처|책임자)")
 _SOURCE = re.compile(r"^\s*(원출처|출처)\s*[:：]")
+TOTAL_CELL = re.compile(r"^(합\s*계|총\s*계|소\s*계|계|합|total|sum)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def fill_down(header: list[str], cells: list[str], previous: list[str] | None) -
         missing = n - len(vals)
         vals = list(previous[:missing]) + vals
     vals = (vals + [""] * n)[:n] if len(vals) <= n else vals[: n - 1] + [" ".join(vals[n - 1:])]
-    if previous is not None:
+    if previous is not None and not any(TOTAL_CELL.match(v) for v in vals):
         vals = [v if v else (previous[i] if i < len(previous) and i < n - 1 else v) for i, v in enumerate(vals)]
     return vals
 
@@ -199,9 +200,11 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
             continue
         if s[0] in TOP_BULLETS:
             b.start_block(n, s, "point")
-        elif _SECTION_PLAIN.match(s) and len(s) < 80:
+        elif _SECTION_PLAIN.match(s) and len(s) <= 30 and not s.endswith("다."):
             b.set_section(s)
             b.add([(n, s)], "section")
+        elif _SECTION_PLAIN.match(s):  # a long ①/1. line is an enumerated item, not a heading
+            b.append(n, s, new_item=True)
         elif s[0] in SUB_BULLETS:
             b.append(n, s, new_item=True)
         elif s[0] in NOTE_MARKS:

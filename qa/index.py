@@ -255,4 +255,13 @@ def _idf(index: Index) -> dict[str, float]:
     return {t: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))) for t, i in index.vocab.items() if i < len(df)}
 
 
+def _common_terms(index: Index, share: float = 0.5) -> set[str]:
+    """Terms in more than ``share`` of the chunks (사업, 스마트도시 …): too common to show relevance."""
+    indptr = np.asarray(index.bm25.scores["indptr"])
+    df = np.diff(indptr)
+    n = max(len(index.chunks), 1)
+    return {t for t, i in index.vocab.items() if i < len(df) and df[i] > share * n and n >= 5}
+
+
 Index.vocab_idf = lambda self: self.__dict__.setdefault("_idf", _idf(self))  # type: ignore[attr-defined]
+Index.common_terms = lambda self: self.__dict__.setdefault("_common", _common_terms(self))  # type: ignore

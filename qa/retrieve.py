@@ -17,6 +17,7 @@ from .index import Index
 from .korean import normalize
 
 Method = Literal["hybrid", "bm25", "dense"]
+UNSEARCHABLE = ("section", "meta")
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ class Retriever:
         n = len(self.index.chunks)
         if not query or n == 0:
             return []
-        mask = np.ones(n, dtype=bool)
-        if doc_ids is not None:
-            mask = np.array([c.doc_id in doc_ids for c in self.index.chunks])
+        # section-title rows and source-URL lines hold no content of their own
+        mask = np.array([c.kind not in UNSEARCHABLE and (doc_ids is None or c.doc_id in doc_ids)
+                         for c in self.index.chunks])
         bm = self.bm25_scores(query) if method in ("hybrid", "bm25") else np.zeros(n)
         de = self.dense_scores(query) if method in ("hybrid", "dense") else np.zeros(n)
         bm = np.where(mask, bm, -np.inf)

@@ -1,0 +1,277 @@
+"""``python -m evals``: run the golden questions through ``Assistant.ask`` and report accuracy, retrieval
+quality, none precision/recall and latency.
+
+::
+
+    python -m evals                      # evals/golden.jsonl (+ evals/golden_multi.jsonl when present)
+    python -m evals --compare            # the same with bm25, dense and hybrid side by side
+    python -m evals --golden evals/golden.jsonl --retriever bm25 --json
+
+Each golden file names its corpus in its meta line; every corpus gets its own cached index under
+``evals/.cache/`` (git-ignored), rebuilt when the corpus or the ``qa`` source code changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from .golden import ROOT, corpus_dirs, default_goldens, load_golden
+from .metrics import chunk_keys, compute_metrics, first_relevant_rank, judge, retrieval_judgement
+
+EVALS_DIR = Path(__file__).resolve().parent
+CACHE_DIR = EVALS_DIR / ".cache"
+REPORT_DIR = EVALS_DIR / "report"
+RETRIEVERS = ("bm25", "dense", "hybrid")
+DEFAULT_K = 10
+ANSWER_CHARS = 160
+
+log = logging.getLogger("evals")
+
+
+# ------------------------------------------------------------------------------------------------ index / corpus
+def qa_source_hash(root: Path = ROOT) -> str:
+    """sha256 over the ``qa`` package sources: a cached eval index is rebuilt when the pipeline code changes
+    (the index manifest only tracks settings and corpus files, not chunking / fact-extraction code)."""
+    h = hashlib.sha256()
+    for p in sorted((root / "qa").rglob("*.py")):
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def corpus_key(dirs: list[Path]) -> str:
+    return hashlib.sha256("\n".join(sorted(str(d) for d in dirs)).encode()).hexdigest()[:12]
+
+
+def prepare_corpus(dirs: list[Path], cache: Path = CACHE_DIR) -> Path:
+    """The corpus folder to index: the folder itself, or several combined by copying their .txt/.json files."""
+    if len(dirs) == 1:
+        return dirs[0]
+    target = cache / f"corpus-{corpus_key(dirs)}"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for d in dirs:
+        if not d.is_dir():
+            raise SystemExit(f"evals: corpus folder not found: {d}")
+        for f in sorted(d.iterdir()):
+            if f.suffix in (".txt", ".json") and f.is_file():
+                if (target / f.name).exists():
+                    raise SystemExit(f"evals: {f.name} appears in more than one corpus folder")
+                shutil.copy2(f, target / f.name)
+    return target
+
+
+def load_assistant(dirs: list[Path], index_dir: Path | None = None, cache: Path = CACHE_DIR,
+                   rebuild: bool = False):
+    """An Assistant over the given corpus folders, with an index cached per corpus.
+
+    With ``index_dir`` the index goes there (built when missing or stale, as ``Assistant.load`` does);
+    otherwise into ``evals/.cache/index-<corpus key>``, also rebuilt when the ``qa`` sources changed.
+    """
+    from qa import Assistant, Config
+
+    cache.mkdir(parents=True, exist_ok=True)
+    corpus = prepare_corpus(dirs, cache)
+    stamp = None
+    if index_dir is None:
+        index_dir = cache / f"index-{corpus_key(dirs)}"
+        stamp = cache / f"index-{corpus_key(dirs)}.qa-sha256"
+        code = qa_source_hash()
+        if index_dir.exists() and (rebuild or not stamp.is_file() or stamp.read_text().strip() != code):
+            log.info("qa sources changed since %s was built — rebuilding", index_dir)
+            shutil.rmtree(index_dir)
+    elif rebuild and Path(index_dir).exists():
+        return Assistant.load(Config.load(corpus_dir=corpus, index_dir=Path(index_dir)), rebuild="always")
+    assistant = Assistant.load(Config.load(corpus_dir=corpus, index_dir=Path(index_dir)), rebuild="auto")
+    if stamp is not None:
+        stamp.write_text(code + "\n")
+    return assistant
+
+
+def manifest_info(assistant) -> dict[str, Any]:
+    """What of the index manifest goes into the report (embedder, chunker, corpus hashes, counts …)."""
+    m = getattr(getattr(assistant, "index", None), "manifest", None) or {}
+    return {"embedder": m.get("embedder"), "chunker": m.get("chunker"), "bm25": m.get("bm25"),
+            "faiss": m.get("faiss"), "corpus_files": (m.get("corpus") or {}).get("files"),
+            "counts": m.get("counts"), "built_at": m.get("built_at"), "qa_version": m.get("qa_version"),
+            "extras": m.get("extras")}
+
+
+# ------------------------------------------------------------------------------------------------ evaluation
+def evaluate_items(assistant, items: list[dict[str, Any]], retriever: str | None = None, k: int = DEFAULT_K,
+                   prefix: str = "", warm_up: bool = True) -> list[dict[str, Any]]:
+    """Ask every golden question (``ask(q, history=…, k=k, retriever=…)``) and judge the answer.
+
+    Returns one record per item: correctness, kinds, missing / forbidden strings, the ranked source keys
+    and relevant keys for the retrieval metrics, and the wall-clock latency of ``ask`` in ms.
+    """
+    chunks = list(getattr(getattr(assistant, "index", None), "chunks", []) or [])
+    keys = chunk_keys(chunks)
+    if warm_up and items:  # first-call costs (lazy model parts, caches) are not the latency users see
+        try:
+            assistant.ask(items[0]["q"], k=k, retriever=retriever)
+        except Exception:  # noqa: BLE001 — the real call below records the error
+            pass
+    records = []
+    for it in items:
+        rec: dict[str, Any] = {"key": f"{prefix}{it['id']}", "id": it["id"], "type": it["type"], "q": it["q"],
+                               "history": it.get("history"), "expected_kind": it["kind"],
+                               "must": it.get("must") or [], "must_not": it.get("must_not") or [], "error": None}
+        t0 = time.perf_counter()
+        try:
+            got = assistant.ask(it["q"], history=it.get("history"), k=k, retriever=retriever).to_dict()
+        except Exception as exc:  # noqa: BLE001 — a crash is a failed item, not a failed run
+            got = {"answer": "", "kind": "error", "sources": []}
+            rec["error"] = f"{type(exc).__name__}: {exc}"
+        rec["latency_ms"] = (time.perf_counter() - t0) * 1000.0
+        verdict = judge(it, got)
+        sources = got.get("sources") or []
+        evidence = it.get("evidence") or []
+        if evidence and it["kind"] != "none":
+            ranked, relevant = retrieval_judgement(sources, evidence, chunks)
+        else:
+            ranked, relevant = [keys.get(s.get("chunk_id"), "") for s in sources], []
+        rec.update({"got_kind": got.get("kind"), "answer": got.get("answer") or "", "correct": verdict["correct"],
+                    "kind_agree": verdict["kind_agree"], "missing": verdict["missing"],
+                    "forbidden": verdict["forbidden"], "ranked": ranked, "relevant": relevant,
+                    "gold_rank": first_relevant_rank(ranked, relevant) if relevant else None,
+                    "top_lines": [list(s["lines"]) for s in sources[:3]], "n_facts": len(got.get("facts") or [])})
+        records.append(rec)
+    return records
+
+
+def failure_rows(records: list[dict[str, Any]], golden: str) -> list[dict[str, Any]]:
+    out = []
+    for r in records:
+        if r["correct"]:
+            continue
+        ans = r["answer"].replace("\n", " / ")
+        out.append({"golden": golden, "id": r["id"], "type": r["type"], "q": r["q"], "history": r["history"],
+                    "expected_kind": r["expected_kind"], "got_kind": r["got_kind"],
+                    "must": r["must"], "must_not": r["must_not"], "missing": r["missing"],
+                    "forbidden": r["forbidden"], "answer": ans[:ANSWER_CHARS] + ("…" if len(ans) > ANSWER_CHARS else ""),
+                    "gold_rank": r["gold_rank"], "top_lines": r["top_lines"], "error": r["error"]})
+    return out
+
+
+def run(goldens: list[Path], retriever: str | None = None, compare: bool = False, k: int = DEFAULT_K,
+        corpus: list[Path] | None = None, index_dir: Path | None = None, rebuild: bool = False) -> dict[str, Any]:
+    """Evaluate golden files; returns the summary (also what ``summary.json`` holds)."""
+    t_start = time.perf_counter()
+    loaded = []
+    for g in goldens:
+        meta, items = load_golden(g)
+        dirs = [Path(c).resolve() for c in corpus] if corpus else corpus_dirs(meta)
+        loaded.append((Path(g), meta, items, dirs))
+    groups = sorted({tuple(d) for *_, d in loaded})
+    if index_dir is not None and len(groups) > 1:
+        raise SystemExit("evals: --index needs a single corpus (these golden files name different corpora); "
+                         "pass --golden FILE or --corpus DIR")
+    assistants = {grp: load_assistant(list(grp), index_dir=index_dir, rebuild=rebuild) for grp in groups}
+    primary = retriever or next(iter(assistants.values())).config.retriever
+    retrievers = [primary] + [r for r in RETRIEVERS if r != primary] if compare else [primary]
+
+    goldens_out: dict[str, Any] = {}
+    pooled: dict[str, list[dict[str, Any]]] = {r: [] for r in retrievers}
+    failures: list[dict[str, Any]] = []
+    for path, meta, items, dirs in loaded:
+        a = assistants[tuple(dirs)]
+        name = path.name
+        runs = {}
+        for r in retrievers:
+            t0 = time.perf_counter()
+            recs = evaluate_items(a, items, retriever=r, k=k, prefix=f"{path.stem}/")
+            log.info("%s × %s: %d questions in %.1fs", name, r, len(recs), time.perf_counter() - t0)
+            runs[r] = compute_metrics(recs)
+            pooled[r].extend(recs)
+            if r == primary:
+                failures.extend(failure_rows(recs, name))
+        goldens_out[name] = {
+            "path": _rel(path), "corpus": [_rel(d) for d in dirs], "description": meta.get("description"),
+            "items": len(items), "types": dict(sorted(Counter(it["type"] for it in items).items())),
+            "index": manifest_info(a), "runs": runs}
+    overall = {r: compute_metrics(recs) for r, recs in pooled.items()}
+    return {
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "primary": {"metric": "answer_accuracy", "retriever": primary,
+                    "value": overall[primary]["answer_accuracy"]},
+        "retriever": primary, "retrievers": retrievers, "k": k, "qa_source_sha256": qa_source_hash(),
+        "goldens": goldens_out, "overall": overall, "failures": failures,
+        "elapsed_s": time.perf_counter() - t_start,
+    }
+
+
+def _rel(p: Path) -> str:
+    try:
+        return Path(p).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(p)
+
+
+# ------------------------------------------------------------------------------------------------ CLI
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m evals", description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--golden", nargs="+", type=Path, metavar="FILE",
+                   help="golden JSONL file(s) (default: evals/golden.jsonl and evals/golden_multi.jsonl if present)")
+    p.add_argument("--corpus", nargs="+", type=Path, metavar="DIR",
+                   help="corpus folder(s) for every golden file, instead of the ones in their meta lines")
+    p.add_argument("--index", type=Path, metavar="DIR", help="index folder (single corpus only; default: a cache "
+                   "folder per corpus under evals/.cache)")
+    p.add_argument("--retriever", choices=RETRIEVERS, help="retriever of the main run (default: the config's)")
+    p.add_argument("--compare", action="store_true", help="also run bm25, dense and hybrid and compare them")
+    p.add_argument("--k", type=int, default=DEFAULT_K, help=f"sources asked for per question (default {DEFAULT_K})")
+    p.add_argument("--json", action="store_true", help="print the summary JSON on stdout (the text report goes "
+                   "to stderr)")
+    p.add_argument("--report", type=Path, default=REPORT_DIR, metavar="DIR",
+                   help="where summary.json, report.md and metrics.png go (default evals/report)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the index(es) first")
+    p.add_argument("-v", "--verbose", action="store_true")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    goldens = args.golden or default_goldens()
+    if not goldens:
+        print("evals: no golden file (evals/golden.jsonl is missing)", file=sys.stderr)
+        return 2
+    for g in goldens:
+        if not Path(g).is_file():
+            print(f"evals: golden file not found: {g}", file=sys.stderr)
+            return 2
+    if args.k < 1:
+        print("evals: --k must be ≥ 1", file=sys.stderr)
+        return 2
+
+    from .report import render_text, write_report
+
+    summary = run(goldens, retriever=args.retriever, compare=args.compare, k=args.k, corpus=args.corpus,
+                  index_dir=args.index, rebuild=args.rebuild)
+    paths = write_report(summary, args.report)
+    out = sys.stderr if args.json else sys.stdout
+    print(render_text(summary), file=out)
+    print(f"report: {', '.join(_rel(p) for p in paths)}", file=out)
+    if args.json:
+        from .report import rounded
+
+        print(json.dumps(rounded(summary), ensure_ascii=False, sort_keys=True, indent=2))
+    value = summary["primary"]["value"]
+    print(f"primary: answer_accuracy={value:.3f}" if value is not None else "primary: answer_accuracy=n/a",
+          file=out, flush=True)
+    return 0

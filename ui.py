@@ -142,13 +142,7 @@ def fact_value(fact: dict) -> str:
     return ""
 
 
-def _qualifiers(q: Any) -> str:
-    if not isinstance(q, dict) or not q:
-        return ""
-    return ", ".join(f"{k}: {v}" for k, v in q.items())
-
-
-def render_source(src: dict, index: int, open_: bool) -> str:
+def render_source(src: dict, index: int) -> str:
     meta = [f'<span class="qa-src-no">[{index}]</span>', f'<span class="qa-doc-title">{esc(src.get("title"))}</span>']
     if src.get("published"):
         meta.append(f'<span class="qa-date">{esc(src["published"])}</span>')
@@ -158,14 +152,26 @@ def render_source(src: dict, index: int, open_: bool) -> str:
     if src.get("section"):
         meta.append(f'<span class="qa-section">{esc(src["section"])}</span>')
     head = '<span class="qa-sep"> · </span>'.join(meta)
-    body = f'<div class="qa-passage">{highlight_html(src.get("text", ""), src.get("highlights"))}</div>'
-    if open_:
-        return f'<div class="qa-source"><div class="qa-src-meta">{head}</div>{body}</div>'
-    return (f'<details class="qa-source"><summary class="qa-src-meta">{head}</summary>{body}</details>')
+    body = highlight_html(src.get("text", ""), src.get("highlights"))
+    return f'<div class="qa-source"><div class="qa-src-meta">{head}</div><div class="qa-passage">{body}</div></div>'
+
+
+def render_fact(f: dict) -> str:
+    q = f.get("qualifiers") if isinstance(f.get("qualifiers"), dict) else {}
+    quals = ""
+    if q:
+        tip = ", ".join(f"{k}: {v}" for k, v in q.items())
+        quals = (f' <span class="qa-qual" title="{esc(tip)}">('
+                 f'{esc(" · ".join(str(v) for v in q.values() if v not in (None, "")))})</span>')
+    line = f' <span class="qa-lines">{esc(f["line"])}행</span>' if f.get("line") else ""
+    return (f'<li><b>{esc(f.get("subject"))}</b> · {esc(f.get("attribute"))}: '
+            f'<span class="qa-val">{esc(fact_value(f))}</span>{quals}{line}</li>')
 
 
 def render_answer(ans: dict) -> str:
-    """One assistant chat message: kind badge, answer text, facts used, source passages."""
+    """One assistant chat message: kind badge, answer text, facts used, source passages.
+
+    The first source and every source with a highlight are shown; the others fold under "다른 출처"."""
     kind = ans.get("kind") or "none"
     label, tip = KINDS.get(kind, (kind, ""))
     parts = [f'<div class="qa-answer qa-kind-{esc(kind)}">',
@@ -174,21 +180,18 @@ def render_answer(ans: dict) -> str:
              f'<div class="qa-text">{esc_lines(ans.get("answer", ""))}</div>']
     facts = ans.get("facts") or []
     if facts:
-        items = []
-        for f in facts:
-            q = _qualifiers(f.get("qualifiers"))
-            line = f' <span class="qa-lines">({esc(f["line"])}행)</span>' if f.get("line") else ""
-            items.append(f'<li><b>{esc(f.get("subject"))}</b> · {esc(f.get("attribute"))}: '
-                         f'{esc(fact_value(f))}{" (" + esc(q) + ")" if q else ""}{line}</li>')
         parts.append(f'<div class="qa-facts"><div class="qa-sub">사용한 사실 {len(facts)}건</div>'
-                     f'<ul>{"".join(items)}</ul></div>')
+                     f'<ul>{"".join(render_fact(f) for f in facts)}</ul></div>')
     sources = ans.get("sources") or []
     if sources:
         title = "관련 내용" if kind == "none" else "출처"
-        rendered = [render_source(s, i, open_=(i == 1 or bool(s.get("highlights"))))
-                    for i, s in enumerate(sources, start=1)]
+        shown, folded = [], []
+        for i, s in enumerate(sources, start=1):
+            (shown if i == 1 or s.get("highlights") else folded).append(render_source(s, i))
+        more = (f'<details class="qa-more"><summary>다른 {title} {len(folded)}건</summary>{"".join(folded)}</details>'
+                if folded else "")
         parts.append(f'<div class="qa-sources"><div class="qa-sub">{title} {len(sources)}건</div>'
-                     f'{"".join(rendered)}</div>')
+                     f'{"".join(shown)}{more}</div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -247,15 +250,16 @@ def example_questions(assistant: Assistant, limit: int = 6) -> list[str]:
 
 
 ALL = "__all__"
-FACT_HEADERS = ["문서", "대상", "항목", "값", "단위", "표기", "원문", "행"]
+FACT_HEADERS = ["대상", "항목", "값", "수치", "원문", "행", "문서"]
 
 
 def fact_rows(facts: Iterable[Any], titles: dict[str, str]) -> list[list[Any]]:
     rows = []
     for f in facts:
-        value = "" if f.value is None else _number(f.value)
-        rows.append([titles.get(f.doc_id, f.doc_id), f.subject, f.attribute, value, f.unit or "", f.text or "",
-                     f.raw or "", f.line if f.line is not None else ""])
+        d = f.to_dict()
+        number = "" if f.value is None else f"{_number(f.value)}{f.unit or ''}"
+        rows.append([f.subject, f.attribute, fact_value(d), number, f.raw or "",
+                     f.line if f.line is not None else "", titles.get(f.doc_id, f.doc_id)])
     return rows
 
 
@@ -294,8 +298,10 @@ CSS = """
 .qa-facts ul { margin: 0; padding-left: 1.1rem; }
 .qa-sources { display: flex; flex-direction: column; gap: .35rem; }
 .qa-source { border-left: 3px solid #cbd5e1; padding: .1rem 0 .1rem .55rem; }
-.qa-src-meta { font-size: .78rem; opacity: .8; cursor: default; }
-details.qa-source > summary { cursor: pointer; }
+.qa-src-meta { font-size: .78rem; opacity: .8; }
+.qa-more > summary { cursor: pointer; font-size: .8rem; opacity: .8; }
+.qa-more > .qa-source { margin-top: .35rem; }
+.qa-qual, .qa-facts .qa-lines { font-size: .8rem; opacity: .7; }
 .qa-doc-title { font-weight: 700; }
 .qa-passage { font-size: .88rem; margin-top: .15rem; overflow-wrap: anywhere; word-break: keep-all; }
 .qa-passage mark { background: #fde68a; color: inherit; padding: 0 .1rem; border-radius: 2px; }
@@ -303,8 +309,10 @@ details.qa-source > summary { cursor: pointer; }
 .qa-status { font-size: .85rem; opacity: .75; }
 #qa-ask-row { align-items: stretch; }
 #qa-ask-btn { min-width: 72px; }
+.gradio-container > .main { padding-left: clamp(6px, 3vw, 32px) !important;
+                            padding-right: clamp(6px, 3vw, 32px) !important; }
+#facts-table, #facts-table * { font-family: var(--font) !important; }
 @media (max-width: 640px) {
-  .gradio-container > .main { padding: 8px 6px !important; }
   .qa-passage { font-size: .84rem; }
   .qa-head-title h1 { font-size: 1.25rem; }
 }
@@ -349,7 +357,7 @@ def _chat_widgets(ask, examples: Sequence[str], *, height: int | str, compact: b
     chatbot = gr.Chatbot(
         label="대화", show_label=False, height=height, elem_id="qa-chat",
         render_markdown=False, sanitize_html=True, latex_delimiters=[], allow_tags=False,
-        buttons=["copy"], feedback_options=None, group_consecutive_messages=False,
+        buttons=[], feedback_options=None, group_consecutive_messages=False, layout="panel",
         placeholder="공고문에 대해 물어보세요. 답과 함께 출처 문장을 보여 드립니다.",
     )
     history = gr.State([])
@@ -357,11 +365,12 @@ def _chat_widgets(ask, examples: Sequence[str], *, height: int | str, compact: b
         box = gr.Textbox(show_label=False, placeholder="질문을 입력하세요 (예: 지원 금액은?)", lines=1, max_lines=4,
                          scale=5, min_width=160, elem_id="qa-question", autofocus=not compact, container=False)
         send = gr.Button("질문", variant="primary", scale=0, min_width=72, elem_id="qa-ask-btn")
-    if examples:
-        gr.Examples(examples=[[q] for q in examples], inputs=[box], label="예시 질문",
-                    examples_per_page=len(examples), elem_id="qa-examples")
-    gr.on([box.submit, send.click], ask, inputs=[box, chatbot, history], outputs=[chatbot, box, history],
-          api_visibility="undocumented", api_name="chat", show_progress="minimal")
+    io = dict(inputs=[box, chatbot, history], outputs=[chatbot, box, history], show_progress="minimal")
+    gr.on([box.submit, send.click], ask, api_visibility="undocumented", api_name="chat", **io)
+    if examples:  # clicking an example asks it
+        ex = gr.Examples(examples=[[q] for q in examples], inputs=[box], label="예시 질문",
+                         examples_per_page=len(examples), elem_id="qa-examples")
+        ex.load_input_event.then(ask, api_visibility="private", **io)
     # the chatbot's own clear (trash) button also forgets the conversation's questions
     chatbot.clear(lambda: [], outputs=[history], api_visibility="private", queue=False)
 
@@ -394,20 +403,20 @@ def build_main_blocks(assistant: Assistant, ask) -> gr.Blocks:
                 count_md = gr.Markdown(f"사실 {len(facts)}건")
                 table = gr.Dataframe(value=fact_rows(facts, titles), headers=FACT_HEADERS, datatype="str",
                                      interactive=False, wrap=True, max_height=520, elem_id="facts-table",
-                                     column_widths=["18%", "10%", "10%", "8%", "6%", "12%", "30%", "6%"])
+                                     column_widths=["100px", "100px", "160px", "110px", "360px", "56px", "260px"])
 
                 def refresh(doc_id, subject, attribute, text):
                     rows = filter_facts(assistant, doc_id, subject, attribute, text)
                     return fact_rows(rows, titles), f"사실 {len(facts)}건 중 {len(rows)}건"
 
-                def on_doc(doc_id):
+                def on_doc(doc_id, text):  # narrow the subject / attribute choices to the document
                     scoped = filter_facts(assistant, doc_id)
                     subj = gr.Dropdown(choices=_choices(f.subject for f in scoped), value=ALL)
                     attr = gr.Dropdown(choices=_choices(f.attribute for f in scoped), value=ALL)
-                    rows, count = refresh(doc_id, ALL, ALL, "")
+                    rows, count = refresh(doc_id, ALL, ALL, text)
                     return subj, attr, rows, count
 
-                doc_dd.change(on_doc, inputs=[doc_dd], outputs=[subj_dd, attr_dd, table, count_md],
+                doc_dd.change(on_doc, inputs=[doc_dd, text_tb], outputs=[subj_dd, attr_dd, table, count_md],
                               api_visibility="private")
                 gr.on([subj_dd.change, attr_dd.change, text_tb.submit], refresh,
                       inputs=[doc_dd, subj_dd, attr_dd, text_tb], outputs=[table, count_md],
@@ -417,7 +426,8 @@ def build_main_blocks(assistant: Assistant, ask) -> gr.Blocks:
 
 def build_embed_blocks(assistant: Assistant, ask) -> gr.Blocks:
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False, fill_height=True) as blocks:
-        _chat_widgets(ask, example_questions(assistant, limit=3), height=380, compact=True)
+        _chat_widgets(ask, example_questions(assistant, limit=3), height="max(260px, calc(100vh - 230px))",
+                      compact=True)
     return blocks
 
 
@@ -517,7 +527,8 @@ def _docs_routes(app: FastAPI) -> None:
         return HTMLResponse(f"<!doctype html><html lang='ko'><meta charset='utf-8'><title>{esc(APP_TITLE)} API</title>"
                             f"<body style='font-family:sans-serif;max-width:60rem;margin:auto;padding:1rem'>"
                             f"<h1>{esc(APP_TITLE)} API</h1><p>전체 명세: <a href='/openapi.json'>/openapi.json</a></p>"
-                            f"<table border='1' cellpadding='6' style='border-collapse:collapse'>{''.join(rows)}</table>"
+                            f"<table border='1' cellpadding='6' style='border-collapse:collapse'>"
+                            f"{''.join(rows)}</table>"
                             f"</body></html>")
 
 

@@ -182,33 +182,45 @@ def run(goldens: list[Path], retriever: str | None = None, compare: bool = False
     primary = retriever or next(iter(assistants.values())).config.retriever
     retrievers = [primary] + [r for r in RETRIEVERS if r != primary] if compare else [primary]
 
+    results = []
+    for path, meta, items, dirs in loaded:
+        a = assistants[tuple(dirs)]
+        records = {}
+        for r in retrievers:
+            t0 = time.perf_counter()
+            records[r] = evaluate_items(a, items, retriever=r, k=k, prefix=f"{path.stem}/")
+            log.info("%s × %s: %d questions in %.1fs", path.name, r, len(items), time.perf_counter() - t0)
+        results.append({"name": path.name, "path": _rel(path), "corpus": [_rel(d) for d in dirs],
+                        "description": meta.get("description"), "items": items, "index": manifest_info(a),
+                        "records": records})
+    return build_summary(results, primary, retrievers, k, time.perf_counter() - t_start)
+
+
+def build_summary(results: list[dict[str, Any]], primary: str, retrievers: list[str], k: int,
+                  elapsed_s: float) -> dict[str, Any]:
+    """The summary (what summary.json holds) from per-golden-file records of every retriever run.
+
+    ``results``: ``[{"name", "path", "corpus", "description", "items", "index", "records": {retriever: [...]}}]``.
+    ``overall`` pools the records of all golden files; ``failures`` are the primary retriever's.
+    """
     goldens_out: dict[str, Any] = {}
     pooled: dict[str, list[dict[str, Any]]] = {r: [] for r in retrievers}
     failures: list[dict[str, Any]] = []
-    for path, meta, items, dirs in loaded:
-        a = assistants[tuple(dirs)]
-        name = path.name
-        runs = {}
+    for res in results:
         for r in retrievers:
-            t0 = time.perf_counter()
-            recs = evaluate_items(a, items, retriever=r, k=k, prefix=f"{path.stem}/")
-            log.info("%s × %s: %d questions in %.1fs", name, r, len(recs), time.perf_counter() - t0)
-            runs[r] = compute_metrics(recs)
-            pooled[r].extend(recs)
-            if r == primary:
-                failures.extend(failure_rows(recs, name))
-        goldens_out[name] = {
-            "path": _rel(path), "corpus": [_rel(d) for d in dirs], "description": meta.get("description"),
-            "items": len(items), "types": dict(sorted(Counter(it["type"] for it in items).items())),
-            "index": manifest_info(a), "runs": runs}
+            pooled[r].extend(res["records"][r])
+        failures.extend(failure_rows(res["records"][primary], res["name"]))
+        goldens_out[res["name"]] = {
+            "path": res["path"], "corpus": res["corpus"], "description": res.get("description"),
+            "items": len(res["items"]), "types": dict(sorted(Counter(it["type"] for it in res["items"]).items())),
+            "index": res.get("index") or {}, "runs": {r: compute_metrics(res["records"][r]) for r in retrievers}}
     overall = {r: compute_metrics(recs) for r, recs in pooled.items()}
     return {
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "primary": {"metric": "answer_accuracy", "retriever": primary,
                     "value": overall[primary]["answer_accuracy"]},
-        "retriever": primary, "retrievers": retrievers, "k": k, "qa_source_sha256": qa_source_hash(),
-        "goldens": goldens_out, "overall": overall, "failures": failures,
-        "elapsed_s": time.perf_counter() - t_start,
+        "retriever": primary, "retrievers": list(retrievers), "k": k, "qa_source_sha256": qa_source_hash(),
+        "goldens": goldens_out, "overall": overall, "failures": failures, "elapsed_s": elapsed_s,
     }
 
 
@@ -244,9 +256,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TQDM_DISABLE", "1")  # no per-question "Batches" progress bars from the encoder
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.verbose:
+        for name in ("evals", "qa"):
+            logging.getLogger(name).setLevel(logging.INFO)
     goldens = args.golden or default_goldens()
     if not goldens:
         print("evals: no golden file (evals/golden.jsonl is missing)", file=sys.stderr)

@@ -99,6 +99,9 @@ class Composer:
 
     @staticmethod
     def wants(f: Fact, q: Question) -> bool:
+        if "담당자" in q.families and f.qualifiers.get("label") in ("책임자", "담당자") and \
+                ("책임자" in q.compact) == (f.qualifiers["label"] == "책임자"):
+            return True
         return (family_of(f.attribute) in q.families) or (f.attribute in q.attributes)
 
     def selected_entities(self, facts: list[Fact], q: Question) -> list[tuple[str, str, str | None]]:
@@ -142,7 +145,8 @@ class Composer:
         facts = self.scope(q)
         if not facts:
             return None
-        for step in (self.diff, self.sum, self.total, self.count, self.listing, self.lookup, self.selection):
+        for step in (self.extreme, self.diff, self.sum, self.total, self.count, self.listing, self.lookup,
+                     self.selection):
             draft = step(q, facts)
             if draft:
                 return draft
@@ -167,7 +171,7 @@ class Composer:
             # an entity inherits category-level facts (전주시 경쟁률 → 거점형 경쟁률)
             cats = {f.qualifiers.get("category") for f in facts if f.subject == e} - {None}
             out += [f for f in wanted if f.subject in cats and f not in out]
-        for c in q.categories:
+        for c in ([] if q.entities else q.categories):
             if c in covered:
                 continue
             # a category's members' facts (강소형 국비 → 안산시, 김천시, 김해시)
@@ -221,17 +225,29 @@ class Composer:
 
     # ------------------------------------------------------------------ arithmetic
     def numeric(self, q: Question, facts: list[Fact], subjects: list[str] | None) -> dict[str, list[Fact]]:
-        fams = q.families or ["국비"]
+        """Numeric facts of the first asked attribute that has any: named attributes (면적) first, then
+        attribute families, then 국비 as the default quantity of a funding announcement."""
+        keys = [("attr", a) for a in q.attributes] + [("fam", f) for f in q.families]
+        keys = keys or [("fam", "국비")]
         out: dict[str, list[Fact]] = {}
-        for fam in fams:
+        for how, key in keys:
             for f in facts:
-                if f.value is None or family_of(f.attribute) != fam or f.qualifiers.get("person"):
+                if f.value is None or f.qualifiers.get("person") or f.qualifiers.get("total"):
+                    continue
+                if (how == "attr" and f.attribute != key) or (how == "fam" and family_of(f.attribute) != key):
                     continue
                 if subjects is not None and f.subject not in subjects:
                     continue
-                out.setdefault(fam, []).append(f)
+                out.setdefault(key, []).append(f)
             if out:
                 break
+        if not out and set(q.families) & MONEY_FAMILIES:
+            # a money question where the table names its money column otherwise (특별교부세 …)
+            money = [f for f in facts if f.unit.endswith("원") and f.value is not None and not f.qualifiers.get("total")
+                     and (subjects is None or f.subject in subjects) and f.subject in self.entity_names]
+            if money:
+                attr = max({f.attribute for f in money}, key=lambda a: sum(f.attribute == a for f in money))
+                out[attr] = [f for f in money if f.attribute == attr]
         return out
 
     def sum(self, q: Question, facts: list[Fact]) -> Draft | None:
@@ -241,6 +257,9 @@ class Composer:
         if subjects is None:
             members = self.selected_entities(facts, q)
             subjects = [e for _, e, _ in members] if members else None
+        derived = self.derived_sum(q, facts, subjects)
+        if derived:
+            return derived
         fam_facts = self.numeric(q, facts, subjects)
         if not fam_facts:
             return None
@@ -256,6 +275,35 @@ class Composer:
             attr = group[0].attribute
             parts.append((doc_id, f"{attr} 합계: {total}{unit} ({working})"))
             used += group
+        return Draft(self.join_docs(parts), "fact", used) if parts else None
+
+    def derived_sum(self, q: Question, facts: list[Fact], subjects: list[str] | None) -> Draft | None:
+        """Sum of 총사업비 (or 지방비) computed from 국비 and the matching ratio, when the document states none."""
+        fam = next((f for f in q.families if f in ("총사업비", "지방비")), None)
+        if fam is None or any(family_of(f.attribute) == fam and f.subject in (subjects or [f.subject]) for f in facts):
+            return None
+        parts, used = [], []
+        national = [f for f in facts if family_of(f.attribute) == "국비" and f.value is not None
+                    and f.subject in (subjects or self.entity_names)]
+        for doc_id, group in self.by_doc(national):
+            rows = []
+            for f in _dedupe_subjects(group):
+                ratio = self.matching(f, facts)
+                if ratio is None:
+                    rows = []
+                    break
+                a, b, key, mfact = ratio
+                value = f.value * b / a + (f.value if fam == "총사업비" else 0)
+                rows.append((f, value, mfact))
+            if len(rows) < 2:
+                continue
+            total = sum(v for _, v, _ in rows)
+            unit = rows[0][0].unit
+            working = " + ".join(f"{f.subject} {format_number(v)}{unit}" for f, v, _ in rows)
+            a, b, key, _ = self.matching(rows[0][0], facts)
+            label = "총사업비" if fam == "총사업비" else key
+            parts.append((doc_id, f"{label} 합계: {format_number(total)}{unit} ({working}; 국비:{key}={a}:{b}로 계산)"))
+            used += [f for f, _, _ in rows] + [m for _, _, m in rows if m]
         return Draft(self.join_docs(parts), "fact", used) if parts else None
 
     def diff(self, q: Question, facts: list[Fact]) -> Draft | None:
@@ -332,8 +380,18 @@ class Composer:
                   (any(compact(f.attribute[:-2]) in q.compact for _ in [0]) or family_of(f.attribute) in q.families)
                   and (not (q.categories or q.entities) or f.subject in q.categories + q.entities)]
         if stated and not ("선정" in q.compact and not any(f.attribute == "선정 수" for f in stated)):
-            parts = [(d, self.render_facts(fs, q)) for d, fs in self.by_doc(stated)]
+            parts = []
+            for d, fs in self.by_doc(stated):
+                fs = _dedupe_subjects(fs)
+                if len(fs) > 1 and re.search(r"모두|전체|총|합|all|total", q.text) and len({f.unit for f in fs}) == 1:
+                    total, unit = _add(fs)  # "세 유형에 신청한 지자체는 모두 몇 곳?" = 3 + 16 + 6
+                    parts.append((d, f"{fs[0].attribute} 합계: {total}{unit} ("
+                                     + " + ".join(f"{f.subject} {f.text}" for f in fs) + ")"))
+                else:
+                    parts.append((d, self.render_facts(fs, q)))
             return Draft(self.join_docs(parts), "fact", stated)
+        if q.entities:
+            return None  # "전주시 인구는 몇 명?" is not a count of the selected entities
         members = self.selected_entities(facts, q)
         if not members:
             return None
@@ -345,8 +403,33 @@ class Composer:
             used += self.member_facts(facts, group)
         return Draft(self.join_docs(parts), "fact", used)
 
+    def extreme(self, q: Question, facts: list[Fact]) -> Draft | None:
+        """"국비를 가장 많이 받는 곳", "경쟁이 제일 치열한 유형": the largest (or smallest) value, with the others."""
+        if q.intent not in ("max", "min"):
+            return None
+        subjects = q.entities if len(q.entities) >= 2 else None
+        if subjects is None and q.categories:
+            subjects = [e for _, e, _ in self.selected_entities(facts, q)] or None
+        fam_facts = self.numeric(q, facts, subjects)
+        if not fam_facts:
+            return None
+        parts, used = [], []
+        for doc_id, group in self.by_doc(next(iter(fam_facts.values()))):
+            group = [f for f in _dedupe_subjects(group) if f.subject != WHOLE and f.base_value is not None]
+            if len(group) < 2:
+                continue
+            pick = (max if q.intent == "max" else min)(f.base_value for f in group)
+            best = [f for f in group if f.base_value == pick]
+            rest = [f for f in group if f.base_value != pick]
+            text = ", ".join(f.subject for f in best) + f" ({best[0].attribute} {best[0].text})"
+            if rest:
+                text += " — 비교: " + ", ".join(f"{f.subject} {f.text}" for f in rest)
+            parts.append((doc_id, text))
+            used += best + rest
+        return Draft(self.join_docs(parts), "fact", used) if parts else None
+
     def listing(self, q: Question, facts: list[Fact]) -> Draft | None:
-        if q.intent != "list" or q.entities or q.attributes:
+        if q.intent not in ("list", "where") or q.entities or q.attributes:
             return None
         if q.families and not set(q.families) <= {"유형", "세부유형"} and not q.values:
             return None
@@ -438,16 +521,17 @@ def units(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def content_tokens(q: Question, common: set[str]) -> list[str]:
-    """The question words a passage must cover: what is asked beyond the named entity."""
+def content_tokens(q: Question, common: set[str], exclude: set[str] = frozenset()) -> list[str]:
+    """The question words a passage must cover: what is asked beyond the named entity and the title of
+    the announcement the question names."""
     if q.english:
         toks = tokenize(q.pseudo)
+    elif q.entities:
+        toks = list(q.residual)  # what is asked about the entity, beyond the words that say what kind of answer
     else:
-        entity_toks = set(tokenize(" ".join(q.entities)))
-        toks = [t for t in q.tokens if t not in entity_toks and not any(t in e for e in q.entities)]
-        if not q.entities:
-            toks += [t for t in tokenize(" ".join(q.categories))]
-    toks = [t for t in dict.fromkeys(toks) if t not in QUESTION_WORDS and not re.fullmatch(r"\d+(년|월|일)?", t)]
+        toks = list(q.residual) + tokenize(" ".join(q.categories + q.values))
+    toks = [t for t in dict.fromkeys(toks) if t not in QUESTION_WORDS and t not in exclude
+            and not re.fullmatch(r"\d+(년|월|일)?", t)]
     rare = [t for t in toks if t not in common]
     return rare if rare or q.entities else toks
 
@@ -456,20 +540,22 @@ PASSAGE_KINDS = ("point", "text", "table_row", "contact", "heading")
 
 
 def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_aliases: dict[str, set[str]],
-                 common: set[str] = frozenset()) -> tuple[float, Chunk | None, tuple[int, int] | None]:
+                 common: set[str] = frozenset(), exclude: set[str] = frozenset()
+                 ) -> tuple[float, Chunk | None, tuple[int, int] | None]:
     """Pick the sentence that covers most of the question (IDF-weighted), and that coverage in [0, 1].
 
     Units inside chunks that mention the question's entity are preferred; "언제" questions prefer units
     that hold a date. Coverage counts a question word unknown to the corpus at the maximum IDF, so a
     question about something the announcement never mentions scores low and is answered "not found".
     """
-    toks = content_tokens(q, common)
+    toks = content_tokens(q, common, exclude)
     if not hits or (not toks and not q.entities):
         return 0.0, None, None
     max_idf = max(idf.values()) if idf else 1.0
     weights = {t: idf.get(t, max_idf) for t in toks}
     total = sum(weights.values())
-    m = re.match(r"(.{2,30}?)(?:이란|란|은|는|이|가|의)\W*(?:무엇|뭐|뭔|어떤|어떻|$)", compact(q.text))
+    qc = compact(q.text)
+    m = re.match(r"(.{2,30}?)의", qc) or re.match(r"(.{2,30}?)(?:이란|란|은|는|이|가)\W*(?:무엇|뭐|뭔|어떤|어떻|$)", qc)
     topic = m.group(1) if m else None
     aliases = [a for e in q.entities for a in entity_aliases.get(e, {e}) if not a.isascii()]
     best = (-1.0, None, None, 0.0)
@@ -487,8 +573,15 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
             score = coverage - 0.02 * rank - (0.1 if c.kind == "table_row" else 0.0)
             if q.intent == "when" and _DATE_EXPR.search(c.text[s:e]):
                 score += 0.15
-            if topic and re.search(re.escape(topic) + r"(은|는|이란|란|이|가)", compact(c.text[s:e])):
-                score += 0.1  # "X란?" is best answered where X is the topic of the sentence
+            unit_c = compact(_BULLET.sub("", c.text[s:e]))
+            if topic and re.match(re.escape(topic) + r"(은|는|이란|란|이|가)", unit_c):
+                score += 0.15  # "X란?" is best answered where X is the topic of the sentence
+            elif aliases and any(re.match(re.escape(a) + r"(은|는|이|가)", unit_c) for a in aliases):
+                score += 0.05  # the sentence that introduces the entity's plan
+            if q.intent == "quote" and re.search(r"[“\"]", c.text[s:e]):
+                score += 0.2
+            if q.intent == "where" and re.search(r"[가-힣]+(동|면|읍|리|구|군)(,|\s|$)|일원|일대", c.text[s:e]):
+                score += 0.15
             if not mentions_entity:  # the question names someone this passage is not about
                 score -= 0.5
             if score > best[0]:

@@ -6,6 +6,7 @@ The CLI, the web UI and the JSON API all call :meth:`Assistant.ask`; none of the
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from .config import Config
 from .facts import Fact, extract_facts, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, load_corpus
-from .korean import normalize, warm_up
+from .korean import normalize, tokenize, warm_up
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
 
@@ -45,7 +46,7 @@ class Assistant:
         self.retriever = Retriever(index, config)
         self.fact_table: list[Fact] = load_facts(index.path)
         self._docs = index.doc_by_id
-        self.linker = Linker(self.fact_table, index.documents, set(index.vocab))
+        self.linker = Linker(self.fact_table, index.documents, set(index.vocab), index.docs_with_term)
         entity_names = {f.subject for f in self.fact_table if f.qualifiers.get("entity") or
                         (f.subject in self.linker.entities and f.qualifiers.get("category"))}
         self.composer = Composer(self.fact_table, index.documents, entity_names)
@@ -154,17 +155,47 @@ class Assistant:
                                  "sources": (t3 - t2) * 1000, "total": (t3 - t0) * 1000})
 
     def _draft(self, q: Question, hits: list[Hit]) -> Draft:
+        """Facts when they answer what is asked; a passage when the question asks for more than the facts
+        hold (its residual words: 용적률, 보도시점 …) and a passage covers it; otherwise "not found"."""
         if q.unknown_names and not q.entities:
             return Draft(NOT_FOUND, "none")
-        if q.has_target or q.has_ask:
-            draft = self.composer.compose(q)
-            if draft:
-                return draft
-        coverage, chunk, span = best_passage(q, hits, self.index.vocab_idf(), self.linker.entities,
-                                             self.index.common_terms())
+        common = self.index.common_terms()
+        title_words = set().union(*(self.linker.title_tokens.get(d, set()) for d in q.doc_ids or ()))
+        residual = [t for t in q.residual if t not in common and t not in title_words]
+        if self._unknown_nouns(q, residual):
+            return Draft(NOT_FOUND, "none")  # the question is about something the corpus never mentions
+        if q.english and not q.has_ask and q.residual:
+            return Draft(NOT_FOUND, "none")  # English words we could not link: no honest passage to give
+        # words the facts do not hold and that single out a passage (용적률, 보도시점), not generic ones (선정)
+        specific_df = max(2, len(self.index.chunks) // 10)
+        residual = [t for t in residual if 0 < self.index.term_df(t) <= specific_df]
+        wants_passage = q.intent == "quote" or (q.intent == "where" and not q.families and q.entities)
+        draft = self.composer.compose(q) if (q.has_target or q.has_ask) and not wants_passage else None
+        if draft and not residual:
+            return draft
+        coverage, chunk, span = best_passage(q, hits, self.index.vocab_idf(), self.linker.entities, common,
+                                             exclude=title_words)
         if chunk is None or coverage < self.config.none_threshold:
-            return Draft(NOT_FOUND, "none")
+            return draft or Draft(NOT_FOUND, "none")
+        if draft:
+            unit_toks = set(tokenize(chunk.text[span[0]:span[1]]))
+            if sum(t in unit_toks for t in residual) * 2 < len(residual):
+                return draft  # the passage does not say more about what the facts leave out
         return Draft(passage_text(chunk, span), "passage", unit_chunk=chunk, unit_span=span)
+
+    def _unknown_nouns(self, q: Question, residual: list[str]) -> bool:
+        """A content noun of the question that no announcement contains (인구 in a corpus without it)."""
+        if not residual or q.english:
+            return False
+        vocab = self.index.vocab
+        from .korean import morphs
+        from .question import QUESTION_WORDS
+
+        for m in morphs(q.text):
+            if m.tag in ("NNG", "NNP") and len(m.form) >= 2 and m.form not in vocab and m.form in residual \
+                    and m.form not in QUESTION_WORDS:
+                return True
+        return False
 
     def _sources(self, draft: Draft, hits: list[Hit], k: int) -> list[Source]:
         """Fact chunks first (with the facts' spans highlighted), then the retrieved passages."""

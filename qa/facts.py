@@ -557,10 +557,41 @@ class _Extractor:
                 pre = re.findall(r"[가-힣]{2,}", line[:m.start()])
                 self.emit(pre[-1] if pre else WHOLE, "전화번호", m.group("phone"), n, m.span("phone"))
 
+    def meta_facts(self) -> None:
+        """What the announcement says about itself: its title (and year), release date, source, websites."""
+        title = re.sub(r"\s+", "", self.doc.title)
+        for n, line in enumerate(self.doc.lines, start=1):
+            flat = re.sub(r"\s+", "", line)
+            if title and title in flat and not any(f.attribute == "제목" for f in self.facts):
+                m = re.search(re.escape(self.doc.title), line)
+                if m:
+                    self.emit(WHOLE, "제목", self.doc.title, n, m.span())
+                    y = re.search(r"(20\d{2})\s*년", self.doc.title)
+                    if y:
+                        self.emit(WHOLE, "연도", f"{y.group(1)}년", n, (m.start() + y.start(), m.start() + y.end()),
+                                  value=float(y.group(1)), unit="년")
+            src = re.match(r"^\s*(원출처|출처)\s*[:：]\s*(?P<url>https?://\S+)", line)
+            if src:
+                self.emit(WHOLE, "출처", src.group("url"), n, src.span("url"))
+                continue
+            for m in re.finditer(r"(?P<name>[가-힣A-Za-z·]+(?:\s[가-힣A-Za-z·]+){0,3})?\s*\(?(?P<url>(?:https?://|www\.)"
+                                 r"[\w.-]+\.[a-z]{2,}[\w/.?=&%-]*)", line):
+                name = (m.group("name") or "").strip()
+                self.emit(name or WHOLE, "웹사이트", m.group("url").rstrip(").,"), n, m.span("url"))
+            if is_pipe_row(line):
+                cells = split_cells(line)
+                for i, cell in enumerate(cells[:-1]):
+                    label = re.sub(r"\s+", "", cell)
+                    if re.fullmatch(r"보도(시점|일시|일)|배포(일시|일)?|공고일", label) and cells[i + 1]:
+                        span = _find_span(line, cells[i + 1])
+                        if span:
+                            self.emit(WHOLE, label, cells[i + 1], n, span)
+
     def run(self) -> list[Fact]:
         self.scan_tables()
         self.table_facts()
         self.sentence_facts()
+        self.meta_facts()
         return self.facts
 
 

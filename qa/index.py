@@ -8,6 +8,7 @@ and swaps it in with renames, so a failed build never breaks a good index.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -56,10 +57,21 @@ def _version(pkg: str) -> str:
         return "unknown"
 
 
+def pipeline_hash() -> str:
+    """sha256 of the source of the stages whose output is stored in the index (ingest, chunk, Korean
+    tokenization, facts): new extraction code means the stored index is stale."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in ("ingest.py", "chunk.py", "korean.py", "facts.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def expected_settings(config: Config) -> dict[str, Any]:
     """The parts of the config an index depends on; a difference means the index must be rebuilt."""
     return {
         "format_version": FORMAT_VERSION,
+        "pipeline": pipeline_hash(),
         "embedder": embedder_name(config.embedder),
         "chunker": config.chunker_settings(),
         "bm25": {"k1": config.bm25_k1, "b": config.bm25_b, "tokenizer": "qa.korean.tokenize/v1"},
@@ -263,5 +275,26 @@ def _common_terms(index: Index, share: float = 0.5) -> set[str]:
     return {t for t, i in index.vocab.items() if i < len(df) and df[i] > share * n and n >= 5}
 
 
+def _docs_with_term(index: Index, term: str) -> set[str]:
+    """The documents whose chunks contain a BM25 term."""
+    i = index.vocab.get(term)
+    if i is None:
+        return set()
+    indptr = np.asarray(index.bm25.scores["indptr"])
+    if i + 1 >= len(indptr):
+        return set()
+    rows = np.asarray(index.bm25.scores["indices"])[indptr[i]:indptr[i + 1]]
+    return {index.chunks[int(r)].doc_id for r in rows}
+
+
+def _term_df(index: Index, term: str) -> int:
+    """In how many chunks a BM25 term occurs (0 when unknown)."""
+    i = index.vocab.get(term)
+    indptr = np.asarray(index.bm25.scores["indptr"])
+    return int(indptr[i + 1] - indptr[i]) if i is not None and i + 1 < len(indptr) else 0
+
+
+Index.docs_with_term = _docs_with_term  # type: ignore[attr-defined]
+Index.term_df = _term_df  # type: ignore[attr-defined]
 Index.vocab_idf = lambda self: self.__dict__.setdefault("_idf", _idf(self))  # type: ignore[attr-defined]
 Index.common_terms = lambda self: self.__dict__.setdefault("_common", _common_terms(self))  # type: ignore

@@ -105,7 +105,8 @@ def tokenize(text: str) -> list[str]:
             for p in run:
                 if p.tag in ("XSN", "XPN") or (len(p.form) < 2 and len(run) > 1 and p.tag != "SL"):
                     continue
-                out.append(_fold(p.form))
+                form = p.form[:-1] if p.form.endswith("들") and len(p.form) >= 3 and p.tag == "NNG" else p.form
+                out.append(_fold(form))
                 stem = admin_stem(p.form) if p.tag == "NNP" else None
                 if stem:
                     out.append(stem)

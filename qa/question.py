@@ -7,6 +7,7 @@ asking for money, ratios, counts, periods, people and so on.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 
@@ -26,19 +27,26 @@ ATTRIBUTE_FAMILIES: dict[str, tuple[str, ...]] = {
     "사업비": ("사업비",),
     "지원금액": ("지원규모", "지원금", "지원액", "지원금액", "최대", "얼마까지"),
     "경쟁률": ("경쟁률", "경쟁", "몇대1", "몇대일", "대1", "경쟁율", "competition", "competitive", "odds"),
-    "신청 수": ("신청", "응모", "지원한", "접수", "참여한", "applied", "applicant", "application"),
+    "신청 수": ("신청지자체", "신청한지자체", "신청한곳", "신청수", "신청건수", "신청기관", "응모", "지원한지자체", "참여한지자체",
+              "참여지자체", "참여한곳", "참여기관", "applied", "applicant", "applications"),
     "선정 수": ("선정된곳수", "선정수", "선정개수"),
     "지원기간": ("기간", "몇년", "몇년간", "년간", "동안", "언제까지지원", "period", "howmanyyears", "howlong",
              "duration", "years"),
-    "매칭비율": ("매칭", "분담비율", "부담비율", "비율", "matching", "ratio", "split"),
+    "매칭비율": ("매칭", "분담비율", "부담비율", "matching", "split"),
+    "비율": ("비율", "퍼센트", "몇%", "몇퍼센트", "%", "percent", "percentage", "ratio"),
     "세부유형": ("세부유형", "대응형", "subtype"),
     "유형": ("사업유형", "유형", "종류", "구분", "분야", "트랙", "부문", "type", "category", "track"),
     "부제": ("부제", "사업부제", "슬로건", "비전", "캐치프레이즈", "subtitle", "slogan", "tagline", "motto"),
     "사업명": ("사업명", "사업이름", "과제명", "projectname", "titleoftheproject"),
     "대상지역": ("대상지역", "대상지", "사업지역", "어디에서", "어디서", "위치", "location", "where"),
     "전화번호": ("전화", "전화번호", "연락처", "번호", "phone", "telephone", "contact"),
-    "담당자": ("담당자", "담당", "문의", "contactperson", "incharge"),
+    "담당자": ("담당자", "담당", "문의", "책임자", "contactperson", "incharge", "responsible"),
     "담당 부서": ("담당부서", "부서", "department"),
+    "출처": ("원출처", "출처", "원문", "링크", "url", "source", "link"),
+    "웹사이트": ("홈페이지", "사이트", "포털", "누리집", "웹주소", "website", "portal", "homepage"),
+    "연도": ("몇년도", "연도", "어느해", "몇년에", "무슨해", "whichyear", "whatyear"),
+    "제목": ("제목", "타이틀", "보도자료이름"),
+    "보도일": ("보도일", "보도시점", "배포일", "발표일", "게재일", "공고일", "보도날짜", "releasedate", "published"),
 }
 # which extracted attribute names belong to a family (an attribute also matches when it contains a member)
 FAMILY_MEMBERS: dict[str, tuple[str, ...]] = {
@@ -48,10 +56,11 @@ FAMILY_MEMBERS: dict[str, tuple[str, ...]] = {
     "사업비": ("사업비",),
     "지원금액": ("지원금액", "지원규모", "지원금", "지원액", "금액"),
     "경쟁률": ("경쟁률",),
-    "신청 수": ("신청 수",),
+    "신청 수": ("신청 수", "참여 수", "응모 수"),
     "선정 수": ("선정 수",),
     "지원기간": ("지원기간", "사업기간", "기간"),
     "매칭비율": ("매칭비율",),
+    "비율": (),
     "세부유형": ("세부유형",),
     "유형": ("사업유형", "유형", "구분", "분야", "트랙", "부문", "종류"),
     "부제": ("부제",),
@@ -60,25 +69,38 @@ FAMILY_MEMBERS: dict[str, tuple[str, ...]] = {
     "전화번호": ("전화번호", "연락처"),
     "담당자": ("담당자", "사무관", "주무관", "연구관"),
     "담당 부서": ("담당 부서",),
+    "출처": ("출처",),
+    "웹사이트": ("웹사이트",),
+    "연도": ("연도",),
+    "제목": ("제목",),
+    "보도일": ("보도일", "보도시점", "배포", "공고일"),
 }
 ROLE_WORDS = {"minister": "장관", "vice minister": "차관", "director": "과장", "mayor": "시장", "governor": "도지사"}
 INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("diff", ("차이", "차액", "얼마나더", "얼마더", "더많이", "더받", "더많은", "difference", "morethan", "differ")),
+    ("diff", ("차이", "차액", "얼마나더", "얼마더", "더많이", "더받", "더많은", "더적", "많아", "많은가", "많나", "적어", "적은가",
+              "difference", "morethan", "lessthan", "differ")),
     ("sum", ("합계", "합하면", "합치면", "합쳐", "총합", "모두합", "다합", "더하면", "합산", "합은", "총액", "전부합",
              "intotal", "sum", "combined", "altogether", "addup")),
     ("count", ("몇곳", "몇개", "몇군데", "몇개소", "몇명", "몇팀", "몇건", "몇지자체", "몇개의", "개수", "숫자", "howmany",
                "numberof")),
-    ("list", ("어디", "어느", "어떤지자체", "어떤도시", "어떤곳", "어떤기관", "누가", "누구", "목록", "명단", "모두", "전부", "다알려",
+    ("max", ("가장많", "제일많", "가장높", "제일높", "가장큰", "제일큰", "최고", "가장치열", "제일치열", "가장비싼", "최다",
+             "most", "highest", "largest", "biggest")),
+    ("min", ("가장적", "제일적", "가장낮", "제일낮", "가장작", "제일작", "최저", "최소", "least", "lowest", "smallest")),
+    ("list", ("어느", "어떤지자체", "어떤도시", "어떤곳", "어떤기관", "누가", "누구", "목록", "명단", "모두", "전부", "다알려",
               "선정된곳", "선정된지자체", "선정지자체", "선정된도시", "which", "list", "whatcities", "whichcities", "who")),
+    ("quote", ("뭐라고", "뭐라", "무엇이라고", "말했", "밝혔", "발언", "소감", "언급", "강조", "said", "say", "quote")),
     ("when", ("언제", "날짜", "일정", "며칠", "몇월", "when", "date", "schedule")),
-    ("describe", ("어떻게", "왜", "무엇을", "무엇", "뭘", "뭐", "무슨", "내용", "계획", "설명", "소개", "어떤사업", "목적",
-                  "이란", "란", "what", "how", "why", "describe", "explain", "plan")),
+    ("where", ("어디", "어느지역", "어느곳", "위치", "대상지", "대상지역", "일원", "장소", "where", "location")),
+    ("describe", ("어떻게", "왜", "무엇을", "무엇", "뭘", "뭐", "무슨", "내용", "계획", "설명", "소개", "어떤사업", "목적", "목표",
+                  "특징", "취지", "지향", "이란", "란", "what", "how", "why", "describe", "explain", "plan")),
 )
 ANAPHORA = ("그", "그곳", "거기", "해당", "그럼", "그러면", "그리고", "또", "이곳", "그사업", "이사업", "그도시", "it", "its",
             "that", "there", "they")
 QUESTION_WORDS = {"얼마", "무엇", "뭐", "무슨", "어떤", "어떻", "언제", "어디", "누구", "몇", "왜", "알려주", "알리", "알", "궁금",
                   "설명", "내용", "받", "주", "보", "말하", "대하", "관하", "관련", "경우", "정도", "좀", "이번", "해당", "총",
                   "나요", "인가", "이다", "이나", "하나", "모두", "전부", "다", "각", "각각", "되", "하", "있", "없", "어느", "가요",
+                  "지자체", "지방자치단체", "자치단체", "기관", "곳", "목적", "목표", "내용", "계획", "특징", "취지", "실시", "진행",
+                  "개최", "열리", "시작", "말하", "밝히", "이름", "성함",
                   "the", "a", "an", "of", "in", "is", "are", "was", "were", "does", "do", "did", "what", "how", "which",
                   "who", "when", "where", "much", "many", "for", "to", "and", "or", "it", "its", "by", "on", "with",
                   "get", "gets", "receive", "receives", "received", "about", "tell", "me", "please"}
@@ -118,6 +140,8 @@ def compact(text: str) -> str:
 
 def family_of(attribute: str) -> str | None:
     """The family an extracted attribute name belongs to (국비(억원) → 국비, 도시경제과장 → None)."""
+    if attribute.endswith("비율") and attribute != "매칭비율":
+        return "비율"  # "국비 비율" is a percentage, not an amount of 국비
     a = attribute.replace(" ", "")
     for fam, members in FAMILY_MEMBERS.items():
         if any(m.replace(" ", "") == a for m in members):
@@ -145,6 +169,7 @@ class Question:
     values: list[str] = field(default_factory=list)  # fact values named in the question (기후위기 대응형, 80억)
     intent: str = "lookup"
     unknown_names: list[str] = field(default_factory=list)
+    triggers: list[str] = field(default_factory=list)  # the words that matched families and intent
     residual: list[str] = field(default_factory=list)  # content tokens not explained by the above
     followup: bool = False
     pseudo: str = ""  # Korean rendering of what was linked (for retrieving English questions)
@@ -161,9 +186,11 @@ class Question:
 class Linker:
     """Builds the corpus vocabulary from the facts table once, then analyses questions."""
 
-    def __init__(self, facts: list[Fact], documents: list[Document], vocab: set[str]) -> None:
+    def __init__(self, facts: list[Fact], documents: list[Document], vocab: set[str],
+                 docs_with_term=None) -> None:
         self.documents = documents
         self.vocab = vocab
+        self.docs_with_term = docs_with_term or (lambda term: set())
         self.categories: dict[str, set[str]] = {}
         self.entities: dict[str, set[str]] = {}  # canonical subject -> aliases (compact)
         self.attributes: set[str] = set()
@@ -243,9 +270,18 @@ class Linker:
                 bucket = q.entities if kind == "entity" else q.categories
                 if name not in bucket:
                     bucket.append(name)
+        if not q.entities and not q.categories and not english:
+            for word in re.findall(r"[가-힣]{3,}", text):
+                for alias, name, kind in self.alias_index:
+                    if len(alias) >= 3 and _HANGUL.search(alias) and _one_typo(word[: len(alias)], alias):
+                        (q.entities if kind == "entity" else q.categories).append(name)
+                        break
+                if q.entities or q.categories:
+                    break
         # values named in the question (a 세부유형 label, an amount)
         for v, _attrs in self.values.items():
-            if len(v) >= 3 and v in c and not any(v in compact(e) for e in q.entities + q.categories):
+            named = v in c if len(v) >= 3 else v in q.tokens
+            if named and not any(v in compact(e) for e in q.entities + q.categories):
                 q.values.append(v)
         for m in re.finditer(r"(\d[\d,.]*)\s*(조|억|천만|백만|만)?\s*원?", text):
             if m.group(2):
@@ -257,8 +293,11 @@ class Linker:
         # longest trigger first, masking what it matched ("세부유형" is not also "유형")
         masked = target_text
         for t, fam in sorted(((t, f) for f, ts in ATTRIBUTE_FAMILIES.items() for t in ts), key=lambda x: -len(x[0])):
+            if len(t) <= 2 and _HANGUL.search(t) and t not in q.tokens:
+                continue  # 구비 / 시비 / 돈 only as words of their own, not inside 인구비율
             if t in masked:
                 masked = masked.replace(t, " ")
+                q.triggers.append(t)
                 if fam not in q.families:
                     q.families.append(fam)
         if not q.families:
@@ -273,6 +312,9 @@ class Linker:
         for role in ROLES:
             if role in c:
                 q.attributes.extend(a for a in self.attributes if role in a and a not in q.attributes)
+        if not q.attributes and not english:  # a role with a typo: 도시경재과장 → 도시경제과장
+            for word in re.findall(r"[가-힣]{4,}", text):
+                q.attributes.extend(a for a in self.attributes if len(a) >= 4 and _one_typo(word[: len(a)], a))
         # a bare "신청" inside "선정" questions etc.: money beats generic words
         if "국비" in q.families and "지원금액" in q.families:
             q.families.remove("지원금액")
@@ -284,32 +326,52 @@ class Linker:
             q.families.remove("신청 수")
         # intent
         for name, triggers in INTENTS:
-            if any(t in target_text for t in triggers):
+            hit = next((t for t in triggers if t in target_text), None)
+            if hit:
                 q.intent = name
+                q.triggers.append(hit)
                 break
-        if q.intent == "count" and "신청 수" in q.families:
+        if q.intent == "count" and re.search(r"신청|응모|참여|접수|applied|appl", c) and "신청 수" not in q.families:
+            q.families.append("신청 수")
+        if q.intent in ("count", "sum") and len(q.families) > 1 and "유형" in q.families:
+            q.families.remove("유형")  # "세 유형에 신청한 지자체 수": 유형 names the scope, not the answer
+        if q.intent == "count" and "신청 수" in q.families and not re.search(r"모두|전체|총|합|다\s*더|all|total", text):
             q.intent = "lookup"
         if q.intent in ("list", "describe") and (q.families or q.attributes) and q.has_target:
             q.intent = "lookup"
+        if q.intent in ("max", "min") and "치열" in c and "경쟁률" not in q.families:
+            q.families.append("경쟁률")  # "가장 치열한" competition
         if q.intent == "describe" and (q.families or q.attributes):
             q.intent = "lookup"
-        # unknown place names (a city that is not in the corpus)
-        q.unknown_names = self._unknown_names(text, english)
+        # unknown place names (a city that is not in the corpus); in English only when nothing else links
+        q.unknown_names = self._unknown_names(text, english) if not (english and q.has_ask) else []
         q.residual = self._residual(q)
         q.pseudo = " ".join(q.entities + q.categories + q.families + q.attributes)
         return q
 
     def _title_docs(self, tokens: list[str]) -> set[str] | None:
-        """Documents whose title shares a distinctive (not in every title) token with the question."""
-        if len(self.title_tokens) < 2:
+        """Documents the question names by title ("AI 행정혁신 선도사업에서 …").
+
+        Only title words that are distinctive count: ones found in the text of at most half the
+        documents (지원, 사업, 선정 are in every announcement and name none of them).
+        """
+        n = len(self.title_tokens)
+        if n < 2:
             return None
-        common = set.intersection(*self.title_tokens.values())
-        qt = {t for t in tokens if not t.isdigit() and len(t) >= 2} - common
-        hits = {d for d, tt in self.title_tokens.items() if qt & (tt - common)}
-        if hits and len(hits) < len(self.title_tokens):
-            best = max(len(qt & (self.title_tokens[d] - common)) for d in hits)
-            return {d for d in hits if len(qt & (self.title_tokens[d] - common)) == best}
-        return None
+        qt = {t for t in tokens if not t.isdigit() and len(t) >= 2 and not re.fullmatch(r"\d+년", t)}
+        scores = {}
+        for d, tt in self.title_tokens.items():
+            score = 0.0
+            for t in qt & tt:
+                df = len(self.docs_with_term(t))
+                if 0 < df <= n / 2:
+                    score += math.log(n / df)
+            if score:
+                scores[d] = score
+        if not scores:
+            return None
+        best = max(scores.values())
+        return {d for d, v in scores.items() if v >= best / 2}
 
     def _fuzzy_families(self, text: str) -> list[str]:
         """Typo tolerance for attribute words (갱쟁률 → 경쟁률): one syllable off, sharing its lead or vowel."""
@@ -353,7 +415,7 @@ class Linker:
         return any(len(v) == len(word) and sum(a != b for a, b in zip(v, word)) == 1 for v in self.vocab)
 
     def _residual(self, q: Question) -> list[str]:
-        explained = set()
+        explained = set(tokenize(" ".join(q.triggers))) | {t for v in q.values for t in tokenize(v)}
         for name in q.entities + q.categories:
             explained |= set(tokenize(name))
         for fam in q.families:

@@ -143,6 +143,23 @@ def test_openapi_and_offline_docs(client):
             assert client.get(u).status_code == 200, u
 
 
+def test_docs_fallback_without_fastapi_offline(monkeypatch):
+    """Without the fastapi-offline package /docs is a plain local page (still no CDN)."""
+    from fastapi import FastAPI
+
+    monkeypatch.setitem(sys.modules, "fastapi_offline", None)  # import fails
+    bare = FastAPI(docs_url=None, redoc_url=None)
+
+    @bare.get("/api/ping", summary="핑")
+    def ping() -> dict:
+        return {}
+
+    ui._docs_routes(bare)
+    r = TestClient(bare).get("/docs")
+    assert r.status_code == 200 and "/api/ping" in r.text and "핑" in r.text
+    assert not re.search(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", r.text)
+
+
 def test_web_component_script_is_served_locally(client):
     r = client.get("/gradio.js", headers={"Origin": ALLOWED})
     assert r.status_code == 200
@@ -281,9 +298,10 @@ def _fact(subject, attribute, value, doc="d1", i=0):
 
 
 def test_example_questions_from_facts_and_titles():
-    docs = [SimpleNamespace(doc_id="d1", title="2025년 어떤 사업 공모 결과"), SimpleNamespace(doc_id="d2", title="둘째")]
-    facts = [_fact("전주시", "국비", 1.6e10, i=1), _fact("강소형", "경쟁률", 5.3, i=2), _fact("전주시", "사업명", None, i=3),
-             _fact("안산시", "국비", 8e9, i=4)]
+    docs = [SimpleNamespace(doc_id="d1", title="2025년 어떤 사업 공모 결과"),
+            SimpleNamespace(doc_id="d2", title="둘째")]
+    facts = [_fact("전주시", "국비", 1.6e10, i=1), _fact("강소형", "경쟁률", 5.3, i=2),
+             _fact("전주시", "사업명", None, i=3), _fact("안산시", "국비", 8e9, i=4)]
     stub = SimpleNamespace(facts=lambda doc_id=None: facts, documents=docs)
     qs = ui.example_questions(stub, limit=6)
     assert "전주시 국비는?" in qs and "강소형 경쟁률은?" in qs and "안산시 국비는?" in qs
@@ -301,3 +319,17 @@ def test_example_questions_for_the_loaded_corpus(assistant):
     qs = ui.example_questions(assistant)
     assert 3 <= len(qs) <= 6
     assert any(assistant.documents[0].title[:10] in q for q in qs)
+
+
+def test_filter_facts_for_the_table(assistant):
+    facts = assistant.facts()
+    assert ui.filter_facts(assistant) == facts
+    assert ui.filter_facts(assistant, ui.ALL, ui.ALL, ui.ALL, "") == facts
+    assert ui.filter_facts(assistant, "no-such-document") == []
+    rows = ui.fact_rows(facts, {d.doc_id: d.title for d in assistant.documents})
+    assert all(len(r) == len(ui.FACT_HEADERS) for r in rows)
+    if facts:
+        f = facts[0]
+        got = ui.filter_facts(assistant, f.doc_id, f.subject, f.attribute)
+        assert f in got and all(g.subject == f.subject and g.attribute == f.attribute for g in got)
+        assert f in ui.filter_facts(assistant, text=f.subject)

@@ -77,7 +77,8 @@ def covers(doc_id: str, lines: Sequence[int], evidence: Iterable[dict[str, Any]]
 
 
 def chunk_keys(chunks: Iterable[Any]) -> dict[str, str]:
-    """``chunk_id`` → run key ``doc#start-end`` for every chunk of an index (``~2``, ``~3`` … on a repeated span)."""
+    """``chunk_id`` → run key ``doc#start-end`` for every chunk of an index (``~2``, ``~3`` … on a repeated
+    line span, so two chunks of one long line stay distinct)."""
     seen: Counter[str] = Counter()
     out = {}
     for c in chunks:

@@ -149,7 +149,8 @@ def render_markdown(summary: dict[str, Any]) -> str:
                     f"- index: embedder `{(idx.get('embedder') or {}).get('name')}`, chunker "
                     f"`{json.dumps(idx.get('chunker'))}`, counts `{json.dumps(idx.get('counts'))}`, "
                     f"built {idx.get('built_at')}", ""]
-        out += [f"### Answer accuracy by question type ({primary})", "", _md_table(TYPE_HEAD, _type_rows(runs, primary)),
+        out += [f"### Answer accuracy by question type ({primary})", "",
+                _md_table(TYPE_HEAD, _type_rows(runs, primary)),
                 "", "### Retrieval and answers per retriever", "",
                 "Retrieval is measured on the sources `ask(q, k=...)` returns; a source is relevant when it covers a "
                 "gold evidence line. Items without evidence (expected `none`) are left out of retrieval metrics.", "",

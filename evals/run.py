@@ -157,10 +157,11 @@ def failure_rows(records: list[dict[str, Any]], golden: str) -> list[dict[str, A
         if r["correct"]:
             continue
         ans = r["answer"].replace("\n", " / ")
+        ans = ans[:ANSWER_CHARS] + ("…" if len(ans) > ANSWER_CHARS else "")
         out.append({"golden": golden, "id": r["id"], "type": r["type"], "q": r["q"], "history": r["history"],
                     "expected_kind": r["expected_kind"], "got_kind": r["got_kind"],
                     "must": r["must"], "must_not": r["must_not"], "missing": r["missing"],
-                    "forbidden": r["forbidden"], "answer": ans[:ANSWER_CHARS] + ("…" if len(ans) > ANSWER_CHARS else ""),
+                    "forbidden": r["forbidden"], "answer": ans,
                     "gold_rank": r["gold_rank"], "top_lines": r["top_lines"], "error": r["error"]})
     return out
 

@@ -81,6 +81,7 @@ class Draft:
 
 
 MONEY_FAMILIES = {"국비", "지원금액"}
+_MIN_WORDS = re.compile(r"가장적|제일적|가장낮|최저|최소|least|lowest")
 
 
 class Composer:
@@ -145,8 +146,8 @@ class Composer:
         facts = self.scope(q)
         if not facts:
             return None
-        for step in (self.extreme, self.diff, self.sum, self.total, self.count, self.listing, self.lookup,
-                     self.selection):
+        for step in (self.extreme, self.diff, self.sum, self.total, self.count, self.listing, self.selection,
+                     self.lookup):
             draft = step(q, facts)
             if draft:
                 return draft
@@ -156,9 +157,11 @@ class Composer:
     def lookup_facts(self, q: Question, facts: list[Fact]) -> list[Fact]:
         wanted = [f for f in facts if self.wants(f, q)]
         targets = set(q.entities) | set(q.categories)
-        if set(q.families) & MONEY_FAMILIES and targets and not any(f.subject in targets for f in wanted):
-            # "김천시는 얼마 받아?" where the table names the money column otherwise (특별교부세, 상금 …)
-            wanted += [f for f in facts if f.subject in targets and f.unit.endswith("원") and f not in wanted]
+        if set(q.families) & MONEY_FAMILIES and targets:
+            # "김천시는 얼마 받아?" where a table names the money column otherwise (특별교부세, 상금 …): per document
+            covered_docs = {f.doc_id for f in wanted if f.subject in targets}
+            wanted += [f for f in facts if f.subject in targets and f.unit.endswith("원") and f.value is not None
+                       and f.doc_id not in covered_docs and f not in wanted]
         if not wanted:
             return []
         if not targets:
@@ -253,10 +256,11 @@ class Composer:
     def sum(self, q: Question, facts: list[Fact]) -> Draft | None:
         if q.intent != "sum":
             return None
-        subjects = q.entities if len(q.entities) >= 2 else None
+        excluded = q.entities if re.search(r"빼|제외|말고|except|excluding", q.text) else []
+        subjects = q.entities if len(q.entities) >= 2 and not excluded else None
         if subjects is None:
-            members = self.selected_entities(facts, q)
-            subjects = [e for _, e, _ in members] if members else None
+            members = self.selected_entities(facts, replace_q(q, entities=[]) if excluded else q)
+            subjects = [e for _, e, _ in members if e not in excluded] if members else None
         derived = self.derived_sum(q, facts, subjects)
         if derived:
             return derived
@@ -273,7 +277,8 @@ class Composer:
             total, unit = _add([f for f in group])
             working = " + ".join(f"{f.subject} {f.text}" for f in group)
             attr = group[0].attribute
-            parts.append((doc_id, f"{attr} 합계: {total}{unit} ({working})"))
+            label = f"{attr} 합계" + (f"({', '.join(excluded)} 제외)" if excluded else "")
+            parts.append((doc_id, f"{label}: {total}{unit} ({working})"))
             used += group
         return Draft(self.join_docs(parts), "fact", used) if parts else None
 
@@ -376,9 +381,10 @@ class Composer:
     def count(self, q: Question, facts: list[Fact]) -> Draft | None:
         if q.intent != "count":
             return None
-        stated = [f for f in facts if f.attribute.endswith(" 수") and
-                  (any(compact(f.attribute[:-2]) in q.compact for _ in [0]) or family_of(f.attribute) in q.families)
-                  and (not (q.categories or q.entities) or f.subject in q.categories + q.entities)]
+        in_family = [f for f in facts if f.attribute.endswith(" 수") and family_of(f.attribute) in q.families]
+        stated = in_family or [f for f in facts if f.attribute.endswith(" 수")
+                               and compact(f.attribute[:-2]) in q.compact]
+        stated = [f for f in stated if not (q.categories or q.entities) or f.subject in q.categories + q.entities]
         if stated and not ("선정" in q.compact and not any(f.attribute == "선정 수" for f in stated)):
             parts = []
             for d, fs in self.by_doc(stated):
@@ -418,14 +424,19 @@ class Composer:
             group = [f for f in _dedupe_subjects(group) if f.subject != WHOLE and f.base_value is not None]
             if len(group) < 2:
                 continue
+            if re.search(r"차이|차액|difference", q.text) and _MIN_WORDS.search(q.compact):
+                hi = max(group, key=lambda f: f.base_value)
+                lo = min(group, key=lambda f: f.base_value)
+                value, unit = _diff(hi, lo)
+                parts.append((doc_id, f"{hi.attribute} 최대·최소 차이: {value}{unit} "
+                                      f"({hi.subject} {hi.text} - {lo.subject} {lo.text})"))
+                used += [hi, lo]
+                continue
             pick = (max if q.intent == "max" else min)(f.base_value for f in group)
             best = [f for f in group if f.base_value == pick]
             rest = [f for f in group if f.base_value != pick]
-            text = ", ".join(f.subject for f in best) + f" ({best[0].attribute} {best[0].text})"
-            if rest:
-                text += " — 비교: " + ", ".join(f"{f.subject} {f.text}" for f in rest)
-            parts.append((doc_id, text))
-            used += best + rest
+            parts.append((doc_id, ", ".join(f.subject for f in best) + f" ({best[0].attribute} {best[0].text})"))
+            used += best
         return Draft(self.join_docs(parts), "fact", used) if parts else None
 
     def listing(self, q: Question, facts: list[Fact]) -> Draft | None:
@@ -463,13 +474,19 @@ class Composer:
 
     def selection(self, q: Question, facts: list[Fact]) -> Draft | None:
         """"전주시는 선정됐나요?" — the entity's own row says so."""
-        if not q.entities or q.has_ask or "선정" not in q.compact:
+        if not q.entities or "선정" not in q.compact or (q.families and q.families != ["유형"]) or q.attributes:
             return None
         mine = [f for f in facts if f.subject in q.entities and family_of(f.attribute) == "유형"]
         if not mine:
             return None
         parts = [(d, " / ".join(f"{f.subject}: {f.text} 선정" for f in fs)) for d, fs in self.by_doc(mine)]
         return Draft(self.join_docs(parts), "fact", mine)
+
+
+def replace_q(q: Question, **changes) -> Question:
+    from dataclasses import replace
+
+    return replace(q, **changes)
 
 
 def _dedupe_subjects(group: list[Fact]) -> list[Fact]:
@@ -531,7 +548,7 @@ def content_tokens(q: Question, common: set[str], exclude: set[str] = frozenset(
     else:
         toks = list(q.residual) + tokenize(" ".join(q.categories + q.values))
     toks = [t for t in dict.fromkeys(toks) if t not in QUESTION_WORDS and t not in exclude
-            and not re.fullmatch(r"\d+(년|월|일)?", t)]
+            and not re.fullmatch(r"\d+(년|월|일)?", t) and not re.fullmatch(r"[가-힣]", t)]
     rare = [t for t in toks if t not in common]
     return rare if rare or q.entities else toks
 
@@ -574,10 +591,10 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
             if q.intent == "when" and _DATE_EXPR.search(c.text[s:e]):
                 score += 0.15
             unit_c = compact(_BULLET.sub("", c.text[s:e]))
-            if topic and re.match(re.escape(topic) + r"(은|는|이란|란|이|가)", unit_c):
+            if topic and re.match(r"\(?" + re.escape(topic) + r"(은|는|이란|란|이|가|\))", unit_c):
                 score += 0.15  # "X란?" is best answered where X is the topic of the sentence
-            elif aliases and any(re.match(re.escape(a) + r"(은|는|이|가)", unit_c) for a in aliases):
-                score += 0.05  # the sentence that introduces the entity's plan
+            elif aliases and any(re.match(r"\(?" + re.escape(a) + r"(은|는|이|가|\))", unit_c) for a in aliases):
+                score += 0.1  # the sentence that introduces the entity's plan
             if q.intent == "quote" and re.search(r"[“\"]", c.text[s:e]):
                 score += 0.2
             if q.intent == "where" and re.search(r"[가-힣]+(동|면|읍|리|구|군)(,|\s|$)|일원|일대", c.text[s:e]):

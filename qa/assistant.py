@@ -168,7 +168,7 @@ class Assistant:
             return Draft(NOT_FOUND, "none")  # English words we could not link: no honest passage to give
         # words the facts do not hold and that single out a passage (용적률, 보도시점), not generic ones (선정)
         specific_df = max(2, len(self.index.chunks) // 10)
-        residual = [t for t in residual if 0 < self.index.term_df(t) <= specific_df]
+        residual = [t for t in residual if 0 < self.index.term_df(t) <= specific_df and not t[0].isdigit()]
         wants_passage = q.intent == "quote" or (q.intent == "where" and not q.families and q.entities)
         draft = self.composer.compose(q) if (q.has_target or q.has_ask) and not wants_passage else None
         if draft and not residual:
@@ -192,9 +192,11 @@ class Assistant:
         from .question import QUESTION_WORDS
 
         for m in morphs(q.text):
-            if m.tag in ("NNG", "NNP") and len(m.form) >= 2 and m.form not in vocab and m.form in residual \
-                    and m.form not in QUESTION_WORDS:
-                return True
+            if m.tag not in ("NNG", "NNP") or len(m.form) < 2 or m.form in vocab or m.form not in residual \
+                    or m.form in QUESTION_WORDS:
+                continue
+            if not any(len(v) >= 2 and (v in m.form or m.form in v) for v in vocab):
+                return True  # shares nothing with any word of any announcement (not a compound of known parts)
         return False
 
     def _sources(self, draft: Draft, hits: list[Hit], k: int) -> list[Source]:

@@ -42,11 +42,13 @@ ATTRIBUTE_FAMILIES: dict[str, tuple[str, ...]] = {
     "전화번호": ("전화", "전화번호", "연락처", "번호", "phone", "telephone", "contact"),
     "담당자": ("담당자", "담당", "문의", "책임자", "contactperson", "incharge", "responsible"),
     "담당 부서": ("담당부서", "부서", "department"),
-    "출처": ("원출처", "출처", "원문", "링크", "url", "source", "link"),
-    "웹사이트": ("홈페이지", "사이트", "포털", "누리집", "웹주소", "website", "portal", "homepage"),
+    "출처": ("원출처", "출처", "원문", "링크", "url", "source", "link", "출처주소"),
+    "웹사이트": ("홈페이지", "사이트", "포털", "누리집", "웹주소", "주소", "website", "portal", "homepage", "address"),
     "연도": ("몇년도", "연도", "어느해", "몇년에", "무슨해", "whichyear", "whatyear"),
     "제목": ("제목", "타이틀", "보도자료이름"),
     "보도일": ("보도일", "보도시점", "배포일", "발표일", "게재일", "공고일", "보도날짜", "releasedate", "published"),
+    "신청기간": ("신청기간", "접수기간", "모집기간", "공모기간", "마감", "언제까지신청", "신청은언제", "deadline",
+             "applicationperiod"),
 }
 # which extracted attribute names belong to a family (an attribute also matches when it contains a member)
 FAMILY_MEMBERS: dict[str, tuple[str, ...]] = {
@@ -74,6 +76,7 @@ FAMILY_MEMBERS: dict[str, tuple[str, ...]] = {
     "연도": ("연도",),
     "제목": ("제목",),
     "보도일": ("보도일", "보도시점", "배포", "공고일"),
+    "신청기간": ("신청기간", "접수기간", "모집기간", "공모기간"),
 }
 ROLE_WORDS = {"minister": "장관", "vice minister": "차관", "director": "과장", "mayor": "시장", "governor": "도지사"}
 INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -83,14 +86,14 @@ INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
              "intotal", "sum", "combined", "altogether", "addup")),
     ("count", ("몇곳", "몇개", "몇군데", "몇개소", "몇명", "몇팀", "몇건", "몇지자체", "몇개의", "개수", "숫자", "howmany",
                "numberof")),
-    ("max", ("가장많", "제일많", "가장높", "제일높", "가장큰", "제일큰", "최고", "가장치열", "제일치열", "가장비싼", "최다",
+    ("where", ("어디", "어느지역", "어느곳", "위치", "대상지", "대상지역", "일원", "장소", "where", "location")),
+    ("max", ("가장많", "제일많", "가장높", "제일높", "가장큰", "제일큰", "최고", "치열", "가장비싼", "최다",
              "most", "highest", "largest", "biggest")),
     ("min", ("가장적", "제일적", "가장낮", "제일낮", "가장작", "제일작", "최저", "최소", "least", "lowest", "smallest")),
     ("list", ("어느", "어떤지자체", "어떤도시", "어떤곳", "어떤기관", "누가", "누구", "목록", "명단", "모두", "전부", "다알려",
               "선정된곳", "선정된지자체", "선정지자체", "선정된도시", "which", "list", "whatcities", "whichcities", "who")),
     ("quote", ("뭐라고", "뭐라", "무엇이라고", "말했", "밝혔", "발언", "소감", "언급", "강조", "said", "say", "quote")),
     ("when", ("언제", "날짜", "일정", "며칠", "몇월", "when", "date", "schedule")),
-    ("where", ("어디", "어느지역", "어느곳", "위치", "대상지", "대상지역", "일원", "장소", "where", "location")),
     ("describe", ("어떻게", "왜", "무엇을", "무엇", "뭘", "뭐", "무슨", "내용", "계획", "설명", "소개", "어떤사업", "목적", "목표",
                   "특징", "취지", "지향", "이란", "란", "what", "how", "why", "describe", "explain", "plan")),
 )
@@ -100,7 +103,9 @@ QUESTION_WORDS = {"얼마", "무엇", "뭐", "무슨", "어떤", "어떻", "언�
                   "설명", "내용", "받", "주", "보", "말하", "대하", "관하", "관련", "경우", "정도", "좀", "이번", "해당", "총",
                   "나요", "인가", "이다", "이나", "하나", "모두", "전부", "다", "각", "각각", "되", "하", "있", "없", "어느", "가요",
                   "지자체", "지방자치단체", "자치단체", "기관", "곳", "목적", "목표", "내용", "계획", "특징", "취지", "실시", "진행",
-                  "개최", "열리", "시작", "말하", "밝히", "이름", "성함",
+                  "개최", "열리", "시작", "말하", "밝히", "이름", "성함", "비교", "알려", "알리", "각각", "얼마나",
+                  "만들", "바뀌", "바꾸", "변하", "달라지", "생기", "갖추", "이루", "보도자료", "보도", "공고문", "자료", "문서",
+                  "추진", "시행", "수행", "운영", "진행되", "추진되",
                   "the", "a", "an", "of", "in", "is", "are", "was", "were", "does", "do", "did", "what", "how", "which",
                   "who", "when", "where", "much", "many", "for", "to", "and", "or", "it", "its", "by", "on", "with",
                   "get", "gets", "receive", "receives", "received", "about", "tell", "me", "please"}
@@ -194,6 +199,7 @@ class Linker:
         self.categories: dict[str, set[str]] = {}
         self.entities: dict[str, set[str]] = {}  # canonical subject -> aliases (compact)
         self.attributes: set[str] = set()
+        self.people = {compact(f.text) for f in facts if f.qualifiers.get("person")}
         self.values: dict[str, set[str]] = {}  # compact value text -> attribute names
         categories = {f.qualifiers.get("category") for f in facts} - {None}
         for f in facts:
@@ -254,6 +260,7 @@ class Linker:
         titled = self._title_docs(q.tokens)
         if titled:
             q.doc_ids = titled if q.doc_ids is None else (q.doc_ids & titled) or q.doc_ids
+        named_titles = {compact(t) for d in (titled or ()) for t in self.title_tokens[d]}
         # entities and categories by alias (longest first, non-overlapping)
         taken: list[tuple[int, int]] = []
         low = c if not english else " ".join(w.lower() for w in _WORD.findall(text))
@@ -275,12 +282,15 @@ class Linker:
                 for alias, name, kind in self.alias_index:
                     if len(alias) >= 3 and _HANGUL.search(alias) and _one_typo(word[: len(alias)], alias):
                         (q.entities if kind == "entity" else q.categories).append(name)
+                        q.triggers.append(word)
                         break
                 if q.entities or q.categories:
                     break
         # values named in the question (a 세부유형 label, an amount)
         for v, _attrs in self.values.items():
             named = v in c if len(v) >= 3 else v in q.tokens
+            if v in named_titles:
+                continue  # "AI 행정혁신 선도사업" names the announcement, not the 분야 "행정"
             if named and not any(v in compact(e) for e in q.entities + q.categories):
                 q.values.append(v)
         for m in re.finditer(r"(\d[\d,.]*)\s*(조|억|천만|백만|만)?\s*원?", text):
@@ -300,6 +310,7 @@ class Linker:
                 q.triggers.append(t)
                 if fam not in q.families:
                     q.families.append(fam)
+        self._typos: list[str] = []
         if not q.families:
             q.families = self._fuzzy_families(text)
         for attr in self.attributes:
@@ -314,7 +325,12 @@ class Linker:
                 q.attributes.extend(a for a in self.attributes if role in a and a not in q.attributes)
         if not q.attributes and not english:  # a role with a typo: 도시경재과장 → 도시경제과장
             for word in re.findall(r"[가-힣]{4,}", text):
-                q.attributes.extend(a for a in self.attributes if len(a) >= 4 and _one_typo(word[: len(a)], a))
+                fixed = [a for a in self.attributes if len(a) >= 4 and _one_typo(word[: len(a)], a)]
+                q.attributes.extend(fixed)
+                if fixed:
+                    q.triggers.append(word)
+                    self._typos.append(word)
+        q.triggers.extend(self._typos)
         # a bare "신청" inside "선정" questions etc.: money beats generic words
         if "국비" in q.families and "지원금액" in q.families:
             q.families.remove("지원금액")
@@ -381,10 +397,11 @@ class Linker:
                 for t in triggers:
                     if len(t) >= 3 and _HANGUL.search(t) and fam not in out and _one_typo(word[: len(t)], t):
                         out.append(fam)
+                        self._typos.append(word)
         return out
 
     def _unknown_names(self, text: str, english: bool) -> list[str]:
-        known = {a for a, _, _ in self.alias_index}
+        known = {a for a, _, _ in self.alias_index} | self.people
         out = []
         if english:
             for w in re.findall(r"\b[A-Z][a-z]{2,}\b", text):
@@ -394,10 +411,10 @@ class Linker:
                 out.append(w)
             return out
         for m in morphs(text):
-            if m.tag != "NNP" and not (m.tag == "NNG" and admin_stem(m.form)):
+            if m.tag != "NNP" and not (m.tag == "NNG" and admin_stem(m.form)) or len(m.form) < 2:
                 continue
             form = compact(m.form)
-            if any(form in k or k in form for k in known):
+            if any(form in k or k in form for k in known) or any(m.form in t for t in self._typos):
                 continue
             stem = admin_stem(m.form)
             if m.form in self.vocab or (stem or m.form) in self.vocab:
@@ -409,10 +426,11 @@ class Linker:
         return out
 
     def _near_vocab(self, word: str) -> bool:
-        """A corpus word one edit away (a typo of it rather than an unknown name)."""
+        """A corpus word (or part of one) one syllable away: a typo rather than an unknown name."""
         if len(word) < 3:
             return False
-        return any(len(v) == len(word) and sum(a != b for a, b in zip(v, word)) == 1 for v in self.vocab)
+        n = len(word)
+        return any(_one_typo(word, v[i:i + n]) for v in self.vocab if len(v) >= n for i in range(len(v) - n + 1))
 
     def _residual(self, q: Question) -> list[str]:
         explained = set(tokenize(" ".join(q.triggers))) | {t for v in q.values for t in tokenize(v)}

@@ -230,7 +230,8 @@ def _gate(assistant, path, accuracy_gate, hit3_gate):
                          for r in records if not r["correct"])
     assert m["answer_accuracy"] >= accuracy_gate, (
         f"{path.name}: answer accuracy {m['answer_accuracy']:.3f} < gate {accuracy_gate}\n{failures}")
-    assert m["retrieval"]["hit@3"] >= hit3_gate, f"{path.name}: hybrid hit@3 {m['retrieval']['hit@3']:.3f} < {hit3_gate}"
+    hit3 = m["retrieval"]["hit@3"]
+    assert hit3 >= hit3_gate, f"{path.name}: hybrid hit@3 {hit3:.3f} < gate {hit3_gate}"
     return m
 
 

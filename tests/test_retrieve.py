@@ -138,6 +138,17 @@ def test_empty_query_gives_no_hits(assistant, query, method):
     assert assistant.retriever.search(query, method=method) == []
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_nfd_and_fullwidth_queries_are_normalised(assistant, method):
+    import unicodedata
+
+    r = assistant.retriever
+    q = "전주시가 받는 국비는 160억원?"
+    want = [h.chunk.chunk_id for h in r.search(q, method=method)]
+    assert [h.chunk.chunk_id for h in r.search(unicodedata.normalize("NFD", q), method=method)] == want
+    assert [h.chunk.chunk_id for h in r.search(q.replace("160", "１６０"), method=method)] == want
+
+
 def test_bm25_has_no_hits_for_unknown_words_but_dense_still_ranks(assistant):
     r = assistant.retriever
     assert r.search("xyzzyq", method="bm25") == []
@@ -294,8 +305,9 @@ def test_convex_hybrid_search_on_the_seed(assistant):
     assert all(0.0 <= h.score <= 1.0 for h in hits)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: convex() takes vals.min() over an empty candidate list when doc_ids "
-                   "matches no chunk → ValueError (rrf returns [])")
+@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
+    "BUG: convex() takes vals.min() over an empty candidate list when doc_ids "
+    "matches no chunk → ValueError (rrf returns [])"))
 def test_convex_search_with_no_matching_document_is_empty(assistant):
     r = Retriever(assistant.index, assistant.config.replace(fusion="convex"))
     assert r.search("국비", doc_ids={"not-a-document"}) == []

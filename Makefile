@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast install browser-deps eval build clean
+.PHONY: run test test-fast install browser-deps eval build clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
@@ -44,3 +44,7 @@ eval: $(STAMP)
 
 clean:
 	rm -rf index/*.faiss index/bm25 index/*.json index/*.jsonl index/*.sqlite tests/artifacts
+
+## bench: speed and memory numbers (build, load, ask() latency per retriever, peak RSS)
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py

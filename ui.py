@@ -226,8 +226,14 @@ def example_questions(assistant: Assistant, limit: int = 6) -> list[str]:
     out: list[str] = []
 
     def add(q: str) -> None:
-        if q not in out and len(out) < limit:
-            out.append(q)
+        if q in out or len(out) >= limit:
+            return
+        try:  # only examples the assistant can answer from the corpus
+            if assistant.ask(q).kind == "none":
+                return
+        except Exception:  # noqa: BLE001 - an example that fails is simply not shown
+            return
+        out.append(q)
 
     by_attr: dict[str, list[Any]] = {}
     for f in assistant.facts():
@@ -239,7 +245,8 @@ def example_questions(assistant: Assistant, limit: int = 6) -> list[str]:
         for queue in queues:
             if queue and len(out) < limit - title_slots:
                 f = queue.pop(0)
-                add(f"{f.subject} {f.attribute}{_josa(f.attribute, '은', '는')}?")
+                subject = "" if f.subject == "전체" else f"{f.subject} "
+                add(f"{subject}{f.attribute}{_josa(f.attribute, '은', '는')}?")
     for doc in assistant.documents[:title_slots]:
         title = _short(doc.title)
         add(f"{title}의 주요 내용은?")

@@ -104,7 +104,7 @@ QUESTION_WORDS = {"얼마", "무엇", "뭐", "무슨", "어떤", "어떻", "언�
                   "나요", "인가", "이다", "이나", "하나", "모두", "전부", "다", "각", "각각", "되", "하", "있", "없", "어느", "가요",
                   "지자체", "지방자치단체", "자치단체", "기관", "곳", "목적", "목표", "내용", "계획", "특징", "취지", "실시", "진행",
                   "개최", "열리", "시작", "말하", "밝히", "이름", "성함", "비교", "알려", "알리", "각각", "얼마나",
-                  "만들", "바뀌", "바꾸", "변하", "달라지", "생기", "갖추", "이루", "보도자료", "보도", "공고문", "자료", "문서",
+                  "만들", "바뀌", "바꾸", "변하", "달라지", "생기", "갖추", "이루", "보도자료", "보도", "공고문", "자료", "문서", "전체", "이번",
                   "추진", "시행", "수행", "운영", "진행되", "추진되",
                   "the", "a", "an", "of", "in", "is", "are", "was", "were", "does", "do", "did", "what", "how", "which",
                   "who", "when", "where", "much", "many", "for", "to", "and", "or", "it", "its", "by", "on", "with",
@@ -147,6 +147,8 @@ def family_of(attribute: str) -> str | None:
     """The family an extracted attribute name belongs to (국비(억원) → 국비, 도시경제과장 → None)."""
     if attribute.endswith("비율") and attribute != "매칭비율":
         return "비율"  # "국비 비율" is a percentage, not an amount of 국비
+    if attribute.endswith(" 수") and attribute not in ("신청 수", "참여 수", "응모 수", "선정 수"):
+        return None  # "유형 수" is a count, matched by its own name, not the 유형 family
     a = attribute.replace(" ", "")
     for fam, members in FAMILY_MEMBERS.items():
         if any(m.replace(" ", "") == a for m in members):

@@ -1,14 +1,24 @@
-"""공고문 QA: question answering over Korean government announcements."""
+"""공고문 QA: question answering over Korean government announcements.
 
-from .answer import NOT_FOUND, Answer, QuestionError, Source
-from .assistant import Assistant, build
-from .chunk import Chunk
-from .config import Config
-from .facts import Fact
-from .index import IndexMismatchError, IndexNotBuiltError
-from .ingest import CorpusError, Document
-from .retrieve import Hit
+Names are imported lazily (PEP 562) so that ``python -m qa --help`` and light tools do not pay for torch.
+"""
 
-__all__ = ["Answer", "Assistant", "Chunk", "Config", "CorpusError", "Document", "Fact", "Hit",
-           "IndexMismatchError", "IndexNotBuiltError", "NOT_FOUND", "QuestionError", "Source", "build"]
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "Answer": "answer", "NOT_FOUND": "answer", "QuestionError": "answer", "Source": "answer",
+    "Assistant": "assistant", "build": "assistant",
+    "Chunk": "chunk", "Config": "config", "Fact": "facts",
+    "IndexMismatchError": "index", "IndexNotBuiltError": "index",
+    "CorpusError": "ingest", "Document": "ingest", "Hit": "retrieve",
+}
+__all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'qa' has no attribute {name!r}")

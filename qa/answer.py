@@ -66,7 +66,10 @@ from .facts import MAGNITUDE, WHOLE, Fact, format_number  # noqa: E402
 from .ingest import Document  # noqa: E402
 from .korean import tokenize  # noqa: E402
 from .question import QUESTION_WORDS, Question, compact, family_of  # noqa: E402
-from .retrieve import Hit  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from .retrieve import Hit
 
 
 @dataclass
@@ -81,6 +84,25 @@ class Draft:
 
 
 MONEY_FAMILIES = {"국비", "지원금액"}
+# what a number question asks for, and how such a number is written in a passage
+NUMBER_FAMILIES = {"국비": r"\d\s*(억|만|천)?\s*원", "지방비": r"\d\s*(억|만|천)?\s*원",
+                   "총사업비": r"\d\s*(억|만|천)?\s*원", "사업비": r"\d\s*(억|만|천)?\s*원",
+                   "지원금액": r"\d\s*(억|만|천)?\s*원", "경쟁률": r"\d\s*:\s*1|\d\s*대\s*1",
+                   "비율": r"\d\s*(%|퍼센트)", "신청 수": r"\d+\s*(개|곳|건|팀|명)", "선정 수": r"\d+\s*(개|곳|건|팀|명)",
+                   "지원기간": r"\d+\s*(년|개월)"}
+TYPED_FAMILIES = {"전화번호": r"\d{2,4}-\d{3,4}-\d{4}", "담당자": r"(과장|사무관|주무관|담당)", "담당 부서": r"(과|팀)\b",
+                  "웹사이트": r"www\.|https?://", "출처": r"https?://"}
+
+
+def passage_fits(q: Question, text: str) -> bool:
+    """A passage can only answer a question that asks for a number (or a phone, a URL …) if it holds one."""
+    patterns = [NUMBER_FAMILIES.get(f) or TYPED_FAMILIES.get(f) for f in q.families]
+    patterns = [p for p in patterns if p]
+    if q.intent in ("count", "sum", "diff", "max", "min"):
+        patterns.append(r"\d")
+    if not patterns:
+        return True
+    return any(re.search(p, text) for p in patterns)
 _MIN_WORDS = re.compile(r"가장적|제일적|가장낮|최저|최소|least|lowest")
 
 
@@ -592,7 +614,9 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
                 score += 0.15
             unit_c = compact(_BULLET.sub("", c.text[s:e]))
             if topic and re.match(r"\(?" + re.escape(topic) + r"(은|는|이란|란|이|가|\))", unit_c):
-                score += 0.15  # "X란?" is best answered where X is the topic of the sentence
+                score += 0.2  # "X란?" is best answered where X is the topic of the sentence
+            elif topic and re.search(re.escape(topic) + r"(은|는|이란|란)", unit_c):
+                score += 0.15
             elif aliases and any(re.match(r"\(?" + re.escape(a) + r"(은|는|이|가|\))", unit_c) for a in aliases):
                 score += 0.1  # the sentence that introduces the entity's plan
             if q.intent == "quote" and re.search(r"[“\"]", c.text[s:e]):

@@ -12,12 +12,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .answer import NOT_FOUND, Answer, Composer, Draft, QuestionError, Source, best_passage, passage_text
+from .answer import (NOT_FOUND, Answer, Composer, Draft, QuestionError, Source, best_passage, passage_fits,
+                     passage_text)
 from .chunk import Chunk, chunk_corpus
 from .config import Config
 from .facts import Fact, extract_facts, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
-from .ingest import Document, load_corpus
+from .ingest import CorpusError, Document, load_corpus
 from .korean import normalize, tokenize, warm_up
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
@@ -73,7 +74,10 @@ class Assistant:
         try:
             index = load_index(config)
         except IndexError_ as exc:
-            if rebuild == "never" or not Path(config.corpus_dir).is_dir():
+            if rebuild == "never":
+                raise
+            if not Path(config.corpus_dir).is_dir():
+                exc.args = (f"{exc} — and the corpus folder to build it from was not found: {config.corpus_dir}",)
                 raise
             log.info("%s — building", exc)
             from .embed import load_embedder
@@ -161,7 +165,7 @@ class Assistant:
             return Draft(NOT_FOUND, "none")
         common = self.index.common_terms()
         title_words = set().union(*(self.linker.title_tokens.get(d, set()) for d in q.doc_ids or ()))
-        residual = [t for t in q.residual if t not in common and t not in title_words]
+        residual = [t for t in q.residual if t not in common and not any(t in w for w in title_words)]
         if self._unknown_nouns(q, residual):
             return Draft(NOT_FOUND, "none")  # the question is about something the corpus never mentions
         if q.english and not q.has_ask and q.residual:
@@ -177,6 +181,8 @@ class Assistant:
                                              exclude=title_words)
         if chunk is None or coverage < self.config.none_threshold:
             return draft or Draft(NOT_FOUND, "none")
+        if not draft and not passage_fits(q, chunk.text[span[0]:span[1]]):
+            return Draft(NOT_FOUND, "none")  # a number was asked and this passage states none
         if draft:
             unit_toks = set(tokenize(chunk.text[span[0]:span[1]]))
             if sum(t in unit_toks for t in residual) * 2 < len(residual):
@@ -191,13 +197,14 @@ class Assistant:
         from .korean import morphs
         from .question import QUESTION_WORDS
 
+        unknown = 0
         for m in morphs(q.text):
             if m.tag not in ("NNG", "NNP") or len(m.form) < 2 or m.form in vocab or m.form not in residual \
                     or m.form in QUESTION_WORDS:
                 continue
             if not any(len(v) >= 2 and (v in m.form or m.form in v) for v in vocab):
-                return True  # shares nothing with any word of any announcement (not a compound of known parts)
-        return False
+                unknown += 1  # shares nothing with any word of any announcement (not a compound of known parts)
+        return unknown > 0 and unknown * 2 >= len(residual)
 
     def _sources(self, draft: Draft, hits: list[Hit], k: int) -> list[Source]:
         """Fact chunks first (with the facts' spans highlighted), then the retrieved passages."""

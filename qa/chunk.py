@@ -182,9 +182,9 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
             continue
         m = _CAPTION.match(s)
         if m:
-            nxt = next((t for _, t in lines[i + 1:] if t.strip()), "")
-            if is_pipe_row(nxt):
-                i = _table(b, lines, i + 1, caption=(n, s, m.group(1)))
+            j = next((k for k in range(i + 1, len(lines)) if lines[k][1].strip()), None)
+            if j is not None and is_pipe_row(lines[j][1]) and not _CONTACT_START.match(lines[j][1].strip()):
+                i = _table(b, lines, j, caption=(n, s, m.group(1)))
             else:
                 b.flush()
                 b.add([(n, s)], "heading")
@@ -234,8 +234,8 @@ def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int
         if not s:
             i += 1
             continue
-        if not is_pipe_row(s):
-            break
+        if not is_pipe_row(s) or _CONTACT_START.match(s):
+            break  # the table ends at prose or at the contact block (담당 부서 …)
         cells = split_cells(s)
         nonempty = [c for c in cells if c]
         if len(nonempty) == 1 and _SECTION_PLAIN.match(nonempty[0]):

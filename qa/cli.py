@@ -50,6 +50,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from .answer import QuestionError
     from .assistant import Assistant
 
+    if args.question and not " ".join(args.question).strip():
+        print("질문을 입력해 주세요. (The question is empty.)", file=sys.stderr)  # before loading any model
+        return 2
+    if args.batch and args.batch != "-" and not Path(args.batch).is_file():
+        print(f"error: batch file not found: {args.batch}", file=sys.stderr)
+        return 1
     assistant = Assistant.load(_config(args), rebuild="never" if args.no_rebuild else "auto")
     if args.batch:
         src = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
@@ -154,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (IndexError_, CorpusError, QuestionError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a --batch file that does not exist, an unwritable index folder …
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 1
 
 

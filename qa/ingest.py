@@ -30,6 +30,7 @@ class Document:
     source: str | None  # original URL
     path: str
     lines: tuple[str, ...] = field(repr=False)
+    checksums: tuple[tuple[str, str], ...] = ()  # (file name, sha256) of the bytes this document was read from
 
     @property
     def text(self) -> str:
@@ -46,6 +47,7 @@ class Document:
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("lines")
+        d["checksums"] = [list(c) for c in self.checksums]
         d["year"] = self.year
         d["n_lines"] = len(self.lines)
         return d
@@ -86,14 +88,15 @@ def parse_front_matter(raw: str) -> tuple[dict[str, str], str]:
 
 
 def find_date(text: str) -> str | None:
-    """First full date in the text, as ISO ``YYYY-MM-DD``."""
+    """First full date in the text (whichever way it is written), as ISO ``YYYY-MM-DD``."""
+    found = []
     for pat in _DATE_PATTERNS:
-        m = pat.search(text)
-        if m:
+        for m in pat.finditer(text):
             y, mo, d = (int(g) for g in m.groups())
             if 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}"
-    return None
+                found.append((m.start(), f"{y:04d}-{mo:02d}-{d:02d}"))
+                break
+    return min(found)[1] if found else None
 
 
 def derive_title(lines: list[str]) -> str:
@@ -117,7 +120,9 @@ def derive_title(lines: list[str]) -> str:
 def read_document(path: Path) -> Document:
     """Read one announcement file; raises :class:`CorpusError` with a readable message."""
     try:
-        raw = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        checksums = [(path.name, hashlib.sha256(data).hexdigest())]
+        raw = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
                           "save it as UTF-8 and rebuild") from exc
@@ -127,9 +132,10 @@ def read_document(path: Path) -> Document:
     sidecar = path.with_suffix(".json")
     if sidecar.is_file():
         try:
-            with open(sidecar, encoding="utf-8") as fh:
-                meta.update({k.lower(): v for k, v in json.load(fh).items()})
-        except (OSError, json.JSONDecodeError, AttributeError) as exc:
+            side = sidecar.read_bytes()
+            checksums.append((sidecar.name, hashlib.sha256(side).hexdigest()))
+            meta.update({k.lower(): v for k, v in json.loads(side.decode("utf-8")).items()})
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
             raise CorpusError(f"{sidecar.name}: unreadable metadata sidecar ({exc})") from exc
     lines = body.rstrip("\n").split("\n")
     if not any(line.strip() for line in lines):
@@ -156,6 +162,7 @@ def read_document(path: Path) -> Document:
         source=source,
         path=str(path),
         lines=tuple(lines),
+        checksums=tuple(checksums),
     )
 
 

@@ -80,11 +80,11 @@ def tokenize(text: str) -> list[str]:
         # numbers: 160 억 원 → 160억 ; 16 개 → 16개 (+16) ; 5.3 : 1 → 5.3:1
         if m.tag == "SN":
             num, j = m.form.replace(",", ""), i + 1
-            if j + 1 < len(ms) and ms[j].form == ":" and ms[j + 1].tag == "SN" and ms[j + 1].start - m.end <= 2:
+            if j + 1 < len(ms) and ms[j].form == ":" and ms[j + 1].tag == "SN" and ms[j + 1].start - m.end <= 3:
                 out.append(f"{num}:{ms[j + 1].form}")
                 i = j + 2
                 continue
-            while j < len(ms) and ms[j].form in NUMBER_UNITS and ms[j].start - ms[j - 1].end <= 1:
+            while j < len(ms) and ms[j].form and set(ms[j].form) <= NUMBER_UNITS and ms[j].start - ms[j - 1].end <= 1:
                 num += ms[j].form
                 j += 1
             if j < len(ms) and ms[j].form in CURRENCY and ms[j].start - ms[j - 1].end <= 1:

@@ -357,6 +357,9 @@ class Linker:
             q.intent = "lookup"
         if q.intent in ("list", "describe") and (q.families or q.attributes) and q.has_target:
             q.intent = "lookup"
+        if q.intent in ("lookup", "describe") and not q.entities and not (q.families or q.attributes) and \
+                re.search(r"선정(된|한|받은)?(도시|지자체|지방자치단체|자치단체|곳|기관|지역|대상)", c):
+            q.intent = "list"  # "강소형 선정도시"
         if q.intent in ("max", "min") and "치열" in c and "경쟁률" not in q.families:
             q.families.append("경쟁률")  # "가장 치열한" competition
         if q.intent == "describe" and (q.families or q.attributes):
@@ -488,7 +491,7 @@ def _one_typo(word: str, target: str) -> bool:
     if len(diff) != 1:
         return False
     ja, jb = _jamo(diff[0][0]), _jamo(diff[0][1])
-    return ja[0] >= 0 and jb[0] >= 0 and (ja[0] == jb[0] or ja[1] == jb[1])
+    return ja[0] >= 0 and jb[0] >= 0 and sum(x == y for x, y in zip(ja, jb)) >= 2  # one jamo off: 갱/경, 재/제
 
 
 _INTENT_WORDS = re.compile("|".join(t for _, ts in INTENTS for t in ts if _HANGUL.search(t)))

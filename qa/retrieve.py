@@ -120,6 +120,8 @@ def convex(bm: np.ndarray, de: np.ndarray, rank_bm: dict[int, int], rank_de: dic
            w_bm: float, w_de: float) -> dict[int, float]:
     """Weighted sum of min-max normalised arm scores over the union of both candidate lists."""
     cand = sorted(set(rank_bm) | set(rank_de))
+    if not cand:
+        return {}
 
     def norm(x: np.ndarray) -> dict[int, float]:
         vals = np.array([x[i] if np.isfinite(x[i]) else 0.0 for i in cand], dtype=float)

@@ -230,9 +230,6 @@ def test_plain_contact_line_after_a_table_is_a_contact_chunk():
         ("table_header", 1), ("table_row", 3), ("contact", 5), ("point", 6)]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: _table() keeps consuming pipe rows (blank lines are skipped) and never "
-    "checks _CONTACT_START, so a pipe contact block after a table becomes a table_row"))
 def test_pipe_contact_block_after_a_table_is_a_contact_chunk():
     d = synthetic("< 표 >\n| 구분 | 금액 |\n| 가 | 10억 |\n\n" + CONTACT)
     out = chunk_document(d)
@@ -246,10 +243,6 @@ def test_caption_table_with_a_blank_line_inside_keeps_its_rows():
     assert out[2].cells == (("구분", "가"), ("금액", "10억"))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: the caption branch calls _table(b, lines, i + 1, …) although it looked "
-    "past blank lines for the table; with a blank line after the caption, the blank line becomes the "
-    "header and the real header row a data row (single column '열1')"))
 def test_caption_followed_by_a_blank_line_then_the_table():
     d = synthetic("< 선정 결과 >\n\n| 구분 | 금액 |\n| 가 | 10억 |\n| 나 | 20억 |")
     out = chunk_document(d)

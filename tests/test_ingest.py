@@ -193,8 +193,5 @@ def test_find_date(text, iso):
     assert find_date(text) == iso
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: find_date tries each pattern over the whole text, so a later "
-    "numeric date wins over an earlier 'YYYY년 M월 D일' date (docstring: first date in the text)"))
 def test_find_date_returns_the_first_date_in_the_text():
     assert find_date("2025년 6월 19일 발표. 2023.12.31 기준 통계") == "2025-06-19"

@@ -27,9 +27,6 @@ def test_amount_with_and_without_won_gives_the_same_token():
     assert tokenize("1,600억원") == ["1600억"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: Kiwi emits 천억/천만/백억 as one NR morpheme, which is not in "
-    "NUMBER_UNITS, so '2천억원' → ['2','천억','원'] while '2천억' → ['2','천억'] (not joined, 원 kept)"))
 @pytest.mark.parametrize("with_won,without", [("2천억원", "2천억"), ("5천만원", "5천만")])
 def test_compound_unit_amounts_are_joined(with_won, without):
     assert tokenize(with_won) == tokenize(without)

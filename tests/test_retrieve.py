@@ -305,9 +305,6 @@ def test_convex_hybrid_search_on_the_seed(assistant):
     assert all(0.0 <= h.score <= 1.0 for h in hits)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "BUG: convex() takes vals.min() over an empty candidate list when doc_ids "
-    "matches no chunk → ValueError (rrf returns [])"))
 def test_convex_search_with_no_matching_document_is_empty(assistant):
     r = Retriever(assistant.index, assistant.config.replace(fusion="convex"))
     assert r.search("국비", doc_ids={"not-a-document"}) == []

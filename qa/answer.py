@@ -104,6 +104,7 @@ def passage_fits(q: Question, text: str) -> bool:
         return True
     return any(re.search(p, text) for p in patterns)
 _MIN_WORDS = re.compile(r"가장적|제일적|가장낮|최저|최소|least|lowest")
+_MAX_WORDS = re.compile(r"가장많|제일많|가장높|최고|최다|most|highest")
 
 
 class Composer:
@@ -209,7 +210,8 @@ class Composer:
     def lookup(self, q: Question, facts: list[Fact]) -> Draft | None:
         if not (q.families or q.attributes):
             return None
-        found = self.lookup_facts(q, facts)
+        # a fact whose value the question already states ("대구 특화단지는 어떤 분야…": 유형 = 특화단지) answers nothing
+        found = [f for f in self.lookup_facts(q, facts) if not (f.value is None and compact(f.text) in q.compact)]
         if not found:
             return None
         parts = []
@@ -432,8 +434,10 @@ class Composer:
         return Draft(self.join_docs(parts), "fact", used)
 
     def extreme(self, q: Question, facts: list[Fact]) -> Draft | None:
-        """"국비를 가장 많이 받는 곳", "경쟁이 제일 치열한 유형": the largest (or smallest) value, with the others."""
-        if q.intent not in ("max", "min"):
+        """"국비를 가장 많이 받는 곳", "경쟁이 제일 치열한 유형": the largest (or smallest) value; with both
+        "가장 많이" and "가장 적게" and 차이, the difference between the two."""
+        spread = q.intent == "diff" and _MAX_WORDS.search(q.compact) and _MIN_WORDS.search(q.compact)
+        if q.intent not in ("max", "min") and not spread:
             return None
         subjects = q.entities if len(q.entities) >= 2 else None
         if subjects is None and q.categories:

@@ -469,7 +469,8 @@ class _Extractor:
         for m in _PERCENT.finditer(line, s0, s1):
             pre = line[max(s0, m.start() - 16):m.start()]
             key = next((k for k in sorted(MONEY_KEYS, key=lambda k: -pre.rfind(k)) if k in pre), None)
-            words = re.findall(r"[가-힣]{2,}", pre)
+            words = [w for w in re.findall(r"[가-힣]{2,}", pre) if w not in ("최대", "최소", "이상", "이하", "이내", "상한의")]
+            words = [re.sub(r"(의|은|는|이|가|을|를)$", "", w) for w in words]
             attr = f"{key} 비율" if key else (f"{words[-1]} 비율" if words else "비율")
             ents, cat = self.resolve(line, m.start(), (s0, s1), mentions, parent_topic, section)
             v = float(m.group("n"))

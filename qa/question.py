@@ -25,7 +25,7 @@ ATTRIBUTE_FAMILIES: dict[str, tuple[str, ...]] = {
     "총사업비": ("총사업비", "전체사업비", "사업비총", "지방비포함", "지방비까지", "지방비를포함", "지방비합", "매칭포함",
              "매칭까지", "총예산", "totalproject", "totalcost", "totalbudget", "includinglocal"),
     "사업비": ("사업비",),
-    "지원금액": ("지원규모", "지원금", "지원액", "지원금액", "최대", "얼마까지"),
+    "지원금액": ("지원규모", "지원금", "지원액", "지원금액", "얼마까지"),
     "경쟁률": ("경쟁률", "경쟁", "몇대1", "몇대일", "대1", "경쟁율", "competition", "competitive", "odds"),
     "신청 수": ("신청지자체", "신청한지자체", "신청한곳", "신청수", "신청건수", "신청기관", "응모", "지원한지자체", "참여한지자체",
               "참여지자체", "참여한곳", "참여기관", "applied", "applicant", "applications"),
@@ -140,7 +140,7 @@ def romanize(text: str) -> str:
 
 def compact(text: str) -> str:
     """Lower-case, no spaces or punctuation: the form triggers and aliases are compared in."""
-    return re.sub(r"[\s\W_]+", "", normalize(text).lower())
+    return re.sub(r"[^\w%]+|_", "", normalize(text).lower())
 
 
 def family_of(attribute: str) -> str | None:

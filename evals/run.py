@@ -89,7 +89,8 @@ def load_assistant(dirs: list[Path], index_dir: Path | None = None, cache: Path 
         stamp = cache / f"index-{corpus_key(dirs)}.qa-sha256"
         code = qa_source_hash()
         if index_dir.exists() and (rebuild or not stamp.is_file() or stamp.read_text().strip() != code):
-            log.info("qa sources changed since %s was built — rebuilding", index_dir)
+            why = "--rebuild" if rebuild else "qa sources changed since it was built"
+            log.info("rebuilding %s (%s)", index_dir, why)
             shutil.rmtree(index_dir)
     elif rebuild and Path(index_dir).exists():
         return Assistant.load(Config.load(corpus_dir=corpus, index_dir=Path(index_dir)), rebuild="always")

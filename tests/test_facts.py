@@ -88,7 +88,7 @@ def cli_facts(assistant, seed_config, tmp_path_factory):
     env.pop("QA_CONFIG", None)
     out_path, err_path = folder / "out.json", folder / "err.txt"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "qa", "facts", "--json", "--no-rebuild",
+        proc = subprocess.Popen([sys.executable, "-m", "qa", "facts", "--json",
                                  "--index", str(seed_config.index_dir), "--corpus", "corpus"],
                                 cwd=ROOT, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
     yield proc, out_path, err_path

@@ -172,6 +172,11 @@ class Assistant:
         # words the facts do not hold and that single out a passage (용적률, 보도시점), not generic ones (선정)
         specific_df = max(2, len(self.index.chunks) // 10)
         residual = [t for t in residual if 0 < self.index.term_df(t) <= specific_df and not t[0].isdigit()]
+        if q.intent == "summary" and not q.has_target:
+            lead = self._lead_point(q, hits)
+            if lead is not None:
+                return Draft(passage_text(lead, (0, len(lead.text))), "passage", unit_chunk=lead,
+                             unit_span=(0, len(lead.text)))
         wants_passage = q.intent == "quote" or (q.intent == "where" and not q.families and q.entities)
         draft = self.composer.compose(q) if (q.has_target or q.has_ask) and not wants_passage else None
         if draft and not residual:
@@ -188,6 +193,14 @@ class Assistant:
             if sum(t in unit_toks for t in residual) * 2 < len(residual):
                 return draft  # the passage does not say more about what the facts leave out
         return Draft(passage_text(chunk, span), "passage", unit_chunk=chunk, unit_span=span)
+
+    def _lead_point(self, q: Question, hits: list[Hit]) -> Chunk | None:
+        """The first point of the announcement the question names (or the best-matching one): its lead."""
+        doc_ids = q.doc_ids or ({hits[0].chunk.doc_id} if hits else set())
+        if len(doc_ids) != 1:
+            return None
+        (doc_id,) = doc_ids
+        return next((c for c in self.index.chunks if c.doc_id == doc_id and c.kind in ("point", "text")), None)
 
     def _unknown_nouns(self, q: Question, residual: list[str]) -> bool:
         """A content noun of the question that no announcement contains (인구 in a corpus without it)."""

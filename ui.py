@@ -156,8 +156,12 @@ def render_source(src: dict, index: int) -> str:
     return f'<div class="qa-source"><div class="qa-src-meta">{head}</div><div class="qa-passage">{body}</div></div>'
 
 
+SHOWN_QUALIFIERS = ("category", "region", "period", "matching", "bound", "year", "label")  # not extraction internals
+
+
 def render_fact(f: dict) -> str:
     q = f.get("qualifiers") if isinstance(f.get("qualifiers"), dict) else {}
+    q = {k: q[k] for k in SHOWN_QUALIFIERS if q.get(k) not in (None, "", True, False)}
     quals = ""
     if q:
         tip = ", ".join(f"{k}: {v}" for k, v in q.items())

@@ -197,6 +197,8 @@ class Composer:
             # an entity inherits category-level facts (전주시 경쟁률 → 거점형 경쟁률)
             cats = {f.qualifiers.get("category") for f in facts if f.subject == e} - {None}
             out += [f for f in wanted if f.subject in cats and f not in out]
+        if not out:  # nothing about the named target: the document-level statement ("유형 수" of the whole call)
+            out = [f for f in wanted if f.subject == WHOLE and f.attribute in q.attributes]
         for c in ([] if q.entities else q.categories):
             if c in covered:
                 continue

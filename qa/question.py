@@ -320,6 +320,9 @@ class Linker:
             a = compact(attr)
             if len(a) >= 2 and a in target_text and family_of(attr) is None:
                 q.attributes.append(attr)
+                # a family word inside the attribute's own name ("유형" in "유형 수") is not asked separately
+                q.families = [f for f in q.families
+                              if not any(t in a for t in ATTRIBUTE_FAMILIES[f] if t in q.triggers)]
         for word, role in ROLE_WORDS.items():
             if word in text.lower():
                 q.attributes.extend(a for a in self.attributes if role in a)

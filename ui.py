@@ -156,12 +156,14 @@ def render_source(src: dict, index: int) -> str:
     return f'<div class="qa-source"><div class="qa-src-meta">{head}</div><div class="qa-passage">{body}</div></div>'
 
 
-SHOWN_QUALIFIERS = ("category", "region", "period", "matching", "bound", "year", "label")  # not extraction internals
+# extraction bookkeeping that means nothing to a reader (where a cell came from, flags, ratio parts)
+INTERNAL_QUALIFIERS = {"source", "column", "entity", "national", "local", "local_key", "person", "noun", "total",
+                       "approx"}
 
 
 def render_fact(f: dict) -> str:
     q = f.get("qualifiers") if isinstance(f.get("qualifiers"), dict) else {}
-    q = {k: q[k] for k in SHOWN_QUALIFIERS if q.get(k) not in (None, "", True, False)}
+    q = {k: v for k, v in q.items() if k not in INTERNAL_QUALIFIERS and v not in (None, "", True, False)}
     quals = ""
     if q:
         tip = ", ".join(f"{k}: {v}" for k, v in q.items())

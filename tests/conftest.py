@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -70,3 +71,31 @@ def multi_assistant(multi_config, embedder) -> Assistant:
 
     build(multi_config, embedder=embedder)
     return Assistant.load(multi_config, rebuild="never")
+
+
+class CachedEmbedder:
+    """The session embedder, reusing the seed index's stored document vectors (deterministic, so the same
+    vectors a fresh encode gives); only texts not in the seed index are encoded."""
+
+    def __init__(self, embedder, index) -> None:
+        vectors = index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal)
+        self.cache = {c.search_text: v for c, v in zip(index.chunks, vectors)}
+        self.embedder = embedder
+
+    def encode_document(self, texts, **kwargs):
+        missing = [t for t in texts if t not in self.cache]
+        if missing:
+            self.cache.update(zip(missing, self.embedder.encode_document(missing, **kwargs)))
+        return np.stack([self.cache[t] for t in texts])
+
+    def encode_query(self, *args, **kwargs):
+        return self.embedder.encode_query(*args, **kwargs)
+
+    def get_embedding_dimension(self) -> int:
+        return self.embedder.get_embedding_dimension()
+
+
+@pytest.fixture(scope="session")
+def cached_embedder(embedder, assistant) -> CachedEmbedder:
+    """The session embedder reusing the seed index's vectors, for tests that rebuild indexes."""
+    return CachedEmbedder(embedder, assistant.index)

@@ -59,35 +59,6 @@ class StubEmbedder:
         return 384
 
 
-class CachedEmbedder:
-    """The session embedder, reusing the seed index's stored document vectors (deterministic, so the same
-    vectors a fresh encode gives); only texts not in the seed index are encoded."""
-
-    def __init__(self, embedder, index) -> None:
-        vectors = index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal)
-        self.cache = {c.search_text: v for c, v in zip(index.chunks, vectors)}
-        self.embedder = embedder
-        self.encoded: list[str] = []
-
-    def encode_document(self, texts, **kwargs):
-        missing = [t for t in texts if t not in self.cache]
-        if missing:
-            self.encoded += missing
-            self.cache.update(zip(missing, self.embedder.encode_document(missing, **kwargs)))
-        return np.stack([self.cache[t] for t in texts])
-
-    def encode_query(self, *args, **kwargs):
-        return self.embedder.encode_query(*args, **kwargs)
-
-    def get_embedding_dimension(self) -> int:
-        return self.embedder.get_embedding_dimension()
-
-
-@pytest.fixture(scope="module")
-def cached_embedder(embedder, assistant) -> CachedEmbedder:
-    return CachedEmbedder(embedder, assistant.index)
-
-
 # ----------------------------------------------------------------------------- manifest
 def test_manifest_describes_the_index(seed_index, seed_config, assistant):
     m = read_manifest(seed_index)

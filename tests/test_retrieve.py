@@ -169,30 +169,8 @@ OTHER_DOC = """□ 해양수산부(장관 강도형)는 2024년 5월 2일 「202
 """
 
 
-class CachedEmbedder:
-    """The session embedder, reusing the seed index's stored document vectors (the same vectors a fresh
-    encode gives); only the new announcement's chunks are encoded."""
-
-    def __init__(self, embedder, index) -> None:
-        vectors = index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal)
-        self.cache = {c.search_text: v for c, v in zip(index.chunks, vectors)}
-        self.embedder = embedder
-
-    def encode_document(self, texts, **kwargs):
-        missing = [t for t in texts if t not in self.cache]
-        if missing:
-            self.cache.update(zip(missing, self.embedder.encode_document(missing, **kwargs)))
-        return np.stack([self.cache[t] for t in texts])
-
-    def encode_query(self, *args, **kwargs):
-        return self.embedder.encode_query(*args, **kwargs)
-
-    def get_embedding_dimension(self) -> int:
-        return self.embedder.get_embedding_dimension()
-
-
 @pytest.fixture(scope="module")
-def two_doc_retriever(tmp_path_factory, seed_config, embedder, assistant):
+def two_doc_retriever(tmp_path_factory, seed_config, embedder, assistant, cached_embedder):
     """An index over the seed plus one small announcement (built once, real vectors)."""
     from qa.chunk import chunk_corpus
     from qa.index import build_index, load_index
@@ -206,7 +184,7 @@ def two_doc_retriever(tmp_path_factory, seed_config, embedder, assistant):
     config = seed_config.replace(corpus_dir=corpus, index_dir=corpus.parent / "index")
     docs = load_corpus(corpus)
     build_index(config, docs, chunk_corpus(docs, config.chunk_max_chars),
-                embedder=CachedEmbedder(embedder, assistant.index))
+                embedder=cached_embedder)
     return Retriever(load_index(config, embedder=embedder), config)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 NOT_FOUND = "공고문에서 찾을 수 없습니다."
@@ -285,7 +285,7 @@ class Composer:
         excluded = q.entities if re.search(r"빼|제외|말고|except|excluding", q.text) else []
         subjects = q.entities if len(q.entities) >= 2 and not excluded else None
         if subjects is None:
-            members = self.selected_entities(facts, replace_q(q, entities=[]) if excluded else q)
+            members = self.selected_entities(facts, replace(q, entities=[]) if excluded else q)
             subjects = [e for _, e, _ in members if e not in excluded] if members else None
         derived = self.derived_sum(q, facts, subjects)
         if derived:
@@ -510,12 +510,6 @@ class Composer:
         return Draft(self.join_docs(parts), "fact", mine)
 
 
-def replace_q(q: Question, **changes) -> Question:
-    from dataclasses import replace
-
-    return replace(q, **changes)
-
-
 def _dedupe_subjects(group: list[Fact]) -> list[Fact]:
     seen, out = set(), []
     for f in group:
@@ -617,8 +611,10 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
             score = coverage - 0.02 * rank - (0.1 if c.kind == "table_row" else 0.0)
             if q.intent == "when" and _DATE_EXPR.search(c.text[s:e]):
                 score += 0.15
-            unit_c = compact(_BULLET.sub("", c.text[s:e]))
-            if topic and re.match(r"\(?" + re.escape(topic) + r"(은|는|이란|란|이|가|\)|\(|:)", _BULLET.sub("", c.text[s:e]).lower().replace(" ", "")):
+            unit_body = _BULLET.sub("", c.text[s:e])
+            unit_c = compact(unit_body)
+            unit_flat = unit_body.lower().replace(" ", "")  # keeps "(" and ":" of "PBV(…)" definitions
+            if topic and re.match(r"\(?" + re.escape(topic) + r"(은|는|이란|란|이|가|\)|\(|:)", unit_flat):
                 score += 0.2  # "X란?" is best answered where X is the topic of the sentence
             elif topic and re.search(re.escape(topic) + r"(은|는|이란|란)", unit_c):
                 score += 0.15

@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .answer import (NOT_FOUND, Answer, Composer, Draft, QuestionError, Source, best_passage, extend_lead_in,
-                     passage_fits, passage_text)
+from .answer import NOT_FOUND, Answer, Composer, Draft, QuestionError, Source, best_passage, extend_lead_in, passage_fits, passage_text
 from .chunk import Chunk, chunk_corpus
 from .config import Config
 from .facts import Fact, extract_facts, load_facts, save_facts

@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,45 @@ class Index:
     @property
     def doc_by_id(self) -> dict[str, Document]:
         return {d.doc_id: d for d in self.documents}
+
+    @cached_property
+    def _df(self) -> np.ndarray:
+        """Chunk frequency of every BM25 term id (bm25s keeps the scores as CSC arrays: one column a term)."""
+        return np.diff(np.asarray(self.bm25.scores["indptr"]))
+
+    def term_df(self, term: str) -> int:
+        """In how many chunks a BM25 term occurs (0 when unknown)."""
+        i = self.vocab.get(term)
+        return int(self._df[i]) if i is not None and i < len(self._df) else 0
+
+    def docs_with_term(self, term: str) -> set[str]:
+        """The documents whose chunks contain a BM25 term."""
+        i = self.vocab.get(term)
+        if i is None or i >= len(self._df):
+            return set()
+        indptr = self.bm25.scores["indptr"]
+        rows = np.asarray(self.bm25.scores["indices"])[indptr[i]:indptr[i + 1]]
+        return {self.chunks[int(r)].doc_id for r in rows}
+
+    @cached_property
+    def _idf(self) -> dict[str, float]:
+        n = max(len(self.chunks), 1)
+        df = self._df
+        return {t: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))) for t, i in self.vocab.items() if i < len(df)}
+
+    def vocab_idf(self) -> dict[str, float]:
+        """Inverse document frequency of every BM25 term (for weighting matched morphemes); computed once."""
+        return self._idf
+
+    @cached_property
+    def _common(self) -> set[str]:
+        n = max(len(self.chunks), 1)
+        df = self._df
+        return {t for t, i in self.vocab.items() if i < len(df) and df[i] > 0.5 * n and n >= 5}
+
+    def common_terms(self) -> set[str]:
+        """Terms in more than half of the chunks (사업, 스마트도시 …): too common to show relevance."""
+        return self._common
 
     def bm25_scores(self, query: str) -> np.ndarray:
         ids = [self.vocab[t] for t in tokenize(query) if t in self.vocab]
@@ -270,46 +310,3 @@ def load_index(config: Config, embedder: Any = None, check_corpus: bool = True) 
         embedder = load_embedder(config.embedder)
     return Index(path=index_dir, manifest=manifest, documents=documents, chunks=chunks, bm25=bm25,
                  vocab=vocab, faiss_index=faiss.read_index(str(index_dir / "dense.faiss")), embedder=embedder)
-
-
-def _idf(index: Index) -> dict[str, float]:
-    """Inverse document frequency of every BM25 term (for weighting matched morphemes)."""
-    import scipy.sparse as sp  # noqa: F401  (bm25s keeps scores as CSC arrays)
-
-    indptr = np.asarray(index.bm25.scores["indptr"])
-    df = np.diff(indptr)
-    n = max(len(index.chunks), 1)
-    return {t: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))) for t, i in index.vocab.items() if i < len(df)}
-
-
-def _common_terms(index: Index, share: float = 0.5) -> set[str]:
-    """Terms in more than ``share`` of the chunks (사업, 스마트도시 …): too common to show relevance."""
-    indptr = np.asarray(index.bm25.scores["indptr"])
-    df = np.diff(indptr)
-    n = max(len(index.chunks), 1)
-    return {t for t, i in index.vocab.items() if i < len(df) and df[i] > share * n and n >= 5}
-
-
-def _docs_with_term(index: Index, term: str) -> set[str]:
-    """The documents whose chunks contain a BM25 term."""
-    i = index.vocab.get(term)
-    if i is None:
-        return set()
-    indptr = np.asarray(index.bm25.scores["indptr"])
-    if i + 1 >= len(indptr):
-        return set()
-    rows = np.asarray(index.bm25.scores["indices"])[indptr[i]:indptr[i + 1]]
-    return {index.chunks[int(r)].doc_id for r in rows}
-
-
-def _term_df(index: Index, term: str) -> int:
-    """In how many chunks a BM25 term occurs (0 when unknown)."""
-    i = index.vocab.get(term)
-    indptr = np.asarray(index.bm25.scores["indptr"])
-    return int(indptr[i + 1] - indptr[i]) if i is not None and i + 1 < len(indptr) else 0
-
-
-Index.docs_with_term = _docs_with_term  # type: ignore[attr-defined]
-Index.term_df = _term_df  # type: ignore[attr-defined]
-Index.vocab_idf = lambda self: self.__dict__.setdefault("_idf", _idf(self))  # type: ignore[attr-defined]
-Index.common_terms = lambda self: self.__dict__.setdefault("_common", _common_terms(self))  # type: ignore

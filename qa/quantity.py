@@ -1,0 +1,397 @@
+"""Quantities: every number a Korean announcement states, with its unit class, bounds and ranges.
+
+A small Duckling-style parser (``facebook/duckling``'s ``Rule``: a name, a pattern, a production): each rule
+below finds one way of writing a quantity — money with Korean magnitudes ("1조 2,000억원", "12억 5천만원"),
+counts with any counter (건, 명, 개소, 개국, 가구 …), percentages and %p, ratios, durations, dates in all the
+forms announcements use ("2025. 6. 19.(목)", "6월 19일", "’23년", "2023년 하반기", "1분기"), times of day
+("14시", "오후 2시", "14:00"), ages and measures. Overlaps are resolved by priority and length, then ranges
+("10~20만원", "6. 19.(목)~7. 18.(금)", "3월부터 5월까지") and bounds (최대/최소/이상/이하/이내/초과/미만/약)
+are attached. Values are exact (``decimal``-free floats of what is written, no rounding) and every quantity
+keeps its character span, so a fact built from it points at its raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+# Unit classes a quantity (and a question) can have.
+MONEY, COUNT, PERCENT, PERCENT_POINT, RATIO, MULTIPLE = "money", "count", "percent", "percent_point", "ratio", "multiple"
+DURATION, DATE, TIME, AGE, MEASURE = "duration", "date", "time", "age", "measure"
+KINDS = (MONEY, COUNT, PERCENT, PERCENT_POINT, RATIO, MULTIPLE, DURATION, DATE, TIME, AGE, MEASURE)
+
+# Korean magnitudes, longest first so 천만 is read before 천 (values multiply what precedes them).
+MAGNITUDES = {"천조": 10**15, "백조": 10**14, "십조": 10**13, "조": 10**12, "천억": 10**11, "백억": 10**10,
+              "십억": 10**9, "억": 10**8, "천만": 10**7, "백만": 10**6, "십만": 10**5, "만": 10**4, "천": 10**3,
+              "백": 10**2}
+# Currencies and what one unit is worth in itself (money is compared only within one currency).
+CURRENCIES = ("원", "달러", "유로", "엔", "위안")
+# Counters: the word after a number that says what is counted (longest first; 개월 is a duration, 개 a count).
+COUNTERS = ("개국", "개소", "개사", "개교", "개팀", "개과", "개동", "가구", "세대", "개", "곳", "명", "건", "회", "차례", "대",
+            "편", "종", "팀", "척", "마리", "그루", "권", "점", "부", "장", "통", "석", "인", "기", "채", "필지", "과제",
+            "품목", "호", "좌", "구좌", "단체", "기관", "업체", "개업체", "쌍", "벌", "톨", "포기", "송이", "병", "캔")
+# Measures with their unit words (area, length, weight, energy, volume).
+MEASURES = ("㎢", "km²", "km2", "㎡", "m²", "m2", "제곱미터", "헥타르", "ha", "평", "㎞", "km", "㎝", "cm", "㎜", "mm", "m",
+            "톤", "kg", "㎏", "g", "GWh", "MWh", "kWh", "GW", "MW", "kW", "ℓ", "L", "리터", "㎘", "TEU", "t")
+# Words that bound a value and which way: the upper limit, the lower limit, or about.
+BOUND_BEFORE = {"최대": "upper", "최고": "upper", "최소": "lower", "최저": "lower", "약": "approx", "총": "total",
+                "평균": "average", "연간": "per_year", "연": "per_year", "월": "per_month", "1인당": "per_person",
+                "인당": "per_person", "각": "each", "개소당": "each", "곳당": "each", "건당": "each"}
+BOUND_AFTER = {"이상": "lower", "초과": "lower_open", "이하": "upper", "이내": "upper", "미만": "upper_open",
+               "까지": "upper", "한도": "upper", "내외": "approx", "가량": "approx", "정도": "approx", "안팎": "approx",
+               "여": "approx", "부터": "lower", "이후": "lower", "이전": "upper"}
+RANGE_SEPARATORS = "~∼〜～"
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
+# "1조 2,000억", "12억 5천만", "3억5천", "2천억", "150"
+_AMOUNT = rf"(?:{_NUM})\s*(?:{_MAG})?(?:\s*(?:{_NUM})\s*(?:{_MAG}))*"
+_AMOUNT_PART = re.compile(rf"(?P<n>{_NUM})\s*(?P<mag>{_MAG})?")
+_WEEKDAY = r"(?:\s*\(\s*[월화수목금토일](?:요일)?\s*\))?"
+_HANGUL_AFTER = r"(?![가-힣])"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One stated quantity. ``value`` is the number as written in ``unit`` (e.g. 160 with unit 억원);
+    ``base`` the same in the base unit of its class (원, minutes, days, …) for arithmetic and comparison;
+    ``upper`` the end of a range; ``date`` an ISO-like form for dates (``2025-06-19``, ``2025-06``,
+    ``2023-H2``, ``2024-Q1``, ``--06-19`` when the year is not stated and not known)."""
+
+    kind: str
+    value: float
+    unit: str
+    text: str
+    span: tuple[int, int]
+    base: float | None = None
+    upper: float | None = None
+    upper_base: float | None = None
+    date: str | None = None
+    bound: str | None = None  # upper / lower / lower_open / upper_open / approx / total / average / each …
+    rule: str = ""
+
+    @property
+    def is_range(self) -> bool:
+        return self.upper is not None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named way of writing a quantity: a pattern and what to make of a match (None: not a quantity)."""
+
+    name: str
+    pattern: re.Pattern
+    produce: Callable[[re.Match, int | None], Quantity | None]
+    priority: int = 0  # among overlapping matches the higher wins, then the longer
+
+
+# ------------------------------------------------------------------------------------------ numbers
+def parse_amount(text: str) -> float | None:
+    """ "1조 2,000억" → 1.2e12, "12억 5천만" → 1.25e9, "2천억" → 2e11, "1,234.5" → 1234.5."""
+    total, found = 0.0, False
+    for m in _AMOUNT_PART.finditer(text):
+        n = float(m.group("n").replace(",", ""))
+        total += n * MAGNITUDES.get(m.group("mag") or "", 1)
+        found = True
+    return total if found else None
+
+
+def _amount_unit(amount_text: str, unit: str) -> tuple[float, str]:
+    """The value in the document's own unit: "160억" + 원 → (160, 억원); "1조 2,000억" → (1.2, 조원), as the first (largest) magnitude reads."""
+    first = _AMOUNT_PART.search(amount_text)
+    mag = first.group("mag") or ""
+    scale = MAGNITUDES.get(mag, 1)
+    return parse_amount(amount_text) / scale, f"{mag}{unit}"
+
+
+def _q(kind: str, m: re.Match, value: float, unit: str, base: float | None = None, **kw) -> Quantity:
+    return Quantity(kind=kind, value=value, unit=unit, text=m.group(0), span=m.span(), base=base, **kw)
+
+
+# ------------------------------------------------------------------------------------------ productions
+def _money(m: re.Match, year: int | None) -> Quantity:
+    value, unit = _amount_unit(m.group("amt"), m.group("cur"))
+    return _q(MONEY, m, value, unit, parse_amount(m.group("amt")))
+
+
+def _count(m: re.Match, year: int | None) -> Quantity:
+    value, unit = _amount_unit(m.group("amt"), m.group("counter"))
+    return _q(COUNT, m, value, unit, parse_amount(m.group("amt")))
+
+
+def _percent(m: re.Match, year: int | None) -> Quantity:
+    point = bool(m.group("p"))
+    return _q(PERCENT_POINT if point else PERCENT, m, float(m.group("n")), "%p" if point else "%", float(m.group("n")))
+
+
+def _ratio(m: re.Match, year: int | None) -> Quantity:
+    a, b = float(m.group("a")), float(m.group("b"))
+    return _q(RATIO, m, a, f":{m.group('b')}", a / b if b else None)
+
+
+def _multiple(m: re.Match, year: int | None) -> Quantity:
+    return _q(MULTIPLE, m, float(m.group("n")), "배", float(m.group("n")))
+
+
+_DURATION_DAYS = {"년": 365, "개년": 365, "개월": 30, "달": 30, "주": 7, "주일": 7, "일": 1, "시간": 1 / 24, "분": 1 / 1440}
+
+
+def _duration(m: re.Match, year: int | None) -> Quantity:
+    n, unit = float(m.group("n").replace(",", "")), m.group("unit")
+    return _q(DURATION, m, n, unit, n * _DURATION_DAYS[unit])
+
+
+def _age(m: re.Match, year: int | None) -> Quantity:
+    return _q(AGE, m, float(m.group("n")), "세", float(m.group("n")))
+
+
+def _measure(m: re.Match, year: int | None) -> Quantity:
+    value, unit = _amount_unit(m.group("amt"), m.group("unit"))
+    return _q(MEASURE, m, value, unit, parse_amount(m.group("amt")))
+
+
+def _full_year(y: str) -> int:
+    """ "2025" → 2025, "25" → 2025 (two-digit years in announcements are this century)."""
+    n = int(y)
+    return n if n >= 100 else 2000 + n
+
+
+def _date(m: re.Match, year: int | None) -> Quantity | None:
+    g = m.groupdict()
+    y_raw = g.get("y") or g.get("ya")
+    y = _full_year(y_raw) if y_raw else None
+    mo = int(g["mo"]) if g.get("mo") else None
+    d = int(g["d"]) if g.get("d") else None
+    if (mo is not None and not 1 <= mo <= 12) or (d is not None and not 1 <= d <= 31):
+        return None
+    if y is not None and not 1990 <= y <= 2099:
+        return None
+    if g.get("half"):
+        iso = f"{y or year or ''}-H{1 if g['half'] == '상' else 2}"
+    elif g.get("qtr"):
+        iso = f"{y or year or ''}-Q{g['qtr']}"
+    else:
+        yy = y if y is not None else year
+        parts = [f"{yy:04d}" if yy else "-"]
+        if mo is not None:
+            parts.append(f"{mo:02d}")
+        if d is not None:
+            parts.append(f"{d:02d}")
+        iso = "-".join(parts)
+    ordinal = (y or year or 0) * 10000 + (mo or 0) * 100 + (d or 0)
+    unit = "일" if d else ("월" if mo else ("분기" if g.get("qtr") else ("반기" if g.get("half") else "년")))
+    return _q(DATE, m, float(ordinal), unit, float(ordinal), date=iso)
+
+
+def _time(m: re.Match, year: int | None) -> Quantity | None:
+    h = int(m.group("h"))
+    mi = int(m.group("mi") or 0)
+    ampm = (m.groupdict().get("ampm") or "").strip()
+    if ampm == "밤" and h == 12:
+        h = 24
+    elif ampm in ("오후", "저녁", "밤") and h < 12:
+        h += 12
+    elif ampm in ("오전", "새벽") and h == 12:
+        h = 0
+    if m.groupdict().get("half"):
+        mi = 30
+    if not (0 <= h <= 24 and 0 <= mi < 60):
+        return None
+    return _q(TIME, m, h + mi / 60, "시", float(h * 60 + mi))
+
+
+# ------------------------------------------------------------------------------------------ rules
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+_Y4 = r"(?P<y>(?:19|20)\d{2})"
+_Y2 = r"[’'‘`](?P<ya>\d{2})"
+_MO = r"(?P<mo>1[0-2]|0?[1-9])"
+_D = r"(?P<d>3[01]|[12]\d|0?[1-9])"
+
+RULES: tuple[Rule, ...] = (
+    # dates
+    Rule("date_dotted_ymd", _rx(rf"(?:{_Y4}|{_Y2})\s*[.\-/]\s*{_MO}\s*[.\-/]\s*{_D}(?!\d)\.?{_WEEKDAY}"), _date, 9),
+    Rule("date_korean_ymd", _rx(rf"(?:{_Y4}|{_Y2})\s*년\s*{_MO}\s*월\s*{_D}\s*일{_WEEKDAY}"), _date, 9),
+    Rule("date_korean_ym", _rx(rf"(?:{_Y4}|{_Y2})\s*년\s*{_MO}\s*월(?!\s*\d)"), _date, 8),
+    Rule("date_apostrophe_ym", _rx(rf"{_Y2}\s*\.\s*{_MO}\s*월"), _date, 8),
+    Rule("date_korean_md", _rx(rf"(?<![\d.])(?<!\d\s){_MO}\s*월\s*{_D}\s*일{_WEEKDAY}"), _date, 7),
+    Rule("date_dotted_md", _rx(rf"(?<![\d.,])(?<!\d\s){_MO}\s*\.\s*{_D}\s*\.?{_WEEKDAY}(?=[\s~∼〜～\-,)]|$)"
+                               rf"(?<=[.)])"), _date, 6),
+    Rule("date_half", _rx(rf"(?:{_Y4}|{_Y2})\s*년?\s*(?:도\s*)?(?P<half>[상하])반기"), _date, 8),
+    Rule("date_quarter", _rx(rf"(?:(?:{_Y4}|{_Y2})\s*년?\s*(?:도\s*)?)?(?P<qtr>[1-4])\s*/?\s*4?\s*분기"), _date, 8),
+    Rule("date_year", _rx(rf"(?:{_Y4}|{_Y2})\s*년(?:도)?(?!\s*간|\s*동안|\s*이상|\s*이하|\s*이내|\s*차|\s*째)"), _date, 5),
+    Rule("date_year_bare2", _rx(r"(?<![\d.’'‘`])(?P<y>[1-3]\d)\s*년(?=\s*(?:[1-9]|1[0-2])\s*월|\s*[상하]반기|\s*[1-4]\s*분기|"
+                                r"\s*(?:말|초|중반|까지|부터)|(?:에|도|은|는|의)(?![가-힣]))"), _date, 4),
+    Rule("date_month", _rx(rf"(?<![\d.])(?<!\d\s){_MO}\s*월(?:\s*(?P<part>초|중|말|중순|하순|상순))?"
+                           r"(?:(?![가-힣])|(?=부터|까지|말|초|중|에|의|은|는|이|과|와|로|으로|경))"), _date, 3),
+    # times of day
+    Rule("time_clock", _rx(r"(?<![\d:])(?P<h>[01]?\d|2[0-4])\s*:\s*(?P<mi>[0-5]\d)(?![\d:])"), _time, 7),
+    Rule("time_korean", _rx(r"(?:(?P<ampm>오전|오후|새벽|아침|저녁|밤|낮)\s*)?(?<!\d)(?P<h>[01]?\d|2[0-4])\s*시"
+                            r"(?!간|대|범|행|설|장|도|민|군|청|의회)(?:\s*(?P<mi>[0-5]?\d)\s*분|\s*(?P<half>반))?"), _time, 7),
+    # money, percentages, ratios
+    Rule("money", _rx(rf"(?P<amt>{_AMOUNT})\s*(?P<cur>{'|'.join(CURRENCIES)})(?![가-힣])|"
+                      rf"(?P<amt2>{_AMOUNT})\s*(?P<cur2>원)(?=[이은을의에과와도만씩으로까부이가는를)\s,.·/~∼]|$)"),
+         lambda m, y: _money_any(m), 6),
+    Rule("percent", _rx(rf"(?P<n>{_NUM})\s*(?:%|％|퍼센트)\s*(?P<p>p|포인트|P)?"), _percent, 6),
+    Rule("percent_point", _rx(rf"(?P<n>{_NUM})\s*(?P<p>%p|％p|%P|퍼센트\s*포인트)"), _percent, 7),
+    Rule("ratio", _rx(r"(?<![\d:.])(?P<a>\d+(?:\.\d+)?)\s*(?:[:：]|\s대\s)\s*(?P<b>\d{1,2}(?:\.\d+)?)(?![\d:])"), _ratio, 5),
+    Rule("multiple", _rx(rf"(?P<n>{_NUM})\s*배(?![가-힣]|로|를|나)|(?P<n2>{_NUM})\s*배(?=로|를|나|에|이|가|의)"),
+         lambda m, y: _q(MULTIPLE, m, float((m.group("n") or m.group("n2")).replace(",", "")), "배",
+                         float((m.group("n") or m.group("n2")).replace(",", ""))), 5),
+    # durations, ages, counts, measures
+    Rule("duration", _rx(rf"(?P<n>{_NUM})\s*(?P<unit>개년|개월|주일|시간|년|달|주|일|분)\s*(?:간|동안)"), _duration, 6),
+    Rule("duration_plain", _rx(rf"(?P<n>{_NUM})\s*(?P<unit>개년|개월|시간|주일)(?![가-힣])|"
+                               rf"(?P<n2>{_NUM})\s*(?P<unit2>개년|개월|시간|주일)(?=[이은을의에과와도만씩으로까부이가는를])"),
+         lambda m, y: _duration_any(m), 5),
+    Rule("duration_years", _rx(r"(?<![\d’'‘`])(?P<n>\d{1,2})\s*(?P<unit>년|주|일)\s*(?=이상|이하|이내|미만|초과|내외|간|동안|째|마다)"),
+         _duration, 4),
+    Rule("age", _rx(r"(?:만\s*)?(?P<n>\d{1,3})\s*(?:세|살)(?![가-힣]|$)|(?:만\s*)?(?P<n2>\d{1,3})\s*(?:세|살)(?=[이미초부까의에는가]|$)"),
+         lambda m, y: _q(AGE, m, float(m.group("n") or m.group("n2")), "세", float(m.group("n") or m.group("n2"))), 5),
+    Rule("count", _rx(rf"(?P<amt>{_AMOUNT})\s*(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"
+                      r"(?![가-힣])"), _count, 4),
+    Rule("count_particle", _rx(rf"(?P<amt>{_AMOUNT})\s*(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"
+                               r"(?=이상|이하|이내|미만|초과|내외|가량|정도|씩|당|이|가|을|를|은|는|의|에|과|와|도|만|으로|로|까지|부터|중|에서|규모|수준)"),
+         _count, 4),
+    Rule("measure", _rx(rf"(?P<amt>{_AMOUNT})\s*(?P<unit>{'|'.join(re.escape(u) for u in sorted(MEASURES, key=len, reverse=True))})"
+                        r"(?![A-Za-z가-힣²])"), _measure, 4),
+)
+
+
+def _money_any(m: re.Match) -> Quantity:
+    amt, cur = (m.group("amt"), m.group("cur")) if m.group("amt") else (m.group("amt2"), m.group("cur2"))
+    value, unit = _amount_unit(amt, cur)
+    return _q(MONEY, m, value, unit, parse_amount(amt))
+
+
+def _duration_any(m: re.Match) -> Quantity:
+    n, unit = (m.group("n"), m.group("unit")) if m.group("n") else (m.group("n2"), m.group("unit2"))
+    v = float(n.replace(",", ""))
+    return _q(DURATION, m, v, unit, v * _DURATION_DAYS[unit])
+
+
+# ------------------------------------------------------------------------------------------ parsing
+def _candidates(text: str, year: int | None) -> list[tuple[Quantity, int]]:
+    found = []
+    for rule in RULES:
+        for m in rule.pattern.finditer(text):
+            if m.start() == m.end():
+                continue
+            q = rule.produce(m, year)
+            if q is not None:
+                found.append((replace(q, rule=rule.name, text=q.text.strip(),
+                                      span=(m.start(), m.start() + len(m.group(0).rstrip()))), rule.priority))
+    return found
+
+
+def _select(cands: list[tuple[Quantity, int]]) -> list[Quantity]:
+    """Non-overlapping quantities: the higher priority wins an overlap, then the longer match."""
+    cands.sort(key=lambda c: (-c[1], -(c[0].span[1] - c[0].span[0]), c[0].span[0]))
+    taken: list[Quantity] = []
+    for q, _ in cands:
+        if all(q.span[1] <= t.span[0] or q.span[0] >= t.span[1] for t in taken):
+            taken.append(q)
+    return sorted(taken, key=lambda q: q.span)
+
+
+_BARE_BEFORE_RANGE = re.compile(rf"(?P<amt>{_AMOUNT})\s*(?P<unitless>[^\d\s~∼〜～]{{0,4}}?)\s*[{RANGE_SEPARATORS}]\s*$")
+_BETWEEN_RANGE = re.compile(rf"^\s*(?:[{RANGE_SEPARATORS}\-–]|부터|에서)\s*$")
+_UNTIL_AFTER = re.compile(r"^\s*까지")
+
+
+def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Join "A~B" of one kind into one range; a bare number before "~B" takes B's unit ("10~20만원")."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(qs):
+        q = qs[i]
+        nxt = qs[i + 1] if i + 1 < len(qs) else None
+        if nxt is not None and nxt.kind == q.kind and _BETWEEN_RANGE.match(text[q.span[1]:nxt.span[0]]):
+            end = nxt.span[1]
+            tail = _UNTIL_AFTER.match(text[end:])
+            if tail:
+                end += tail.end()
+            date = f"{q.date}/{nxt.date}" if q.date else None
+            out.append(replace(q, text=text[q.span[0]:end], span=(q.span[0], end), upper=nxt.value,
+                               upper_base=nxt.base, date=date, rule=f"{q.rule}+range"))
+            i += 2
+            continue
+        if q.kind in (MONEY, COUNT, PERCENT, MEASURE, AGE, DURATION):
+            head = text[max(0, q.span[0] - 30):q.span[0]]
+            m = _BARE_BEFORE_RANGE.search(head)
+            prev_end = out[-1].span[1] if out else 0
+            if m and not m.group("unitless").strip() and q.span[0] - len(head) + m.start() >= prev_end:
+                low = parse_amount(m.group("amt"))
+                start = q.span[0] - len(head) + m.start()
+                scale = (q.base / q.value) if q.value and q.base is not None else 1
+                low_in_unit = low if not re.search(_MAG, m.group("amt")) else low / scale
+                out.append(replace(q, value=low_in_unit, base=low_in_unit * scale, upper=q.value, upper_base=q.base,
+                                   text=text[start:q.span[1]], span=(start, q.span[1]), rule=f"{q.rule}+range"))
+                i += 1
+                continue
+        out.append(q)
+        i += 1
+    return out
+
+
+_BOUND_BEFORE_RX = re.compile(rf"(?:{'|'.join(sorted(BOUND_BEFORE, key=len, reverse=True))})\s*$")
+_BOUND_AFTER_RX = re.compile(rf"^\s*(?:{'|'.join(sorted(BOUND_AFTER, key=len, reverse=True))})(?![가-힣]{{2}})")
+
+
+def _bounds(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Attach the bounding word right before or after a quantity (최대 200만원, 34세 이하, 5곳 이상)."""
+    out = []
+    for q in qs:
+        bound = None
+        after = _BOUND_AFTER_RX.match(text[q.span[1]:q.span[1] + 6])
+        before = _BOUND_BEFORE_RX.search(text[max(0, q.span[0] - 6):q.span[0]])
+        if after and not (q.kind == DATE and after.group(0).strip() in ("여",)):
+            word = after.group(0).strip()
+            if not (word in ("까지", "부터") and q.is_range):
+                bound = BOUND_AFTER[word]
+        if bound is None and before and not (q.kind in (DATE, TIME) and before.group(0).strip() in ("월", "연")):
+            bound = BOUND_BEFORE[before.group(0).strip()]
+        out.append(replace(q, bound=bound) if bound else q)
+    return out
+
+
+def parse(text: str, year: int | None = None) -> list[Quantity]:
+    """Every quantity in ``text``, in order, non-overlapping.
+
+    Args:
+        text: one line or sentence of an announcement or a question.
+        year: the document's year, for dates written without one ("6월 19일" → 2025-06-19).
+    """
+    if not text or not any(ch.isdigit() for ch in text):
+        return []
+    qs = _select(_candidates(text, year))
+    return _bounds(text, _ranges(text, qs))
+
+
+# ------------------------------------------------------------------------------------------ questions
+# What a question asks for, from its question words: (pattern, unit class, counter or None). First match wins.
+QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
+    (re.compile(r"경쟁률|몇\s*대\s*몇|몇\s*:\s*몇"), RATIO, None),
+    (re.compile(r"몇\s*%p|몇\s*퍼센트\s*포인트|%p|포인트"), PERCENT_POINT, None),
+    (re.compile(r"몇\s*(?:%|퍼센트|프로)|비율|비중|점유율|증가율|감소율|상승률|하락률|률은|율은|률이|율이|퍼센트|%"), PERCENT, None),
+    (re.compile(r"몇\s*배"), MULTIPLE, None),
+    (re.compile(r"몇\s*시(?!간)|시각"), TIME, None),
+    (re.compile(r"몇\s*(?:살|세)|나이|연령"), AGE, None),
+    (re.compile(r"몇\s*(?:년|개월|주|일|시간)\s*(?:간|동안)|얼마\s*(?:동안|나\s*걸)|몇\s*개월|몇\s*시간|몇\s*주|몇\s*년\s*(?:이상|까지)"), DURATION, None),
+    (re.compile(r"언제|며칠|몇\s*월|몇\s*일|날짜|일자|일정|기한|마감|시작일|종료일|부터\s*언제|어느\s*날|몇\s*년도|몇\s*년에"), DATE, None),
+    (re.compile(rf"몇\s*(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"), COUNT, "counter"),
+    (re.compile(r"몇\s*(?:개|곳)|개수|몇\s*군데|얼마나\s*많"), COUNT, None),
+    (re.compile(r"면적|넓이|몇\s*(?:㎡|제곱미터|톤|km|킬로)"), MEASURE, None),
+    (re.compile(r"얼마|금액|액수|비용|예산|사업비|국비|지방비|지원금|지원액|보조금|수당|월세|임금|요금|가격|이용료|참가비|수수료|상금|몇\s*원"), MONEY, None),
+)
+
+
+def question_kind(question: str) -> tuple[str | None, str | None]:
+    """The unit class a question asks for and, for counts, the counter it names ("몇 명" → (count, 명))."""
+    for pattern, kind, counter in QUESTION_KINDS:
+        m = pattern.search(question)
+        if m:
+            return kind, (m.group("counter") if counter else None)
+    return None, None

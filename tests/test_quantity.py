@@ -1,0 +1,120 @@
+"""Quantity parser: a corpus of phrasings and the quantity each must give (Duckling-style), no models."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.quantity import AGE, COUNT, DATE, DURATION, MEASURE, MONEY, MULTIPLE, PERCENT, PERCENT_POINT, RATIO, TIME
+from qa.quantity import parse, parse_amount, question_kind
+
+# (text, kind, value, unit, base) of the one quantity the text states
+SINGLE = [
+    ("국비 160억원을 지원한다", MONEY, 160, "억원", 160e8),
+    ("150억 원", MONEY, 150, "억원", 150e8),
+    ("1조 2,000억원", MONEY, 1.2, "조원", 1.2e12),
+    ("12억 5천만원", MONEY, 12.5, "억원", 12.5e8),
+    ("2천억원", MONEY, 2, "천억원", 2e11),
+    ("3,500원", MONEY, 3500, "원", 3500),
+    ("1,200만 달러", MONEY, 1200, "만달러", 12e6),
+    ("12,345천원", MONEY, 12345, "천원", 12345e3),
+    ("45개국", COUNT, 45, "개국", 45),
+    ("1,200만 명", COUNT, 1200, "만명", 12e6),
+    ("320만 가구", COUNT, 320, "만가구", 3.2e6),
+    ("2,284건", COUNT, 2284, "건", 2284),
+    ("12개소", COUNT, 12, "개소", 12),
+    ("4곳", COUNT, 4, "곳", 4),
+    ("300호", COUNT, 300, "호", 300),
+    ("3.2% 증가", PERCENT, 3.2, "%", 3.2),
+    ("0.5%p 상승", PERCENT_POINT, 0.5, "%p", 0.5),
+    ("5.3:1의 경쟁률", RATIO, 5.3, ":1", 5.3),
+    ("7.5 대 1", RATIO, 7.5, ":1", 7.5),
+    ("2.5배", MULTIPLE, 2.5, "배", 2.5),
+    ("3년간", DURATION, 3, "년", 3 * 365),
+    ("6개월", DURATION, 6, "개월", 180),
+    ("만 19세", AGE, 19, "세", 19),
+    ("연면적 12,300㎡", MEASURE, 12300, "㎡", 12300),
+    ("14:00", TIME, 14, "시", 14 * 60),
+    ("오후 2시 30분", TIME, 14.5, "시", 14 * 60 + 30),
+    ("밤 12시", TIME, 24, "시", 24 * 60),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "value", "unit", "base"), SINGLE)
+def test_single_quantity(text, kind, value, unit, base):
+    (q,) = parse(text)
+    assert (q.kind, q.unit) == (kind, unit)
+    assert q.value == pytest.approx(value) and q.base == pytest.approx(base)
+    assert text[q.span[0]:q.span[1]] == q.text  # provenance: the span points at the raw text
+
+
+DATES = [
+    ("2025. 6. 19.(목)", "2025-06-19"),
+    ("2025.6.19", "2025-06-19"),
+    ("2025-06-19", "2025-06-19"),
+    ("2025년 6월 19일", "2025-06-19"),
+    ("6월 19일", "2024-06-19"),  # the year comes from the document
+    ("’23년", "2023"),
+    ("'23.5월", "2023-05"),
+    ("’25. 6. 19.", "2025-06-19"),
+    ("2023년 하반기", "2023-H2"),
+    ("’26년 상반기", "2026-H1"),
+    ("2024년 1분기", "2024-Q1"),
+    ("23년 말까지", "2023"),
+    ("2025년 6월", "2025-06"),
+]
+
+
+@pytest.mark.parametrize(("text", "iso"), DATES)
+def test_dates(text, iso):
+    qs = [q for q in parse(text, year=2024) if q.kind == DATE]
+    assert [q.date for q in qs] == [iso]
+
+
+@pytest.mark.parametrize(("text", "kind", "low", "high"), [
+    ("10~20만원", MONEY, 10, 20),
+    ("3~5명", COUNT, 3, 5),
+    ("09:00~18:00", TIME, 9, 18),
+    ("2025. 3. 5.(수) ~ 4. 30.(수)", DATE, 20250305, 20250430),
+    ("3월부터 5월까지", DATE, 20250300, 20250500),
+])
+def test_ranges(text, kind, low, high):
+    (q,) = parse(text, year=2025)
+    assert (q.kind, q.value, q.upper) == (kind, low, high)
+    assert q.text == text
+
+
+@pytest.mark.parametrize(("text", "bound"), [
+    ("월 최대 20만원", "upper"), ("34세 이하", "upper"), ("만 19세 이상", "lower"), ("30일 이내", "upper"),
+    ("5곳 이상", "lower"), ("50만 명 미만", "upper_open"), ("약 28km", "approx"), ("총 800억원", "total"),
+    ("18시까지", "upper"),
+])
+def test_bounds(text, bound):
+    (q,) = parse(text)
+    assert q.bound == bound
+
+
+@pytest.mark.parametrize("text", ["(단위: 억원)", "제3조", "스마트도시 조성사업", "", "㉠ 항목", "Ⅱ. 추진 배경"])
+def test_no_quantity(text):
+    assert parse(text) == []
+
+
+def test_seed_sentence_states_every_quantity():
+    line = "□ 거점형에는 총 3개 지자체가 신청해 3:1의 경쟁률을 보였으며, 선정된 전주시에는 3년간 국비 160억원(국비:지방비=1:1 매칭)을 지원한다."
+    got = [(q.kind, q.text) for q in parse(line)]
+    assert got == [(COUNT, "3개"), (RATIO, "3:1"), (DURATION, "3년간"), (MONEY, "160억원"), (RATIO, "1:1")]
+
+
+def test_parse_amount():
+    assert parse_amount("1조 2,000억") == 1.2e12
+    assert parse_amount("5천만") == 5e7
+    assert parse_amount("없음") is None
+
+
+@pytest.mark.parametrize(("question", "kind", "counter"), [
+    ("청년 월세 최대 얼마야?", MONEY, None), ("몇 명 뽑아?", COUNT, "명"), ("접수 마감은 언제?", DATE, None),
+    ("몇 시에 시작해?", TIME, None), ("몇 살까지 신청돼?", AGE, None), ("강소형 경쟁률은?", RATIO, None),
+    ("몇 곳 선정됐어?", COUNT, "곳"), ("고용률 증가율은?", PERCENT, None), ("몇 %p 올랐어?", PERCENT_POINT, None),
+    ("지원 기간은 몇 개월이야?", DURATION, None), ("김해는 무슨 사업을 해?", None, None),
+])
+def test_question_kind(question, kind, counter):
+    assert question_kind(question) == (kind, counter)

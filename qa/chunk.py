@@ -91,9 +91,10 @@ def fill_down(header: list[str], cells: list[str], previous: list[str] | None) -
     """
     n = len(header)
     vals = list(cells)
-    while vals and not vals[-1]:
+    total_row = bool(vals) and bool(TOTAL_CELL.match(vals[0]))  # 합계/계 rows keep their cells' positions
+    while vals and not vals[-1] and not total_row:
         vals.pop()
-    if len(vals) < n and previous is not None:
+    if len(vals) < n and previous is not None and not total_row:
         missing = n - len(vals)
         vals = list(previous[:missing]) + vals
     vals = (vals + [""] * n)[:n] if len(vals) <= n else vals[: n - 1] + [" ".join(vals[n - 1:])]
@@ -181,10 +182,19 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
             i = _table(b, lines, i, caption=None)
             continue
         m = _CAPTION.match(s)
-        if m:
+        if m or _UNIT_NOTE_LINE.match(s):
             j = next((k for k in range(i + 1, len(lines)) if lines[k][1].strip()), None)
+            note = None
+            if m and j is not None and _UNIT_NOTE_LINE.match(lines[j][1].strip()):
+                note = lines[j]  # "(단위: 억원)" between the caption and its table
+                j = next((k for k in range(j + 1, len(lines)) if lines[k][1].strip()), None)
+            elif not m:
+                note = (n, s)
             if j is not None and is_pipe_row(lines[j][1]) and not _CONTACT_START.match(lines[j][1].strip()):
-                i = _table(b, lines, j, caption=(n, s, m.group(1)))
+                i = _table(b, lines, j, caption=(n, s, m.group(1)) if m else None, unit_note=note)
+            elif not m:
+                b.append(n, s, new_item=False) if b.block else b.start_block(n, s, "text")
+                i += 1
             else:
                 b.flush()
                 b.add([(n, s)], "heading")
@@ -218,14 +228,27 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
     return b.chunks
 
 
-def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int, str, str] | None) -> int:
-    """One chunk for caption + header, then one chunk per data row with the column names attached."""
+def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int, str, str] | None,
+           unit_note: tuple[int, str] | None = None) -> int:
+    """One chunk for caption + header, then one chunk per data row with the column names attached.
+
+    A second header row (a two-level header: "’23년" over "9월 | 10월 | …") is merged into the column
+    names ("’23년 9월"), and the units of a "(단위: 억원, %)" note go to the numeric columns they belong to
+    ("국비" → "국비(억원)"), so every row reads as complete sentences of name and value.
+    """
     b.flush()
     header_n, header_line = lines[i]
     header = split_cells(header_line)
-    head_lines = ([caption[:2]] if caption else []) + [(header_n, header_line.strip())]
-    b.add(head_lines, "table_header", context=caption[2] if caption else "")
-    caption_text = caption[2] if caption else ""
+    head_lines = ([caption[:2]] if caption else []) + ([unit_note] if unit_note else []) + [(header_n, header_line.strip())]
+    nxt = next((k for k in range(i + 1, len(lines)) if lines[k][1].strip()), None)
+    if nxt is not None and is_pipe_row(lines[nxt][1]) and is_sub_header(header, split_cells(lines[nxt][1])):
+        header = merge_headers(header, split_cells(lines[nxt][1]))
+        head_lines.append((lines[nxt][0], lines[nxt][1].strip()))
+        i = nxt
+    if unit_note:
+        header = with_units(header, note_units(unit_note[1]), _data_rows(lines, i + 1))
+    caption_text = " ".join(p for p in (caption[2] if caption else "", unit_note[1].strip() if unit_note else "") if p)
+    b.add(head_lines, "table_header", context=caption_text)
     previous: list[str] | None = None
     i += 1
     while i < len(lines):
@@ -251,6 +274,78 @@ def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int
         b.add([(n, s)], "table_row", context="\n".join(p for p in (caption_text, described) if p), cells=pairs)
         i += 1
     return i
+
+
+_UNIT_NOTE_LINE = re.compile(r"^\s*[(\[]?\s*단위\s*[:：]\s*[^)\]]{1,40}[)\]]?\s*$")
+_NUMERIC_CELL = re.compile(r"^[-+△▲▽∆]?\s*\d[\d,]*(?:\.\d+)?\s*%?$|^[-–—]$")
+_HEADER_HAS_UNIT = re.compile(r"[(\[][^()\[\]]+[)\]]\s*$")
+_RATE_HEADER = re.compile(r"률|율|비율|비중|점유|%|퍼센트")
+
+
+def is_sub_header(top: list[str], sub: list[str]) -> bool:
+    """A second header row: no number in it, and either the header has spanning (empty) cells or the row's
+    first cell is empty (the row-label column's header spans both rows)."""
+    if not any(sub) or any(_NUMERIC_CELL.match(c) for c in sub if c) or len(sub) > len(top) + 1:
+        return False
+    if sub[0] and TOTAL_CELL.match(sub[0]):
+        return False
+    return not sub[0] or any(not c for c in top[1:])
+
+
+def merge_headers(top: list[str], sub: list[str]) -> list[str]:
+    """Column names of a two-level header: a top cell spans the empty cells to its right."""
+    names, span = [], ""
+    for k in range(max(len(top), len(sub))):
+        t = top[k] if k < len(top) else ""
+        s = sub[k] if k < len(sub) else ""
+        if t:
+            span = t
+        elif not s:
+            span = ""
+        upper = t or (span if s and k > 0 else "")
+        names.append(" ".join(p for p in (upper, s) if p) or "")
+    return names
+
+
+def note_units(note: str) -> list[str]:
+    """ "(단위: 억원, %)" → ["억원", "%"]; words that are not units (전년동월대비 증감) are dropped."""
+    m = re.search(r"단위\s*[:：]\s*([^)\]]+)", note)
+    if not m:
+        return []
+    units = [u.strip().replace(" ", "") for u in re.split(r"[,，/·]", m.group(1)) if u.strip()]
+    return [u for u in units if len(u) <= 5 and not re.search(r"대비|증감|기준", u)]
+
+
+def _data_rows(lines: list[tuple[int, str]], i: int) -> list[list[str]]:
+    rows = []
+    while i < len(lines):
+        s = lines[i][1].strip()
+        if s:
+            if not is_pipe_row(s) or _CONTACT_START.match(s):
+                break
+            rows.append(split_cells(s))
+        i += 1
+    return rows
+
+
+def with_units(header: list[str], units: list[str], rows: list[list[str]]) -> list[str]:
+    """Give each numeric column the unit of the table's unit note it belongs to: % to rate columns, a unit
+    named in the header (개소 → "선정 개소") to that column, the one remaining unit to the rest."""
+    if not units or any(r and _HEADER_HAS_UNIT.search(r[0]) for r in rows):
+        return header  # units stated per row ("고용률(%)", "취업자(만명)"): the columns have none of their own
+    out = []
+    for k, h in enumerate(header):
+        values = [r[k] for r in rows if k < len(r) and r[k]]
+        numeric = values and sum(bool(_NUMERIC_CELL.match(v)) for v in values) * 2 >= len(values)
+        if not numeric or not h or _HEADER_HAS_UNIT.search(h):
+            out.append(h)
+            continue
+        rate = "%" in units and _RATE_HEADER.search(h)
+        named = [u for u in units if u != "%" and u.lstrip("천만백십억조") in h]
+        rest = [u for u in units if u != "%"]
+        unit = "%" if rate else (named[0] if named else (rest[0] if len(rest) == 1 else None))
+        out.append(f"{h}({unit})" if unit else h)
+    return out
 
 
 def _extend(chunk: Chunk, n: int, text: str) -> Chunk:

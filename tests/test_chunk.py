@@ -302,3 +302,41 @@ def test_fill_down_extra_cells_are_joined_into_the_last_column():
 
 def test_fill_down_previous_row_shorter_than_missing():
     assert fill_down(HEADER, ["x", "y"], ["p"]) == ["p", "x", "y"]
+
+
+# ------------------------------------------------------------------ tables as published (issue 10)
+def _doc(text: str) -> Document:
+    return Document(doc_id="t", title="t", publisher=None, published=None, source=None, path="t.txt",
+                    lines=tuple(text.split("\n")))
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return [dict(c.cells) for c in chunk_document(_doc(text)) if c.kind == "table_row"]
+
+
+def test_two_level_header_names_every_column():
+    rows = _rows("< 실업률 추이 >\n| 구분 | ’22년 | ’23년 | | |\n| | 12월 | 10월 | 11월 | 12월 |\n| 실업률(%) | 3.0 | 2.1 | 2.3 | 3.3 |")
+    assert rows == [{"구분": "실업률(%)", "’22년 12월": "3.0", "’23년 10월": "2.1", "’23년 11월": "2.3", "’23년 12월": "3.3"}]
+
+
+def test_two_level_header_under_a_spanning_group():
+    rows = _rows("| 시·군 | 선정 개소 | | | 국비 |\n| | 도시 | 농어촌 | 계 | |\n| 목포시 | 1 | - | 1 | 3,000 |")
+    assert list(rows[0]) == ["시·군", "선정 개소 도시", "선정 개소 농어촌", "선정 개소 계", "국비"]
+
+
+def test_unit_note_goes_to_the_columns_it_belongs_to():
+    text = "< 분야별 예산안 >\n(단위: 억원, %)\n| 분야 | 본예산 | 예산안 | 증감률 |\n| 소상공인 | 41,922 | 49,882 | 19.0 |"
+    chunks = chunk_document(_doc(text))
+    head = next(c for c in chunks if c.kind == "table_header")
+    assert "분야별 예산안" in head.search_text and head.start == 1  # the caption is kept over the unit note
+    assert _rows(text) == [{"분야": "소상공인", "본예산(억원)": "41,922", "예산안(억원)": "49,882", "증감률(%)": "19.0"}]
+
+
+def test_unit_note_left_alone_when_rows_carry_their_units():
+    rows = _rows("(단위: %, 만명)\n| 구분 | 12월 |\n| 고용률(%) | 61.7 |\n| 취업자(만명) | 28.5 |")
+    assert list(rows[0]) == ["구분", "12월"]
+
+
+def test_total_row_keeps_its_cell_positions():
+    rows = _rows("| 구분 | 개소 수 | 한도 | 국비 | 지방비 |\n| 거점개발 | 11개소 | 100억원 | 430 | 184 |\n| 합계 | 17개소 | | 437 | |")
+    assert rows[1] == {"구분": "합계", "개소 수": "17개소", "한도": "", "국비": "437", "지방비": ""}

@@ -20,9 +20,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: install, build the index on first run, serve the assistant (web UI + JSON API)
+## run: install, build the index on first run, serve the assistant (web UI + JSON API);
+## WORKERS=N forks N processes sharing the loaded index (0 = one per core; see README "Performance")
+WORKERS ?= 1
 run: $(STAMP)
-	$(PY) ui.py --host $(HOST) --port $(PORT)
+	$(PY) ui.py --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## test: install (with chromium for the browser tests) and run the whole suite, slow tests included
 test: $(STAMP) browser-deps
@@ -45,6 +47,8 @@ eval: $(STAMP)
 clean:
 	rm -rf index/*.faiss index/bm25 index/*.json index/*.jsonl index/*.sqlite tests/artifacts
 
-## bench: speed and memory numbers (build, load, ask() latency per retriever, peak RSS)
+## bench: cold start, warm latency per stage vs a bare query embedding (idle / one core busy), build time,
+## peak RSS, requests/s, retrieval alone at 100k chunks; SCALE=100,1000 adds the scaling table (slow)
+SCALE ?=
 bench: $(STAMP)
-	$(PY) benchmarks/bench.py
+	$(PY) -m benchmarks $(if $(SCALE),--scale $(SCALE))

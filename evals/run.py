@@ -143,7 +143,8 @@ def evaluate_items(assistant, items: list[dict[str, Any]], retriever: str | None
             ranked, relevant = retrieval_judgement(sources, evidence, chunks)
         else:
             ranked, relevant = [keys.get(s.get("chunk_id"), "") for s in sources], []
-        rec.update({"got_kind": got.get("kind"), "answer": got.get("answer") or "", "correct": verdict["correct"],
+        rec.update({"got_kind": got.get("kind"), "rule": got.get("rule") or "", "answer": got.get("answer") or "",
+                    "correct": verdict["correct"],
                     "kind_agree": verdict["kind_agree"], "missing": verdict["missing"],
                     "forbidden": verdict["forbidden"], "ranked": ranked, "relevant": relevant,
                     "gold_rank": first_relevant_rank(ranked, relevant) if relevant else None,
@@ -160,7 +161,7 @@ def failure_rows(records: list[dict[str, Any]], golden: str) -> list[dict[str, A
         ans = r["answer"].replace("\n", " / ")
         ans = ans[:ANSWER_CHARS] + ("…" if len(ans) > ANSWER_CHARS else "")
         out.append({"golden": golden, "id": r["id"], "type": r["type"], "q": r["q"], "history": r["history"],
-                    "expected_kind": r["expected_kind"], "got_kind": r["got_kind"],
+                    "expected_kind": r["expected_kind"], "got_kind": r["got_kind"], "rule": r.get("rule") or "",
                     "must": r["must"], "must_not": r["must_not"], "missing": r["missing"],
                     "forbidden": r["forbidden"], "answer": ans,
                     "gold_rank": r["gold_rank"], "top_lines": r["top_lines"], "error": r["error"]})

@@ -10,7 +10,7 @@ import importlib
 _EXPORTS = {
     "Answer": "answer", "NOT_FOUND": "answer", "QuestionError": "answer", "Source": "answer",
     "Assistant": "assistant", "build": "assistant",
-    "Chunk": "chunk", "Config": "config", "Fact": "facts",
+    "Chunk": "chunk", "Config": "config", "Fact": "facts", "Qualifiers": "facts", "Question": "question",
     "IndexMismatchError": "index", "IndexNotBuiltError": "index",
     "CorpusError": "ingest", "Document": "ingest", "Hit": "retrieve",
 }

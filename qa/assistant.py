@@ -6,17 +6,31 @@ The CLI, the web UI and the JSON API all call :meth:`Assistant.ask`; none of the
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from .answer import NOT_FOUND, Answer, Composer, Draft, QuestionError, Source, best_passage, extend_lead_in, passage_fits, passage_text
+from .answer import (
+    Answer,
+    Draft,
+    FactTable,
+    QuestionError,
+    Source,
+    best_passage,
+    compose,
+    extend_lead_in,
+    not_found,
+    passage_fits,
+    passage_text,
+)
+from .answer.typed import TypedFinder, as_fact, draft_coverage, read_ask, states_kind, typed_answer
 from .chunk import Chunk, chunk_corpus
 from .config import Config
 from .facts import Fact, extract_facts, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
-from .ingest import Document, load_corpus
+from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import normalize, tokenize, warm_up
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
@@ -28,12 +42,21 @@ _cache_lock = threading.Lock()
 
 
 def build(config: Config, embedder: Any = None) -> Path:
-    """Run ingest → chunk → facts and write the index folder (atomically)."""
-    documents = load_corpus(Path(config.corpus_dir))
+    """Run ingest → chunk → facts and write the index folder (atomically).
+
+    Bad corpus files are skipped (see :func:`qa.ingest.scan_corpus`); the per-file reports, with each
+    document's fact count, are saved as ``files.json`` in the index folder.
+    """
+    scan = scan_corpus(Path(config.corpus_dir), config.max_file_mb)
+    if not scan.documents:
+        load_corpus(Path(config.corpus_dir), config.max_file_mb)  # raises CorpusError saying why
+    documents = scan.documents
     chunks = chunk_corpus(documents, config.chunk_max_chars)
     facts = extract_facts(documents, chunks)
+    reports = files_with_facts(scan.reports, facts)
     return build_index(config, documents, chunks, embedder=embedder,
-                       extras={"facts": lambda folder: save_facts(facts, folder)})
+                       extras={"facts": lambda folder: save_facts(facts, folder),
+                               "files": lambda folder: save_file_reports(reports, folder)})
 
 
 class Assistant:
@@ -48,7 +71,10 @@ class Assistant:
         self.linker = Linker(self.fact_table, index.documents, set(index.vocab), index.docs_with_term)
         entity_names = {f.subject for f in self.fact_table if f.qualifiers.get("entity") or
                         (f.subject in self.linker.entities and f.qualifiers.get("category"))}
-        self.composer = Composer(self.fact_table, index.documents, entity_names)
+        self.table = FactTable(self.fact_table, index.documents, entity_names)  # read-only: ask is re-entrant
+        self.finder = TypedFinder(tokenize, index.vocab_idf())
+        self._title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
+        self._year_mentions = _year_mentions(index.documents)
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -111,12 +137,34 @@ class Assistant:
 
     # ----------------------------------------------------------------- asking
     def check_question(self, question: str | None) -> str:
-        q = normalize(question or "").strip()
+        """The question as the pipeline takes it; the one place where client text is bounded and cleaned.
+
+        Measured before anything is stripped (10 MB of spaces around a short question is too long). Lone
+        surrogates, format characters (right-to-left and zero-width marks, BOM) and noncharacters are
+        removed and control characters become spaces, so no input reaches the tokenizer or the JSON encoder
+        that either would choke on, and a leading RTL mark does not change the answer.
+
+        Raises:
+            QuestionError: not text, empty after cleaning, or longer than ``config.max_question_chars``.
+        """
+        import unicodedata
+
+        if question is not None and not isinstance(question, str):
+            raise QuestionError("질문은 문자열이어야 합니다. (The question must be a string.)")
+        raw = question or ""
+        limit = self.config.max_question_chars
+        if len(raw) > limit:
+            raise QuestionError(f"질문이 너무 깁니다: {len(raw)}자 (최대 {limit}자). "
+                                f"(The question is too long: {len(raw)} characters, at most {limit}.)")
+        kept = []
+        for ch in raw:
+            cat = unicodedata.category(ch)
+            if cat in ("Cs", "Cf") or 0xFDD0 <= ord(ch) <= 0xFDEF or (ord(ch) & 0xFFFE) == 0xFFFE:
+                continue
+            kept.append(" " if cat == "Cc" else ch)
+        q = normalize("".join(kept)).strip()
         if not q:
             raise QuestionError("질문을 입력해 주세요. (The question is empty.)")
-        if len(q) > self.config.max_question_chars:
-            raise QuestionError(f"질문이 너무 깁니다: {len(q)}자 (최대 {self.config.max_question_chars}자). "
-                                f"(The question is too long.)")
         return q
 
     def ask(self, question: str, history: list[str] | None = None, k: int | None = None,
@@ -143,16 +191,20 @@ class Assistant:
         t1 = time.perf_counter()
         query = f"{q.text} {q.pseudo}" if (q.english or q.followup) and q.pseudo else q.text
         if q.years and not q.doc_ids:
-            hits = self.retriever.search(query, k=k, method=retriever)
-            draft = Draft(NOT_FOUND, "none")
+            # no announcement is of that year: those that report figures of it may still answer a value question
+            mentioned = set().union(*(self._year_mentions.get(y, set()) for y in q.years))
+            hits = self.retriever.search(query, k=max(k, 8), method=retriever, doc_ids=mentioned or None)
+            draft = not_found("year_not_in_corpus")
+            if mentioned:
+                draft = self._with_values(text, q, hits, draft, retriever, scope=mentioned, dated=True)
         else:
             hits = self.retriever.search(query, k=max(k, 8), method=retriever, doc_ids=q.doc_ids)
-            draft = self._draft(q, hits)
+            draft = self._with_values(text, q, hits, self._draft(q, hits), retriever)
         t2 = time.perf_counter()
         sources = self._sources(draft, hits, k)
         t3 = time.perf_counter()
         return Answer(question=question, answer=draft.text, kind=draft.kind, facts=tuple(draft.facts),
-                      sources=tuple(sources),
+                      sources=tuple(sources), rule=draft.rule,
                       timing_ms={"understand": (t1 - t0) * 1000, "retrieve_compose": (t2 - t1) * 1000,
                                  "sources": (t3 - t2) * 1000, "total": (t3 - t0) * 1000})
 
@@ -160,14 +212,14 @@ class Assistant:
         """Facts when they answer what is asked; a passage when the question asks for more than the facts
         hold (its residual words: 용적률, 보도시점 …) and a passage covers it; otherwise "not found"."""
         if q.unknown_names and not q.entities:
-            return Draft(NOT_FOUND, "none")
+            return not_found("unknown_name")
         common = self.index.common_terms()
         title_words = set().union(*(self.linker.title_tokens.get(d, set()) for d in q.doc_ids or ()))
         residual = [t for t in q.residual if t not in common and not any(t in w for w in title_words)]
         if self._unknown_nouns(q, residual):
-            return Draft(NOT_FOUND, "none")  # the question is about something the corpus never mentions
+            return not_found("unknown_noun")  # the question is about something the corpus never mentions
         if q.english and not q.has_ask and q.residual:
-            return Draft(NOT_FOUND, "none")  # English words we could not link: no honest passage to give
+            return not_found("unlinked_english")  # English words we could not link: no honest passage to give
         # words the facts do not hold and that single out a passage (용적률, 보도시점), not generic ones (선정)
         specific_df = max(2, len(self.index.chunks) // 10)
         residual = [t for t in residual if 0 < self.index.term_df(t) <= specific_df and not t[0].isdigit()]
@@ -175,23 +227,59 @@ class Assistant:
             lead = self._lead_point(q, hits)
             if lead is not None:
                 return Draft(passage_text(lead, (0, len(lead.text))), "passage", unit_chunk=lead,
-                             unit_span=(0, len(lead.text)))
+                             unit_span=(0, len(lead.text)), rule="passage:lead")
         wants_passage = q.intent == "quote" or (q.intent == "where" and not q.families and q.entities)
-        draft = self.composer.compose(q) if (q.has_target or q.has_ask) and not wants_passage else None
+        draft = compose(q, self.table) if (q.has_target or q.has_ask) and not wants_passage else None
         if draft and not residual:
             return draft
         coverage, chunk, span = best_passage(q, hits, self.index.vocab_idf(), self.linker.entities, common,
-                                             exclude=title_words)
+                                             exclude=title_words, weights=self.config.passage)
         if chunk is None or coverage < self.config.none_threshold:
-            return draft or Draft(NOT_FOUND, "none")
+            return draft or not_found("no_passage")
         span = extend_lead_in(chunk, span)
         if not draft and not passage_fits(q, chunk.text[span[0]:span[1]]):
-            return Draft(NOT_FOUND, "none")  # a number was asked and this passage states none
+            return not_found("passage_without_number")  # a number was asked and this passage states none
         if draft:
             unit_toks = set(tokenize(chunk.text[span[0]:span[1]]))
             if sum(t in unit_toks for t in residual) * 2 < len(residual):
                 return draft  # the passage does not say more about what the facts leave out
-        return Draft(passage_text(chunk, span), "passage", unit_chunk=chunk, unit_span=span)
+        return Draft(passage_text(chunk, span), "passage", unit_chunk=chunk, unit_span=span,
+                     rule="passage:beyond_facts" if draft else "passage")
+
+    def _with_values(self, text: str, q: Question, hits: list[Hit], draft: Draft, method: str | None,
+                     scope: set[str] | None = None, dated: bool = False) -> Draft:
+        """The typed rule: when the question asks for a value (얼마, 몇 명, 언제, 몇 %) and the facts'
+        answer states none of that class, covers the question less, or nothing was found, quote the value
+        of the asked class from the sentence (or table cell) of the retrieved passages that covers the
+        question best — with "A와 B를 더하면/차이" computed from two such values, working shown."""
+        from .lexicon import QUESTION_WORDS
+
+        if q.english or draft.rule == "not_found:unknown_name":
+            return draft
+        ask = read_ask(text, tokenize, QUESTION_WORDS)
+        if ask is None:
+            return draft
+        typed = typed_answer(
+            ask, self.finder, hits,
+            lambda sub: self.retriever.search(sub, k=8, method=method, doc_ids=scope or q.doc_ids),
+            tokenize, QUESTION_WORDS, doc_year=lambda d: self._docs[d].year,
+            title_terms=lambda d: self._title_terms.get(d, set()), dated=dated)
+        # a word no announcement contains (본예산 → 예산안, 중기부 …) may be a paraphrase: quote only a close match
+        needed = self.config.typed_min_coverage + (0.2 if draft.rule == "not_found:unknown_noun" else 0.0)
+        if typed is None or typed.coverage < needed:
+            return draft
+        retrieved = {h.chunk.doc_id for h in hits[:3]}
+        foreign = draft.kind == "fact" and not q.doc_ids and not ({f.doc_id for f in draft.facts} & retrieved)
+        if foreign:
+            pass  # facts of an announcement the question's words do not lead to: the quoted value is better
+        elif draft.kind == "fact" and (draft.rule != "lookup" or len({f.doc_id for f in draft.facts}) > 1):
+            return draft  # computed, counted, listed or per-announcement answers of the facts table stand
+        elif draft.kind != "none" and states_kind(draft.text, ask.kinds):
+            own = draft_coverage(draft.text, ask.terms, tokenize, self.finder.weight)
+            if typed.coverage < own + self.config.typed_margin:
+                return draft
+        facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
+        return Draft(typed.text, "fact", facts=facts, rule=typed.rule)
 
     def _lead_point(self, q: Question, hits: list[Hit]) -> Chunk | None:
         """The first point of the announcement the question names (or the best-matching one): its lead."""
@@ -207,7 +295,7 @@ class Assistant:
             return False
         vocab = self.index.vocab
         from .korean import morphs
-        from .question import QUESTION_WORDS
+        from .lexicon import QUESTION_WORDS
 
         unknown = 0
         for m in morphs(q.text):
@@ -254,6 +342,18 @@ class Assistant:
         return Source(doc_id=c.doc_id, title=doc.title, published=doc.published, chunk_id=c.chunk_id,
                       section=c.section, lines=(c.start, c.end), text=c.text, score=score,
                       highlights=highlights)
+
+
+_YEAR_MENTION = re.compile(r"(?<!\d)(20\d{2})\s*년|[’'‘](\d{2})\s*년?(?=[\s.\d월상하])")
+
+
+def _year_mentions(documents: list[Document]) -> dict[int, set[str]]:
+    """Which announcements state figures of which years in their text ("’22년 478억 달러")."""
+    out: dict[int, set[str]] = {}
+    for d in documents:
+        for m in _YEAR_MENTION.finditer(d.text):
+            out.setdefault(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)), set()).add(d.doc_id)
+    return out
 
 
 def chunk_offset(chunk: Chunk, doc: Document, line: int, span: tuple[int, int]) -> tuple[int, int] | None:

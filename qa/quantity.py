@@ -388,6 +388,42 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
 )
 
 
+# "얼마" alone asks for an amount of whatever the subject is measured in (취업자 → 명, 면적 → ㎡, 예산 → 원).
+AMOUNT_KINDS = (MONEY, COUNT, MEASURE, PERCENT, DURATION, MULTIPLE)
+_MONEY_WORDS = re.compile(r"금액|액수|비용|예산|사업비|국비|지방비|도비|시비|지원금|지원액|보조금|수당|월세|임금|급여|요금|가격|이용료|"
+                          r"참가비|수수료|상금|장려금|자금|대출|융자|수출액|수입액|매출|원\b|몇\s*원|달러")
+_BARE_AMOUNT = re.compile(r"얼마")
+_ASKS_VALUE = re.compile(r"얼마|몇|언제|며칠|금액은|액수|비율은|기간은|날짜|일정")
+
+
+def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
+    """The unit classes that can answer a question, the most likely first, and the counter it names.
+
+    "몇 명" → ((count,), "명"); "며칠로 늘어나?" → ((duration, date), None); "얼마나 늘었어?" about 취업자 →
+    every amount class with money first only when money words are present.
+    """
+    kind, counter = question_kind(question)
+    if kind is None:
+        return (), None
+    if not _ASKS_VALUE.search(question) and any(q.kind == kind for q in parse(question)):
+        return (), None  # "국비 80억원을 받는 지자체는?" states the value and asks who
+    if kind == MONEY and not _MONEY_WORDS.search(question) and _BARE_AMOUNT.search(question):
+        return AMOUNT_KINDS, None
+    if kind == MONEY:
+        return (MONEY,), None
+    if kind == DATE and re.search(r"며칠\s*(?:로|간|동안|이나|을|를)", question):
+        return (DURATION, DATE), None
+    if kind == DATE and re.search(r"며칠", question):
+        return (DATE, DURATION), None
+    if kind == PERCENT and re.search(r"비율|비중", question):
+        return (PERCENT, RATIO), None
+    if kind == RATIO and re.search(r"비율", question):
+        return (RATIO, PERCENT), None
+    if kind == COUNT and counter is None:
+        return (COUNT, MEASURE), None
+    return (kind,), counter
+
+
 def question_kind(question: str) -> tuple[str | None, str | None]:
     """The unit class a question asks for and, for counts, the counter it names ("몇 명" → (count, 명))."""
     for pattern, kind, counter in QUESTION_KINDS:

@@ -1,7 +1,11 @@
 """Retrieve: hybrid search over the index — Kiwi-morpheme BM25 and dense vectors, fused.
 
-Both arms return their top candidates; reciprocal rank fusion (default) or a weighted convex combination
-of min-max normalised scores merges them. Either arm can be used alone for comparison.
+Both arms return their top candidates within the documents in scope, and the filter is applied inside each
+search, so the work per question follows the query's postings and the scope, not the corpus size: BM25 sums
+only the postings of the query's terms (the rows of scoped documents), FAISS is asked for ``candidate_k``
+results through an ID selector (flat and HNSW alike; a small scope is scored exactly over its own vectors,
+so an HNSW graph never loses a restricted question's dense arm). Reciprocal rank fusion (default) or a
+weighted convex combination of min-max normalised scores merges the arms. Either arm can be used alone.
 """
 
 from __future__ import annotations
@@ -9,15 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import faiss
 import numpy as np
 
 from .chunk import Chunk
 from .config import Config
 from .index import Index
-from .korean import normalize
+from .korean import normalize, tokenize
 
 Method = Literal["hybrid", "bm25", "dense"]
 UNSEARCHABLE = ("section", "meta")
+EXACT_SCOPE = 4096  # scopes up to this many chunks are scored exactly over their own vectors (~0.5 ms)
 
 
 @dataclass(frozen=True)
@@ -34,18 +40,121 @@ class Hit:
 
 
 class Retriever:
-    """Searches a loaded :class:`~qa.index.Index`."""
+    """Searches a loaded :class:`~qa.index.Index`; per-index tables are built once here, never per question."""
 
     def __init__(self, index: Index, config: Config) -> None:
         self.index = index
         self.config = config
+        n = len(index.chunks)
+        searchable = np.fromiter((c.kind not in UNSEARCHABLE for c in index.chunks), dtype=bool, count=n)
+        self._searchable = searchable
+        self._rows = np.flatnonzero(searchable).astype(np.int64)
+        doc_codes: dict[str, int] = {}
+        self._row_doc = np.fromiter((doc_codes.setdefault(c.doc_id, len(doc_codes)) for c in index.chunks),
+                                    dtype=np.int32, count=n)
+        self._doc_codes = doc_codes
+        order = np.argsort(self._row_doc[self._rows], kind="stable")
+        bounds = np.searchsorted(self._row_doc[self._rows][order], np.arange(len(doc_codes) + 1))
+        self._doc_rows = {d: self._rows[order[bounds[c]:bounds[c + 1]]] for d, c in doc_codes.items()}
+        unsearchable = np.flatnonzero(~searchable).astype(np.int64)
+        self._unsearchable = faiss.IDSelectorBatch(len(unsearchable), faiss.swig_ptr(unsearchable))
+        self._not_unsearchable = faiss.IDSelectorNot(self._unsearchable) if len(unsearchable) else None
 
-    def bm25_scores(self, query: str) -> np.ndarray:
-        return self.index.bm25_scores(query)
+    # ------------------------------------------------------------------ scope
+    def _scope(self, doc_ids: set[str] | None) -> tuple[np.ndarray | None, np.ndarray]:
+        """(document codes or ``None`` for all, the searchable rows in scope)."""
+        if doc_ids is None:
+            return None, self._rows
+        codes = sorted(self._doc_codes[d] for d in doc_ids if d in self._doc_codes)
+        rows = [self._doc_rows[d] for d in doc_ids if d in self._doc_codes]
+        return np.asarray(codes, dtype=np.int32), (np.sort(np.concatenate(rows)) if rows else self._rows[:0])
 
-    def dense_scores(self, query: str) -> np.ndarray:
-        return self.index.dense_scores(query)
+    # ------------------------------------------------------------------ arms
+    def bm25_arm(self, query: str, codes: np.ndarray | None, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 scores of the scoped chunks that share a term with the query: ``(rows, scores)``.
 
+        The same float32 sums, term by term, as ``bm25s.BM25.get_scores_from_ids`` but over the query terms'
+        postings only (bm25s keeps the score matrix as CSC: one column of ``(row, score)`` pairs per term).
+        """
+        vocab = self.index.vocab
+        ids = [vocab[t] for t in tokenize(query) if t in vocab]
+        empty = (rows[:0], np.zeros(0, dtype=np.float32))
+        if not ids or not len(rows):
+            return empty
+        bm = self.index.bm25
+        data, indices, indptr = bm.scores["data"], bm.scores["indices"], bm.scores["indptr"]
+        parts = [(np.asarray(indices[indptr[t]:indptr[t + 1]], dtype=np.int64), data[indptr[t]:indptr[t + 1]])
+                 for t in ids]
+        nonocc = getattr(bm, "nonoccurrence_array", None)
+        if nonocc is not None:  # variants that score absent terms too: every scoped chunk gets a score
+            cand = rows
+        else:
+            cand = np.unique(np.concatenate([p[0] for p in parts]))
+            keep = self._searchable[cand] if codes is None else np.isin(self._row_doc[cand], codes)
+            cand = cand[keep & self._searchable[cand]]
+        scores = np.zeros(len(cand), dtype=np.dtype(bm.dtype))
+        for prow, pdata in parts:
+            pos = np.searchsorted(cand, prow)
+            pos = np.minimum(pos, max(len(cand) - 1, 0))
+            hit = (cand[pos] == prow) if len(cand) else np.zeros(len(prow), dtype=bool)
+            scores[pos[hit]] += pdata[hit]  # rows are unique within one term's postings
+        if nonocc is not None:
+            scores += nonocc[np.asarray(ids)].sum()
+        return cand, scores.astype(np.float32)
+
+    def embed_query(self, query: str) -> np.ndarray:
+        q = self.index.embedder.encode_query([query], normalize_embeddings=True, show_progress_bar=False)
+        return np.ascontiguousarray(np.asarray(q, dtype=np.float32).reshape(1, -1))
+
+    def dense_arm(self, q: np.ndarray, codes: np.ndarray | None, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The top ``k`` scoped chunks by inner product: ``(rows, scores)``, best first.
+
+        A document scope of at most :data:`EXACT_SCOPE` chunks (for HNSW: fewer than its filtered walk would
+        compare) is scored exactly over its own vectors, with the same FAISS kernel as a flat search; a larger
+        one is searched with an ID selector, and an HNSW graph explores in proportion to how much of the
+        corpus the filter leaves out.
+        """
+        index = self.index.faiss_index
+        k = min(k, len(rows))
+        if k <= 0 or index.ntotal == 0:
+            return rows[:0], np.zeros(0, dtype=np.float32)
+        hnsw, ef = isinstance(index, faiss.IndexHNSW), None
+        if hnsw:  # results only come from selected nodes: explore about 1/share times as many candidates
+            share = len(rows) / max(index.ntotal, 1)
+            ef = int(min(max(self.config.hnsw_ef_search, 2 * k) / max(share, 1e-9), index.ntotal))
+        if codes is not None and self._exact_is_cheaper(len(rows), ef):
+            return self.exact_scores(q, rows, k)
+        if codes is None:
+            sel = self._not_unsearchable
+        else:
+            keep = np.ascontiguousarray(rows, dtype=np.int64)
+            sel = faiss.IDSelectorBatch(len(keep), faiss.swig_ptr(keep))  # copies the ids
+        if hnsw:
+            params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(int(ef or 0), k))
+        else:
+            params = faiss.SearchParameters(sel=sel) if sel is not None else None
+        scores, ids = index.search(q, k, params=params)
+        valid = ids[0] >= 0
+        return ids[0][valid].astype(np.int64), scores[0][valid]
+
+    def _exact_is_cheaper(self, scope: int, ef: int | None) -> bool:
+        """Score a scope exactly when it is small, or (HNSW) smaller than the ~ef·2M vectors a filtered graph
+        walk would compare anyway."""
+        if scope <= EXACT_SCOPE:
+            return True
+        return ef is not None and scope <= ef * self.index.faiss_index.hnsw.nb_neighbors(0)
+
+    def exact_scores(self, q: np.ndarray, rows: np.ndarray, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Exact inner products of ``q`` with the vectors of ``rows`` (top ``k`` of them, best first)."""
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        index = self.index.faiss_index
+        sub = faiss.IndexFlatIP(index.d)
+        sub.add(index.reconstruct_batch(rows))
+        scores, pos = sub.search(q, min(k or len(rows), len(rows)))
+        valid = pos[0] >= 0
+        return rows[pos[0][valid]], scores[0][valid]
+
+    # ------------------------------------------------------------------ search
     def search(self, query: str, k: int | None = None, method: Method | None = None,
                doc_ids: set[str] | None = None) -> list[Hit]:
         """Top-``k`` chunks for a question.
@@ -57,53 +166,69 @@ class Retriever:
             doc_ids: restrict to these documents (e.g. the year named in the question).
 
         Returns:
-            Hits, best first; ``[]`` for an empty query or an empty index.
+            Hits, best first; ``[]`` for an empty query, an empty index or an empty scope.
         """
         query = normalize(query).strip()
         k = k or self.config.top_k
         method = method or self.config.retriever
-        n = len(self.index.chunks)
-        if not query or n == 0:
+        if not query or not self.index.chunks:
             return []
-        # section-title rows and source-URL lines hold no content of their own
-        mask = np.array([c.kind not in UNSEARCHABLE and (doc_ids is None or c.doc_id in doc_ids)
-                         for c in self.index.chunks])
-        bm = self.bm25_scores(query) if method in ("hybrid", "bm25") else np.zeros(n)
-        de = self.dense_scores(query) if method in ("hybrid", "dense") else np.zeros(n)
-        bm = np.where(mask, bm, -np.inf)
-        de = np.where(mask, de, -np.inf)
-        ck = min(self.config.candidate_k, n)
-        rank_bm = _ranks(bm, ck, positive_only=True)
-        rank_de = _ranks(de, ck)
+        codes, rows = self._scope(doc_ids)
+        if not len(rows):
+            return []
+        ck = min(self.config.candidate_k, len(self.index.chunks))
+        bm_rows, bm_scores = self.bm25_arm(query, codes, rows) if method in ("hybrid", "bm25") else (rows[:0], None)
+        bm = dict(zip(bm_rows.tolist(), bm_scores.tolist(), strict=True)) if bm_scores is not None else {}
+        rank_bm = _top(bm_rows, bm_scores, ck, positive_only=True) if bm_scores is not None else {}
+        de: dict[int, float] = {}
+        rank_de: dict[int, int] = {}
+        if method in ("hybrid", "dense"):
+            q = self.embed_query(query)
+            de_rows, de_scores = self.dense_arm(q, codes, rows, ck)
+            de = dict(zip(de_rows.tolist(), de_scores.tolist(), strict=True))
+            rank_de = _top(de_rows, de_scores, ck)
+            missing = [i for i in rank_bm if i not in de]  # lexical candidates: their dense score too
+            if missing:
+                de.update(zip(*(a.tolist() for a in self.exact_scores(q, np.asarray(missing))), strict=True))
         if method == "bm25":
-            fused = {i: float(bm[i]) for i in rank_bm}
+            fused = {i: bm[i] for i in rank_bm}
         elif method == "dense":
-            fused = {i: float(de[i]) for i in rank_de}
+            fused = {i: de[i] for i in rank_de}
         elif self.config.fusion == "rrf":
             fused = rrf({"bm25": rank_bm, "dense": rank_de}, self.config.rrf_k,
                         {"bm25": self.config.bm25_weight, "dense": self.config.dense_weight})
         else:
-            fused = convex(bm, de, rank_bm, rank_de, self.config.bm25_weight, self.config.dense_weight)
+            fused = convex(_Scores(bm), _Scores(de), rank_bm, rank_de, self.config.bm25_weight,
+                           self.config.dense_weight)
         order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
         hits = []
         for r, i in enumerate(order, start=1):
             arm_ranks = {name: ranks[i] for name, ranks in (("bm25", rank_bm), ("dense", rank_de)) if i in ranks}
             hits.append(Hit(chunk=self.index.chunks[i], score=fused[i], method=method, rank=r,
-                            bm25=float(bm[i]) if np.isfinite(bm[i]) else 0.0,
-                            dense=float(de[i]) if np.isfinite(de[i]) else 0.0, arm_ranks=arm_ranks))
+                            bm25=float(bm.get(i, 0.0)), dense=float(de.get(i, 0.0)), arm_ranks=arm_ranks))
         return hits
 
 
-def _ranks(scores: np.ndarray, k: int, positive_only: bool = False) -> dict[int, int]:
-    """Chunk index → 1-based rank for the top ``k`` finite scores."""
-    order = np.argsort(-scores, kind="stable")[:k]
-    out = {}
-    for i in order:
-        s = scores[i]
-        if not np.isfinite(s) or (positive_only and s <= 0):
-            continue
-        out[int(i)] = len(out) + 1
-    return out
+class _Scores:
+    """Sparse arm scores indexed like an array: a chunk the arm did not score reads as 0."""
+
+    def __init__(self, scores: dict[int, float]) -> None:
+        self.scores = scores
+
+    def __getitem__(self, i: int) -> float:
+        return self.scores.get(i, 0.0)
+
+
+def _top(rows: np.ndarray, scores: np.ndarray, k: int, positive_only: bool = False) -> dict[int, int]:
+    """Chunk row → 1-based rank for the top ``k`` finite scores (ties: lower row first)."""
+    keep = np.isfinite(scores) & ((scores > 0) if positive_only else True)
+    rows, scores = rows[keep], scores[keep]
+    if len(rows) > k:  # partial selection first: the full sort is only over k (+ ties) items
+        kth = np.partition(-scores, k - 1)[k - 1]
+        sel = -scores <= kth
+        rows, scores = rows[sel], scores[sel]
+    order = np.lexsort((rows, -scores))[:k]
+    return {int(rows[j]): r for r, j in enumerate(order, start=1)}
 
 
 def rrf(rankings: dict[str, dict[int, int]], k: int, weights: dict[str, float]) -> dict[int, float]:
@@ -127,7 +252,7 @@ def convex(bm: np.ndarray, de: np.ndarray, rank_bm: dict[int, int], rank_de: dic
         vals = np.array([x[i] if np.isfinite(x[i]) else 0.0 for i in cand], dtype=float)
         lo, hi = float(vals.min()), float(vals.max())
         span = hi - lo or 1.0
-        return {i: (v - lo) / span for i, v in zip(cand, vals)}
+        return {i: (v - lo) / span for i, v in zip(cand, vals, strict=True)}
 
     nb, nd = norm(bm), norm(de)
     total = (w_bm + w_de) or 1.0

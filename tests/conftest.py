@@ -19,6 +19,7 @@ from qa import Assistant, Config  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CORPUS = ROOT / "corpus"
 EXTRA_DOCS = Path(__file__).resolve().parent / "data" / "announcements"
+REAL_DOCS = Path(__file__).resolve().parent / "data" / "real"
 SEED_ID = "molit_2025_smart_city_selection"
 
 
@@ -71,6 +72,16 @@ def multi_assistant(multi_config, embedder) -> Assistant:
 
     build(multi_config, embedder=embedder)
     return Assistant.load(multi_config, rebuild="never")
+
+
+@pytest.fixture(scope="session")
+def real_assistant(tmp_path_factory, embedder) -> Assistant:
+    """The assistant over the announcements modelled on real ones (tests/data/real)."""
+    from qa.assistant import build
+
+    config = Config.load(corpus_dir=REAL_DOCS, index_dir=tmp_path_factory.mktemp("real") / "index")
+    build(config, embedder=embedder)
+    return Assistant.load(config, rebuild="never")
 
 
 class CachedEmbedder:

@@ -30,7 +30,7 @@ ZONE = "molit_2025_space_innovation_zone"
 REGEN = "molit_2025_urban_regeneration"
 AI_ADMIN = "mois_2025_ai_admin_innovation"
 
-ANSWER_KEYS = {"question", "answer", "kind", "facts", "sources", "timing_ms"}
+ANSWER_KEYS = {"question", "answer", "kind", "rule", "facts", "sources", "timing_ms"}
 SOURCE_KEYS = {"doc_id", "title", "published", "chunk_id", "section", "lines", "text", "score", "highlights"}
 
 

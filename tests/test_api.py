@@ -22,8 +22,10 @@ QUESTION = "전주시가 받는 국비는?"
 
 @pytest.fixture(scope="module")
 def app(seed_config, assistant):
-    """The app over the session-built index (no rebuild), one allowed embedding origin."""
-    return ui.create_app(seed_config.replace(allowed_origins=(ALLOWED + "/",)), assistant=assistant)
+    """The app over the session-built index (no rebuild), one allowed embedding origin; a rate limit high
+    enough for this module's requests (the limit itself: tests/test_security.py)."""
+    return ui.create_app(seed_config.replace(allowed_origins=(ALLOWED + "/",), rate_limit="1000/minute"),
+                         assistant=assistant)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,7 @@ def test_ask_answers_with_sources(client):
     r = client.post("/api/ask", json={"question": QUESTION})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body) == {"question", "answer", "kind", "facts", "sources", "timing_ms"}
+    assert set(body) == {"question", "answer", "kind", "rule", "facts", "sources", "timing_ms"}
     assert body["question"] == QUESTION
     assert body["kind"] in ("fact", "passage", "none")
     assert body["sources"], "an answer must come with source passages"
@@ -93,6 +95,7 @@ def test_healthz(client, assistant):
     assert body["documents"] == len(assistant.documents) >= 1
     assert body["chunks"] > 0
     assert {"facts", "built_at", "embedder", "index_dir"} <= set(body)
+    assert body["stale"] is False and body["stale_reasons"] == [] and body["skipped"] == []
 
 
 def test_facts_is_a_list(client, assistant):
@@ -233,6 +236,7 @@ def test_default_is_same_origin_only(seed_config, assistant):
     with TestClient(app) as c:
         r = c.get("/", headers={"Origin": ALLOWED})
         assert r.headers["content-security-policy"] == "frame-ancestors 'self'"
+        assert r.headers["x-frame-options"] == "SAMEORIGIN"  # older browsers without CSP
         assert "access-control-allow-origin" not in r.headers
         for path in ("/config", "/gradio_api/info"):
             assert "access-control-allow-origin" not in c.get(path, headers={"Origin": "http://localhost:9"}).headers

@@ -340,3 +340,8 @@ def test_unit_note_left_alone_when_rows_carry_their_units():
 def test_total_row_keeps_its_cell_positions():
     rows = _rows("| 구분 | 개소 수 | 한도 | 국비 | 지방비 |\n| 거점개발 | 11개소 | 100억원 | 430 | 184 |\n| 합계 | 17개소 | | 437 | |")
     assert rows[1] == {"구분": "합계", "개소 수": "17개소", "한도": "", "국비": "437", "지방비": ""}
+
+
+def test_unit_note_inside_the_caption():
+    rows = _rows("< 유형별 지원 규모 (단위: 억원) >\n| 구분 | 국비 | 지방비 |\n| 거점개발 | 430 | 184 |")
+    assert rows == [{"구분": "거점개발", "국비(억원)": "430", "지방비(억원)": "184"}]

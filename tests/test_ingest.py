@@ -1,16 +1,32 @@
-"""Stage 1, ingest: announcement files → :class:`qa.ingest.Document` (metadata, lines, errors)."""
+"""Stage 1, ingest: announcement files → :class:`qa.ingest.Document` (metadata, lines, errors, bad files).
+
+Format-by-format agreement with the ``.txt`` (HWPX, HWP, PDF, DOCX, HTML, Markdown) is in test_formats.py.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from qa.ingest import CorpusError, Document, corpus_hash, find_date, load_corpus, read_document
+from qa.ingest import (
+    CorpusError,
+    Document,
+    corpus_files,
+    corpus_hash,
+    find_date,
+    load_corpus,
+    read_document,
+    scan_corpus,
+)
+from qa.readers import ReadError, file_type, sniff
+from qa.readers.text import decode
 
 ROOT = Path(__file__).resolve().parent.parent
+FORMATS = ROOT / "tests" / "data" / "formats"
 SEED_ID = "molit_2025_smart_city_selection"
 SEED_TXT = ROOT / "corpus" / f"{SEED_ID}.txt"
 SEED_JSON = ROOT / "corpus" / f"{SEED_ID}.json"
@@ -75,7 +91,8 @@ def test_a_new_txt_is_picked_up_without_any_other_file(tmp_path):
         "ㅇ 선정된 지자체에는 국비 50억원을 지원한다.\n"
         "원출처 : https://www.mois.go.kr/frt/bbs/type010/view.do?id=1\n",
         encoding="utf-8")
-    (tmp_path / "notes.md").write_text("not an announcement", encoding="utf-8")
+    (tmp_path / "notes.log").write_text("not an announcement", encoding="utf-8")  # not a supported type
+    (tmp_path / "README.md").write_text("# about this folder", encoding="utf-8")  # folder documentation
     docs = load_corpus(tmp_path)
     assert [d.doc_id for d in docs] == ["mois_2024_notice", SEED_ID]  # sorted, stable
     new = docs[0]
@@ -133,13 +150,44 @@ def test_crlf_and_odd_spaces_are_unified(tmp_path):
 
 
 # ----------------------------------------------------------------------------- errors
-def test_non_utf8_file_raises_corpus_error_naming_the_file(tmp_path):
+def test_cp949_file_is_decoded_not_fatal(tmp_path):
     shutil.copy(SEED_TXT, tmp_path / SEED_TXT.name)
     (tmp_path / "legacy_cp949.txt").write_bytes("□ 국토교통부는 공모 결과를 발표하였다.".encode("cp949"))
-    with pytest.raises(CorpusError) as exc:
-        load_corpus(tmp_path)
-    assert "legacy_cp949.txt" in str(exc.value)
-    assert "UTF-8" in str(exc.value)
+    scan = scan_corpus(tmp_path)
+    assert [r.status for r in scan.reports] == ["ok", "ok"]
+    legacy = next(d for d in scan.documents if d.doc_id == "legacy_cp949")
+    assert legacy.lines == ("□ 국토교통부는 공모 결과를 발표하였다.",)
+    assert next(r for r in scan.reports if r.name == "legacy_cp949.txt").encoding == "cp949"
+
+
+# ----------------------------------------------------------------------------- encodings
+@pytest.mark.parametrize("text", ["국비", "단위: 억원", "선정 결과", "□ 국토교통부는 공모 결과를 발표하였다.",
+                                  "강소형 | 경북 김천시 | 80억원"])
+def test_short_cp949_text_is_cp949_even_where_detectors_guess_otherwise(text):
+    """charset-normalizer alone calls the 4 bytes of "국비" Big5 and "단위: 억원" UTF-16-BE; CP949 is tried
+    strictly before the detector."""
+    assert decode(text.encode("cp949")) == (text, "cp949")
+    assert decode(text.encode("euc-kr"))[0] == text
+
+
+@pytest.mark.parametrize("encoding,name", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"),
+                                           ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be"),
+                                           ("utf-32", "utf-32")])
+def test_unicode_encodings_with_and_without_bom(encoding, name):
+    text = "□ 국토교통부는 2025년 6월 19일 발표하였다.\nㅇ 국비 80억원"
+    assert decode(text.encode(encoding)) == (text, name)
+
+
+def test_a_legacy_encoding_charset_normalizer_knows():
+    """Neither UTF-8 nor valid CP949 (ö + r is no CP949 pair): charset-normalizer decides."""
+    text = "Die Förderung beträgt 80 Mio. Euro für Städte und Gemeinden."
+    decoded, encoding = decode(text.encode("cp1252"))
+    assert decoded == text and encoding not in ("utf-8", "cp949")
+
+
+def test_utf16_file_reads_like_the_utf8_one(tmp_path):
+    (tmp_path / "a.txt").write_bytes(SEED_TXT.read_text(encoding="utf-8").encode("utf-16"))
+    assert read_document(tmp_path / "a.txt").lines == read_document(SEED_TXT).lines
 
 
 @pytest.mark.parametrize("content", [b"", b"\n\n", b"  \t \n \n"], ids=["empty", "newlines", "blanks"])
@@ -151,7 +199,7 @@ def test_empty_file_raises_corpus_error_naming_the_file(tmp_path, content):
 
 def test_empty_folder_raises(tmp_path):
     (tmp_path / "readme.md").write_text("no announcements here", encoding="utf-8")
-    with pytest.raises(CorpusError, match="no .txt"):
+    with pytest.raises(CorpusError, match="no announcements"):
         load_corpus(tmp_path)
 
 
@@ -160,20 +208,220 @@ def test_missing_folder_raises(tmp_path):
         load_corpus(tmp_path / "does-not-exist")
 
 
-def test_broken_sidecar_raises_corpus_error(tmp_path):
+def test_broken_sidecar_alone_raises_corpus_error_naming_it(tmp_path):
     shutil.copy(SEED_TXT, tmp_path / SEED_TXT.name)
     (tmp_path / SEED_JSON.name).write_text("{not json", encoding="utf-8")
-    with pytest.raises(CorpusError, match=SEED_JSON.name):
+    with pytest.raises(CorpusError, match=SEED_JSON.name):  # nothing else readable: the build cannot go on
         load_corpus(tmp_path)
 
 
-def test_duplicate_doc_id_raises(tmp_path):
+def test_duplicate_doc_id_is_skipped(tmp_path):
     shutil.copy(SEED_TXT, tmp_path / "a.txt")
-    shutil.copy(SEED_TXT, tmp_path / "b.txt")
+    (tmp_path / "b.txt").write_text("□ 다른 공고의 본문이다.\n", encoding="utf-8")
     for name in ("a.json", "b.json"):
         (tmp_path / name).write_text('{"doc_id": "same"}', encoding="utf-8")
-    with pytest.raises(CorpusError, match="duplicate doc_id"):
-        load_corpus(tmp_path)
+    scan = scan_corpus(tmp_path)
+    assert [d.path for d in scan.documents] == [str(tmp_path / "a.txt")]
+    (bad,) = scan.skipped
+    assert (bad.name, bad.status, bad.problem) == ("b.txt", "skipped", "duplicate_id") and "a.txt" in bad.reason
+
+
+# ----------------------------------------------------------------------------- bad files never stop the build
+BAD_FILES = {
+    "empty.txt": (b"", "empty"),
+    "blank.md": (b"\n  \n", "empty"),
+    "binary.txt": (bytes(range(256)) * 8, "binary"),
+    "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "binary"),
+    "not_really.pdf": ("□ 이것은 PDF가 아니다".encode(), "wrong_type"),
+    "html_error.docx": (b"<!DOCTYPE html><html><body>404</body></html>", "wrong_type"),
+    "truncated.pdf": (b"%PDF-1.7\n1 0 obj <<", "unreadable"),
+    "broken.hwpx": (b"PK\x03\x04" + bytes(100), "wrong_type"),
+    "zip.hwp": (b"PK\x03\x04" + bytes(100), "wrong_type"),
+}
+
+
+@pytest.fixture
+def messy_corpus(tmp_path):
+    shutil.copy(SEED_TXT, tmp_path / SEED_TXT.name)
+    shutil.copy(SEED_JSON, tmp_path / SEED_JSON.name)
+    for name, (data, _) in BAD_FILES.items():
+        (tmp_path / name).write_bytes(data)
+    return tmp_path
+
+
+def test_bad_files_are_skipped_with_their_reason(messy_corpus, caplog):
+    scan = scan_corpus(messy_corpus)
+    assert [d.doc_id for d in scan.documents] == [SEED_ID]
+    status = {r.name: r.problem or r.status for r in scan.reports}
+    assert status == {SEED_TXT.name: "ok", **{n: s for n, (_, s) in BAD_FILES.items()}}
+    for r in scan.skipped:
+        assert r.reason and r.name in caplog.text  # a warning naming the file …
+        assert any(r.reason in rec.getMessage() for rec in caplog.records)  # … and why
+    assert load_corpus(messy_corpus)[0].doc_id == SEED_ID  # load_corpus keeps working
+
+
+@pytest.mark.parametrize("name,status,words", [
+    ("scanned.pdf", "scanned", "no text layer"),
+    ("encrypted.pdf", "encrypted", "password"),
+    ("encrypted.hwp", "encrypted", "password"),
+    ("distribution.hwp", "encrypted", "배포용"),
+])
+def test_scanned_and_encrypted_files_are_reported(tmp_path, name, status, words):
+    shutil.copy(FORMATS / "bad" / name, tmp_path / name)
+    shutil.copy(SEED_TXT, tmp_path / SEED_TXT.name)
+    (bad,) = scan_corpus(tmp_path).skipped
+    assert (bad.name, bad.problem) == (name, status) and words in bad.reason
+
+
+def test_encrypted_hwpx_and_docx(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "locked.hwpx", "w") as z:
+        z.writestr("mimetype", "application/hwp+zip")
+        z.writestr("META-INF/manifest.xml", '<odf:manifest><odf:file-entry><odf:encryption-data/></odf:file-entry></odf:manifest>')
+        z.writestr("Contents/section0.xml", b"\x8f\x13 ciphertext")
+    ole = (FORMATS / "bad" / "encrypted.hwp").read_bytes()  # an OLE file, as Office saves encrypted .docx
+    (tmp_path / "locked.docx").write_bytes(ole.replace(b"F\x00i\x00l\x00e", b"X\x00i\x00l\x00e"))
+    shutil.copy(SEED_TXT, tmp_path / SEED_TXT.name)
+    skipped = {r.name: r.problem for r in scan_corpus(tmp_path).skipped}
+    assert skipped == {"locked.hwpx": "encrypted", "locked.docx": "encrypted"}
+
+
+def test_oversized_file_is_skipped(tmp_path):
+    shutil.copy(SEED_TXT, tmp_path / SEED_TXT.name)
+    (tmp_path / "huge.txt").write_text("□ 큰 파일\n" * 20000, encoding="utf-8")
+    scan = scan_corpus(tmp_path, max_file_mb=0.1)
+    (bad,) = scan.skipped
+    assert (bad.name, bad.problem) == ("huge.txt", "oversized") and "max_file_mb" in bad.reason
+    assert len(scan_corpus(tmp_path, max_file_mb=None).documents) == 2
+
+
+def test_config_has_the_size_limit():
+    from qa.config import Config
+
+    assert Config().max_file_mb == 50.0
+    assert Config.load(env={"QA_MAX_FILE_MB": "2.5"}).max_file_mb == 2.5
+
+
+@pytest.mark.parametrize("sidecar,words", [
+    ('{"publisher": 123}', '"publisher" must be a string, not int'),
+    ('{"title": {"ko": "제목"}}', '"title" must be a string, not dict'),
+    ('["title"]', "JSON object"),
+    ("[" * 20_000 + "]" * 20_000, "nested too deeply"),
+    ('{"title": "' + "가" * 70_000 + '"}', "larger than"),
+    ("\xff\xfe{", "unreadable"),
+])
+def test_bad_sidecar_skips_its_document_only(tmp_path, sidecar, words):
+    shutil.copy(SEED_TXT, tmp_path / SEED_TXT.name)
+    (tmp_path / "other.txt").write_text("□ 행정안전부는 공모 결과를 발표하였다.\n", encoding="utf-8")
+    (tmp_path / "other.json").write_bytes(sidecar.encode("utf-8", "surrogateescape") if "\xff" not in sidecar
+                                         else b"\xff\xfe{")
+    scan = scan_corpus(tmp_path)
+    assert [d.doc_id for d in scan.documents] == [SEED_ID]
+    (bad,) = scan.skipped
+    assert (bad.name, bad.problem) == ("other.txt", "bad_sidecar")
+    assert "other.json" in bad.reason and words in bad.reason
+
+
+def test_unknown_sidecar_keys_are_ignored_and_null_is_no_value(tmp_path):
+    shutil.copy(SEED_TXT, tmp_path / SEED_TXT.name)
+    (tmp_path / SEED_JSON.name).write_text('{"title": "T", "publisher": null, "tags": [1, 2]}', encoding="utf-8")
+    (doc,) = load_corpus(tmp_path)
+    assert doc.title == "T" and doc.publisher == "국토교통부"  # from the text
+
+
+def test_duplicate_text_in_another_format_is_skipped(tmp_path):
+    """Ministries often publish the same release as HWPX and PDF: one is read, the other is a duplicate."""
+    for fmt, ext in (("hwpx", "hwpx"), ("pdf", "pdf")):
+        shutil.copy(FORMATS / fmt / f"{SEED_ID}.{ext}", tmp_path / f"release.{ext}")
+    shutil.copy(SEED_TXT, tmp_path / "copy_of_seed.txt")
+    shutil.copy(SEED_TXT, tmp_path / "zz_second_copy.txt")
+    scan = scan_corpus(tmp_path)
+    status = {r.name: (r.problem or r.status, r.reason) for r in scan.reports}
+    assert status["release.hwpx"][0] == "ok"
+    assert status["release.pdf"] == ("duplicate", "same text as release.hwpx")
+    assert status["zz_second_copy.txt"] == ("duplicate", "same text as copy_of_seed.txt")
+
+
+# ----------------------------------------------------------------------------- symlinks
+def test_symlink_leaving_the_corpus_is_never_followed(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_TXT, corpus / SEED_TXT.name)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (corpus / "x.txt").symlink_to(secret)
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / f"{SEED_ID}.json").symlink_to(secret)  # a sidecar pointing out: ignored, not read
+    (corpus / "loop.txt").symlink_to(corpus / "loop.txt")
+    scan = scan_corpus(corpus)
+    assert [d.doc_id for d in scan.documents] == [SEED_ID]
+    assert all("root:" not in line for d in scan.documents for line in d.lines)
+    skipped = {r.name: r.problem for r in scan.skipped}
+    assert skipped == {"x.txt": "symlink", "passwd.txt": "symlink", "loop.txt": "symlink"}
+    hashes = corpus_hash(corpus)
+    import hashlib
+
+    assert hashes["x.txt"] != hashlib.sha256(secret.read_bytes()).hexdigest()  # the target was never read
+
+
+def test_symlink_inside_the_corpus_is_read(tmp_path):
+    (tmp_path / "archive").mkdir()
+    shutil.copy(SEED_TXT, tmp_path / "archive" / "real.txt")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "archive" / "real.txt")
+    (doc,) = load_corpus(tmp_path)
+    assert doc.doc_id == "link" and len(doc.lines) == 36
+
+
+# ----------------------------------------------------------------------------- types by content
+def test_type_is_checked_by_content_not_extension(tmp_path):
+    hwpx = (FORMATS / "hwpx" / f"{SEED_ID}.hwpx").read_bytes()
+    assert sniff(hwpx) == "hwpx" and sniff((FORMATS / "docx" / f"{SEED_ID}.docx").read_bytes()) == "docx"
+    assert sniff((FORMATS / "hwp" / f"{SEED_ID}.hwp").read_bytes()) == "hwp"
+    assert sniff(b"%PDF-1.4\n") == "pdf" and sniff(b"") is None
+    assert file_type(".hwp", hwpx) == "hwpx"  # an HWPX saved as .hwp is read as HWPX
+    (tmp_path / "saved_as.hwp").write_bytes(hwpx)
+    assert read_document(tmp_path / "saved_as.hwp").lines == read_document(FORMATS / "hwpx" / f"{SEED_ID}.hwpx").lines
+    with pytest.raises(ReadError, match="rename it to .pdf"):
+        file_type(".txt", b"%PDF-1.4\n...")
+
+
+def test_corpus_files_cover_every_supported_type(tmp_path):
+    for name in ("a.hwpx", "b.hwp", "c.pdf", "d.docx", "e.html", "f.htm", "g.md", "h.txt", "i.json", "j.xlsx",
+                 ".hidden.txt", "README.md"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in corpus_files(tmp_path)] == ["a.hwpx", "b.hwp", "c.pdf", "d.docx", "e.html", "f.htm",
+                                                        "g.md", "h.txt"]
+    (tmp_path / "h.json").write_text("{}", encoding="utf-8")
+    assert set(corpus_hash(tmp_path)) == {"a.hwpx", "b.hwp", "c.pdf", "d.docx", "e.html", "f.htm", "g.md", "h.txt",
+                                          "h.json"}
+
+
+def test_html_in_a_legacy_charset(tmp_path):
+    page = '<html><head><meta charset="euc-kr"><title>공고</title></head><body><div class="view_cont">' \
+           '<p>□ 국토교통부는 국비 80억원을 지원한다.</p></div><footer>저작권</footer></body></html>'
+    (tmp_path / "page.html").write_bytes(page.encode("euc-kr"))
+    doc = read_document(tmp_path / "page.html")
+    assert doc.lines == ("□ 국토교통부는 국비 80억원을 지원한다.",)
+
+
+def test_file_reports_and_the_build_table(messy_corpus, tmp_path):
+    from qa.cli import format_file_table
+    from qa.ingest import FileReport, files_with_facts, load_file_reports, save_file_reports
+
+    scan = scan_corpus(messy_corpus)
+    reports = files_with_facts(scan.reports, [type("F", (), {"doc_id": SEED_ID})()] * 3)
+    save_file_reports(reports, tmp_path)
+    back = load_file_reports(tmp_path)
+    assert back == reports and isinstance(back[0], FileReport)
+    raw = json.loads((tmp_path / "files.json").read_text(encoding="utf-8"))
+    assert isinstance(raw, list) and {r["status"] for r in raw} == {"ok", "skipped"}
+    assert {"name", "type", "encoding", "lines", "tables", "status", "reason", "problem", "doc_id", "facts"} == set(raw[0])
+    seed = next(r for r in back if r.ok)
+    assert (seed.type, seed.encoding, seed.lines, seed.tables, seed.facts) == ("txt", "utf-8", 36, 1, 3)
+    table = format_file_table(back)
+    assert "skipped (wrong_type)" in table and "not_really.pdf" in table
+    assert table.splitlines()[-1] == f"1 file(s) indexed, {len(BAD_FILES)} skipped"
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -286,3 +286,148 @@ def test_convex_hybrid_search_on_the_seed(assistant):
 def test_convex_search_with_no_matching_document_is_empty(assistant):
     r = Retriever(assistant.index, assistant.config.replace(fusion="convex"))
     assert r.search("국비", doc_ids={"not-a-document"}) == []
+
+
+# ----------------------------------------------------------------------------- filtering inside the search
+def _reference_search(r: Retriever, query: str, k: int, method: str, doc_ids: set[str] | None) -> list[tuple]:
+    """The previous implementation: every chunk scored by both arms (FAISS asked for all n), a mask, a full
+    argsort. Kept here as the oracle the filtered search must reproduce exactly on a flat index."""
+    from qa.korean import normalize, tokenize
+
+    idx, cfg = r.index, r.config
+    query = normalize(query).strip()
+    n = len(idx.chunks)
+    mask = np.array([c.kind not in ("section", "meta") and (doc_ids is None or c.doc_id in doc_ids) for c in idx.chunks])
+    ids = [idx.vocab[t] for t in tokenize(query) if t in idx.vocab]
+    bm = np.asarray(idx.bm25.get_scores_from_ids(ids), dtype=np.float32) if ids else np.zeros(n, dtype=np.float32)
+    q = np.asarray(idx.embedder.encode_query([query], normalize_embeddings=True), dtype=np.float32)
+    s, i = idx.faiss_index.search(q, n)
+    de = np.full(n, -np.inf, dtype=np.float32)
+    de[i[0][i[0] >= 0]] = s[0][i[0] >= 0]
+    bm, de = np.where(mask, bm, -np.inf), np.where(mask, de, -np.inf)
+    ck = min(cfg.candidate_k, n)
+
+    def ranks(x, positive_only=False):
+        out = {}
+        for j in np.argsort(-x, kind="stable")[:ck]:
+            if np.isfinite(x[j]) and not (positive_only and x[j] <= 0):
+                out[int(j)] = len(out) + 1
+        return out
+
+    rank_bm = ranks(bm, True) if method != "dense" else {}
+    rank_de = ranks(de) if method != "bm25" else {}
+    if method == "bm25":
+        fused = {j: float(bm[j]) for j in rank_bm}
+    elif method == "dense":
+        fused = {j: float(de[j]) for j in rank_de}
+    elif cfg.fusion == "rrf":
+        fused = rrf({"bm25": rank_bm, "dense": rank_de}, cfg.rrf_k, {"bm25": cfg.bm25_weight, "dense": cfg.dense_weight})
+    else:
+        fused = convex(bm, de, rank_bm, rank_de, cfg.bm25_weight, cfg.dense_weight)
+    order = sorted(fused, key=lambda j: (-fused[j], j))[:k]
+    return [(idx.chunks[j].chunk_id, fused[j], float(bm[j]) if method != "dense" and np.isfinite(bm[j]) else 0.0,
+             float(de[j]) if method != "bm25" and np.isfinite(de[j]) else 0.0) for j in order]
+
+
+def _golden_questions() -> list[str]:
+    out = []
+    for name in ("golden.jsonl", "golden_multi.jsonl"):
+        with open(ROOT / "evals" / name, encoding="utf-8") as fh:
+            out += [json.loads(line)["q"] for line in fh if line.strip() and '"q"' in line]
+    return out
+
+
+class _QueryCache:
+    """The session embedder, each question embedded once for every method and scope compared."""
+
+    def __init__(self, embedder) -> None:
+        self.embedder, self.cache = embedder, {}
+
+    def encode_query(self, texts, **kwargs):
+        key = tuple(texts)
+        if key not in self.cache:
+            self.cache[key] = self.embedder.encode_query(list(texts), **kwargs)
+        return self.cache[key]
+
+
+@pytest.fixture(scope="module")
+def multi_index(multi_assistant):
+    import copy
+
+    index = copy.copy(multi_assistant.index)
+    index.embedder = _QueryCache(multi_assistant.index.embedder)
+    return index
+
+
+@pytest.mark.parametrize("fusion", ["rrf", "convex"])
+def test_filtered_search_is_identical_to_scoring_every_chunk_on_the_golden_questions(multi_assistant, multi_index, fusion):
+    r = Retriever(multi_index, multi_assistant.config.replace(fusion=fusion))
+    docs = sorted(d.doc_id for d in multi_assistant.documents)
+    scopes = [None, {SEED_ID}, set(docs[:3]), {docs[-1], "not-a-document"}]
+    questions = _golden_questions()
+    assert len(questions) > 200
+    compared = 0
+    for n, q in enumerate(questions):  # every question hybrid; each single arm on every third one
+        for method in (METHODS if fusion == "rrf" and n % 3 == 0 else ("hybrid",)):
+            for scope in scopes:
+                got = [(h.chunk.chunk_id, h.score, h.bm25, h.dense) for h in r.search(q, k=10, method=method, doc_ids=scope)]
+                assert got == _reference_search(r, q, 10, method, scope), (q, method, scope)
+                compared += bool(got)
+    assert compared > len(questions)  # most comparisons are of non-empty hit lists
+
+
+def _synthetic_retriever(n_docs: int, per_doc: int, faiss_type: str, seed: int = 0):
+    """A Retriever over random unit vectors in ``n_docs`` documents of ``per_doc`` chunks (dense arm only)."""
+    from types import SimpleNamespace
+
+    import faiss
+
+    from qa.config import Config
+
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((n_docs * per_doc, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = faiss.IndexHNSWFlat(64, 32, faiss.METRIC_INNER_PRODUCT) if faiss_type == "hnsw" else faiss.IndexFlatIP(64)
+    index.add(vectors)
+    chunks = [SimpleNamespace(doc_id=f"d{i // per_doc:04d}", kind="point", chunk_id=f"d{i // per_doc:04d}#{i % per_doc}")
+              for i in range(len(vectors))]
+    chunks[3] = SimpleNamespace(doc_id="d0000", kind="section", chunk_id="d0000#3")  # never returned
+    idx = SimpleNamespace(chunks=chunks, faiss_index=index, vocab={}, bm25=None, embedder=None)
+    return Retriever(idx, Config()), rng
+
+
+@pytest.mark.parametrize("path", ["exact", "graph"])  # graph: every scope through the HNSW walk with a selector
+def test_hnsw_keeps_its_recall_under_a_document_filter(monkeypatch, path):
+    if path == "graph":
+        monkeypatch.setattr(Retriever, "_exact_is_cheaper", lambda self, scope, ef: False)
+    hnsw, rng = _synthetic_retriever(200, 20, "hnsw")
+    flat, _ = _synthetic_retriever(200, 20, "flat")
+    recalls = []
+    for t in range(30):
+        q = rng.standard_normal((1, 64)).astype(np.float32)
+        q /= np.linalg.norm(q)
+        scope = {f"d{d:04d}" for d in rng.choice(200, size=[1, 5, 40][t % 3], replace=False)} | {"d0000"}
+        codes, rows = flat._scope(scope)
+        want, _ = flat.dense_arm(q, codes, rows, 10)
+        got, scores = hnsw.dense_arm(q, codes, rows, 10)
+        assert {hnsw.index.chunks[i].doc_id for i in got} <= scope  # filtered inside the search
+        assert 3 not in got.tolist() and len(got) == min(10, len(rows))
+        assert list(scores) == sorted(scores, reverse=True)
+        recalls.append(len(set(got.tolist()) & set(want.tolist())) / len(want))
+    assert np.mean(recalls) >= 0.95, recalls
+
+
+def test_dense_arm_asks_faiss_for_k_not_for_every_chunk(multi_assistant, monkeypatch):
+    r = Retriever(multi_assistant.index, multi_assistant.config)
+    asked = []
+    real = type(r.index.faiss_index).search
+
+    def spy(self, x, k, *args, **kwargs):
+        asked.append(k)
+        return real(self, x, k, *args, **kwargs)
+
+    monkeypatch.setattr(type(r.index.faiss_index), "search", spy)
+    monkeypatch.setattr(Retriever, "_exact_is_cheaper", lambda self, scope, ef: False)
+    assert r.search("국비 지원", method="dense")
+    assert r.search("국비 지원", method="dense", doc_ids={SEED_ID})
+    assert asked and max(asked) <= r.config.candidate_k < len(r.index.chunks)

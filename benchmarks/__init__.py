@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks of the assistant: ``python -m benchmarks`` (``make bench``) prints measured numbers."""

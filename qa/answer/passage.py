@@ -1,0 +1,136 @@
+"""Passages: the best sentence or bullet of the retrieved chunks for a question, and whether it answers at all.
+Weights live in :class:`~qa.config.PassageWeights` (``Config.passage``)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..chunk import Chunk
+from ..config import PassageWeights
+from ..korean import tokenize
+from ..lexicon import QUESTION_WORDS, Attr
+from ..question import Question, compact
+from ..text import BULLET, DATE_EXPR, PHONE_SHAPE, sentence_spans, strip_bullet
+
+if TYPE_CHECKING:
+    from ..retrieve import Hit
+
+DEFAULT_WEIGHTS = PassageWeights()
+PASSAGE_KINDS = ("point", "text", "table_row", "contact", "heading")
+_MONEY_SHAPE = r"\d\s*(억|만|천)?\s*원"
+_COUNT_SHAPE = r"\d+\s*(개|곳|건|팀|명)"
+# what a number question asks for, and how such a number is written in a passage
+NUMBER_FAMILIES = {Attr.NATIONAL: _MONEY_SHAPE, Attr.LOCAL: _MONEY_SHAPE, Attr.TOTAL_COST: _MONEY_SHAPE,
+                   Attr.PROJECT_COST: _MONEY_SHAPE, Attr.SUPPORT: _MONEY_SHAPE,
+                   Attr.COMPETITION: r"\d\s*:\s*1|\d\s*대\s*1", Attr.RATIO: r"\d\s*(%|퍼센트)",
+                   Attr.APPLIED: _COUNT_SHAPE, Attr.SELECTED: _COUNT_SHAPE, Attr.PERIOD: r"\d+\s*(년|개월)"}
+# other typed answers and how they are written
+TYPED_FAMILIES = {Attr.PHONE: PHONE_SHAPE, Attr.CONTACT: r"(과장|사무관|주무관|담당)", Attr.DEPARTMENT: r"(과|팀)\b",
+                  Attr.WEBSITE: r"www\.|https?://", Attr.SOURCE: r"https?://"}
+
+
+def units(text: str) -> list[tuple[int, int]]:
+    """Sentence / bullet spans of a chunk text (lines first, then sentence ends within a line)."""
+    return sentence_spans(text, lines=True)
+
+
+def passage_fits(q: Question, text: str) -> bool:
+    """A passage can only answer a question that asks for a number (or a phone, a URL …) if it holds one."""
+    patterns = [NUMBER_FAMILIES.get(f) or TYPED_FAMILIES.get(f) for f in q.families]
+    patterns = [p for p in patterns if p]
+    if q.intent in ("count", "sum", "diff", "max", "min"):
+        patterns.append(r"\d")
+    return not patterns or any(re.search(p, text) for p in patterns)
+
+
+def content_tokens(q: Question, common: set[str], exclude: set[str] = frozenset()) -> list[str]:
+    """The question words a passage must cover: what is asked beyond the named entity and the title of
+    the announcement the question names."""
+    if q.english:
+        toks = tokenize(q.pseudo)
+    elif q.entities:
+        toks = list(q.residual)  # what is asked about the entity, beyond the words that say what kind of answer
+    else:
+        toks = list(q.residual) + tokenize(" ".join(q.categories + q.values))
+    toks = [t for t in dict.fromkeys(toks) if t not in QUESTION_WORDS and t not in exclude
+            and not re.fullmatch(r"\d+(년|월|일)?", t) and not re.fullmatch(r"[가-힣]", t)]
+    rare = [t for t in toks if t not in common]
+    return rare if rare or q.entities else toks
+
+
+def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_aliases: dict[str, set[str]],
+                 common: set[str] = frozenset(), exclude: set[str] = frozenset(),
+                 weights: PassageWeights = DEFAULT_WEIGHTS) -> tuple[float, Chunk | None, tuple[int, int] | None]:
+    """Pick the sentence that covers most of the question (IDF-weighted), and that coverage in [0, 1].
+
+    Units inside chunks that mention the question's entity are preferred; "언제" questions prefer units
+    that hold a date. Coverage counts a question word unknown to the corpus at the maximum IDF, so a
+    question about something the announcement never mentions scores low and is answered "not found".
+    """
+    toks = content_tokens(q, common, exclude)
+    if not hits or (not toks and not q.entities):
+        return 0.0, None, None
+    max_idf = max(idf.values()) if idf else 1.0
+    word_weights = {t: idf.get(t, max_idf) for t in toks}
+    aliases = [a for e in q.entities for a in entity_aliases.get(e, {e}) if not a.isascii()]
+    best = (-1.0, None, None, 0.0)
+    for rank, h in enumerate(hits):
+        c = h.chunk
+        if c.kind not in PASSAGE_KINDS:
+            continue
+        ctx_toks = set(tokenize(c.search_text))
+        mentions_entity = not aliases or any(a in compact(c.search_text) for a in aliases)
+        for s, e in units(c.text):
+            coverage = _coverage(word_weights, set(tokenize(c.text[s:e])), ctx_toks, weights)
+            score = coverage - weights.rank_penalty * rank - (weights.table_row_penalty if c.kind == "table_row"
+                                                               else 0.0)
+            score = _with_bonus(score, q, c.text[s:e], aliases, bool(toks), weights)
+            if not mentions_entity:  # the question names someone this passage is not about
+                score -= weights.other_entity_penalty
+            if score > best[0]:
+                best = (score, c, (s, e), coverage if mentions_entity else 0.0)
+    return best[3], best[1], best[2]
+
+
+def _coverage(word_weights: dict[str, float], unit_toks: set[str], ctx_toks: set[str], w: PassageWeights) -> float:
+    """IDF-weighted share of the question words in the unit (words only in its chunk count partly)."""
+    total = sum(word_weights.values())
+    matched = sum(x for t, x in word_weights.items() if t in unit_toks)
+    ctx = sum(x for t, x in word_weights.items() if t not in unit_toks and t in ctx_toks)
+    return (matched + w.context * ctx) / total if total else 1.0
+
+
+def _with_bonus(score: float, q: Question, unit: str, aliases: list[str], asks_words: bool,
+                w: PassageWeights) -> float:
+    """``score`` plus what makes a unit the answer beyond covering the words: a date for 언제, the topic of
+    "X란?" … (added one by one, in this order)."""
+    if q.intent == "when" and DATE_EXPR.search(unit):
+        score += w.date_bonus
+    body = strip_bullet(unit)
+    unit_c = compact(body)
+    unit_flat = body.lower().replace(" ", "")  # keeps "(" and ":" of "PBV(…)" definitions
+    topic = q.topic
+    if topic and re.match(r"\(?" + re.escape(topic) + r"(은|는|이란|란|이|가|\)|\(|:)", unit_flat):
+        score += w.topic_lead_bonus  # "X란?" is best answered where X is the topic of the sentence
+    elif topic and re.search(re.escape(topic) + r"(은|는|이란|란)", unit_c):
+        score += w.topic_bonus
+    elif aliases and any(re.match(r"\(?" + re.escape(a) + r"(은|는|이|가|\))", unit_c) for a in aliases):
+        score += w.entity_lead_bonus if not asks_words else w.entity_lead_bonus_asked  # introduces the entity
+    if q.intent == "quote" and re.search(r"[“\"]", unit):
+        score += w.quote_bonus
+    if q.intent == "where" and re.search(r"[가-힣]+(동|면|읍|리|구|군)(,|\s|$)|일원|일대", unit):
+        score += w.place_bonus
+    return score
+
+
+def extend_lead_in(chunk: Chunk, span: tuple[int, int]) -> tuple[int, int]:
+    """A sentence that announces a list ("다음과 같은 지원이 제공된다") is answered with the list."""
+    if re.search(r"다음과\s*같|아래와\s*같", chunk.text[span[0]:span[1]]) and span[1] < len(chunk.text):
+        return span[0], len(chunk.text)
+    return span
+
+
+def passage_text(chunk: Chunk, span: tuple[int, int]) -> str:
+    text = chunk.text[span[0]:span[1]]
+    return "\n".join(BULLET.sub("", line).strip() for line in text.split("\n") if line.strip())

@@ -1,0 +1,23 @@
+"""selection: "전주시는 선정됐나요?" — the entity's own table row says so (its 유형)."""
+
+from __future__ import annotations
+
+from ...facts import Fact
+from ...lexicon import Attr
+from ...question import Question, family_of
+from ..model import Draft
+from ..render import join_docs
+from ..table import FactTable
+
+
+def applies(q: Question) -> bool:
+    return bool(q.entities) and q.asks_selection and (not q.families or q.families == [Attr.TYPE]) \
+        and not q.attributes
+
+
+def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
+    mine = [f for f in facts if f.subject in q.entities and family_of(f.attribute) == Attr.TYPE]
+    if not mine:
+        return None
+    parts = [(d, " / ".join(f"{f.subject}: {f.text} 선정" for f in fs)) for d, fs in t.by_doc(mine)]
+    return Draft(join_docs(t, parts), "fact", mine)

@@ -1,0 +1,73 @@
+"""sum: the total of an attribute over the named (or listed) entities, with the working shown; 총사업비 and
+지방비 sums are derived from 국비 and the matching ratio when the document states none."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...facts import Fact
+from ...lexicon import DERIVED_FAMILIES, Attr
+from ...question import Question, family_of
+from ...text import format_number
+from ..model import Draft
+from ..render import join_docs
+from ..table import FactTable, add, dedupe_subjects, matching
+
+
+def applies(q: Question) -> bool:
+    return q.intent == "sum"
+
+
+def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
+    excluded = q.excluded
+    subjects = q.entities if len(q.entities) >= 2 and not excluded else None
+    if subjects is None:
+        members = t.selected_entities(facts, replace(q, entities=[]) if excluded else q)
+        subjects = [e for _, e, _ in members if e not in excluded] if members else None
+    derived = derived_sum(q, facts, t, subjects)
+    if derived:
+        return derived
+    fam_facts = t.numeric(q, facts, subjects)
+    if not fam_facts:
+        return None
+    fs = [f for f in next(iter(fam_facts.values())) if f.subject in t.entity_names or subjects is None]
+    parts, used = [], []
+    for doc_id, group in t.by_doc(fs):
+        group = dedupe_subjects(group)
+        if len(group) < 2:
+            continue
+        total, unit = add(group)
+        working = " + ".join(f"{f.subject} {f.text}" for f in group)
+        label = f"{group[0].attribute} 합계" + (f"({', '.join(excluded)} 제외)" if excluded else "")
+        parts.append((doc_id, f"{label}: {total}{unit} ({working})"))
+        used += group
+    return Draft(join_docs(t, parts), "fact", used) if parts else None
+
+
+def derived_sum(q: Question, facts: list[Fact], t: FactTable, subjects: list[str] | None) -> Draft | None:
+    """Sum of 총사업비 (or 지방비) computed from 국비 and the matching ratio, when the document states none."""
+    fam = next((f for f in q.families if f in DERIVED_FAMILIES), None)
+    if fam is None or any(family_of(f.attribute) == fam and f.subject in (subjects or [f.subject]) for f in facts):
+        return None
+    parts, used = [], []
+    national = [f for f in facts if family_of(f.attribute) == Attr.NATIONAL and f.value is not None
+                and f.subject in (subjects or t.entity_names)]
+    for doc_id, group in t.by_doc(national):
+        rows = []
+        for f in dedupe_subjects(group):
+            ratio = matching(f, facts)
+            if ratio is None:
+                rows = []
+                break
+            a, b, key, mfact = ratio
+            rows.append((f, f.value * b / a + (f.value if fam == Attr.TOTAL_COST else 0), mfact))
+        if len(rows) < 2:
+            continue
+        total = sum(v for _, v, _ in rows)
+        unit = rows[0][0].unit
+        working = " + ".join(f"{f.subject} {format_number(v)}{unit}" for f, v, _ in rows)
+        a, b, key, _ = matching(rows[0][0], facts)
+        label = Attr.TOTAL_COST if fam == Attr.TOTAL_COST else key
+        parts.append((doc_id, f"{label} 합계: {format_number(total)}{unit} ({working}; 국비:{key}={a}:{b}로 계산)"))
+        used += [f for f, _, _ in rows] + [m for _, _, m in rows if m]
+    return Draft(join_docs(t, parts), "fact", used, rule="sum:derived") if parts else None

@@ -1,0 +1,166 @@
+"""The facts table as answer rules read it: scope, wanted facts, entities a document lists, numeric facts of
+the asked attribute, and unit-aware arithmetic."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..facts import Fact
+from ..ingest import Document
+from ..lexicon import MAGNITUDE, MONEY_FAMILIES, WHOLE, Attr
+from ..question import Question, compact, family_of
+from ..text import format_number
+
+Member = tuple[str, str, str | None]  # (doc_id, entity, category)
+
+
+class FactTable:
+    """Read-only view of the facts of the loaded corpus (shared by every question, never changed)."""
+
+    def __init__(self, facts: list[Fact], documents: list[Document], entity_names: set[str]) -> None:
+        self.facts = facts
+        self.docs = {d.doc_id: d for d in documents}
+        self.entity_names = entity_names
+        self.doc_order = {d.doc_id: i for i, d in enumerate(
+            sorted(documents, key=lambda d: (d.published or f"{d.year or 0}", d.doc_id), reverse=True))}
+
+    def scope(self, q: Question) -> list[Fact]:
+        return [f for f in self.facts if q.doc_ids is None or f.doc_id in q.doc_ids]
+
+    def by_doc(self, items: list, key: Callable = lambda x: x.doc_id) -> list[tuple[str, list]]:
+        """Items grouped per document, newest announcement first."""
+        groups: dict[str, list] = {}
+        for it in items:
+            groups.setdefault(key(it), []).append(it)
+        return sorted(groups.items(), key=lambda kv: self.doc_order.get(kv[0], 0))
+
+    def selected_entities(self, facts: list[Fact], q: Question) -> list[Member]:
+        """(doc_id, entity, category) of the entities a document lists, filtered by the question's
+        categories and named values, in document order."""
+        seen, out = set(), []
+        value_subjects = None
+        if q.values:
+            value_subjects = {(f.doc_id, f.subject) for f in facts
+                              if any(v == compact(f.text) or v == compact(f.text).rstrip("원") for v in q.values)}
+        for f in sorted(facts, key=lambda f: (f.doc_id, f.line)):
+            if f.subject not in self.entity_names or (f.doc_id, f.subject) in seen:
+                continue
+            cat = f.qualifiers.get("category")
+            if q.categories and cat not in q.categories:
+                continue
+            if value_subjects is not None and (f.doc_id, f.subject) not in value_subjects:
+                continue
+            seen.add((f.doc_id, f.subject))
+            out.append((f.doc_id, f.subject, cat))
+        return out
+
+    def member_facts(self, facts: list[Fact], group: list[Member]) -> list[Fact]:
+        """The fact that shows each listed entity (its table row's category cell, else its first fact)."""
+        out = []
+        for doc_id, e, _ in group:
+            mine = [f for f in facts if f.doc_id == doc_id and f.subject == e]
+            pick = next((f for f in mine if family_of(f.attribute) == Attr.TYPE), mine[0] if mine else None)
+            if pick:
+                out.append(pick)
+        return out
+
+    def numeric(self, q: Question, facts: list[Fact], subjects: list[str] | None) -> dict[str, list[Fact]]:
+        """Numeric facts of the first asked attribute that has any: named attributes (면적) first, then
+        attribute families, then 국비 as the default quantity of a funding announcement."""
+        keys = [("attr", a) for a in q.attributes] + [("fam", f) for f in q.families]
+        out: dict[str, list[Fact]] = {}
+        for how, key in keys or [("fam", Attr.NATIONAL)]:
+            for f in facts:
+                if f.value is None or f.qualifiers.get("person") or f.qualifiers.get("total"):
+                    continue
+                if (how == "attr" and f.attribute != key) or (how == "fam" and family_of(f.attribute) != key):
+                    continue
+                if subjects is None or f.subject in subjects:
+                    out.setdefault(key, []).append(f)
+            if out:
+                return out
+        if set(q.families) & MONEY_FAMILIES:
+            # a money question where the table names its money column otherwise (특별교부세 …)
+            money = [f for f in facts if f.unit.endswith("원") and f.value is not None and not f.qualifiers.get("total")
+                     and (subjects is None or f.subject in subjects) and f.subject in self.entity_names]
+            if money:
+                attr = max({f.attribute for f in money}, key=lambda a: sum(f.attribute == a for f in money))
+                out[attr] = [f for f in money if f.attribute == attr]
+        return out
+
+    def lookup_facts(self, q: Question, facts: list[Fact]) -> list[Fact]:
+        """The facts a lookup shows: the asked attributes of the named targets, with what they inherit."""
+        wanted = [f for f in facts if wants(f, q)]
+        targets = set(q.entities) | set(q.categories)
+        if set(q.families) & MONEY_FAMILIES and targets:
+            # "김천시는 얼마 받아?" where a table names the money column otherwise (특별교부세, 상금 …): per document
+            covered_docs = {f.doc_id for f in wanted if f.subject in targets}
+            wanted += [f for f in facts if f.subject in targets and f.unit.endswith("원") and f.value is not None
+                       and f.doc_id not in covered_docs and f not in wanted]
+        if not wanted or not targets:
+            return wanted
+        out = [f for f in wanted if f.subject in targets]
+        covered = {f.subject for f in out}
+        for e in q.entities:
+            if e not in covered:  # an entity inherits category-level facts (전주시 경쟁률 → 거점형 경쟁률)
+                cats = {f.qualifiers.get("category") for f in facts if f.subject == e} - {None}
+                out += [f for f in wanted if f.subject in cats and f not in out]
+        if not out:  # nothing about the named target: the document-level statement ("유형 수" of the whole call)
+            out = [f for f in wanted if f.subject == WHOLE and f.attribute in q.attributes]
+        for c in ([] if q.entities else q.categories):
+            if c not in covered:  # a category's members' facts (강소형 국비 → 안산시, 김천시, 김해시)
+                out += [f for f in wanted if f.qualifiers.get("category") == c and f.subject in self.entity_names
+                        and f not in out]
+        return out
+
+
+def wants(f: Fact, q: Question) -> bool:
+    """The fact states what the question asks (a family or an exact attribute; 책임자 vs 담당자)."""
+    label = f.qualifiers.get("label")
+    if Attr.CONTACT in q.families and label in ("책임자", "담당자") and q.asks_responsible == (label == "책임자"):
+        return True
+    return (family_of(f.attribute) in q.families) or (f.attribute in q.attributes)
+
+
+def matching(f: Fact, facts: list[Fact]) -> tuple[int, int, str, Fact | None] | None:
+    """The matching ratio stated with a 국비 fact: (national, local, local money word, its 매칭비율 fact)."""
+    for g in facts:
+        if g.doc_id == f.doc_id and g.subject == f.subject and g.attribute == Attr.MATCHING and g.line == f.line:
+            return g.qualifiers["national"], g.qualifiers["local"], g.qualifiers.get("local_key", Attr.LOCAL), g
+    m = re.fullmatch(r"국비:(\S+)=(\d+):(\d+)", f.qualifiers.get("matching", ""))
+    if m:
+        return int(m.group(2)), int(m.group(3)), m.group(1), None
+    return None
+
+
+def dedupe_subjects(group: list[Fact]) -> list[Fact]:
+    """The first fact of each subject."""
+    seen, out = set(), []
+    for f in group:
+        if f.subject not in seen:
+            seen.add(f.subject)
+            out.append(f)
+    return out
+
+
+def common_unit(fs: list[Fact]) -> tuple[str, int]:
+    units = {f.unit for f in fs}
+    if len(units) == 1:
+        u = fs[0].unit
+        return u, MAGNITUDE.get(u[:-1], 1) if u.endswith("원") else 1
+    if all(u.endswith("원") for u in units):  # mixed 억원/만원: show in the largest unit used
+        best = max(units, key=lambda u: MAGNITUDE.get(u[:-1], 1))
+        return best, MAGNITUDE.get(best[:-1], 1)
+    raise ValueError("units differ")
+
+
+def add(fs: list[Fact]) -> tuple[str, str]:
+    """Sum of the values in their common unit: ("240", "억원")."""
+    unit, mag = common_unit(fs)
+    return format_number(sum(f.base_value or 0 for f in fs) / mag), unit
+
+
+def diff(a: Fact, b: Fact) -> tuple[str, str]:
+    unit, mag = common_unit([a, b])
+    return format_number((a.base_value - b.base_value) / mag), unit

@@ -1,0 +1,420 @@
+"""Typed answers: the value of the class a question asks for, found in the passages retrieval returned.
+
+When the facts table holds no row for what is asked (a figure stated in a sentence of a statistics
+release, a deadline in a 모집 공고, a cell of a two-level table), the answer is still a stated quantity:
+"언제" wants a date, "몇 명" a count in 명, "얼마" money. Every sentence (and every table cell, read with its
+row label, column name and caption) of the retrieved passages is a candidate; each quantity of the wanted
+class in it is scored by how much of the question the candidate's words cover (IDF-weighted morphemes),
+how close those words stand to the value (same clause), whether dates named in the question match the
+candidate's, and the passage's retrieval rank. The value is then quoted as written, never recomputed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..facts import Fact
+from ..quantity import COUNT, DATE, Quantity, parse
+from ..text import sentence_spans
+
+# Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
+COUNTER_GROUPS = (("명", "인"), ("곳", "개소", "개", "군데"), ("개국", "개국가"), ("건",), ("개사", "곳", "개", "기업"),
+                  ("회", "번", "차례"), ("가구", "세대"), ("개월", "달"))
+_CLAUSE_SEP = re.compile(r"[,，;·]|\s(?:및|또는)\s|(?<=[다요])\.\s")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One value that may answer: where it stands (chunk, span of the unit in ``chunk.text``) and why."""
+
+    chunk: object  # qa.chunk.Chunk
+    unit_span: tuple[int, int]
+    value_span: tuple[int, int] | None  # within chunk.text; None for a cell value not found verbatim
+    quantity: Quantity
+    label: str  # the words that say what the value is (clause head, or row label · column name)
+    score: float
+    coverage: float
+
+
+def counter_fits(asked: str | None, unit: str) -> bool:
+    if not asked:
+        return True
+    unit = unit.lstrip("천만백십억조")
+    return any(asked in g and unit in g for g in COUNTER_GROUPS) or unit == asked
+
+
+def _dates(text: str, year: int | None) -> list[str]:
+    return [q.date for q in parse(text, year) if q.kind == DATE and q.date and "/" not in q.date]
+
+
+def _ymd(iso: str) -> tuple[str | None, ...]:
+    """ "2023-12" → ("2023", "12", None); "--12" (a month without a year) → (None, "12", None)."""
+    parts = (iso.split("-") + [None, None])[:3] if not iso.startswith("-") else [None] + iso.lstrip("-").split("-")
+    return tuple((p or None) for p in (parts + [None, None])[:3])
+
+
+def _date_relation(q: str, u: str) -> int:
+    """1 when the candidate's date fits the question's in every part both state, -1 when a part differs."""
+    qa, ua = _ymd(q), _ymd(u)
+    shared = [(a, b) for a, b in zip(qa, ua) if a and b and not a.startswith(("H", "Q")) and not b.startswith(("H", "Q"))]
+    if not shared:
+        return 0
+    return 1 if all(a == b for a, b in shared) else -1
+
+
+def date_agreement(q_dates: Sequence[str], unit_dates: Sequence[str]) -> float:
+    """+1 when every date the question names fits one the candidate names, -1 when the candidate only names
+    others (2022년 12월 asked, 2023년 12월 given), 0 when it says nothing about dates."""
+    if not q_dates or not unit_dates:
+        return 0.0
+    rel = [max(_date_relation(d, u) for u in unit_dates) for d in q_dates]
+    if all(r == 1 for r in rel):
+        return 1.0
+    return -1.0 if any(r == -1 for r in rel) else 0.0
+
+
+class TypedFinder:
+    """Finds the best value of a wanted class in retrieved passages (stateless between questions)."""
+
+    def __init__(self, tokenize: Callable[[str], list[str]], idf: dict[str, float], max_chunks: int = 8) -> None:
+        self.tokenize = tokenize
+        self.idf = idf
+        self.max_chunks = max_chunks
+
+    def weight(self, t: str) -> float:
+        return self.idf.get(t, max(self.idf.values(), default=1.0))
+
+    def find(self, terms: Sequence[str], kinds: Sequence[str], counter: str | None, hits: Sequence, *,
+             year: int | None = None, q_dates: Sequence[str] = (), doc_year: Callable[[str], int | None] = lambda d: None,
+             stated_values: Sequence[str] = (), title_terms: Callable[[str], set[str]] = lambda d: set(),
+             bound: str | None = None, dated: bool = False) -> list[Candidate]:
+        """Candidates best first.
+
+        Args:
+            terms: the question's content morphemes (no question words).
+            kinds: the unit classes that may answer, most likely first (empty: any).
+            counter: the counter a count question names (몇 명 → 명).
+            hits: retrieved passages, best first.
+            q_dates: ISO dates the question names (conditions, not answers).
+            stated_values: quantities written in the question (never the answer).
+            title_terms: a document's title words: they say which announcement, not which sentence, so
+                they do not count towards a sentence's coverage.
+            bound: "upper" when the question asks for a maximum (최대, 상한, 까지), "lower" for a minimum.
+            dated: only candidates that state the question's dates (when no announcement is of the year
+                asked, a value must say it is of that year).
+        """
+        terms = list(dict.fromkeys(terms))
+        stated = {_compact(x) for x in stated_values}
+        out: list[Candidate] = []
+        for rank, hit in enumerate(hits[: self.max_chunks]):
+            chunk = hit.chunk
+            y = doc_year(chunk.doc_id) or year
+            own = [t for t in terms if t not in title_terms(chunk.doc_id)] or terms
+            total = sum(self.weight(t) for t in own) or 1.0
+            for unit_span, label_text, values in self._units(chunk, y):
+                toks = set(self.tokenize(label_text))
+                matched = [t for t in own if t in toks]
+                coverage = sum(self.weight(t) for t in matched) / total
+                u_dates = _dates(label_text.rsplit("\n", 1)[-1], None) or _dates(label_text, None)
+                for value_span, qty, label in values:
+                    if kinds and qty.kind not in kinds:
+                        continue
+                    if qty.kind == COUNT and not counter_fits(counter, qty.unit):
+                        continue
+                    if _compact(qty.text) in stated:
+                        continue  # the question already says it (12개월 in "12개월 다 받으면 총 얼마야?")
+                    if qty.kind == DATE and qty.date and any(qty.date.startswith(d) for d in q_dates):
+                        continue  # the date the question names is a condition, not the answer
+                    near = self._near(label, matched)
+                    agreement = date_agreement(q_dates, u_dates)
+                    if dated and agreement < 1:
+                        continue
+                    preferred = 0.1 if kinds and qty.kind == kinds[0] else 0.0
+                    bounded = 0.1 if bound and qty.bound and qty.bound.startswith(bound) else 0.0
+                    heading = -0.2 if chunk.kind in ("heading", "table_header", "section") else 0.0
+                    cell = 0.0
+                    if chunk.kind == "table_row":  # a row the question does not name answers only as a total
+                        row_named = any(t in set(self.tokenize(label)) for t in own)
+                        cell = 0.1 if _TOTAL_LABEL.search(label) and not row_named else (0.0 if row_named else -0.15)
+                    score = (coverage + 0.35 * near + 0.25 * agreement + 0.15 / (1 + rank)
+                             + preferred + bounded + heading + cell)
+                    out.append(Candidate(chunk, unit_span, value_span, qty, label, score, coverage))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _near(self, clause: str, matched: Sequence[str]) -> float:
+        """Share of the matched words (by weight) that stand in the value's own clause."""
+        if not matched:
+            return 0.0
+        toks = set(self.tokenize(clause))
+        inside = sum(self.weight(t) for t in matched if t in toks)
+        return inside / sum(self.weight(t) for t in matched)
+
+    def _units(self, chunk, year: int | None):
+        """(unit span, text the question is matched against, [(value span, quantity, clause)]) per unit."""
+        text = chunk.text
+        if chunk.kind == "table_row" and chunk.cells:
+            yield from self._cells(chunk, year)
+            return
+        context = chunk.search_text[: max(0, chunk.search_text.find(text))] if text in chunk.search_text else ""
+        for s, e in sentence_spans(text, lines=True):
+            sent = text[s:e]
+            values = []
+            for q in parse(sent, year):
+                clause = _clause(sent, q.span)
+                values.append(((s + q.span[0], s + q.span[1]), q, clause))
+            if values:
+                yield (s, e), f"{context}\n{sent}", values
+
+    def _cells(self, chunk, year: int | None):
+        """A table row: each cell is a value, read with the row's label cells, its column name and the caption."""
+        cells = list(chunk.cells)
+        labels = [v for h, v in cells if v and not parse(v) and not _NUMBER_CELL.match(v)]
+        context = chunk.search_text.split("\n")[0] if chunk.search_text else ""
+        caption_unit = _caption_unit(chunk.search_text)
+        row_unit = next((u for u in map(_header_unit, labels) if u), None)  # "고용률(%)" rows of a mixed table
+        for h, v in cells:
+            if not v or v in labels:
+                continue
+            unit = _header_unit(h) or row_unit or caption_unit
+            shown = v if not unit or parse(v) else f"{v}{unit}"
+            qs = parse(shown, year) or parse(f"{v} {h}", year)
+            if not qs:
+                continue
+            q = qs[0]
+            pos = chunk.text.find(v)
+            span = (pos, pos + len(v)) if pos >= 0 else None
+            label = " ".join(dict.fromkeys(labels + [h]))
+            yield (0, len(chunk.text)), f"{context}\n{label}", [(span, q, label)]
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s,]", "", text)
+
+
+def _clause(sent: str, span: tuple[int, int]) -> str:
+    """The clause a value stands in: from the separator before it to the one after it."""
+    start = 0
+    for m in _CLAUSE_SEP.finditer(sent, 0, span[0]):
+        start = m.end()
+    m = _CLAUSE_SEP.search(sent, span[1])
+    end = m.start() if m else len(sent)
+    return sent[start:end]
+
+
+_TOTAL_LABEL = re.compile(r"(?:^|\s)(?:합\s*계|총\s*계|소\s*계|계|총계|전체|총지출)(?:\s|$)")
+_NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]*\s*%?$|^[-–—]$")
+_UNIT_NOTE = re.compile(r"단위\s*[:：]\s*([^)\]\n,]+)")
+_HEADER_UNIT = re.compile(r"[(\[]\s*([^()\[\]]*?(?:원|명|개|곳|건|%|㎡|톤|가구|세대|개소|달러))\s*[)\]]\s*$")
+
+
+def _caption_unit(search_text: str) -> str | None:
+    m = _UNIT_NOTE.search(search_text or "")
+    return m.group(1).strip() if m else None
+
+
+def _header_unit(header: str) -> str | None:
+    m = _HEADER_UNIT.search(header or "")
+    return m.group(1).strip() if m else None
+
+
+def render(c: Candidate) -> str:
+    """ "label: value" with the value as written (and its bound word when it has one)."""
+    label = re.sub(r"^[□■○ㅇ◦•\-*※\s]+", "", c.label).strip()
+    value = c.quantity.text
+    if label and value not in label:
+        return f"{label}: {value}"
+    return label or value
+
+
+
+
+# ------------------------------------------------------------------------------------------ arithmetic
+_PAIR = re.compile(r"(?P<a>[^\s,]+?)(?:와|과|이랑|랑|하고|및|,)\s*(?P<b>[^\s,]+)")
+SUM_WORDS = re.compile(r"더하면|더한|합치면|합친|합하면|합한|합계|합산|총합|모두\s*합")
+DIFF_WORDS = re.compile(r"차이|빼면|뺀|얼마나\s*더\s*(?:많|적|크|작)|보다\s*얼마나\s*(?:많|적)")
+
+
+def operands(question: str) -> tuple[str, str, str] | None:
+    """ "자동차랑 선박 수출액 합치면 얼마야?" → ("자동차", "선박", rest): the two things an arithmetic question
+    names, and the words they share."""
+    m = _PAIR.search(question)
+    if not m:
+        return None
+    rest = question[: m.start()] + " " + question[m.end():]
+    return m.group("a"), m.group("b"), rest
+
+
+def _decimals(text: str) -> int:
+    m = re.search(r"\.(\d+)", text)
+    return len(m.group(1)) if m else 0
+
+
+def format_value(value: float, unit: str, decimals: int) -> str:
+    """ "928.4억달러", "9,930억원": the unit as the document writes it, the precision of the inputs."""
+    return f"{value:,.{decimals}f}{unit}"
+
+
+def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
+    """Sum or difference of two values of one class, in the first one's unit, with its working."""
+    qa_, qb = a.quantity, b.quantity
+    if qa_.kind != qb.kind or qa_.base is None or qb.base is None or not qa_.value:
+        return None
+    if qa_.kind == "money" and qa_.unit[-1:] != qb.unit[-1:]:
+        return None  # 원 and 달러 are never added
+    scale = qa_.base / qa_.value
+    vb = qb.base / scale
+    dec = max(_decimals(qa_.text), _decimals(qb.text))
+    if op == "sum":
+        v = qa_.value + vb
+        working = f"{_short(a)} {qa_.text} + {_short(b)} {qb.text}"
+    else:
+        v = abs(qa_.value - vb)
+        hi, lo = (a, b) if qa_.value >= vb else (b, a)
+        working = f"{_short(hi)} {hi.quantity.text} - {_short(lo)} {lo.quantity.text}"
+    return f"{format_value(round(v, dec), qa_.unit, dec)} ({working})", v
+
+
+def _short(c: Candidate) -> str:
+    label = re.sub(r"^[□■○ㅇ◦•\-*※\s]+", "", c.label).strip()
+    label = label.replace(c.quantity.text, "").strip(" :,(")
+    return label[:40]
+
+
+# ------------------------------------------------------------------------------------------ the typed rule
+_UPPER_WORDS = re.compile(r"최대|최고|상한|한도|까지")
+_LOWER_WORDS = re.compile(r"최소|최저|하한|이상")
+_PLAIN_NUMBER = re.compile(r"\d+(?:년|월|일)?")
+
+
+@dataclass(frozen=True)
+class TypedAsk:
+    """What a question asks in terms of values: the classes that can answer, the counter, its content words,
+    the dates it names (conditions), the values it states, the bound it wants and its arithmetic."""
+
+    kinds: tuple[str, ...]
+    counter: str | None
+    terms: tuple[str, ...]
+    dates: tuple[str, ...]
+    stated: tuple[str, ...]
+    bound: str | None
+    op: str | None  # sum | diff
+    operands: tuple[str, str, str] | None
+
+
+def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> TypedAsk | None:
+    """The value a question asks for, or None when it asks for none (무슨 사업, 어디, 누구 …)."""
+    from ..quantity import question_kinds
+
+    kinds, counter = question_kinds(text)
+    if not kinds:
+        return None
+    qs = parse(text)
+    op = "sum" if SUM_WORDS.search(text) else "diff" if DIFF_WORDS.search(text) else None
+    return TypedAsk(
+        kinds=kinds, counter=counter, terms=tuple(content_terms(text, tokenize, question_words)),
+        dates=tuple(q.date for q in qs if q.kind == DATE and q.date and "/" not in q.date),
+        stated=tuple(q.text for q in qs), op=op, operands=operands(text) if op else None,
+        bound="upper" if _UPPER_WORDS.search(text) else "lower" if _LOWER_WORDS.search(text) else None)
+
+
+def content_terms(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> list[str]:
+    """The morphemes that say what is asked about (no question words, bare numbers or single syllables)."""
+    return [t for t in dict.fromkeys(tokenize(text))
+            if t not in question_words and not _PLAIN_NUMBER.fullmatch(t) and len(t) > 1]
+
+
+@dataclass(frozen=True)
+class TypedAnswer:
+    """The typed rule's answer: its text, the candidates quoted (one, or two with arithmetic), how much of
+    the question they cover, and the rule name."""
+
+    text: str
+    candidates: tuple[Candidate, ...]
+    coverage: float
+    rule: str
+
+
+def typed_answer(ask: TypedAsk, finder: TypedFinder, hits: Sequence, search: Callable[[str], Sequence],
+                 tokenize: Callable[[str], list[str]], question_words: set[str], **context) -> TypedAnswer | None:
+    """The best value of the asked class; with "A와 B를 더하면/차이", both values and the computed result.
+
+    Args:
+        search: retrieval for a sub-question (the arithmetic operands are looked up one by one).
+        **context: ``doc_year``, ``title_terms`` for :meth:`TypedFinder.find`.
+    """
+    kw = dict(q_dates=ask.dates, stated_values=ask.stated, bound=ask.bound, **context)
+    if ask.op and ask.operands:
+        a, b, rest = ask.operands
+        pair: list[Candidate] = []
+        for part in (a, b):
+            sub = f"{part} {rest}"
+            found = finder.find(content_terms(sub, tokenize, question_words), ask.kinds, ask.counter, search(sub), **kw)
+            found = [c for c in found if not pair or (c.chunk.chunk_id, c.value_span, c.label) !=
+                     (pair[0].chunk.chunk_id, pair[0].value_span, pair[0].label)]
+            if not found:
+                break
+            pair.append(found[0])
+        if len(pair) == 2:
+            done = combine("sum" if ask.op == "sum" else "diff", *pair)
+            if done:
+                name = "합계" if ask.op == "sum" else "차이"
+                return TypedAnswer(f"{name}: {done[0]}", tuple(pair), min(p.coverage for p in pair),
+                                   f"typed:{ask.op}")
+    found = finder.find(ask.terms, ask.kinds, ask.counter, hits, **kw)
+    if not found:
+        return None
+    best = found[0]
+    return TypedAnswer(render(best), (best,), best.coverage, f"typed:{best.quantity.kind}")
+
+
+def states_kind(text: str, kinds: Sequence[str]) -> bool:
+    """Whether an answer text states a value of one of the asked classes."""
+    return any(q.kind in kinds for q in parse(text))
+
+
+def draft_coverage(text: str, terms: Sequence[str], tokenize: Callable[[str], list[str]], weight: Callable[[str], float]) -> float:
+    toks = set(tokenize(text))
+    total = sum(weight(t) for t in terms) or 1.0
+    return sum(weight(t) for t in terms if t in toks) / total
+
+
+# ------------------------------------------------------------------------------------------ provenance
+KIND_NAMES = {"money": "금액", "count": "수", "percent": "비율", "percent_point": "증감(%p)", "ratio": "비율",
+              "multiple": "배수", "duration": "기간", "date": "날짜", "time": "시각", "age": "나이", "measure": "규모"}
+
+
+def as_fact(c: Candidate, doc) -> Fact:
+    """A quoted value as a :class:`~qa.facts.Fact`: where it stands (line and span of its raw text in the
+    document), what it is (its class, the clause or row it was read with), so answers built on quoted values
+    carry the same provenance as those of the facts table."""
+    chunk = c.chunk
+    raw = c.quantity.text if c.value_span is None else chunk.text[c.value_span[0]:c.value_span[1]]
+    line, col = _doc_position(chunk, doc, c.value_span[0] if c.value_span else 0)
+    in_line = doc.lines[line - 1].find(raw, col) if c.value_span else doc.lines[line - 1].find(raw.split(" ")[0])
+    if in_line < 0:
+        raw = chunk.text.split("\n")[0]
+        in_line = max(0, doc.lines[line - 1].find(raw))
+    q = c.quantity
+    return Fact(fact_id=f"{chunk.chunk_id}@{line}:{in_line}", doc_id=chunk.doc_id, subject=_short(c) or "전체",
+                attribute=KIND_NAMES.get(q.kind, q.kind), value=q.value, unit=q.unit, text=q.text, raw=raw,
+                chunk_id=chunk.chunk_id, line=line, span=(in_line, in_line + len(raw)),
+                qualifiers={"bound": q.bound, "clause": c.label, "source": "quoted", "year": doc.year})
+
+
+def _doc_position(chunk, doc, offset: int) -> tuple[int, int]:
+    """(line, column) in the document of an offset in ``chunk.text`` (the stripped non-blank lines of the
+    chunk's span joined by newlines)."""
+    before = chunk.text[:offset]
+    k = before.count("\n")
+    col = offset - (before.rfind("\n") + 1)
+    seen = -1
+    for n in range(chunk.start, chunk.end + 1):
+        raw = doc.lines[n - 1]
+        if raw.strip():
+            seen += 1
+            if seen == k:
+                return n, col + len(raw) - len(raw.lstrip())
+    return chunk.start, 0

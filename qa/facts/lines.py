@@ -1,0 +1,125 @@
+"""Line rules: labels a document defines and uses (``Entity(label)``, ``label: value``), people named with
+their roles, and contacts (departments, ranks, names, phones). Each takes one line and returns
+:class:`~qa.facts.model.Found` facts with their subjects already known."""
+
+from __future__ import annotations
+
+import re
+
+from ..chunk import is_pipe_row
+from ..korean import morphs
+from ..lexicon import CONTACT_LABELS, CONTACT_ROLES, HEAD_ROLES, NOT_NAMES, RANKS, SPEAKER_ROLES, WHOLE, Attr
+from ..text import PHONE, PHONE_LOOSE, squeeze, strip_bullet
+from .context import DocContext
+from .model import Found
+from .subjects import Mention
+
+ORG_HEAD = re.compile(
+    r"(?P<org>[가-힣]+(?:부|처|청|원|위원회|특별시|광역시|특별자치시|특별자치도|도|시|군|구))\s*\(\s*"
+    rf"(?P<role>{HEAD_ROLES})\s+(?P<name>[가-힣]{{2,4}})\s*\)")
+NAME_ROLE = re.compile(
+    r"(?:(?P<org>[가-힣]+(?:부|처|청|위원회))\s+)?(?P<name>[가-힣]{2,4})\s+(?P<role>[가-힣]{0,8}?"
+    rf"(?:{SPEAKER_ROLES}))"
+    r"(?:은|는|이|가|도)(?=\s|[“\"‘'])")
+DEPARTMENT = re.compile(r"담당\s*부서\s*\|?\s*(?P<dept>[가-힣A-Za-z]+(?:과|팀|국|실|단|센터|본부|부))")
+LABEL_VALUE = re.compile(r"^(?P<label>[가-힣A-Za-z ·()]{2,14}?)\s*[:：]\s*(?P<value>\S.{0,200})$")
+DEFINES = re.compile(r"(?P<term>[가-힣]{2,10})\s*\((?P<items>[^()]{2,80},[^()]{2,80})\)")
+NAME_PHONE = re.compile(rf"(?P<name>[가-힣]{{2,4}})\s*(?:\(\s*(?P<phone>{PHONE})\s*\))?")
+CONTACT_LINE = re.compile(rf"(?P<role>{CONTACT_ROLES})\s+(?P<name>[가-힣]{{2,4}})\s*\(\s*(?P<phone>{PHONE})")
+
+
+def define_labels(ctx: DocContext, line: str) -> None:
+    """``세부유형(지역소멸 대응형, 기후위기 대응형)`` defines labels later attached as ``Entity(label)``."""
+    for m in DEFINES.finditer(line):
+        for item in m.group("items").split(","):
+            item = item.strip()
+            if 2 <= len(item) <= 20:
+                ctx.defined_labels[item] = m.group("term")
+
+
+def entity_labels(ctx: DocContext, n: int, line: str, found: list[Mention]) -> list[Found]:
+    """``김천시(지역소멸 대응형)`` after the labels were defined → 김천시 세부유형 = 지역소멸 대응형."""
+    out = []
+    for _start, end, kind, name in found:
+        if kind != "entity":
+            continue
+        m = re.match(r"\s*\(([^()]{2,20})\)", line[end:])
+        if m and m.group(1).strip() in ctx.defined_labels:
+            label = m.group(1).strip()
+            out.append(Found(name, ctx.defined_labels[label], label, n, (end + m.start(1), end + m.end(1))))
+    return out
+
+
+def label_value(ctx: DocContext, n: int, line: str, section: str) -> list[Found]:
+    """``신청기간: 3. 1. ~ 3. 31.`` in a notice → a fact of the section's category (or the whole document)."""
+    body = strip_bullet(line.strip())
+    m = LABEL_VALUE.match(body)
+    if not m or re.search(r"https?$|출처", m.group("label")):
+        return []
+    v_start = line.index(body) + m.start("value")
+    return [Found(ctx.category_of_section(section) or WHOLE, m.group("label").strip(), m.group("value").strip(), n,
+                  (v_start, v_start + len(m.group("value").rstrip())), qualifiers={"source": "label"})]
+
+
+def people(ctx: DocContext, n: int, line: str) -> list[Found]:
+    """``국토교통부(장관 박상우)`` and ``윤종빈 도시경제과장은 "…"``: a person's name under its organisation."""
+    out = [Found(m.group("org"), m.group("role"), m.group("name"), n, m.span("name"), qualifiers={"person": True})
+           for m in ORG_HEAD.finditer(line)]
+    for m in NAME_ROLE.finditer(line):
+        name = m.group("name")
+        if morphs(name) and morphs(name)[0].tag != "NNP" and len(name) > 3:
+            continue
+        org = m.group("org") or ctx.doc.publisher or WHOLE
+        out.append(Found(org.split()[0] if org else WHOLE, m.group("role"), name, n, m.span("name"),
+                         qualifiers={"person": True}))
+    return out
+
+
+def contacts(ctx: DocContext, n: int, line: str) -> list[Found]:
+    """담당 부서 / 책임자 / 담당자 rows and ``사무관 홍길동(044-…)`` lines: names, ranks, phones."""
+    out = []
+    dept = DEPARTMENT.search(line)
+    if dept:
+        out.append(Found(WHOLE, Attr.DEPARTMENT, dept.group("dept"), n, dept.span("dept")))
+        ctx.department = dept.group("dept")
+    org = ctx.department or (ctx.doc.publisher or WHOLE).split()[-1]
+    found = _contact_cells(line) if is_pipe_row(line) else _contact_line(line)
+    for rank, label, m, off in found:
+        out.append(Found(org, rank, m.group("name"), n, (off + m.start("name"), off + m.end("name")),
+                         qualifiers={"person": True, "label": label}))
+        if m.group("phone"):
+            out.append(Found(m.group("name"), Attr.PHONE, m.group("phone"), n,
+                             (off + m.start("phone"), off + m.end("phone")), qualifiers={"role": rank}))
+    if not found and not is_pipe_row(line):
+        for m in PHONE_LOOSE.finditer(line):
+            pre = re.findall(r"[가-힣]{2,}", line[:m.start()])
+            out.append(Found(pre[-1] if pre else WHOLE, Attr.PHONE, m.group("phone"), n, m.span("phone")))
+    return out
+
+
+def _contact_cells(line: str) -> list[tuple[str, str | None, re.Match, int]]:
+    """People in a contact table row: (rank or label, label, name/phone match, offset of the cell)."""
+    found = []
+    label, rank = None, None
+    pos = line.index("|") + 1
+    for cell in line.strip().strip("|").split("|"):
+        start = line.index(cell, pos)
+        pos = start + len(cell)
+        value = cell.strip()
+        if not value:
+            continue
+        word = squeeze(value)
+        if word in CONTACT_LABELS:
+            label = word
+        elif word in RANKS:
+            rank = word
+        else:
+            m = NAME_PHONE.fullmatch(value)
+            if m and (rank or label) and m.group("name") not in NOT_NAMES:
+                found.append((rank or label, label, m, start + (len(cell) - len(cell.lstrip()))))
+    return found
+
+
+def _contact_line(line: str) -> list[tuple[str, str | None, re.Match, int]]:
+    return [(squeeze(m.group("role")), None, m, 0) for m in CONTACT_LINE.finditer(line)
+            if m.group("name") not in NOT_NAMES]

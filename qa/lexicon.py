@@ -1,0 +1,238 @@
+"""Lexicon: every Korean (and English) word table the facts, question and answer stages share — data only.
+
+A word is spelled once here; extraction emits attribute names from :class:`Attr`, question linking maps
+question words onto the same names, and answer rules test for them. Adding a word for a new announcement
+means editing a table here, not a rule.
+"""
+
+from __future__ import annotations
+
+from .chunk import NOTE_MARKS, SUB_BULLETS, TOP_BULLETS  # the chunker owns the bullet alphabet
+
+__all__ = ["NOTE_MARKS", "SUB_BULLETS", "TOP_BULLETS"]  # re-exported; the tables below are public too
+
+
+class Attr:
+    """Attribute names as facts store them (one spelling for all three stages)."""
+
+    NATIONAL = "국비"
+    LOCAL = "지방비"
+    TOTAL_COST = "총사업비"
+    PROJECT_COST = "사업비"
+    SUPPORT = "지원금액"
+    AMOUNT = "금액"  # money with no money word before it
+    COMPETITION = "경쟁률"
+    APPLIED = "신청 수"
+    SELECTED = "선정 수"
+    PARTICIPATED = "참여 수"
+    RECRUITED = "모집 수"
+    ENTERED = "응모 수"
+    PERIOD = "지원기간"
+    MATCHING = "매칭비율"
+    RATIO = "비율"
+    SUBTYPE = "세부유형"
+    TYPE = "유형"
+    SUBTITLE = "부제"
+    PROJECT_NAME = "사업명"
+    AREA = "대상지역"
+    PHONE = "전화번호"
+    CONTACT = "담당자"
+    DEPARTMENT = "담당 부서"
+    SOURCE = "출처"
+    WEBSITE = "웹사이트"
+    YEAR = "연도"
+    TITLE = "제목"
+    RELEASED = "보도일"
+    APPLY_PERIOD = "신청기간"
+
+
+# subject of document-level facts (the whole announcement)
+WHOLE = "전체"
+
+# ------------------------------------------------------------------------------------------------ money
+# magnitudes of Korean money units, for arithmetic across units (values keep the document's unit)
+MAGNITUDE = {"조": 10**12, "억": 10**8, "천만": 10**7, "백만": 10**6, "만": 10**4, "천": 10**3, "": 1}
+# money words that name an amount written right after them (longest one ending nearest the amount wins)
+MONEY_KEYS = ("총사업비", "사업비", "국비", "지방비", "도비", "시비", "군비", "구비", "민간투자", "민자", "민간부담",
+              "자부담", "지원금", "지원액", "지원규모", "예산", "기금", "출연금", "보조금", "융자", "특별교부세", "교부세",
+              "교부금", "상금", "투자")
+# money words that all mean "the amount of support"; emitted as Attr.SUPPORT
+SUPPORT_KEYS = ("지원금", "지원액", "지원규모")
+# words before an amount that make it an upper bound ("최대 160억원")
+BOUND_WORDS = r"최대|이내|한도"
+# words around an amount that make it approximate ("약 30억원", "30억원 내외")
+APPROX_WORDS = r"내외|약|정도"
+# families whose facts are money amounts (a money question may take any money column of a table)
+MONEY_FAMILIES = {Attr.NATIONAL, Attr.SUPPORT}
+# families a local share / total is derived for from 국비 and the matching ratio
+DERIVED_FAMILIES = (Attr.TOTAL_COST, Attr.LOCAL)
+
+# ------------------------------------------------------------------------------------------------ places
+# provinces and metropolitan cities, short and long forms ("전북 전주시" → region 전북)
+REGIONS = ("서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "강원", "충북", "충남",
+           "전북", "전남", "경북", "경남", "제주", "충청북도", "충청남도", "전라북도", "전라남도", "경상북도",
+           "경상남도", "강원도", "경기도", "제주도", "전북특별자치도", "강원특별자치도", "제주특별자치도")
+# administrative suffixes, longest first (전주시 → 전주, 대구광역시 → 대구)
+ADMIN_SUFFIXES = ("특별자치시", "특별자치도", "특별시", "광역시", "자치구", "시", "군", "구", "도", "읍", "면", "동")
+
+# ------------------------------------------------------------------------------------------------ tables
+# header words of the column that names a table row's entity
+ENTITY_HEADERS = r"지자체|지방자치단체|기관|지역|도시|시[·ㆍ]?군|대상지|수행|주관|컨소시엄|기업|업체|대학|학교|명칭|선정"
+# header words of the column that names a row's category
+CATEGORY_HEADERS = r"유형|구분|분야|부문|트랙|종류|분류"
+# header of a serial-number column (never a fact)
+SERIAL_HEADERS = r"^(연번|번호|순번|순위|no\.?|#)$"
+# units a header may carry in brackets ("국비(억원)")
+HEADER_UNITS = r"원|%|개|명|곳|건|년|월|㎡|km|ha"
+
+# ------------------------------------------------------------------------------------------------ people
+# roles of people quoted or named in an announcement (장관 …, 담당자)
+ROLES = ("장관", "차관", "실장", "국장", "과장", "팀장", "단장", "본부장", "청장", "처장", "원장", "위원장", "시장",
+         "도지사", "군수", "구청장", "이사장", "사장", "사무관", "주무관", "연구관", "서기관", "담당자")
+# heads of organisations written "기관(장관 이름)"
+HEAD_ROLES = r"장관|차관|처장|청장|원장|위원장|시장|도지사|군수|구청장|이사장|사장|회장"
+# roles that end a "이름 직함은 …" phrase
+SPEAKER_ROLES = r"장관|차관|실장|국장|과장|팀장|단장|본부장|청장|처장|원장|위원장|시장|도지사|군수|구청장"
+# civil-service ranks in a contact table
+RANKS = {"과장", "팀장", "국장", "실장", "단장", "사무관", "주무관", "연구관", "서기관", "연구원", "전문위원", "행정관"}
+# ranks written before a name on a contact line ("사무관 홍길동(044-…)")
+CONTACT_ROLES = r"과\s*장|팀\s*장|사무관|주무관|연구관|서기관|담당자"
+# labels of contact-table cells (who is responsible / the desk)
+CONTACT_LABELS = ("책임자", "담당자", "담당", "문의")
+# words in a contact table that look like names but are not
+NOT_NAMES = {"부서", "책임자", "담당자", "사무관", "주무관", "연구관", "서기관", "과장", "팀장", "국장"}
+# English role words → Korean role
+ROLE_WORDS = {"minister": "장관", "vice minister": "차관", "director": "과장", "mayor": "시장", "governor": "도지사"}
+
+# ------------------------------------------------------------------------------------------------ counts
+# verbs after "N곳/개" that say what is counted → attribute
+COUNT_VERBS = {"신청": Attr.APPLIED, "응모": Attr.APPLIED, "접수": Attr.APPLIED, "공모": Attr.APPLIED,
+               "선정": Attr.SELECTED, "지정": Attr.SELECTED, "참여": Attr.PARTICIPATED, "모집": Attr.RECRUITED}
+# nouns counted on their own ("3개 유형" → 유형 수)
+COUNTED_NOUNS = ("유형", "분야", "과제", "사업")
+# attributes that are counts of applicants/selections (a family of their own, not a noun count)
+COUNT_ATTRIBUTES = (Attr.APPLIED, Attr.PARTICIPATED, Attr.ENTERED, Attr.SELECTED)
+# bound words dropped when naming a percentage from the words before it
+PERCENT_STOP = ("최대", "최소", "이상", "이하", "이내", "상한의")
+
+# ------------------------------------------------------------------------------------------------ question words
+# attribute families: canonical name -> ways people ask for it (Korean and English, compared without spaces)
+ATTRIBUTE_FAMILIES: dict[str, tuple[str, ...]] = {
+    Attr.NATIONAL: ("국비", "국고", "정부지원", "정부에서", "나라에서", "지원금", "지원액", "지원금액", "지원받", "받는돈", "받는금액",
+                    "얼마받", "얼마나받", "얼마를받", "얼마지원", "얼마나지원", "돈", "nationalfund", "governmentfund",
+                    "nationalsubsid", "subsid", "funding", "grant", "howmuchmoney", "budget"),
+    Attr.LOCAL: ("지방비", "시비", "도비", "군비", "구비", "지자체부담", "자부담", "지방부담", "localfund", "localshare",
+                 "localgovernmentfund", "matchingfund"),
+    Attr.TOTAL_COST: ("총사업비", "전체사업비", "사업비총", "지방비포함", "지방비까지", "지방비를포함", "지방비합", "매칭포함",
+                      "매칭까지", "총예산", "totalproject", "totalcost", "totalbudget", "includinglocal"),
+    Attr.PROJECT_COST: ("사업비",),
+    Attr.SUPPORT: ("지원규모", "지원금", "지원액", "지원금액", "얼마까지"),
+    Attr.COMPETITION: ("경쟁률", "경쟁", "몇대1", "몇대일", "대1", "경쟁율", "competition", "competitive", "odds"),
+    Attr.APPLIED: ("신청지자체", "신청한지자체", "신청한곳", "신청수", "신청건수", "신청기관", "응모", "지원한지자체", "참여한지자체",
+                   "참여지자체", "참여한곳", "참여기관", "applied", "applicant", "applications"),
+    Attr.SELECTED: ("선정된곳수", "선정수", "선정개수"),
+    Attr.PERIOD: ("기간", "몇년", "몇년간", "년간", "동안", "언제까지지원", "period", "howmanyyears", "howlong",
+                  "duration", "years"),
+    Attr.MATCHING: ("매칭", "분담비율", "부담비율", "matching", "split"),
+    Attr.RATIO: ("비율", "퍼센트", "몇%", "몇퍼센트", "%", "percent", "percentage", "ratio"),
+    Attr.SUBTYPE: ("세부유형", "대응형", "subtype"),
+    Attr.TYPE: ("사업유형", "유형", "종류", "구분", "분야", "트랙", "부문", "type", "category", "track"),
+    Attr.SUBTITLE: ("부제", "사업부제", "슬로건", "비전", "캐치프레이즈", "subtitle", "slogan", "tagline", "motto"),
+    Attr.PROJECT_NAME: ("사업명", "사업이름", "과제명", "projectname", "titleoftheproject"),
+    Attr.AREA: ("대상지역", "대상지", "사업지역", "어디에서", "어디서", "위치", "location", "where"),
+    Attr.PHONE: ("전화", "전화번호", "연락처", "번호", "phone", "telephone", "contact"),
+    Attr.CONTACT: ("담당자", "담당", "문의", "책임자", "contactperson", "incharge", "responsible"),
+    Attr.DEPARTMENT: ("담당부서", "부서", "department"),
+    Attr.SOURCE: ("원출처", "출처", "원문", "링크", "url", "source", "link", "출처주소"),
+    Attr.WEBSITE: ("홈페이지", "사이트", "포털", "누리집", "웹주소", "주소", "website", "portal", "homepage", "address"),
+    Attr.YEAR: ("몇년도", "연도", "어느해", "몇년에", "무슨해", "whichyear", "whatyear"),
+    Attr.TITLE: ("제목", "타이틀", "보도자료이름"),
+    Attr.RELEASED: ("보도일", "보도시점", "배포일", "발표일", "게재일", "공고일", "보도날짜", "releasedate", "published"),
+    Attr.APPLY_PERIOD: ("신청기간", "접수기간", "모집기간", "공모기간", "마감", "언제까지신청", "신청은언제", "deadline",
+                        "applicationperiod"),
+}
+# which extracted attribute names belong to a family (an attribute also matches when it contains a member)
+FAMILY_MEMBERS: dict[str, tuple[str, ...]] = {
+    Attr.NATIONAL: ("국비", "국고"),
+    Attr.LOCAL: ("지방비", "도비", "시비", "군비", "구비", "자부담"),
+    Attr.TOTAL_COST: ("총사업비",),
+    Attr.PROJECT_COST: ("사업비",),
+    Attr.SUPPORT: ("지원금액", "지원규모", "지원금", "지원액", "금액"),
+    Attr.COMPETITION: ("경쟁률",),
+    Attr.APPLIED: (Attr.APPLIED, Attr.PARTICIPATED, Attr.ENTERED),
+    Attr.SELECTED: (Attr.SELECTED,),
+    Attr.PERIOD: ("지원기간", "사업기간", "기간"),
+    Attr.MATCHING: ("매칭비율",),
+    Attr.RATIO: (),
+    Attr.SUBTYPE: ("세부유형",),
+    Attr.TYPE: ("사업유형", "유형", "구분", "분야", "트랙", "부문", "종류"),
+    Attr.SUBTITLE: ("부제",),
+    Attr.PROJECT_NAME: ("사업명", "과제명"),
+    Attr.AREA: ("대상지역", "대상지", "사업지역", "위치"),
+    Attr.PHONE: ("전화번호", "연락처"),
+    Attr.CONTACT: ("담당자", "사무관", "주무관", "연구관"),
+    Attr.DEPARTMENT: ("담당 부서",),
+    Attr.SOURCE: ("출처",),
+    Attr.WEBSITE: ("웹사이트",),
+    Attr.YEAR: ("연도",),
+    Attr.TITLE: ("제목",),
+    Attr.RELEASED: ("보도일", "보도시점", "배포", "공고일"),
+    Attr.APPLY_PERIOD: ("신청기간", "접수기간", "모집기간", "공모기간"),
+}
+# what kind of answer is wanted, in priority order: intent -> trigger words (compact Korean / English)
+INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("diff", ("차이", "차액", "얼마나더", "얼마더", "더많이", "더받", "더많은", "더적", "많아", "많은가", "많나", "적어", "적은가",
+              "difference", "morethan", "lessthan", "differ")),
+    ("sum", ("합계", "합하면", "합치면", "합쳐", "총합", "모두합", "다합", "더하면", "합산", "합은", "총액", "전부합",
+             "intotal", "sum", "combined", "altogether", "addup")),
+    ("count", ("몇곳", "몇개", "몇군데", "몇개소", "몇명", "몇팀", "몇건", "몇지자체", "몇개의", "개수", "숫자", "howmany",
+               "numberof")),
+    ("where", ("어디", "어느지역", "어느곳", "위치", "대상지", "대상지역", "일원", "장소", "where", "location")),
+    ("max", ("가장많", "제일많", "가장높", "제일높", "가장큰", "제일큰", "최고", "치열", "가장비싼", "최다",
+             "most", "highest", "largest", "biggest")),
+    ("min", ("가장적", "제일적", "가장낮", "제일낮", "가장작", "제일작", "최저", "최소", "least", "lowest", "smallest")),
+    ("list", ("어느", "어떤지자체", "어떤도시", "어떤곳", "어떤기관", "누가", "누구", "목록", "명단", "모두", "전부", "다알려",
+              "선정된곳", "선정된지자체", "선정지자체", "선정된도시", "which", "list", "whatcities", "whichcities", "who")),
+    ("summary", ("주요내용", "요약", "개요", "핵심내용", "요점", "무슨내용", "어떤내용", "summary", "overview", "summarize")),
+    ("quote", ("뭐라고", "뭐라", "무엇이라고", "말했", "밝혔", "발언", "소감", "언급", "강조", "said", "say", "quote")),
+    ("when", ("언제", "날짜", "일정", "며칠", "몇월", "when", "date", "schedule")),
+    ("describe", ("어떻게", "왜", "무엇을", "무엇", "뭘", "뭐", "무슨", "내용", "계획", "설명", "소개", "어떤사업", "목적", "목표",
+                  "특징", "취지", "지향", "이란", "란", "what", "how", "why", "describe", "explain", "plan")),
+)
+# words that point back to the previous turn of a conversation
+ANAPHORA = ("그", "그곳", "거기", "해당", "그럼", "그러면", "그리고", "또", "이곳", "그사업", "이사업", "그도시", "it", "its",
+            "that", "there", "they")
+# question and filler words that never make a question about something the corpus lacks
+QUESTION_WORDS = {"얼마", "무엇", "뭐", "무슨", "어떤", "어떻", "언제", "어디", "누구", "몇", "왜", "알려주", "알리", "알", "궁금",
+                  "설명", "내용", "받", "주", "보", "말하", "대하", "관하", "관련", "경우", "정도", "좀", "이번", "해당", "총",
+                  "나요", "인가", "이다", "이나", "하나", "모두", "전부", "다", "각", "각각", "되", "하", "있", "없", "어느", "가요",
+                  "지자체", "지방자치단체", "자치단체", "기관", "곳", "목적", "목표", "계획", "특징", "취지", "실시", "진행",
+                  "개최", "열리", "시작", "밝히", "이름", "성함", "비교", "알려", "얼마나",
+                  "만들", "바뀌", "바꾸", "변하", "달라지", "생기", "갖추", "이루", "보도자료", "보도", "공고문", "자료", "문서",
+                  "전체", "추진", "시행", "수행", "운영", "진행되", "추진되",
+                  "the", "a", "an", "of", "in", "is", "are", "was", "were", "does", "do", "did", "what", "how", "which",
+                  "who", "when", "where", "much", "many", "for", "to", "and", "or", "it", "its", "by", "on", "with",
+                  "get", "gets", "receive", "receives", "received", "about", "tell", "me", "please"}
+# capitalised English words that are never an unknown place name
+EN_COMMON = {"national", "local", "government", "funding", "total", "project", "competition", "ratio", "city",
+             "cities", "selected", "smart", "type", "minister", "director", "how", "what", "which", "who", "when",
+             "the", "subtitle", "period", "years", "budget", "korea", "korean", "ministry", "million", "billion",
+             "won", "krw", "and", "hub", "is", "was", "are", "does", "did", "many", "much", "name", "list", "sum",
+             "difference", "between", "applied", "applications", "rate", "including", "contact", "phone"}
+# words that ask for everything together ("모두 몇 곳", "in total"): a count becomes a sum of counts
+TOTAL_WORDS = r"모두|전체|총|합|all|total"
+# the same, as a question about applicants is read ("다 더")
+APPLICANT_TOTAL_WORDS = r"모두|전체|총|합|다\s*더|all|total"
+# words that leave the named entities out of a sum ("전주시를 빼고")
+EXCLUSION_WORDS = r"빼|제외|말고|except|excluding"
+# words of a difference between two amounts
+DIFF_WORDS = r"차이|차액|difference"
+# superlative words (compact) of the largest / smallest value
+MAX_WORDS = r"가장많|제일많|가장높|최고|최다|most|highest"
+MIN_WORDS = r"가장적|제일적|가장낮|최저|최소|least|lowest"
+# verbs of applying (a count question about them counts applicants)
+APPLY_WORDS = r"신청|응모|참여|접수|applied|appl"
+# "선정된 도시 / 지자체 …": a question asking which ones were selected
+SELECTED_NOUN = r"선정(된|한|받은)?(도시|지자체|지방자치단체|자치단체|곳|기관|지역|대상)"
+# words that say who the question is about is selected
+SELECTION_WORD = "선정"

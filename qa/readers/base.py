@@ -1,0 +1,162 @@
+"""Shared shape of every reader: blocks (paragraphs and tables) → the pipe-row lines the chunker reads.
+
+Each reader turns its file into a list of :class:`Paragraph` and :class:`Table` blocks in reading order;
+:func:`assemble` renders them the way the bundled ``.txt`` announcements are written, so chunking and fact
+extraction work unchanged whatever the file type: one line per paragraph, a table as ``| a | b |`` rows
+(one per table row, merged cells repeated in every row and column they cover), preceded by its caption as
+``< caption >``. A ``(단위: …)`` note beside a table is folded into the caption unless the header already
+names every unit it lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+class ReadError(Exception):
+    """A file that cannot be read; ``status`` says which kind of failure (for the per-file report)."""
+
+    def __init__(self, reason: str, status: str = "unreadable") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status  # unreadable | encrypted | scanned | empty | binary | oversized | wrong_type
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class Table:
+    """A table as a full grid: ``rows[r][c]`` is the text of the cell covering row ``r``, column ``c``."""
+
+    rows: list[list[str]]
+    caption: str | None = None
+
+
+@dataclass
+class Parsed:
+    """What a reader returns: body lines, metadata from the file's own properties, and how it was read."""
+
+    lines: list[str]
+    meta: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    tables: int = 0
+
+
+def grid_from_cells(cells: list[tuple[int, int, int, int, str]]) -> list[list[str]]:
+    """Build a filled grid from ``(row, col, rowspan, colspan, text)`` cells: a merged cell's text is
+    repeated in every position it covers, positions no cell covers stay empty."""
+    if not cells:
+        return []
+    n_rows = max(r + max(rs, 1) for r, _, rs, _, _ in cells)
+    n_cols = max(c + max(cs, 1) for _, c, _, cs, _ in cells)
+    grid = [[""] * n_cols for _ in range(n_rows)]
+    for r, c, rs, cs, text in cells:
+        for dr in range(max(rs, 1)):
+            for dc in range(max(cs, 1)):
+                grid[r + dr][c + dc] = text
+    return grid
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def cell_text(text: str) -> str:
+    """One line per table row: inner line breaks become spaces and a literal pipe cannot split the cell."""
+    return _SPACES.sub(" ", text).strip().replace("|", "｜")
+
+
+_CAPTION = re.compile(r"^\s*[<〈《]\s*(.+?)\s*[>〉》]\s*$")
+_UNIT_NOTE = re.compile(r"^\s*[(\[（]?\s*단\s*위\s*[:：]\s*([^()\[\]（）]+?)\s*[)\]）]?\s*$")
+
+
+def table_lines(table: Table) -> list[str]:
+    rows = [[cell_text(c) for c in row] for row in table.rows]
+    rows = [row for row in rows if any(row)]
+    out = [f"< {table.caption} >"] if table.caption else []
+    return out + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def _units_in_header(units: str, table: Table) -> bool:
+    header = " ".join(table.rows[0]) if table.rows else ""
+    names = [u.strip() for u in re.split(r"[,，·ㆍ/]", units) if u.strip()]
+    return bool(names) and all(u in header for u in names)
+
+
+def assemble(blocks: list[Paragraph | Table]) -> Parsed:
+    """Render blocks as lines (see module docstring); empty paragraphs are dropped."""
+    items: list[Paragraph | Table] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            for line in b.text.split("\n"):
+                s = line.strip()
+                if s:
+                    items.append(Paragraph(s))
+        elif b.rows and any(any(cell_text(c) for c in row) for row in b.rows):
+            items.append(Table([list(r) for r in b.rows], b.caption.strip() if b.caption else None))
+    # Caption paragraphs and unit notes directly above a table belong to it.
+    for i, b in enumerate(items):
+        if not isinstance(b, Table) or _is_box(b):
+            continue
+        j = i - 1
+        unit = None
+        while j >= 0 and isinstance(items[j], Paragraph):
+            text = items[j].text
+            m_unit, m_cap = _UNIT_NOTE.match(text), _CAPTION.match(text)
+            if m_unit and unit is None:
+                unit = m_unit.group(1)
+                items[j] = Paragraph("")
+            elif m_cap and not b.caption:
+                b.caption = m_cap.group(1)
+                items[j] = Paragraph("")
+                break
+            else:
+                break
+            j -= 1
+        if unit and not _units_in_header(unit, b):
+            b.caption = f"{b.caption} (단위: {unit})" if b.caption else None
+            if b.caption is None:
+                items.insert(i, Paragraph(f"(단위: {unit})"))  # no caption to carry it: keep the note as a line
+    lines: list[str] = []
+    n_tables = 0
+    for b in items:
+        if isinstance(b, Paragraph):
+            if b.text:
+                lines.append(b.text)
+        else:
+            lines.extend(table_lines(b))
+            n_tables += 0 if _is_box(b) else 1
+    return Parsed(lines=lines, tables=n_tables)
+
+
+def _is_box(table: Table) -> bool:
+    """A one-cell table is a boxed heading (``| ➊ … |``), not a data table."""
+    return len({c for row in table.rows for c in row if cell_text(c)}) <= 1 and all(
+        len(set(row)) <= 1 for row in table.rows)
+
+
+def clean_meta(meta: dict[str, object]) -> dict[str, str]:
+    """Keep only usable metadata values: non-empty strings, titles with letters, publishers that name an
+    organisation (authoring tools fill in user names and templates), dates that parse."""
+    from ..ingest import find_date
+
+    out: dict[str, str] = {}
+    title = str(meta.get("title") or "").strip()
+    junk = re.search(r"\.(hwpx?|docx?|pdf)$|^untitled|^제목\s*없음", title, re.I)
+    if len(title) >= 4 and re.search(r"[가-힣A-Za-z]", title) and not junk:
+        out["title"] = title
+    publisher = str(meta.get("publisher") or "").strip()
+    if re.fullmatch(r"[가-힣][가-힣\s·]{1,40}(부|처|청|위원회|시|도|군|구|과|원|공단|공사|센터|실|국|팀|본부|재단)", publisher):
+        out["publisher"] = publisher
+    date = meta.get("published")
+    if date:
+        iso = find_date(str(date))
+        if iso:
+            out["published"] = iso
+    source = str(meta.get("source") or "").strip()
+    if source.startswith(("http://", "https://")):
+        out["source"] = source
+    return out

@@ -1,0 +1,126 @@
+"""Text toolkit shared by the facts, question and answer stages: sentence spans, bullets, numbers, phones,
+compact forms, romanisation, one-jamo typos and josa — each written once."""
+
+from __future__ import annotations
+
+import re
+
+from .korean import normalize
+from .lexicon import NOTE_MARKS, SUB_BULLETS, TOP_BULLETS
+
+HANGUL = re.compile(r"[가-힣]")
+WORD = re.compile(r"[A-Za-z]+|[가-힣0-9]+")
+YEAR = re.compile(r"(?<!\d)(20\d{2})\s*년?|'(\d{2})\s*년")
+# a number as documents write it: 1,200 / 5.25 / 160
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# phone numbers: a strict one (contact cells, "(044-201-1234)") and the loose one of running text ("02)123-4567")
+PHONE = r"0\d{1,2}-\d{3,4}-\d{4}"
+PHONE_LOOSE = re.compile(r"\(?(?P<phone>0\d{1,2}[-)]\s?\d{3,4}-\d{4})\)?")
+# anything shaped like a phone number (a passage that can answer a phone question)
+PHONE_SHAPE = r"\d{2,4}-\d{3,4}-\d{4}"
+# a date or a time boundary in a sentence ("3월", "2025년", "까지")
+DATE_EXPR = re.compile(r"\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|부터")
+BULLET = re.compile(rf"^\s*[{re.escape(TOP_BULLETS + SUB_BULLETS + NOTE_MARKS)}]\s*")
+
+# Sentence ends. Inside one document line a bullet may open the next sentence ("…다. ※ …"); in a chunk text
+# every line is a unit of its own and a bullet only ever starts a line.
+_SENTENCE_END_IN_LINE = re.compile(r"(?<=다\.)\s+|(?<=[.!?])\s+(?=[□ㅇ○*※“\"‘'(가-힣A-Z])")
+_SENTENCE_END_IN_CHUNK = re.compile(r"(?<=다\.)\s+|(?<=[.!?])\s+(?=[가-힣A-Z“\"‘'(])|\n")
+
+
+def sentence_spans(text: str, lines: bool = False) -> list[tuple[int, int]]:
+    """``[start, end)`` spans of the non-blank sentences of ``text``.
+
+    Args:
+        text: one document line (``lines=False``, as facts read it) or a chunk text (``lines=True``: every
+            line is also a unit, as passages are cut).
+    """
+    pattern = _SENTENCE_END_IN_CHUNK if lines else _SENTENCE_END_IN_LINE
+    spans, pos = [], 0
+    for m in pattern.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def strip_bullet(text: str) -> str:
+    """``"□ 전주시는 …"`` → ``"전주시는 …"`` (one leading bullet or note mark)."""
+    return BULLET.sub("", text)
+
+
+def find_span(line: str, value: str) -> tuple[int, int] | None:
+    """Where ``value`` first stands in ``line``."""
+    i = line.find(value)
+    return (i, i + len(value)) if i >= 0 and value else None
+
+
+def parse_number(text: str) -> float | None:
+    """``"1,200"`` → 1200.0; ``None`` when the text holds no single number."""
+    m = re.fullmatch(rf"\s*({NUMBER})\s*", text)
+    return float(m.group(1).replace(",", "")) if m else None
+
+
+def format_number(v: float) -> str:
+    """160.0 → "160"; 5.25 → "5.25"; 1200 → "1,200" (as Korean documents write it)."""
+    if float(v).is_integer():
+        return f"{int(v):,}"
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def compact(text: str) -> str:
+    """Lower-case, no spaces or punctuation: the form triggers and aliases are compared in."""
+    return re.sub(r"[^\w%]+|_", "", normalize(text).lower())
+
+
+def squeeze(text: str) -> str:
+    """All whitespace removed ("담당 부서" → "담당부서"): how labels and titles are compared."""
+    return re.sub(r"\s+", "", text)
+
+
+# Revised Romanization tables (enough to match English city names like Jeonju, Gimhae, Daegu).
+_L = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
+_V = ["a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu",
+      "eu", "ui", "i"]
+_T = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p", "t", "t", "ng",
+      "t", "t", "k", "t", "p", "t"]
+
+
+def jamo(ch: str) -> tuple[int, int, int]:
+    """(lead, vowel, tail) indices of a Hangul syllable; (-1, -1, -1) for anything else."""
+    code = ord(ch) - 0xAC00
+    return (code // 588, (code % 588) // 28, code % 28) if 0 <= code < 11172 else (-1, -1, -1)
+
+
+def romanize(text: str) -> str:
+    """Revised Romanization of Hangul syllables, lower case, other characters dropped (전주 → jeonju)."""
+    out = []
+    for ch in text:
+        lead, vowel, tail = jamo(ch)
+        if lead >= 0:
+            initial = "r" if lead == 5 and not out else _L[lead]  # word-initial ㄹ
+            out.append(initial + _V[vowel] + _T[tail])
+        elif ch.isascii() and ch.isalnum():
+            out.append(ch.lower())
+    return "".join(out)
+
+
+def one_typo(word: str, target: str) -> bool:
+    """Same length, exactly one differing syllable, and that syllable keeps its lead consonant or vowel."""
+    if len(word) != len(target) or word == target:
+        return False
+    diff = [(a, b) for a, b in zip(word, target, strict=True) if a != b]
+    if len(diff) != 1:
+        return False
+    ja, jb = jamo(diff[0][0]), jamo(diff[0][1])
+    return ja[0] >= 0 and jb[0] >= 0 and sum(x == y for x, y in zip(ja, jb, strict=True)) >= 2  # one jamo off: 갱/경, 재/제
+
+
+def josa(word: str, with_batchim: str, without: str) -> str:
+    """The particle for ``word``: 은/는, 이/가 … by the final syllable's batchim."""
+    for ch in reversed(word.strip()):
+        if "가" <= ch <= "힣":
+            return with_batchim if (ord(ch) - 0xAC00) % 28 else without
+        if ch.isalnum():
+            break
+    return f"{with_batchim}({without})"

@@ -1,0 +1,167 @@
+"""Compose rules one by one, on hand-made facts and questions (no index, no models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer import RULES, FactTable, compose, extend_lead_in, passage_fits, passage_text, units
+from qa.answer.rules import count, difference, extreme, listing, lookup, selection, sum, total
+from qa.chunk import Chunk
+from qa.facts import Fact
+from qa.ingest import Document
+from qa.lexicon import WHOLE, Attr
+from qa.question import Question, compact
+
+DOC = Document(doc_id="d", title="2025 공모 결과", publisher=None, published="2025-03-05", source=None, path="",
+               lines=("x",))
+ROWS = [("전주시", "거점형", 160), ("안산시", "강소형", 80), ("김천시", "강소형", 80)]
+
+
+def fact(subject, attribute, value, unit, text, line=1, **q) -> Fact:
+    return Fact(f"d:{subject}:{attribute}", "d", subject, attribute, value, unit, text, text, "c", line,
+                (0, len(text)), q)
+
+
+def table(*extra: Fact, matching: bool = True) -> FactTable:
+    facts = []
+    for i, (city, cat, money) in enumerate(ROWS, start=1):
+        facts.append(fact(city, "사업유형", None, "", cat, line=i, category=cat, entity=True))
+        facts.append(fact(city, "국비", money, "억원", f"{money}억원", line=10 + i, category=cat,
+                          **({"matching": "국비:지방비=1:1"} if matching else {})))
+    facts += [fact("강소형", "경쟁률", 5.3, ":1", "5.3:1", line=20), fact(WHOLE, "신청 수", 25, "곳", "25곳", line=21),
+              *extra]
+    return FactTable(facts, [DOC], {c for c, _, _ in ROWS})
+
+
+def q(text: str, **fields) -> Question:
+    question = Question(text=text, compact=compact(text), tokens=text.split())
+    for k, v in fields.items():
+        setattr(question, k, v)
+    return question
+
+
+def test_rule_table_order():
+    assert [r.name for r in RULES] == ["extreme", "difference", "sum", "total", "count", "listing", "selection",
+                                       "lookup"]
+
+
+def test_lookup_and_category_inheritance():
+    t = table()
+    d = compose(q("전주시 국비는?", entities=["전주시"], families=[Attr.NATIONAL]), t)
+    assert (d.rule, d.text, d.kind) == ("lookup", "전주시 국비: 160억원 (국비:지방비=1:1)", "fact")
+    d = lookup.run(q("안산시 경쟁률", entities=["안산시"], families=[Attr.COMPETITION]), t.facts, t)
+    assert d.text == "강소형(안산시) 경쟁률: 5.3:1"
+    assert not lookup.applies(q("안산시는?", entities=["안산시"]))
+
+
+def test_lookup_skips_values_the_question_states():
+    t = table()
+    assert lookup.run(q("강소형인 안산시 유형", entities=["안산시"], families=[Attr.TYPE]), t.facts, t) is None
+
+
+def test_sum_with_working_and_exclusion():
+    t = table()
+    d = compose(q("국비 합계", intent="sum", families=[Attr.NATIONAL]), t)
+    assert d.rule == "sum" and d.text.startswith("국비 합계: 320억원 (전주시 160억원 + 안산시 80억원")
+    d = sum.run(q("전주시 빼고 국비 합계", intent="sum", families=[Attr.NATIONAL], entities=["전주시"], excludes=True),
+                t.facts, t)
+    assert d.text == "국비 합계(전주시 제외): 160억원 (안산시 80억원 + 김천시 80억원)"
+
+
+def test_sum_derived_from_matching():
+    t = table()
+    d = compose(q("총사업비 합계", intent="sum", families=[Attr.TOTAL_COST], entities=["전주시", "안산시"]), t)
+    assert d.rule == "sum:derived" and d.text.startswith("총사업비 합계: 480억원")
+
+
+def test_difference_between_two_targets():
+    t = table()
+    d = compose(q("차이", intent="diff", entities=["안산시", "전주시"], families=[Attr.NATIONAL]), t)
+    assert (d.rule, d.text) == ("difference", "국비 차이: 80억원 (전주시 160억원 - 안산시 80억원)")
+    assert not difference.applies(q("차이", intent="diff", entities=["전주시"]))
+
+
+def test_extreme_and_spread():
+    t = table()
+    d = compose(q("국비 최다", intent="max", families=[Attr.NATIONAL]), t)
+    assert (d.rule, d.text) == ("extreme", "전주시 (국비 160억원)")
+    d = extreme.run(q("국비 최저", intent="min", families=[Attr.NATIONAL]), t.facts, t)
+    assert d.text == "안산시, 김천시 (국비 80억원)"
+    spread = q("최대 최소 차이", intent="diff", families=[Attr.NATIONAL], max_word=True, min_word=True,
+               asks_difference=True)
+    assert extreme.applies(spread)
+    d = compose(spread, t)
+    assert d.rule == "extreme:spread" and d.text.startswith("국비 최대·최소 차이: 80억원")
+
+
+def test_total_derived_unless_stated():
+    t = table()
+    d = compose(q("전주시 총사업비", entities=["전주시"], families=[Attr.TOTAL_COST]), t)
+    assert d.rule == "total" and d.text == ("전주시 총사업비: 320억원 (국비 160억원 + 지방비 160억원, "
+                                            "국비:지방비=1:1)")
+    stated = table(fact("전주시", "총사업비", 400, "억원", "400억원", line=30))
+    assert total.run(q("전주시 총사업비", entities=["전주시"], families=[Attr.TOTAL_COST]), stated.facts, stated) is None
+    assert compose(q("전주시 지방비", entities=["전주시"], families=[Attr.LOCAL]), t).text.startswith("전주시 지방비: 160억원")
+
+
+def test_count_stated_summed_and_members():
+    t = table(fact("거점형", "신청 수", 3, "곳", "3곳", line=22), fact("강소형", "신청 수", 16, "곳", "16곳", line=23))
+    d = compose(q("신청 몇 곳", intent="count", families=[Attr.APPLIED]), t)
+    assert d.rule == "count" and "25곳" in d.text
+    d = count.run(q("모두 몇 곳", intent="count", families=[Attr.APPLIED], categories=["거점형", "강소형"],
+                    wants_total=True), t.facts, t)
+    assert d.text == "신청 수 합계: 19곳 (거점형 3곳 + 강소형 16곳)"
+    d = compose(q("강소형 선정 몇 곳", intent="count", categories=["강소형"], asks_selection=True), t)
+    assert (d.rule, d.text) == ("count:members", "강소형 2곳 (안산시, 김천시)")
+
+
+def test_listing_by_category():
+    t = table()
+    d = compose(q("선정된 도시", intent="list"), t)
+    assert (d.rule, d.text) == ("listing", "거점형: 전주시 / 강소형: 안산시, 김천시")
+    assert listing.run(q("강소형", intent="list", categories=["강소형"]), t.facts, t).text == "강소형: 안산시, 김천시"
+    assert not listing.applies(q("국비 어디", intent="where", families=[Attr.NATIONAL]))
+
+
+def test_selection():
+    t = table()
+    question = q("전주시는 선정됐나요?", entities=["전주시"], asks_selection=True)
+    assert selection.applies(question)
+    assert compose(question, t).text == "전주시: 거점형 선정"
+    assert compose(q("전주시 면적?", entities=["전주시"]), t) is None
+
+
+def test_scope_outside_the_question_documents():
+    assert compose(q("국비", families=[Attr.NATIONAL], doc_ids={"other"}), table()) is None
+
+
+# ------------------------------------------------------------------------------------------------ passages
+def chunk(text: str) -> Chunk:
+    return Chunk("c", "d", text, 1, 1, "", "point", text)
+
+
+def test_units_split_lines_and_sentences():
+    text = "□ 첫 문장이다. 둘째 문장\nㅇ 다음 줄"
+    assert [text[a:b] for a, b in units(text)] == ["□ 첫 문장이다.", "둘째 문장", "ㅇ 다음 줄"]
+
+
+@pytest.mark.parametrize("families, intent, text, fits", [
+    ([Attr.NATIONAL], "lookup", "국비 160억원 지원", True), ([Attr.NATIONAL], "lookup", "국비를 지원한다", False),
+    ([Attr.PHONE], "lookup", "문의 044-201-3456", True), ([], "count", "여러 곳", False), ([], "describe", "무엇", True),
+])
+def test_passage_fits(families, intent, text, fits):
+    assert passage_fits(q("?", families=families, intent=intent), text) is fits
+
+
+def test_lead_in_and_passage_text():
+    c = chunk("□ 다음과 같은 지원이 제공된다.\nㅇ 컨설팅\nㅇ 교육")
+    span = extend_lead_in(c, units(c.text)[0])
+    assert passage_text(c, span) == "다음과 같은 지원이 제공된다.\n컨설팅\n교육"
+
+
+def test_passage_weights_are_config(tmp_path):
+    from qa.config import Config
+
+    (tmp_path / "qa.toml").write_text("[passage]\nquote_bonus = 0.3\n", encoding="utf-8")
+    c = Config.load(tmp_path / "qa.toml", env={})
+    assert c.passage.quote_bonus == 0.3 and c.passage.date_bonus == Config().passage.date_bonus

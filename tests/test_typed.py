@@ -1,0 +1,146 @@
+"""Typed answers: the value of the asked class from retrieved passages, and arithmetic over two of them.
+
+Hand-made chunks and a whitespace tokenizer: no models, milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from qa.chunk import Chunk
+from qa.quantity import AMOUNT_KINDS, COUNT, DATE, DURATION, MONEY, PERCENT, RATIO, question_kinds
+from qa.answer.typed import TypedFinder, combine, date_agreement, operands, render
+
+
+def _tok(text: str) -> list[str]:
+    return [re.sub(r"(은|는|이|가|을|를|의|에|로|으로|과|와)$", "", w) for w in re.findall(r"[가-힣A-Za-z0-9~]+", text)]
+
+
+@dataclass
+class _Hit:
+    chunk: Chunk
+
+
+def _chunk(text: str, kind: str = "point", cells=(), search: str | None = None, n: int = 0) -> _Hit:
+    return _Hit(Chunk(chunk_id=f"d#{n:03d}", doc_id="d", text=text, start=1, end=1, section="", kind=kind,
+                      search_text=search or text, cells=tuple(cells)))
+
+
+FINDER = TypedFinder(_tok, idf={}, max_chunks=8)
+
+
+def _best(question_terms: str, kinds, hits, **kw):
+    cands = FINDER.find(_tok(question_terms), kinds, kw.pop("counter", None), hits, **kw)
+    return cands[0] if cands else None
+
+
+def test_the_value_in_the_clause_the_question_names():
+    hits = [_chunk("□ 12월 취업자는 2,809만 3천명으로 1년 전보다 28만 5천명 늘었다. 실업자는 94만 4천명이다.")]
+    assert _best("실업자 수", (COUNT,), hits, counter="명").quantity.text == "94만 4천명"
+    assert _best("취업자", (COUNT,), hits, counter="명").quantity.text in ("2,809만 3천명", "28만 5천명")
+
+
+def test_the_asked_class_only():
+    hits = [_chunk("□ 접수는 2024. 5. 31.(금)까지이며, 최대 330만원을 지급한다.")]
+    assert _best("접수 마감", (DATE,), hits).quantity.date == "2024-05-31"
+    assert _best("최대 지급액", (MONEY,), hits).quantity.text == "330만원"
+
+
+def test_a_count_question_wants_its_counter():
+    hits = [_chunk("□ 전국 91개소 가운데 24개소가 선정되었으며 참여 주민은 1,200명이다.")]
+    c = _best("선정 주민", (COUNT,), hits, counter="명")
+    assert c.quantity.text == "1,200명"
+
+
+def test_a_value_the_question_states_is_never_the_answer():
+    hits = [_chunk("□ 월 20만원씩 최대 12개월 지원한다.")]
+    c = _best("12개월 다 받으면 총", AMOUNT_KINDS, hits, stated_values=["12개월"])
+    assert c.quantity.text == "20만원"
+
+
+def test_table_cell_by_row_and_two_level_column_with_dates():
+    cells = [("구분", "실업률(%)"), ("’22년 12월", "3.0"), ("’23년 12월", "3.3")]
+    hits = [_chunk("| 실업률(%) | 3.0 | 3.3 |", kind="table_row", cells=cells, search="실업률 추이\n구분: 실업률(%)")]
+    c = _best("실업률", (PERCENT,), hits, q_dates=["2022-12"])
+    assert c.quantity.value == 3.0
+    c = _best("실업률", (PERCENT,), hits, q_dates=["2023-12"])
+    assert c.quantity.value == 3.3
+
+
+def test_table_cell_takes_the_unit_of_its_column():
+    cells = [("구분", "거점개발"), ("국비(억원)", "430"), ("지방비(억원)", "184")]
+    hits = [_chunk("| 거점개발 | 430 | 184 |", kind="table_row", cells=cells, search="지원 규모\n구분: 거점개발")]
+    c = _best("거점개발 지방비", (MONEY,), hits)
+    assert (c.quantity.text, c.quantity.base) == ("184억원", 184e8)
+    assert render(c).endswith("184억원")
+
+
+def test_headings_lose_to_sentences():
+    hits = [_chunk("< 청년월세 3,500명 선정해 월 20만원 지원 >", kind="heading", n=0),
+            _chunk("□ 청년월세 2차 추가모집 인원은 3,500명이다.", n=1)]
+    assert _best("청년월세 모집 인원", (COUNT,), hits).chunk.chunk_id == "d#001"
+
+
+@pytest.mark.parametrize(("asked", "given", "score"), [
+    (["2023-12"], ["--12"], 1.0), (["2022-12"], ["2023-12"], -1.0), (["2024"], ["2023"], -1.0),
+    (["2023-12"], [], 0.0), ([], ["2023"], 0.0),
+])
+def test_date_agreement(asked, given, score):
+    assert date_agreement(asked, given) == score
+
+
+def test_sum_and_difference_show_their_working():
+    hits = [_chunk("□ 맞벌이가구는 최대 330만원, 단독가구는 최대 165만원을 받는다.")]
+    a = _best("맞벌이가구 최대", (MONEY,), hits)
+    b = _best("단독가구 최대", (MONEY,), hits)
+    text, value = combine("diff", a, b)
+    assert value == 165 and text.startswith("165만원 (") and "330만원 -" in text
+    text, value = combine("sum", a, b)
+    assert text.startswith("495만원")
+
+
+def test_no_sum_across_currencies():
+    hits = [_chunk("□ 수출은 6,327억 달러, 예산은 500억원이다.")]
+    a = _best("수출", (MONEY,), hits)
+    b = _best("예산", (MONEY,), hits)
+    assert a.quantity.unit != b.quantity.unit and combine("sum", a, b) is None
+
+
+@pytest.mark.parametrize(("question", "pair"), [
+    ("2023년 자동차랑 선박 수출액 합치면 얼마야?", ("자동차", "선박")),
+    ("맞벌이가구와 단독가구 근로장려금 최대 지급액 차이는 얼마야?", ("맞벌이가구", "단독가구")),
+])
+def test_operands(question, pair):
+    assert operands(question)[:2] == pair
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("취업자는 1년 전보다 얼마나 늘었어?", AMOUNT_KINDS),
+    ("참가비 얼마야?", (MONEY,)),
+    ("배우자 출산휴가는 며칠로 늘어나?", (DURATION, DATE)),
+    ("국비랑 지방비 부담 비율은?", (PERCENT, RATIO)),
+])
+def test_question_kinds(question, kinds):
+    assert question_kinds(question)[0] == kinds
+
+
+def test_a_quoted_value_is_a_fact_with_provenance():
+    """The fact of a quoted value points at its raw text: doc.lines[line - 1][span] == raw."""
+    from qa.answer.typed import as_fact
+    from qa.chunk import chunk_document
+    from qa.ingest import Document
+
+    lines = ("< 고용동향 >", "□ 12월 취업자는 2,809만 3천명으로 늘었다.", "  ㅇ 실업자는 94만 4천명이다.",
+             "(단위: 억원)", "| 구분 | 국비 |", "| 거점개발 | 430 |")
+    doc = Document(doc_id="d", title="고용동향", publisher=None, published="2024-01-10", source=None, path="d.txt",
+                   lines=lines)
+    hits = [_Hit(c) for c in chunk_document(doc)]
+    for terms, kinds, raw, line in (("실업자", (COUNT,), "94만 4천명", 3), ("거점개발 국비", (MONEY,), "430", 6)):
+        c = _best(terms, kinds, hits)
+        f = as_fact(c, doc)
+        assert (f.raw, f.line) == (raw, line)
+        assert doc.lines[f.line - 1][f.span[0]:f.span[1]] == f.raw
+        assert f.qualifiers.get("source") == "quoted"

@@ -25,7 +25,7 @@ from .answer import (
     passage_fits,
     passage_text,
 )
-from .answer.typed import TypedFinder, as_fact, draft_coverage, read_ask, states_kind, typed_answer
+from .answer.typed import TypedFinder, as_fact, draft_coverage, followup_ask, read_ask, states_kind, typed_answer
 from .chunk import Chunk, chunk_corpus
 from .config import Config
 from .facts import Fact, extract_facts, load_facts, save_facts
@@ -199,7 +199,7 @@ class Assistant:
                 draft = self._with_values(text, q, hits, draft, retriever, scope=mentioned, dated=True)
         else:
             hits = self.retriever.search(query, k=max(k, 8), method=retriever, doc_ids=q.doc_ids)
-            draft = self._with_values(text, q, hits, self._draft(q, hits), retriever)
+            draft = self._with_values(text, q, hits, self._draft(q, hits), retriever, history=history)
         t2 = time.perf_counter()
         sources = self._sources(draft, hits, k)
         t3 = time.perf_counter()
@@ -246,8 +246,23 @@ class Assistant:
         return Draft(passage_text(chunk, span), "passage", unit_chunk=chunk, unit_span=span,
                      rule="passage:beyond_facts" if draft else "passage")
 
+    def _widened(self, q: Question, terms: tuple[str, ...]) -> set[str]:
+        """A title word can name the wrong announcement ("소상공인" is in two titles): announcements that hold
+        a word of the question (not a name) which none of those its title words chose holds."""
+        if not q.doc_ids or q.years:
+            return set()
+        names = {a for aliases in self.linker.entities.values() for a in aliases} | set(q.unknown_names)
+        extra: set[str] = set()
+        for t in terms:
+            if t in names or t[0].isdigit():
+                continue
+            docs = set(self.index.docs_with_term(t))
+            if docs and not docs & q.doc_ids:
+                extra |= docs
+        return extra
+
     def _with_values(self, text: str, q: Question, hits: list[Hit], draft: Draft, method: str | None,
-                     scope: set[str] | None = None, dated: bool = False) -> Draft:
+                     scope: set[str] | None = None, dated: bool = False, history: list[str] | None = None) -> Draft:
         """The typed rule: when the question asks for a value (얼마, 몇 명, 언제, 몇 %) and the facts'
         answer states none of that class, covers the question less, or nothing was found, quote the value
         of the asked class from the sentence (or table cell) of the retrieved passages that covers the
@@ -257,8 +272,15 @@ class Assistant:
         if q.english or draft.rule == "not_found:unknown_name":
             return draft
         ask = read_ask(text, tokenize, QUESTION_WORDS)
+        if ask is None and history:
+            ask = followup_ask(text, read_ask(history[-1], tokenize, QUESTION_WORDS), tokenize, QUESTION_WORDS,
+                               self.finder.weight)
         if ask is None:
             return draft
+        extra = self._widened(q, ask.terms)
+        if extra:
+            scope = (scope or set(q.doc_ids)) | extra
+            hits = self.retriever.search(text, k=8, method=method, doc_ids=scope)
         typed = typed_answer(
             ask, self.finder, hits,
             lambda sub: self.retriever.search(sub, k=8, method=method, doc_ids=scope or q.doc_ids),
@@ -272,6 +294,8 @@ class Assistant:
         foreign = draft.kind == "fact" and not q.doc_ids and not ({f.doc_id for f in draft.facts} & retrieved)
         if foreign:
             pass  # facts of an announcement the question's words do not lead to: the quoted value is better
+        elif draft.kind == "fact" and draft.rule == "lookup" and len(draft.facts) >= 3 and not q.entities:
+            pass  # a lookup that lists every fact of the attribute: the question named none of them
         elif draft.kind == "fact" and (draft.rule != "lookup" or len({f.doc_id for f in draft.facts}) > 1):
             return draft  # computed, counted, listed or per-announcement answers of the facts table stand
         elif draft.kind != "none" and states_kind(draft.text, ask.kinds):

@@ -181,26 +181,8 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
                 continue
             i = _table(b, lines, i, caption=None)
             continue
-        m = _CAPTION.match(s)
-        if m or _UNIT_NOTE_LINE.match(s):
-            j = next((k for k in range(i + 1, len(lines)) if lines[k][1].strip()), None)
-            note = None
-            if m and j is not None and _UNIT_NOTE_LINE.match(lines[j][1].strip()):
-                note = lines[j]  # "(단위: 억원)" between the caption and its table
-                j = next((k for k in range(j + 1, len(lines)) if lines[k][1].strip()), None)
-            elif not m:
-                note = (n, s)
-            elif "단위" in m.group(1):
-                note = (n, s)  # "< 지원 규모 (단위: 억원) >": the caption carries the unit note
-            if j is not None and is_pipe_row(lines[j][1]) and not _CONTACT_START.match(lines[j][1].strip()):
-                i = _table(b, lines, j, caption=(n, s, m.group(1)) if m else None, unit_note=note)
-            elif not m:
-                b.append(n, s, new_item=False) if b.block else b.start_block(n, s, "text")
-                i += 1
-            else:
-                b.flush()
-                b.add([(n, s)], "heading")
-                i += 1
+        if _CAPTION.match(s) or _UNIT_NOTE_LINE.match(s):
+            i = _caption(b, lines, i)
             continue
         if _SOURCE.match(s):
             b.flush()
@@ -228,6 +210,27 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
         i += 1
     b.flush()
     return b.chunks
+
+
+def _caption(b: _Builder, lines: list[tuple[int, str]], i: int) -> int:
+    """A ``< … >`` caption or a ``(단위: …)`` note: the head of the table below it, else a heading (or text)."""
+    n, s = lines[i][0], lines[i][1].strip()
+    m = _CAPTION.match(s)
+    j = next((k for k in range(i + 1, len(lines)) if lines[k][1].strip()), None)
+    note = None
+    if m and j is not None and _UNIT_NOTE_LINE.match(lines[j][1].strip()):
+        note = lines[j]  # "(단위: 억원)" between the caption and its table
+        j = next((k for k in range(j + 1, len(lines)) if lines[k][1].strip()), None)
+    elif not m or "단위" in m.group(1):
+        note = (n, s)  # a unit note alone, or "< 지원 규모 (단위: 억원) >": the caption carries it
+    if j is not None and is_pipe_row(lines[j][1]) and not _CONTACT_START.match(lines[j][1].strip()):
+        return _table(b, lines, j, caption=(n, s, m.group(1)) if m else None, unit_note=note)
+    if not m:
+        b.append(n, s, new_item=False) if b.block else b.start_block(n, s, "text")
+    else:
+        b.flush()
+        b.add([(n, s)], "heading")
+    return i + 1
 
 
 def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int, str, str] | None,

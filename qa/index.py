@@ -511,59 +511,13 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
     tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.build-{os.getpid()}-", dir=index_dir.parent))
     log.info("building the index: %d documents, %d chunks", len(documents), len(chunks))
     try:
-        with open(tmp / "documents.json", "w", encoding="utf-8") as fh:
-            json.dump([{**d.to_dict(), "lines": list(d.lines)} for d in documents], fh, ensure_ascii=False)
-        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
-            for c in chunks:
-                fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-        # BM25 over Kiwi morphemes (tokenized here first, so a large corpus shows progress)
+        _write_records(tmp, documents, chunks)
         texts = [c.search_text for c in chunks]
-        progress = _Progress("BM25 tokenizing", len(texts))
-        morphemes: dict[str, list[str]] = {}
-        for i, text in enumerate(texts, start=1):
-            if text not in morphemes:
-                morphemes[text] = tokenize(text)
-            progress(i)
-        tokenizer = bm25s.tokenization.Tokenizer(splitter=lambda x: morphemes[x] if x in morphemes else tokenize(x),
-                                                 lower=False, stopwords=None)
-        corpus_tokens = tokenizer.tokenize(texts, return_as="tuple", show_progress=False)
-        bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
-        bm25.index(corpus_tokens, show_progress=False)
-        bm25.save(str(tmp / "bm25"))
-        tokenizer.save_vocab(str(tmp / "bm25"))
-        # dense vectors, in slices so a large corpus shows progress
-        step = max(256, config.embed_batch_size * 8)
-        parts, progress = [], _Progress("embedding", len(texts))
-        for i in range(0, len(texts), step):
-            parts.append(np.asarray(embedder.encode_document(texts[i:i + step], batch_size=config.embed_batch_size,
-                                                             normalize_embeddings=True, show_progress_bar=False),
-                                    dtype=np.float32).reshape(len(texts[i:i + step]), -1))
-            progress(min(i + step, len(texts)))
-        vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-        dim = int(vectors.shape[1]) if len(texts) else int(embedder.get_embedding_dimension())
-        faiss.write_index(_make_faiss(vectors, config), str(tmp / "dense.faiss"))
+        _write_bm25(tmp, texts, config)
+        dim = _write_dense(tmp, texts, config, embedder)
         for writer in (extras or {}).values():
             writer(tmp)
-        counts = {"documents": len(documents), "chunks": len(chunks)}
-        n_facts = _count_facts(tmp / "facts.sqlite")
-        if n_facts is not None:
-            counts["facts"] = n_facts
-        manifest = {
-            "owner": OWNER,
-            **expected_settings(config),
-            "embedder": {"name": embedder_name(config.embedder), "dim": dim},
-            "qa_version": _version("gongo-qa"),
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "build_seconds": round(time.perf_counter() - t0, 3),
-            "versions": {p: _version(p) for p in ("kiwipiepy", "bm25s", "faiss-cpu", "sentence-transformers")},
-            # the checksums of the bytes that were read, so an edit saved during the build shows as stale
-            "corpus": _corpus_record(config, documents),
-            "counts": counts,
-            "extras": sorted(extras or {}),
-            "files": _file_sums(tmp),  # verified at every load
-        }
-        with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, ensure_ascii=False, indent=2)
+        _write_manifest(tmp, config, documents, chunks, extras, embedder_dim=dim, t0=t0)
         with index_lock(index_dir):
             check_location(index_dir)  # again, now that nobody can swap behind our back
             _swap_in(tmp, index_dir)
@@ -572,6 +526,70 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return index_dir
+
+
+def _write_records(tmp: Path, documents: list[Document], chunks: list[Chunk]) -> None:
+    with open(tmp / "documents.json", "w", encoding="utf-8") as fh:
+        json.dump([{**d.to_dict(), "lines": list(d.lines)} for d in documents], fh, ensure_ascii=False)
+    with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for c in chunks:
+            fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+
+
+def _write_bm25(tmp: Path, texts: list[str], config: Config) -> None:
+    """BM25 over Kiwi morphemes (tokenized here first, so a large corpus shows progress)."""
+    progress = _Progress("BM25 tokenizing", len(texts))
+    morphemes: dict[str, list[str]] = {}
+    for i, text in enumerate(texts, start=1):
+        if text not in morphemes:
+            morphemes[text] = tokenize(text)
+        progress(i)
+    tokenizer = bm25s.tokenization.Tokenizer(splitter=lambda x: morphemes[x] if x in morphemes else tokenize(x),
+                                             lower=False, stopwords=None)
+    corpus_tokens = tokenizer.tokenize(texts, return_as="tuple", show_progress=False)
+    bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
+    bm25.index(corpus_tokens, show_progress=False)
+    bm25.save(str(tmp / "bm25"))
+    tokenizer.save_vocab(str(tmp / "bm25"))
+
+
+def _write_dense(tmp: Path, texts: list[str], config: Config, embedder: Any) -> int:
+    """Dense vectors, in slices so a large corpus shows progress; returns their dimension."""
+    step = max(256, config.embed_batch_size * 8)
+    parts, progress = [], _Progress("embedding", len(texts))
+    for i in range(0, len(texts), step):
+        parts.append(np.asarray(embedder.encode_document(texts[i:i + step], batch_size=config.embed_batch_size,
+                                                         normalize_embeddings=True, show_progress_bar=False),
+                                dtype=np.float32).reshape(len(texts[i:i + step]), -1))
+        progress(min(i + step, len(texts)))
+    vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+    dim = int(vectors.shape[1]) if len(texts) else int(embedder.get_embedding_dimension())
+    faiss.write_index(_make_faiss(vectors, config), str(tmp / "dense.faiss"))
+    return dim
+
+
+def _write_manifest(tmp: Path, config: Config, documents: list[Document], chunks: list[Chunk],
+                    extras: dict[str, Callable[[Path], None]] | None, embedder_dim: int, t0: float) -> None:
+    counts = {"documents": len(documents), "chunks": len(chunks)}
+    n_facts = _count_facts(tmp / "facts.sqlite")
+    if n_facts is not None:
+        counts["facts"] = n_facts
+    manifest = {
+        "owner": OWNER,
+        **expected_settings(config),
+        "embedder": {"name": embedder_name(config.embedder), "dim": embedder_dim},
+        "qa_version": _version("gongo-qa"),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "build_seconds": round(time.perf_counter() - t0, 3),
+        "versions": {p: _version(p) for p in ("kiwipiepy", "bm25s", "faiss-cpu", "sentence-transformers")},
+        # the checksums of the bytes that were read, so an edit saved during the build shows as stale
+        "corpus": _corpus_record(config, documents),
+        "counts": counts,
+        "extras": sorted(extras or {}),
+        "files": _file_sums(tmp),  # verified at every load
+    }
+    with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:
+        json.dump(manifest, fh, ensure_ascii=False, indent=2)
 
 
 def _swap_in(tmp: Path, index_dir: Path) -> None:

@@ -301,6 +301,13 @@ _BETWEEN_RANGE = re.compile(rf"^\s*(?:[{RANGE_SEPARATORS}\-–]|부터|에서)\s
 _UNTIL_AFTER = re.compile(r"^\s*까지")
 
 
+def _same_year(start: str | None, end: str | None) -> str | None:
+    """The end of a range written without its year ("2023. 9. 5. ~ 9. 18.") is in the start's year."""
+    if start and end and end.startswith("--") and start[:4].isdigit():
+        return start[:4] + end[1:]
+    return end
+
+
 def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
     """Join "A~B" of one kind into one range; a bare number before "~B" takes B's unit ("10~20만원")."""
     out: list[Quantity] = []
@@ -308,12 +315,24 @@ def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
     while i < len(qs):
         q = qs[i]
         nxt = qs[i + 1] if i + 1 < len(qs) else None
+        # "2023. 9. 5.(화) 10:00 ~ 9. 18.(월) 18:00": a period of two date-times is one date range
+        if (q.kind == DATE and nxt is not None and nxt.kind == TIME and i + 2 < len(qs) and qs[i + 2].kind == DATE
+                and _BETWEEN_RANGE.match(text[nxt.span[1]:qs[i + 2].span[0]])
+                and not text[q.span[1]:nxt.span[0]].strip()):
+            end = last = qs[i + 2]
+            step = 3
+            if i + 3 < len(qs) and qs[i + 3].kind == TIME and not text[end.span[1]:qs[i + 3].span[0]].strip():
+                last, step = qs[i + 3], 4
+            out.append(replace(q, text=text[q.span[0]:last.span[1]], span=(q.span[0], last.span[1]), upper=end.value,
+                               upper_base=end.base, date=f"{q.date}/{_same_year(q.date, end.date)}", rule=f"{q.rule}+range"))
+            i += step
+            continue
         if nxt is not None and nxt.kind == q.kind and _BETWEEN_RANGE.match(text[q.span[1]:nxt.span[0]]):
             end = nxt.span[1]
             tail = _UNTIL_AFTER.match(text[end:])
             if tail:
                 end += tail.end()
-            date = f"{q.date}/{nxt.date}" if q.date else None
+            date = f"{q.date}/{_same_year(q.date, nxt.date)}" if q.date else None
             out.append(replace(q, text=text[q.span[0]:end], span=(q.span[0], end), upper=nxt.value,
                                upper_base=nxt.base, date=date, rule=f"{q.rule}+range"))
             i += 2
@@ -344,10 +363,10 @@ def _bounds(text: str, qs: list[Quantity]) -> list[Quantity]:
     """Attach the bounding word right before or after a quantity (최대 200만원, 34세 이하, 5곳 이상)."""
     out = []
     for q in qs:
-        bound = None
+        bound = "upper" if text[:q.span[0]].rstrip().endswith(tuple(RANGE_SEPARATORS)) else None  # "공고일 ~ 4. 15."
         after = _BOUND_AFTER_RX.match(text[q.span[1]:q.span[1] + 6])
         before = _BOUND_BEFORE_RX.search(text[max(0, q.span[0] - 6):q.span[0]])
-        if after and not (q.kind == DATE and after.group(0).strip() in ("여",)):
+        if bound is None and after and not (q.kind == DATE and after.group(0).strip() in ("여",)):
             word = after.group(0).strip()
             if not (word in ("까지", "부터") and q.is_range):
                 bound = BOUND_AFTER[word]

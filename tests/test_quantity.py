@@ -118,3 +118,13 @@ def test_parse_amount():
 ])
 def test_question_kind(question, kind, counter):
     assert question_kind(question) == (kind, counter)
+
+
+def test_a_period_of_two_date_times_is_one_range():
+    (q,) = parse("| 신청 기간 | 2023. 9. 5.(화) 10:00 ~ 9. 18.(월) 18:00 |")
+    assert (q.kind, q.date, q.text) == (DATE, "2023-09-05/2023-09-18", "2023. 9. 5.(화) 10:00 ~ 9. 18.(월) 18:00")
+
+
+def test_a_date_after_a_tilde_is_an_end():
+    q = parse("신청 기간: 공고일 ~ 2024. 4. 15.(월)")[0]
+    assert (q.date, q.bound) == ("2024-04-15", "upper")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..facts import Fact
 from ..quantity import COUNT, DATE, Quantity, parse
@@ -22,7 +22,8 @@ from ..text import sentence_spans
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
 COUNTER_GROUPS = (("명", "인"), ("곳", "개소", "개", "군데"), ("개국", "개국가"), ("건",), ("개사", "곳", "개", "기업"),
                   ("회", "번", "차례"), ("가구", "세대"), ("개월", "달"))
-_CLAUSE_SEP = re.compile(r"[,，;·]|\s(?:및|또는)\s|(?<=[다요])\.\s")
+_CLAUSE_SEP = re.compile(r"(?<!\d)[,，]|[,，](?!\d)|[;·]|\s(?:및|또는)\s|(?<=[다요])\.\s")
+_CHANGE = re.compile(r"보다|대비|비해|증감|증가|감소|늘|줄|상승|하락|올랐|내렸|변화|차이|폭")
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,16 @@ def _ymd(iso: str) -> tuple[str | None, ...]:
     return tuple((p or None) for p in (parts + [None, None])[:3])
 
 
-def _date_relation(q: str, u: str) -> int:
-    """1 when the candidate's date fits the question's in every part both state, -1 when a part differs."""
+def _date_relation(q: str, u: str) -> float:
+    """1 when the candidate's date fits the question's in every part both state (0.5 when the candidate leaves
+    out a year the question names: "12월" read for "2022년 12월"), -1 when a part differs."""
     qa, ua = _ymd(q), _ymd(u)
     shared = [(a, b) for a, b in zip(qa, ua) if a and b and not a.startswith(("H", "Q")) and not b.startswith(("H", "Q"))]
     if not shared:
         return 0
-    return 1 if all(a == b for a, b in shared) else -1
+    if not all(a == b for a, b in shared):
+        return -1
+    return 0.5 if qa[0] and not ua[0] else 1
 
 
 def date_agreement(q_dates: Sequence[str], unit_dates: Sequence[str]) -> float:
@@ -70,9 +74,9 @@ def date_agreement(q_dates: Sequence[str], unit_dates: Sequence[str]) -> float:
     if not q_dates or not unit_dates:
         return 0.0
     rel = [max(_date_relation(d, u) for u in unit_dates) for d in q_dates]
-    if all(r == 1 for r in rel):
-        return 1.0
-    return -1.0 if any(r == -1 for r in rel) else 0.0
+    if any(r == -1 for r in rel):
+        return -1.0
+    return min(rel) if all(r > 0 for r in rel) else 0.0
 
 
 class TypedFinder:
@@ -89,7 +93,7 @@ class TypedFinder:
     def find(self, terms: Sequence[str], kinds: Sequence[str], counter: str | None, hits: Sequence, *,
              year: int | None = None, q_dates: Sequence[str] = (), doc_year: Callable[[str], int | None] = lambda d: None,
              stated_values: Sequence[str] = (), title_terms: Callable[[str], set[str]] = lambda d: set(),
-             bound: str | None = None, dated: bool = False) -> list[Candidate]:
+             bound: str | None = None, dated: bool = False, change: bool | None = None) -> list[Candidate]:
         """Candidates best first.
 
         Args:
@@ -104,6 +108,8 @@ class TypedFinder:
             bound: "upper" when the question asks for a maximum (최대, 상한, 까지), "lower" for a minimum.
             dated: only candidates that state the question's dates (when no announcement is of the year
                 asked, a value must say it is of that year).
+            change: True when the question asks how much something changed (늘었어, 증가율), False when it
+                asks a level; None when that does not matter.
         """
         terms = list(dict.fromkeys(terms))
         stated = {_compact(x) for x in stated_values}
@@ -118,31 +124,49 @@ class TypedFinder:
                 matched = [t for t in own if t in toks]
                 coverage = sum(self.weight(t) for t in matched) / total
                 u_dates = _dates(label_text.rsplit("\n", 1)[-1], None) or _dates(label_text, None)
-                for value_span, qty, label in values:
-                    if kinds and qty.kind not in kinds:
+                for value_span, qty, label, before in values:
+                    if not self._admissible(qty, kinds, counter, stated, q_dates):
                         continue
-                    if qty.kind == COUNT and not counter_fits(counter, qty.unit):
-                        continue
-                    if _compact(qty.text) in stated:
-                        continue  # the question already says it (12개월 in "12개월 다 받으면 총 얼마야?")
-                    if qty.kind == DATE and qty.date and any(qty.date.startswith(d) for d in q_dates):
-                        continue  # the date the question names is a condition, not the answer
-                    near = self._near(label, matched)
                     agreement = date_agreement(q_dates, u_dates)
                     if dated and agreement < 1:
                         continue
-                    preferred = 0.1 if kinds and qty.kind == kinds[0] else 0.0
-                    bounded = 0.1 if bound and qty.bound and qty.bound.startswith(bound) else 0.0
-                    heading = -0.2 if chunk.kind in ("heading", "table_header", "section") else 0.0
-                    cell = 0.0
-                    if chunk.kind == "table_row":  # a row the question does not name answers only as a total
-                        row_named = any(t in set(self.tokenize(label)) for t in own)
-                        cell = 0.1 if _TOTAL_LABEL.search(label) and not row_named else (0.0 if row_named else -0.15)
-                    score = (coverage + 0.35 * near + 0.25 * agreement + 0.15 / (1 + rank)
-                             + preferred + bounded + heading + cell)
+                    score = coverage + 0.25 * agreement + 0.15 / (1 + rank) + self._fit(
+                        chunk, qty, label, before, matched, own, kinds, bound, change)
                     out.append(Candidate(chunk, unit_span, value_span, qty, label, score, coverage))
         out.sort(key=lambda c: -c.score)
         return out
+
+    @staticmethod
+    def _admissible(qty: Quantity, kinds: Sequence[str], counter: str | None, stated: set[str],
+                    q_dates: Sequence[str]) -> bool:
+        if kinds and qty.kind not in kinds:
+            return False
+        if qty.kind == COUNT and not counter_fits(counter, qty.unit):
+            return False
+        if _compact(qty.text) in stated:
+            return False  # the question already says it (12개월 in "12개월 다 받으면 총 얼마야?")
+        # the date the question names is a condition, not the answer
+        return not (qty.kind == DATE and qty.date and any(qty.date.startswith(d) for d in q_dates))
+
+    def _fit(self, chunk, qty: Quantity, label: str, before: str, matched: Sequence[str], own: Sequence[str],
+             kinds: Sequence[str], bound: str | None, change: bool | None) -> float:
+        """How well one value fits beyond word coverage: its clause holds the question's words, a question
+        word stands right before it (the subject: "월세 60만원"), its class is the likeliest, it is the bound
+        asked, it is a change when a change is asked (and a level when not), it is not a heading, and a table
+        row answers only when the question names it (or as a total)."""
+        near = self._near(label, matched)
+        head = 0.1 if any(t in set(self.tokenize(before[-12:])) for t in own) else 0.0
+        preferred = 0.1 if kinds and qty.kind == kinds[0] else 0.0
+        bounded = 0.1 if bound and ((qty.bound or "").startswith(bound) or _BOUND_WORDS[bound].search(label)) else 0.0
+        changed = 0.0
+        if change is not None and qty.kind not in (DATE, "time"):
+            changed = -0.25 if bool(_CHANGE.search(before)) != change else 0.0
+        heading = -0.2 if chunk.kind in ("heading", "table_header", "section") else 0.0
+        cell = 0.0
+        if chunk.kind == "table_row":  # a row the question does not name answers only as a total
+            row_named = any(t in set(self.tokenize(label)) for t in own)
+            cell = 0.1 if _TOTAL_LABEL.search(label) and not row_named else (0.0 if row_named else -0.15)
+        return 0.35 * near + head + preferred + bounded + changed + heading + cell
 
     def _near(self, clause: str, matched: Sequence[str]) -> float:
         """Share of the matched words (by weight) that stand in the value's own clause."""
@@ -163,8 +187,8 @@ class TypedFinder:
             sent = text[s:e]
             values = []
             for q in parse(sent, year):
-                clause = _clause(sent, q.span)
-                values.append(((s + q.span[0], s + q.span[1]), q, clause))
+                clause, before = _clause(sent, q.span)
+                values.append(((s + q.span[0], s + q.span[1]), q, clause, before))
             if values:
                 yield (s, e), f"{context}\n{sent}", values
 
@@ -187,23 +211,25 @@ class TypedFinder:
             pos = chunk.text.find(v)
             span = (pos, pos + len(v)) if pos >= 0 else None
             label = " ".join(dict.fromkeys(labels + [h]))
-            yield (0, len(chunk.text)), f"{context}\n{label}", [(span, q, label)]
+            yield (0, len(chunk.text)), f"{context}\n{label}", [(span, q, label, label)]
 
 
 def _compact(text: str) -> str:
     return re.sub(r"[\s,]", "", text)
 
 
-def _clause(sent: str, span: tuple[int, int]) -> str:
-    """The clause a value stands in: from the separator before it to the one after it."""
+def _clause(sent: str, span: tuple[int, int]) -> tuple[str, str]:
+    """The clause a value stands in (from the separator before it to the one after it), and the part of it
+    before the value (where its subject and any comparison — "전년보다" — are written)."""
     start = 0
     for m in _CLAUSE_SEP.finditer(sent, 0, span[0]):
         start = m.end()
     m = _CLAUSE_SEP.search(sent, span[1])
     end = m.start() if m else len(sent)
-    return sent[start:end]
+    return sent[start:end], sent[start:span[0]]
 
 
+_BOUND_WORDS = {"upper": re.compile(r"최대|최고|상한|한도"), "lower": re.compile(r"최소|최저|하한")}
 _TOTAL_LABEL = re.compile(r"(?:^|\s)(?:합\s*계|총\s*계|소\s*계|계|총계|전체|총지출)(?:\s|$)")
 _NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]*\s*%?$|^[-–—]$")
 _UNIT_NOTE = re.compile(r"단위\s*[:：]\s*([^)\]\n,]+)")
@@ -284,9 +310,10 @@ def _short(c: Candidate) -> str:
 
 
 # ------------------------------------------------------------------------------------------ the typed rule
-_UPPER_WORDS = re.compile(r"최대|최고|상한|한도|까지")
-_LOWER_WORDS = re.compile(r"최소|최저|하한|이상")
+_UPPER_WORDS = re.compile(r"최대|최고|상한|한도|까지|마감|마지막|종료")
+_LOWER_WORDS = re.compile(r"최소|최저|하한|이상|부터|시작|개시")
 _PLAIN_NUMBER = re.compile(r"\d+(?:년|월|일)?")
+_CHANGE_ASKED = re.compile(r"늘었|늘어|줄었|줄어|증가|감소|증감|변화|올랐|내렸|상승|하락|폭")
 
 
 @dataclass(frozen=True)
@@ -302,6 +329,7 @@ class TypedAsk:
     bound: str | None
     op: str | None  # sum | diff
     operands: tuple[str, str, str] | None
+    change: bool | None = None  # asks how much something changed (늘었어, 증가 폭), not its level
 
 
 def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> TypedAsk | None:
@@ -317,7 +345,22 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
         kinds=kinds, counter=counter, terms=tuple(content_terms(text, tokenize, question_words)),
         dates=tuple(q.date for q in qs if q.kind == DATE and q.date and "/" not in q.date),
         stated=tuple(q.text for q in qs), op=op, operands=operands(text) if op else None,
-        bound="upper" if _UPPER_WORDS.search(text) else "lower" if _LOWER_WORDS.search(text) else None)
+        bound="upper" if _UPPER_WORDS.search(text) else "lower" if _LOWER_WORDS.search(text) else None,
+        change=None if op else bool(_CHANGE_ASKED.search(text)))
+
+
+def followup_ask(text: str, previous: TypedAsk | None, tokenize: Callable[[str], list[str]],
+                 question_words: set[str], weight: Callable[[str], float]) -> TypedAsk | None:
+    """ "그럼 농림어업은?" after "12월 건설업 취업자 증가 폭은?": the previous value question about what this one
+    names — its words replace the previous question's most specific ones (건설업), the rest stays."""
+    if previous is None or previous.op:
+        return None
+    own = content_terms(text, tokenize, question_words)
+    if not own:
+        return None
+    kept = [t for t in previous.terms if t not in own]
+    dropped = set(sorted(kept, key=weight, reverse=True)[: len(own)])
+    return replace(previous, terms=tuple(own + [t for t in kept if t not in dropped]), stated=())
 
 
 def content_terms(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> list[str]:
@@ -345,7 +388,7 @@ def typed_answer(ask: TypedAsk, finder: TypedFinder, hits: Sequence, search: Cal
         search: retrieval for a sub-question (the arithmetic operands are looked up one by one).
         **context: ``doc_year``, ``title_terms`` for :meth:`TypedFinder.find`.
     """
-    kw = dict(q_dates=ask.dates, stated_values=ask.stated, bound=ask.bound, **context)
+    kw = dict(q_dates=ask.dates, stated_values=ask.stated, bound=ask.bound, change=ask.change, **context)
     if ask.op and ask.operands:
         a, b, rest = ask.operands
         pair: list[Candidate] = []

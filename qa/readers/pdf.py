@@ -97,20 +97,7 @@ def _lines_to_paragraphs(lines: list[dict]) -> list[Paragraph]:
 
 
 def read_pdf(data: bytes, name: str = "") -> Parsed:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        pages = pdf.pages
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise ReadError("the PDF is password-protected (encrypted); save an unprotected copy", "encrypted") from exc
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types for broken files
-        inner = exc.__cause__ or (exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc)
-        if ("password" in f"{exc} {inner}".lower() or "encrypt" in type(inner).__name__.lower()
-                or b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]):
-            raise ReadError("the PDF is password-protected (encrypted); save an unprotected copy", "encrypted") from exc
-        raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    pdf, pages = _open_pdf(data)
     with pdf:
         if len(pages) > _MAX_PAGES:
             raise ReadError(f"{len(pages)} pages (limit {_MAX_PAGES})", "oversized")
@@ -118,40 +105,10 @@ def read_pdf(data: bytes, name: str = "") -> Parsed:
         any_text = False
         try:
             for page in pages:
-                finder = page.debug_tablefinder()
-                tables = finder.tables
-                in_tables = {cell for t in tables for cell in t.cells}
-                # a lone ruled cell (pdfplumber drops one-cell tables) is a boxed heading: | ➊ … |
-                singles = [c for c in finder.cells if c not in in_tables]
-                boxes = [t.bbox for t in tables] + singles
-
-                def outside(obj, boxes=boxes) -> bool:
-                    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-                    return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
-
-                text_page = page.filter(lambda o: o.get("object_type") != "char" or outside(o))
-                lines = [ln for ln in text_page.extract_text_lines(strip=True, return_chars=False) if ln["text"].strip()]
-                any_text = any_text or bool(lines) or bool(tables)
-                # page numbers: short numeric lines at the very top or bottom of the page
-                lines = [ln for ln in lines if not (_PAGE_NUMBER.match(ln["text"])
-                                                    and (ln["top"] > page.height * 0.85 or ln["bottom"] < page.height * 0.1))]
-                items = [(ln["top"], "line", ln) for ln in lines] + [(t.bbox[1], "table", t) for t in tables]
-                for cell in singles:
-                    text = page.crop(cell).extract_text().strip() if _inside(cell, page) else ""
-                    if text:
-                        items.append((cell[1], "box", " ".join(text.split())))
-                items.sort(key=lambda x: x[0])
-                right = max((ln["x1"] for ln in lines), default=page.width)
-                run: list[dict] = []
-                for _, kind, obj in items:
-                    if kind == "line":
-                        run.append({**obj, "right": right})
-                        continue
-                    blocks.extend(_lines_to_paragraphs(run))
-                    run = []
-                    blocks.append(Table(_fill_table(obj)) if kind == "table" else Table([[obj]]))
-                blocks.extend(_lines_to_paragraphs(run))
+                page_blocks, has_text = _page_blocks(page)
+                blocks.extend(page_blocks)
                 blocks.append(None)  # page break marker
+                any_text = any_text or has_text
         except Exception as exc:  # noqa: BLE001
             raise ReadError(f"cannot extract the PDF text ({type(exc).__name__}: {exc})") from exc
         if not any_text:
@@ -162,6 +119,63 @@ def read_pdf(data: bytes, name: str = "") -> Parsed:
     parsed = assemble(_join_pages(blocks))
     parsed.meta = clean_meta({k: _s(v) for k, v in meta.items()})
     return parsed
+
+
+def _open_pdf(data: bytes):
+    """The open PDF and its pages; an encrypted or broken file is a :class:`ReadError` saying which."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        return pdf, pdf.pages
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise ReadError("the PDF is password-protected (encrypted); save an unprotected copy", "encrypted") from exc
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types for broken files
+        inner = exc.__cause__ or (exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc)
+        if ("password" in f"{exc} {inner}".lower() or "encrypt" in type(inner).__name__.lower()
+                or b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]):
+            raise ReadError("the PDF is password-protected (encrypted); save an unprotected copy", "encrypted") from exc
+        raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+
+
+def _page_blocks(page) -> tuple[list, bool]:
+    """One page as paragraphs and tables in reading order, and whether it has any text."""
+    finder = page.debug_tablefinder()
+    tables = finder.tables
+    in_tables = {cell for t in tables for cell in t.cells}
+    # a lone ruled cell (pdfplumber drops one-cell tables) is a boxed heading: | ➊ … |
+    singles = [c for c in finder.cells if c not in in_tables]
+    boxes = [t.bbox for t in tables] + singles
+
+    def outside(obj, boxes=boxes) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+    text_page = page.filter(lambda o: o.get("object_type") != "char" or outside(o))
+    lines = [ln for ln in text_page.extract_text_lines(strip=True, return_chars=False) if ln["text"].strip()]
+    has_text = bool(lines) or bool(tables)
+    # page numbers: short numeric lines at the very top or bottom of the page
+    lines = [ln for ln in lines if not (_PAGE_NUMBER.match(ln["text"])
+                                        and (ln["top"] > page.height * 0.85 or ln["bottom"] < page.height * 0.1))]
+    items = [(ln["top"], "line", ln) for ln in lines] + [(t.bbox[1], "table", t) for t in tables]
+    for cell in singles:
+        text = page.crop(cell).extract_text().strip() if _inside(cell, page) else ""
+        if text:
+            items.append((cell[1], "box", " ".join(text.split())))
+    items.sort(key=lambda x: x[0])
+    right = max((ln["x1"] for ln in lines), default=page.width)
+    blocks: list = []
+    run: list[dict] = []
+    for _, kind, obj in items:
+        if kind == "line":
+            run.append({**obj, "right": right})
+            continue
+        blocks.extend(_lines_to_paragraphs(run))
+        run = []
+        blocks.append(Table(_fill_table(obj)) if kind == "table" else Table([[obj]]))
+    blocks.extend(_lines_to_paragraphs(run))
+    return blocks, has_text
 
 
 def _join_pages(blocks: list) -> list:

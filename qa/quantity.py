@@ -98,7 +98,8 @@ def parse_amount(text: str) -> float | None:
 
 
 def _amount_unit(amount_text: str, unit: str) -> tuple[float, str]:
-    """The value in the document's own unit: "160억" + 원 → (160, 억원); "1조 2,000억" → (1.2, 조원), as the first (largest) magnitude reads."""
+    """The value in the document's own unit: "160억" + 원 → (160, 억원); "1조 2,000억" → (1.2, 조원), as the
+    first (largest) magnitude reads."""
     first = _AMOUNT_PART.search(amount_text)
     mag = first.group("mag") or ""
     scale = MAGNITUDES.get(mag, 1)
@@ -246,9 +247,11 @@ RULES: tuple[Rule, ...] = (
     Rule("duration_plain", _rx(rf"(?P<n>{_NUM})\s*(?P<unit>개년|개월|시간|주일)(?![가-힣])|"
                                rf"(?P<n2>{_NUM})\s*(?P<unit2>개년|개월|시간|주일)(?=[이은을의에과와도만씩으로까부이가는를])"),
          lambda m, y: _duration_any(m), 5),
-    Rule("duration_years", _rx(r"(?<![\d’'‘`])(?P<n>\d{1,2})\s*(?P<unit>년|주|일)\s*(?=이상|이하|이내|미만|초과|내외|간|동안|째|마다)"),
+    Rule("duration_years", _rx(r"(?<![\d’'‘`])(?P<n>\d{1,2})\s*(?P<unit>년|주|일)\s*"
+                               r"(?=이상|이하|이내|미만|초과|내외|간|동안|째|마다)"),
          _duration, 4),
-    Rule("age", _rx(r"(?:만\s*)?(?P<n>\d{1,3})\s*(?:세|살)(?![가-힣]|$)|(?:만\s*)?(?P<n2>\d{1,3})\s*(?:세|살)(?=[이미초부까의에는가]|$)"),
+    Rule("age", _rx(r"(?:만\s*)?(?P<n>\d{1,3})\s*(?:세|살)(?![가-힣]|$)|"
+                    r"(?:만\s*)?(?P<n2>\d{1,3})\s*(?:세|살)(?=[이미초부까의에는가]|$)"),
          lambda m, y: _q(AGE, m, float(m.group("n") or m.group("n2")), "세", float(m.group("n") or m.group("n2"))), 5),
     Rule("count", _rx(rf"(?P<amt>{_AMOUNT})\s*(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"
                       r"(?![가-힣])"), _count, 4),
@@ -398,18 +401,22 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
     (re.compile(r"몇\s*배"), MULTIPLE, None),
     (re.compile(r"몇\s*시(?!간)|시각"), TIME, None),
     (re.compile(r"몇\s*(?:살|세)|나이|연령"), AGE, None),
-    (re.compile(r"몇\s*(?:년|개월|주|일|시간)\s*(?:간|동안)|얼마\s*(?:동안|나\s*걸)|몇\s*개월|몇\s*시간|몇\s*주|몇\s*년\s*(?:이상|까지)"), DURATION, None),
-    (re.compile(r"언제|며칠|몇\s*월|몇\s*일|날짜|일자|일정|기한|마감|시작일|종료일|부터\s*언제|어느\s*날|몇\s*년도|몇\s*년에"), DATE, None),
+    (re.compile(r"몇\s*(?:년|개월|주|일|시간)\s*(?:간|동안)|얼마\s*(?:동안|나\s*걸)|몇\s*개월|몇\s*시간|몇\s*주|"
+                r"몇\s*년\s*(?:이상|까지)"), DURATION, None),
+    (re.compile(r"언제|며칠|몇\s*월|몇\s*일|날짜|일자|일정|기한|마감|시작일|종료일|부터\s*언제|어느\s*날|"
+                r"몇\s*년도|몇\s*년에"), DATE, None),
     (re.compile(rf"몇\s*(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"), COUNT, "counter"),
     (re.compile(r"몇\s*(?:개|곳)|개수|몇\s*군데|얼마나\s*많"), COUNT, None),
     (re.compile(r"면적|넓이|몇\s*(?:㎡|제곱미터|톤|km|킬로)"), MEASURE, None),
-    (re.compile(r"얼마|금액|액수|비용|예산|사업비|국비|지방비|지원금|지원액|보조금|수당|월세|임금|요금|가격|이용료|참가비|수수료|상금|몇\s*원"), MONEY, None),
+    (re.compile(r"얼마|금액|액수|비용|예산|사업비|국비|지방비|지원금|지원액|보조금|수당|월세|임금|요금|가격|"
+                r"이용료|참가비|수수료|상금|몇\s*원"), MONEY, None),
 )
 
 
 # "얼마" alone asks for an amount of whatever the subject is measured in (취업자 → 명, 면적 → ㎡, 예산 → 원).
 AMOUNT_KINDS = (MONEY, COUNT, MEASURE, PERCENT, DURATION, MULTIPLE)
-_MONEY_WORDS = re.compile(r"금액|액수|비용|예산|사업비|국비|지방비|도비|시비|지원금|지원액|보조금|수당|월세|임금|급여|요금|가격|이용료|"
+_MONEY_WORDS = re.compile(r"금액|액수|비용|예산|사업비|국비|지방비|도비|시비|지원금|지원액|보조금|수당|월세|임금|급여|"
+                          r"요금|가격|이용료|"
                           r"참가비|수수료|상금|장려금|자금|대출|융자|수출액|수입액|매출|원\b|몇\s*원|달러")
 _BARE_AMOUNT = re.compile(r"얼마")
 _ASKS_VALUE = re.compile(r"얼마|몇|언제|며칠|금액은|액수|비율은|기간은|날짜|일정")

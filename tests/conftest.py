@@ -84,6 +84,23 @@ def real_assistant(tmp_path_factory, embedder) -> Assistant:
     return Assistant.load(config, rebuild="never")
 
 
+@pytest.fixture(scope="module")
+def app(seed_config, assistant):
+    """The web app over the session-built index, without a rate limit (security and fuzz tests send many
+    requests; the limit itself is tested on its own). Modules that need another config define their own."""
+    import ui
+
+    return ui.create_app(seed_config.replace(rate_limit=""), assistant=assistant)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
+
+
 class CachedEmbedder:
     """The session embedder, reusing the seed index's stored document vectors (deterministic, so the same
     vectors a fresh encode gives); only texts not in the seed index are encoded."""

@@ -5,20 +5,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # ui.py lives at the repo root
-
-import ui  # noqa: E402
-from qa import Answer, QuestionError  # noqa: E402
+from qa import Answer, QuestionError
 
 ROOT = Path(__file__).resolve().parent.parent
 # what hostile or broken clients send: lone surrogates, C0/C1 controls, bidi and zero-width marks, BOM,
@@ -61,10 +56,10 @@ def test_ask_survives_any_unicode(assistant, question):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(history=st.lists(nasty_text, max_size=5), question=nasty_text)
-def test_api_survives_any_unicode_question_and_history(fuzz_client, history, question):
+def test_api_survives_any_unicode_question_and_history(client, history, question):
     """The same through HTTP, including ``history`` (sent as JSON with \\u escapes, as a browser would)."""
     body = json.dumps({"question": question, "history": history})
-    r = fuzz_client.post("/api/ask", content=body, headers={"Content-Type": "application/json"})
+    r = client.post("/api/ask", content=body, headers={"Content-Type": "application/json"})
     assert r.status_code in (200, 413, 422), r.text[:300]
     assert isinstance(r.json()["detail" if r.status_code != 200 else "answer"], str)
 
@@ -90,31 +85,19 @@ def test_leading_rtl_mark_does_not_change_the_answer(assistant):
 
 
 # --------------------------------------------------------------------------- schemathesis on /openapi.json
-@pytest.fixture(scope="module")
-def fuzz_app(seed_config, assistant):
-    """The app without a rate limit (the fuzzer sends hundreds of requests)."""
-    return ui.create_app(seed_config.replace(rate_limit=""), assistant=assistant)
-
-
-@pytest.fixture(scope="module")
-def fuzz_client(fuzz_app):
-    with TestClient(fuzz_app) as c:
-        yield c
-
-
 OPERATIONS = [("POST", "/api/ask"), ("GET", "/api/facts"), ("GET", "/api/documents"), ("GET", "/healthz")]
 
 
-def test_openapi_lists_the_fuzzed_operations(fuzz_app):
-    spec = fuzz_app.openapi()
+def test_openapi_lists_the_fuzzed_operations(app):
+    spec = app.openapi()
     assert {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops} == set(OPERATIONS)
 
 
 @pytest.mark.parametrize("method,path", OPERATIONS)
-def test_api_has_no_server_errors(fuzz_app, method, path):
+def test_api_has_no_server_errors(app, method, path):
     """Each operation of /openapi.json with schemathesis-generated inputs, schema-valid and not (wrong types,
     missing fields, odd strings): never a 5xx, and every error is JSON with a ``detail`` message."""
-    schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operation = schema[path][method]
     seen = []
 

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from qa.quantity import AGE, COUNT, DATE, DURATION, MEASURE, MONEY, MULTIPLE, PERCENT, PERCENT_POINT, RATIO, TIME
-from qa.quantity import parse, parse_amount, question_kind
+from qa.quantity import (
+    AGE,
+    COUNT,
+    DATE,
+    DURATION,
+    MEASURE,
+    MONEY,
+    MULTIPLE,
+    PERCENT,
+    PERCENT_POINT,
+    RATIO,
+    TIME,
+    parse,
+    parse_amount,
+    question_kind,
+)
 
 # (text, kind, value, unit, base) of the one quantity the text states
 SINGLE = [
@@ -99,7 +113,8 @@ def test_no_quantity(text):
 
 
 def test_seed_sentence_states_every_quantity():
-    line = "□ 거점형에는 총 3개 지자체가 신청해 3:1의 경쟁률을 보였으며, 선정된 전주시에는 3년간 국비 160억원(국비:지방비=1:1 매칭)을 지원한다."
+    line = ("□ 거점형에는 총 3개 지자체가 신청해 3:1의 경쟁률을 보였으며, "
+            "선정된 전주시에는 3년간 국비 160억원(국비:지방비=1:1 매칭)을 지원한다.")
     got = [(q.kind, q.text) for q in parse(line)]
     assert got == [(COUNT, "3개"), (RATIO, "3:1"), (DURATION, "3년간"), (MONEY, "160억원"), (RATIO, "1:1")]
 

@@ -27,17 +27,6 @@ QUESTION = "전주시가 받는 국비는?"
 SEED_FILES = ("molit_2025_smart_city_selection.txt", "molit_2025_smart_city_selection.json")
 
 
-@pytest.fixture(scope="module")
-def app(seed_config, assistant):
-    return ui.create_app(seed_config.replace(rate_limit=""), assistant=assistant)
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    with TestClient(app) as c:
-        yield c
-
-
 def raw_post(client, path: str, obj) -> object:
     """POST JSON with \\u escapes (how a browser sends a lone surrogate: httpx refuses to encode one)."""
     return client.post(path, content=json.dumps(obj), headers={"Content-Type": "application/json"})

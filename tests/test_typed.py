@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from qa.answer.typed import TypedFinder, combine, date_agreement, operands, render
 from qa.chunk import Chunk
 from qa.quantity import AMOUNT_KINDS, COUNT, DATE, DURATION, MONEY, PERCENT, RATIO, question_kinds
-from qa.answer.typed import TypedFinder, combine, date_agreement, operands, render
 
 
 def _tok(text: str) -> list[str]:

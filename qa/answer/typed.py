@@ -60,7 +60,7 @@ def _date_relation(q: str, u: str) -> float:
     """1 when the candidate's date fits the question's in every part both state (0.5 when the candidate leaves
     out a year the question names: "12월" read for "2022년 12월"), -1 when a part differs."""
     qa, ua = _ymd(q), _ymd(u)
-    shared = [(a, b) for a, b in zip(qa, ua) if a and b and not a.startswith(("H", "Q")) and not b.startswith(("H", "Q"))]
+    shared = [(a, b) for a, b in zip(qa, ua, strict=True) if a and b and not a.startswith(("H", "Q")) and not b.startswith(("H", "Q"))]
     if not shared:
         return 0
     if not all(a == b for a, b in shared):

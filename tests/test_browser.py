@@ -149,7 +149,7 @@ def test_ui_answers_with_highlighted_source_and_no_outside_requests(servers, bro
     rec = Recorder(page)
     page.goto(base + "/")
     expect(page.locator("#qa-question textarea")).to_be_visible(timeout=TIMEOUT)
-    assert page.locator("#qa-examples").count() == 1  # example questions from the corpus
+    expect(page.locator("#qa-examples")).to_have_count(1, timeout=TIMEOUT)  # example questions from the corpus
 
     answer = _ask(page, QUESTION)
     assert answer.locator(".qa-badge").inner_text().strip() in ("사실", "본문", "없음")

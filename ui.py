@@ -494,6 +494,10 @@ class AskRequest(BaseModel):
     question: str = Field(..., description="질문 (Korean or English)", examples=["전주시가 받는 국비는?"])
     history: list[str] | None = Field(None, description="같은 대화의 이전 질문들, 오래된 것부터")
     k: int | None = Field(None, ge=1, le=50, description="돌려줄 출처 구절 수 (기본: config.top_k)")
+    offset: int | None = Field(None, ge=0, le=1_000_000, description="목록 답의 몇 번째 항목부터 (응답의 "
+                               "page.next_offset; 목록이 잘린 답에만 page가 있음)")
+    limit: int | None = Field(None, ge=1, le=100, description="목록 답의 항목을 몇 개까지 (기본: 답에 보인 만큼, "
+                              "config.answer_list_items)")
 
 
 def ask_request_model(config: Config) -> type[AskRequest]:
@@ -817,7 +821,8 @@ def create_app(config: Config | None = None, *, assistant: Assistant | None = No
 
     def api_ask(request: Request, req) -> JSONResponse:
         """Answer one question. ``kind`` is ``fact``, ``passage`` or ``none``; ``sources[].highlights`` are
-        ``[start, end)`` offsets into ``sources[].text``."""
+        ``[start, end)`` offsets into ``sources[].text``. A list answer longer than ``answer_list_items`` shows
+        the first items with "외 N건 (총 M건)" and carries ``page``; ``offset``/``limit`` page through the rest."""
         try:
             question = assistant.check_question(req.question)
             history = []
@@ -827,11 +832,14 @@ def create_app(config: Config | None = None, *, assistant: Assistant | None = No
             ans = assistant.ask(question, history=history or None, k=req.k)
         except QuestionError as exc:
             return JSONResponse(status_code=422, content={"detail": str(exc)})
-        return JSONResponse(ans.to_dict())
+        return JSONResponse(ans.to_dict(req.offset, req.limit))
 
     api_ask.__annotations__["req"] = ask_model  # a class built from the config (annotations here are strings)
     app.post("/api/ask", summary="질문하기 (ask a question)",
-             responses={200: {"description": "`Answer.to_dict()`: question, answer, kind, facts, sources, timing_ms"},
+             responses={200: {"description": "`Answer.to_dict()`: question, answer, kind, facts, sources, timing_ms; "
+                                             "a list answer cut at `answer_list_items` items also has `page` "
+                                             "(`total`, `offset`, `limit`, `items`, `next_offset`: pass it as "
+                                             "`offset` with the same question for the next items)"},
                         413: {"model": ErrorResponse, "description": "요청 본문이 너무 큼 (max_body_bytes)"},
                         422: {"model": ErrorResponse, "description": "빈 질문, 너무 긴 질문, 잘못된 요청"},
                         429: {"model": ErrorResponse, "description": "요청이 너무 많음 (rate_limit)"}})(rate_limited(api_ask))

@@ -1,6 +1,7 @@
 """``python -m benchmarks``: cold start, warm latency per stage against a bare query embedding (idle and with
-one core busy), build time, peak RSS, requests/s, retrieval alone at 100k chunks; ``--scale 100,1000`` adds a
-table over corpora made by varying the real announcements. Prints numbers, never pass/fail."""
+one core busy), build time (full, and incremental: one announcement added, changed, removed), peak RSS,
+requests/s, retrieval alone at 100k chunks; ``--scale 100,1000`` adds a table over corpora made by varying the
+real announcements. Prints numbers, never pass/fail."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         index_dir = Path(tmp) / "index"
         rows: list[tuple[str, str]] = []
         rows += measure.build_time(args.corpus, index_dir)
+        rows += measure.incremental_build_time(args.corpus, Path(tmp))
         rows += measure.cold_cli(args.corpus, index_dir, questions[0])
         server = None
         if not args.skip_serving:

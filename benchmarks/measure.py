@@ -68,8 +68,73 @@ def build_time(corpus: Path, index_dir: Path) -> Rows:
     from qa.assistant import build
 
     t0 = time.perf_counter()
-    build(_config(corpus, index_dir))
+    build(_config(corpus, index_dir), full=True)
     return [("index build, full (incl. loading Kiwi and the embedder)", f"{time.perf_counter() - t0:.1f} s")]
+
+
+def _timed_build(config, full: bool = False) -> tuple[float, dict[str, Any]]:
+    """Wall seconds of one in-process build and the build record of its manifest (what it reused, parts)."""
+    from qa.assistant import build
+    from qa.index import read_manifest
+
+    t0 = time.perf_counter()
+    folder = build(config, full=full)
+    return time.perf_counter() - t0, read_manifest(folder).get("build", {})
+
+
+def _described(seconds: float, b: dict[str, Any]) -> str:
+    return (f"{seconds:.1f} s (reused {b.get('reused', 0)} files, processed {b.get('processed', 0)}, "
+            f"removed {b.get('removed', 0)}; embedded {b.get('embedded', 0)} chunks)")
+
+
+def _parts(b: dict[str, Any], top: int = 4) -> str:
+    parts = sorted(b.get("seconds", {}).items(), key=lambda kv: -kv[1])[:top]
+    return ", ".join(f"{k} {v:.2f} s" for k, v in parts)
+
+
+def _edit(path: Path) -> None:
+    """Change one announcement: one more point at its end (a new sentence with an amount)."""
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("\n□ 벤치마크에서 추가한 문장: 후속 사업에는 국비 12억원을 추가로 지원한다.\n")
+
+
+def incremental_build_time(corpus: Path, tmp: Path, runs: int = 1) -> Rows:
+    """Incremental builds on a copy of the corpus: add one announcement (one of tests/data/announcements), change
+    it, remove it; in process (Kiwi loaded), and once as ``python -m qa build`` (process start to exit)."""
+    import shutil
+
+    from qa.ingest import corpus_files
+
+    work = tmp / "incremental"
+    shutil.copytree(corpus, work / "corpus")
+    config = _config(work / "corpus", work / "index")
+    _timed_build(config, full=True)
+    have = {p.stem for p in corpus_files(work / "corpus")}
+    new = next(p for p in sorted((ROOT / "tests" / "data" / "announcements").glob("*.txt")) if p.stem not in have)
+    rows: Rows = []
+
+    def add() -> None:
+        for f in (new, new.with_suffix(".json")):
+            if f.is_file():
+                shutil.copy2(f, work / "corpus" / f.name)
+
+    def remove() -> None:
+        for f in (new, new.with_suffix(".json")):
+            (work / "corpus" / f.name).unlink(missing_ok=True)
+
+    for what, change in (("add one announcement", add), ("change one announcement", lambda: _edit(work / "corpus" / new.name)),
+                         ("remove one announcement", remove)):
+        change()
+        seconds, b = _timed_build(config)
+        rows.append((f"index build, incremental: {what} (in process)", _described(seconds, b)))
+        if what == "add one announcement":
+            rows.append(("index build, incremental: add one announcement, largest parts", _parts(b)))
+    add()
+    cmd = [sys.executable, "-m", "qa", "build", "--corpus", str(work / "corpus"), "--index", str(work / "index")]
+    wall, rss, code = _run_measured(cmd)
+    rows.append(("`python -m qa build` after adding one announcement: process start → exit",
+                 f"{wall:.1f} s, peak RSS {rss:.0f} MiB" if code == 0 else f"failed (exit {code})"))
+    return rows
 
 
 def _run_measured(cmd: list[str]) -> tuple[float, float, int]:
@@ -291,18 +356,41 @@ def retrieval_alone(n: int, dim: int = 384, per_doc: int = 20, n_queries: int = 
 
 # ----------------------------------------------------------------------------- scaling
 _AMOUNT = re.compile(r"(\d[\d,]*)(\s*(?:억|만|천|명|개|곳|건|%))")
+_CLOSING = re.compile(r"^(\s*[<〈《].*?|.*?)(\s*[>〉》]\s*|\s[-–]\s*)$")  # a caption's bracket, a summary's dash
 
 
-def varied_corpus(size: int, folder: Path) -> Path:
-    """``size`` announcements made by varying the real ones: amounts and counts scaled, titles numbered."""
+def _tag(i: int) -> str:
+    """A two-syllable word unique to announcement ``i`` (no digits, so no rule reads it as a value)."""
+    return "".join(chr(0xAC00 + 28 * ((i // 399 ** k) % 399)) for k in (1, 0))
+
+
+def _vary(text: str, factor: int, tag: str) -> str:
+    """Amounts scaled by ``factor`` and ``tag`` added to every paragraph and caption (not to front matter or
+    table rows), so that no two variants share a text or a chunk: each costs a full announcement's work."""
+    text = _AMOUNT.sub(lambda m: f"{int(m.group(1).replace(',', '')) * factor}{m.group(2)}", text)
+    lines, front = text.split("\n"), text.startswith("---")
+    out = []
+    for n, line in enumerate(lines):
+        if front:
+            front = not (n > 0 and line.strip() == "---")
+            out.append(line)
+            continue
+        s = line.strip()
+        m = _CLOSING.match(line)
+        out.append(line if not s or s.startswith("|") else f"{m.group(1)} {tag}{m.group(2)}" if m else f"{line} {tag}")
+    return "\n".join(out)
+
+
+def varied_corpus(size: int, folder: Path, start: int = 0) -> Path:
+    """``size`` announcements made by varying the real ones: amounts and counts scaled, a word unique to each
+    announcement added to its paragraphs and captions, titles numbered (numbers ``start`` …)."""
     sources = sorted((ROOT / "corpus").glob("*.txt")) + sorted((ROOT / "tests" / "data" / "announcements").glob("*.txt"))
     folder.mkdir(parents=True, exist_ok=True)
-    for i in range(size):
+    for i in range(start, start + size):
         src = sources[i % len(sources)]
         factor = 1 + (i // len(sources)) % 9
         stem = f"{src.stem}_v{i:05d}"
-        text = _AMOUNT.sub(lambda m, f=factor: f"{int(m.group(1).replace(',', '')) * f}{m.group(2)}",
-                           src.read_text(encoding="utf-8"))
+        text = _vary(src.read_text(encoding="utf-8"), factor, _tag(i))
         (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
         sidecar = src.with_suffix(".json")
         if sidecar.is_file():
@@ -314,26 +402,41 @@ def varied_corpus(size: int, folder: Path) -> Path:
 
 
 def scale_table(sizes: list[int], tmp: Path, questions) -> dict[int, dict[str, str]]:
-    from qa.assistant import Assistant, build
+    from qa.assistant import Assistant
 
     out = {}
     for size in sizes:
         corpus = varied_corpus(size, tmp / f"scale-{size}" / "corpus")
         config = _config(corpus, tmp / f"scale-{size}" / "index")
-        t0 = time.perf_counter()
-        build(config)
-        build_s = time.perf_counter() - t0
+        build_s, full = _timed_build(config, full=True)
         a = Assistant.load(config, rebuild="never")
         stages, bare = _latencies(a, questions)
         total = stages["ask() wall"]
         chars = max(len(a.ask(q, history=h).answer) for q, h in questions)
         s = a.status()
-        out[size] = {"chunks": str(s["chunks"]), "facts": str(s["facts"]), "build": f"{build_s:.0f} s",
+        inc = scale_incremental(config, size)  # after the answers: the corpus then holds one more
+        out[size] = {"chunks": str(s["chunks"]), "facts": str(s["facts"]), "build, full": f"{build_s:.0f} s",
+                     **inc,
                      "ask p50 / p95": f"{statistics.median(total):.0f} / {pct(total, 95):.0f} ms",
                      "÷ bare embedding p50 / p95": f"{statistics.median(total) / statistics.median(bare):.1f}× / "
                                                    f"{pct(total, 95) / pct(bare, 95):.1f}×",
                      "longest answer": f"{chars} chars"}
     return out
+
+
+def scale_incremental(config, size: int) -> dict[str, str]:
+    """Incremental builds of a scaled corpus: add one more variant, then change it (the corpus ends as it began
+    plus that announcement, edited); the time and, for the addition, the largest parts of the build."""
+    corpus = Path(config.corpus_dir)
+    before = set(corpus.iterdir())
+    varied_corpus(1, corpus, start=size)
+    added = next(p for p in set(corpus.iterdir()) - before if p.suffix == ".txt")
+    add_s, add = _timed_build(config)
+    _edit(added)
+    change_s, change = _timed_build(config)
+    return {"incremental: add one": f"{add_s:.1f} s ({add.get('embedded', 0)} chunks embedded)",
+            "incremental: change one": f"{change_s:.1f} s ({change.get('embedded', 0)} embedded)",
+            "add one: largest parts": _parts(add, top=3)}
 
 
 # ----------------------------------------------------------------------------- output

@@ -73,9 +73,9 @@ def _none_rows(runs: dict[str, Any]) -> list[list[str]]:
 
 
 def _text_table(head: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
     line = lambda cells: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)  # noqa: E731
-                                   for i, (c, w) in enumerate(zip(cells, widths)))
+                                   for i, (c, w) in enumerate(zip(cells, widths, strict=False)))
     return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)])
 
 

@@ -6,6 +6,7 @@ quality, none precision/recall and latency.
     python -m evals                      # evals/golden.jsonl (+ evals/golden_multi.jsonl when present)
     python -m evals --compare            # the same with bm25, dense and hybrid side by side
     python -m evals --golden evals/golden.jsonl --retriever bm25 --json
+    python -m evals --golden evals/golden_real.jsonl --format pdf hwp   # the same documents as published files
 
 Each golden file names its corpus in its meta line; every corpus gets its own cached index under
 ``evals/.cache/`` (git-ignored), rebuilt when the corpus or the ``qa`` source code changes.
@@ -32,6 +33,11 @@ EVALS_DIR = Path(__file__).resolve().parent
 CACHE_DIR = EVALS_DIR / ".cache"
 REPORT_DIR = EVALS_DIR / "report"
 RETRIEVERS = ("bm25", "dense", "hybrid")
+# --format: rendered copies of the corpus documents, tests/data/formats/[real/]<format>/<doc_id>.<ext>
+# (written by tests/data/formats/make_fixtures.py); the first folder holding a document wins
+FORMAT_RENDERS = (ROOT / "tests" / "data" / "formats" / "real", ROOT / "tests" / "data" / "formats")
+FORMAT_EXT = {"hwpx": ".hwpx", "hwp": ".hwp", "pdf": ".pdf", "docx": ".docx", "html": ".html", "md": ".md",
+              "cp949": ".txt", "utf16": ".txt"}
 DEFAULT_K = 10
 ANSWER_CHARS = 160
 
@@ -72,8 +78,40 @@ def prepare_corpus(dirs: list[Path], cache: Path = CACHE_DIR) -> Path:
     return target
 
 
+def format_corpus(dirs: list[Path], fmt: str, cache: Path = CACHE_DIR) -> tuple[Path, int, int]:
+    """The corpus with every document that has a ``fmt`` rendering (see :data:`FORMAT_RENDERS`) read from
+    that file instead of its ``.txt`` (and sidecar: published files carry their own metadata; the legacy
+    text encodings keep theirs). Returns the folder, how many documents were replaced and how many exist."""
+    target = cache / f"corpus-{corpus_key(dirs)}-{fmt}"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    replaced = total = 0
+    for d in dirs:
+        if not d.is_dir():
+            raise SystemExit(f"evals: corpus folder not found: {d}")
+        for f in sorted(d.iterdir()):
+            if f.suffix not in (".txt", ".json") or not f.is_file():
+                continue
+            if f.suffix == ".json" and f.with_suffix(".txt").is_file():
+                continue  # goes with its document below
+            if f.suffix == ".json":
+                shutil.copy2(f, target / f.name)
+                continue
+            total += 1
+            render = next((r / fmt / f"{f.stem}{FORMAT_EXT[fmt]}" for r in FORMAT_RENDERS
+                           if (r / fmt / f"{f.stem}{FORMAT_EXT[fmt]}").is_file()), None)
+            src = render or f
+            shutil.copy2(src, target / src.name)
+            side = src.with_suffix(".json")
+            if side.is_file() and (render is None or fmt in ("cp949", "utf16")):
+                shutil.copy2(side, target / side.name)
+            replaced += render is not None
+    return target, replaced, total
+
+
 def load_assistant(dirs: list[Path], index_dir: Path | None = None, cache: Path = CACHE_DIR,
-                   rebuild: bool = False):
+                   rebuild: bool = False, fmt: str | None = None):
     """An Assistant over the given corpus folders, with an index cached per corpus.
 
     With ``index_dir`` the index goes there (built when missing or stale, as ``Assistant.load`` does);
@@ -82,11 +120,12 @@ def load_assistant(dirs: list[Path], index_dir: Path | None = None, cache: Path 
     from qa import Assistant, Config
 
     cache.mkdir(parents=True, exist_ok=True)
-    corpus = prepare_corpus(dirs, cache)
+    corpus = format_corpus(dirs, fmt, cache)[0] if fmt else prepare_corpus(dirs, cache)
     stamp = None
     if index_dir is None:
-        index_dir = cache / f"index-{corpus_key(dirs)}"
-        stamp = cache / f"index-{corpus_key(dirs)}.qa-sha256"
+        key = corpus_key(dirs) + (f"-{fmt}" if fmt else "")
+        index_dir = cache / f"index-{key}"
+        stamp = cache / f"index-{key}.qa-sha256"
         code = qa_source_hash()
         if index_dir.exists() and (rebuild or not stamp.is_file() or stamp.read_text().strip() != code):
             why = "--rebuild" if rebuild else "qa sources changed since it was built"
@@ -169,8 +208,11 @@ def failure_rows(records: list[dict[str, Any]], golden: str) -> list[dict[str, A
 
 
 def run(goldens: list[Path], retriever: str | None = None, compare: bool = False, k: int = DEFAULT_K,
-        corpus: list[Path] | None = None, index_dir: Path | None = None, rebuild: bool = False) -> dict[str, Any]:
-    """Evaluate golden files; returns the summary (also what ``summary.json`` holds)."""
+        corpus: list[Path] | None = None, index_dir: Path | None = None, rebuild: bool = False,
+        formats: list[str] | None = None) -> dict[str, Any]:
+    """Evaluate golden files; returns the summary (also what ``summary.json`` holds). With ``formats``
+    the primary retriever also runs over the corpus read from each published format (``summary["formats"]``,
+    see :func:`run_formats`)."""
     t_start = time.perf_counter()
     loaded = []
     for g in goldens:
@@ -196,7 +238,55 @@ def run(goldens: list[Path], retriever: str | None = None, compare: bool = False
         results.append({"name": path.name, "path": _rel(path), "corpus": [_rel(d) for d in dirs],
                         "description": meta.get("description"), "items": items, "index": manifest_info(a),
                         "records": records})
-    return build_summary(results, primary, retrievers, k, time.perf_counter() - t_start)
+    if formats:
+        del assistants
+    summary = build_summary(results, primary, retrievers, k, time.perf_counter() - t_start)
+    if formats:
+        summary["formats"] = run_formats(loaded, results, formats, primary, k, rebuild)
+        summary["elapsed_s"] = time.perf_counter() - t_start
+    return summary
+
+
+def run_formats(loaded: list, results: list[dict[str, Any]], formats: list[str], retriever: str, k: int,
+                rebuild: bool = False) -> dict[str, Any]:
+    """Answer accuracy with the documents read from each format, beside the ``.txt`` run: per format and
+    golden file the accuracy, how many documents that format replaced, and the questions whose verdict
+    differs from the ``.txt`` run (``{fmt: {golden: {...}}}``)."""
+    out: dict[str, Any] = {}
+    txt = {res["name"]: {r["id"]: r["correct"] for r in res["records"][retriever]} for res in results}
+    for fmt in formats:
+        out[fmt] = {}
+        for path, _meta, items, dirs in loaded:
+            _, replaced, total = format_corpus(dirs, fmt)
+            t0 = time.perf_counter()
+            a = load_assistant(dirs, rebuild=rebuild, fmt=fmt)
+            records = evaluate_items(a, items, retriever=retriever, k=k, prefix=f"{path.stem}/")
+            del a
+            log.info("%s as %s: %d questions in %.1fs", path.name, fmt, len(items), time.perf_counter() - t0)
+            m = compute_metrics(records)
+            out[fmt][path.name] = {
+                "answer_accuracy": m["answer_accuracy"], "txt_answer_accuracy": compute_metrics(
+                    [r for res in results if res["name"] == path.name for r in res["records"][retriever]])["answer_accuracy"],
+                "documents": total, "replaced": replaced,
+                "differs": [r["id"] for r in records if r["correct"] != txt[path.name].get(r["id"])]}
+    return out
+
+
+def render_formats(formats: dict[str, Any]) -> str:
+    """The per-format table printed after the main report."""
+    names = sorted({g for per in formats.values() for g in per})
+    lines = ["format parity (answer accuracy; documents read from the format / all; questions judged differently):"]
+    for g in names:
+        first = next(per[g] for per in formats.values() if g in per)
+        lines.append(f"  {g}: txt {first['txt_answer_accuracy']:.3f}")
+        for fmt, per in formats.items():
+            if g in per:
+                r = per[g]
+                diff = f"; differs: {', '.join(r['differs'][:12])}{' …' if len(r['differs']) > 12 else ''}" \
+                    if r["differs"] else ""
+                lines.append(f"    {fmt:<6} {r['answer_accuracy']:.3f} ({r['replaced']}/{r['documents']} documents"
+                             f"{diff})")
+    return "\n".join(lines)
 
 
 def build_summary(results: list[dict[str, Any]], primary: str, retrievers: list[str], k: int,
@@ -252,6 +342,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--report", type=Path, default=REPORT_DIR, metavar="DIR",
                    help="where summary.json, report.md and metrics.png go (default evals/report)")
     p.add_argument("--rebuild", action="store_true", help="rebuild the index(es) first")
+    p.add_argument("--format", nargs="+", choices=sorted(FORMAT_EXT), metavar="FMT", dest="formats",
+                   help="also answer with the documents read from these published formats "
+                        f"({', '.join(FORMAT_EXT)}; renders from tests/data/formats/) and report each beside the .txt")
     p.add_argument("-v", "--verbose", action="store_true")
     return p.parse_args(argv)
 
@@ -279,11 +372,16 @@ def main(argv: list[str] | None = None) -> int:
 
     from .report import render_text, write_report
 
+    if args.formats and args.index is not None:
+        print("evals: --format builds one index per format under evals/.cache; drop --index", file=sys.stderr)
+        return 2
     summary = run(goldens, retriever=args.retriever, compare=args.compare, k=args.k, corpus=args.corpus,
-                  index_dir=args.index, rebuild=args.rebuild)
+                  index_dir=args.index, rebuild=args.rebuild, formats=args.formats)
     paths = write_report(summary, args.report)
     out = sys.stderr if args.json else sys.stdout
     print(render_text(summary), file=out)
+    if summary.get("formats"):
+        print(render_formats(summary["formats"]), file=out)
     print(f"report: {', '.join(_rel(p) for p in paths)}", file=out)
     if args.json:
         from .report import rounded

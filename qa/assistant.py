@@ -26,14 +26,15 @@ from .answer import (
     passage_text,
 )
 from .answer.typed import TypedFinder, as_fact, draft_coverage, followup_ask, read_ask, states_kind, typed_answer
-from .chunk import Chunk, chunk_corpus
+from .chunk import Chunk
 from .config import Config
-from .facts import Fact, extract_facts, load_facts, save_facts
+from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
-from .korean import normalize, tokenize, warm_up
+from .korean import normalize, predicates, tokenize, warm_up
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
+from .units import Units
 
 log = logging.getLogger(__name__)
 
@@ -41,22 +42,24 @@ _cache: dict[tuple, Assistant] = {}
 _cache_lock = threading.Lock()
 
 
-def build(config: Config, embedder: Any = None) -> Path:
+def build(config: Config, embedder: Any = None, full: bool = False) -> Path:
     """Run ingest → chunk → facts and write the index folder (atomically).
 
+    Incremental unless ``full``: files whose bytes, pipeline and settings match the previous build's units
+    (:mod:`qa.units`) are not parsed, chunked, tokenized or embedded again; the result equals a full build.
     Bad corpus files are skipped (see :func:`qa.ingest.scan_corpus`); the per-file reports, with each
     document's fact count, are saved as ``files.json`` in the index folder.
     """
-    scan = scan_corpus(Path(config.corpus_dir), config.max_file_mb)
-    if not scan.documents:
-        load_corpus(Path(config.corpus_dir), config.max_file_mb)  # raises CorpusError saying why
-    documents = scan.documents
-    chunks = chunk_corpus(documents, config.chunk_max_chars)
-    facts = extract_facts(documents, chunks)
-    reports = files_with_facts(scan.reports, facts)
-    return build_index(config, documents, chunks, embedder=embedder,
-                       extras={"facts": lambda folder: save_facts(facts, folder),
-                               "files": lambda folder: save_file_reports(reports, folder)})
+    with Units.open(config, full=full) as units:
+        scan = scan_corpus(Path(config.corpus_dir), config.max_file_mb, read=units.read)
+        if not scan.documents:
+            load_corpus(Path(config.corpus_dir), config.max_file_mb)  # raises CorpusError saying why
+        documents = scan.documents
+        chunks, facts = units.derive(documents)  # per document, as chunk_corpus and extract_facts do
+        reports = files_with_facts(scan.reports, facts)
+        return build_index(config, documents, chunks, embedder=embedder, units=units,
+                           extras={"facts": lambda folder: save_facts(facts, folder),
+                                   "files": lambda folder: save_file_reports(reports, folder)})
 
 
 class Assistant:
@@ -68,11 +71,13 @@ class Assistant:
         self.retriever = Retriever(index, config)
         self.fact_table: list[Fact] = load_facts(index.path)
         self._docs = index.doc_by_id
+        self._chunks = {c.chunk_id: c for c in index.chunks}  # built once: _sources looks facts' chunks up
         self.linker = Linker(self.fact_table, index.documents, set(index.vocab), index.docs_with_term)
         entity_names = {f.subject for f in self.fact_table if f.qualifiers.get("entity") or
                         (f.subject in self.linker.entities and f.qualifiers.get("category"))}
-        self.table = FactTable(self.fact_table, index.documents, entity_names)  # read-only: ask is re-entrant
-        self.finder = TypedFinder(tokenize, index.vocab_idf())
+        self.table = FactTable(self.fact_table, index.documents, entity_names,  # read-only: ask is re-entrant
+                               config.answer_list_items, config.max_answer_chars)
+        self.finder = TypedFinder(tokenize, index.vocab_idf(), max_chunks=config.typed_hits)
         self._title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
         self._year_mentions = _year_mentions(index.documents)
 
@@ -193,18 +198,20 @@ class Assistant:
         if q.years and not q.doc_ids:
             # no announcement is of that year: those that report figures of it may still answer a value question
             mentioned = set().union(*(self._year_mentions.get(y, set()) for y in q.years))
-            hits = self.retriever.search(query, k=max(k, 8), method=retriever, doc_ids=mentioned or None)
+            hits = self.retriever.search(query, k=max(k, self.config.typed_hits), method=retriever,
+                                         doc_ids=mentioned or None)
             draft = not_found("year_not_in_corpus")
             if mentioned:
                 draft = self._with_values(text, q, hits, draft, retriever, scope=mentioned, dated=True)
         else:
-            hits = self.retriever.search(query, k=max(k, 8), method=retriever, doc_ids=q.doc_ids)
-            draft = self._with_values(text, q, hits, self._draft(q, hits), retriever, history=history)
+            # values are looked for in more passages than a sentence is (a figure sits in one table row)
+            hits = self.retriever.search(query, k=max(k, self.config.typed_hits), method=retriever, doc_ids=q.doc_ids)
+            draft = self._with_values(text, q, hits, self._draft(q, hits[:max(k, 8)]), retriever, history=history)
         t2 = time.perf_counter()
         sources = self._sources(draft, hits, k)
         t3 = time.perf_counter()
         return Answer(question=question, answer=draft.text, kind=draft.kind, facts=tuple(draft.facts),
-                      sources=tuple(sources), rule=draft.rule,
+                      sources=tuple(sources), rule=draft.rule, items=tuple(draft.items), shown=draft.shown,
                       timing_ms={"understand": (t1 - t0) * 1000, "retrieve_compose": (t2 - t1) * 1000,
                                  "sources": (t3 - t2) * 1000, "total": (t3 - t0) * 1000})
 
@@ -233,7 +240,7 @@ class Assistant:
         if draft and not residual:
             return draft
         coverage, chunk, span = best_passage(q, hits, self.index.vocab_idf(), self.linker.entities, common,
-                                             exclude=title_words, weights=self.config.passage)
+                                             exclude=title_words, weights=self.config.passage, known=self.finder.known)
         if chunk is None or coverage < self.config.none_threshold:
             return draft or not_found("no_passage")
         span = extend_lead_in(chunk, span)
@@ -269,21 +276,31 @@ class Assistant:
         question best — with "A와 B를 더하면/차이" computed from two such values, working shown."""
         from .lexicon import QUESTION_WORDS
 
-        if q.english or draft.rule == "not_found:unknown_name":
+        if draft.rule == "not_found:unknown_name" and not q.english:
             return draft
-        ask = read_ask(text, tokenize, QUESTION_WORDS)
+        ask = read_ask(text, tokenize, QUESTION_WORDS, predicates)
+        if q.english:
+            if ask is None:
+                return draft
+            # no Korean words to weigh: the announcement the meaning of the question leads to, its passages in
+            # the order of that meaning (multilingual embeddings), the first value of the asked class
+            dense = self.retriever.search(text, k=1, method="dense", doc_ids=q.doc_ids or None)
+            if not dense:
+                return draft
+            scope = {dense[0].chunk.doc_id}
+            hits = self.retriever.search(text, k=self.config.typed_hits, method="dense", doc_ids=scope)
         if ask is None and history:
-            ask = followup_ask(text, read_ask(history[-1], tokenize, QUESTION_WORDS), tokenize, QUESTION_WORDS,
+            ask = followup_ask(text, read_ask(history[-1], tokenize, QUESTION_WORDS, predicates), tokenize, QUESTION_WORDS,
                                self.finder.weight)
         if ask is None:
             return draft
         extra = self._widened(q, ask.terms)
         if extra:
             scope = (scope or set(q.doc_ids)) | extra
-            hits = self.retriever.search(text, k=8, method=method, doc_ids=scope)
+            hits = self.retriever.search(text, k=self.config.typed_hits, method=method, doc_ids=scope)
         typed = typed_answer(
             ask, self.finder, hits,
-            lambda sub: self.retriever.search(sub, k=8, method=method, doc_ids=scope or q.doc_ids),
+            lambda sub: self.retriever.search(sub, k=self.config.typed_hits, method=method, doc_ids=scope or q.doc_ids),
             tokenize, QUESTION_WORDS, doc_year=lambda d: self._docs[d].year,
             title_terms=lambda d: self._title_terms.get(d, set()), dated=dated)
         # a word no announcement contains (본예산 → 예산안, 중기부 …) may be a paraphrase: quote only a close match
@@ -296,10 +313,14 @@ class Assistant:
             pass  # facts of an announcement the question's words do not lead to: the quoted value is better
         elif draft.kind == "fact" and draft.rule == "lookup" and len(draft.facts) >= 3 and not q.entities:
             pass  # a lookup that lists every fact of the attribute: the question named none of them
+        elif q.english and draft.kind == "fact" and len({f.doc_id for f in draft.facts}) > 1:
+            pass  # English words linked to facts of several announcements: the meaning leads to one
         elif draft.kind == "fact" and (draft.rule != "lookup" or len({f.doc_id for f in draft.facts}) > 1):
             return draft  # computed, counted, listed or per-announcement answers of the facts table stand
-        elif draft.kind != "none" and states_kind(draft.text, ask.kinds):
-            own = draft_coverage(draft.text, ask.terms, tokenize, self.finder.weight)
+        elif draft.kind != "none" and states_kind(draft.text, ask.kinds, ask.stated):
+            titles = set().union(*(self._title_terms.get(d, set()) for d in q.doc_ids or ()))
+            terms = [t for t in ask.terms if t not in titles]  # measured as the quoted value's coverage is
+            own = draft_coverage(draft.text, terms, tokenize, self.finder.weight) if terms else 0.5
             if typed.coverage < own + self.config.typed_margin:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
@@ -326,6 +347,8 @@ class Assistant:
             if m.tag not in ("NNG", "NNP") or len(m.form) < 2 or m.form in vocab or m.form not in residual \
                     or m.form in QUESTION_WORDS:
                 continue
+            if self.finder.known(m.form) != m.form:
+                continue  # a typo (기갼) or an abbreviation (중기부) of a word the corpus has
             if not any(len(v) >= 2 and (v in m.form or m.form in v) for v in vocab):
                 unknown += 1  # shares nothing with any word of any announcement (not a compound of known parts)
         return unknown > 0 and unknown * 2 >= len(residual)
@@ -334,7 +357,7 @@ class Assistant:
         """Fact chunks first (with the facts' spans highlighted), then the retrieved passages."""
         out: list[Source] = []
         seen: set[str] = set()
-        chunks = {c.chunk_id: c for c in self.index.chunks}
+        chunks = self._chunks
         if draft.kind == "fact":
             spans: dict[str, list[tuple[int, int]]] = {}
             for f in draft.facts:

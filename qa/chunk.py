@@ -84,23 +84,52 @@ def section_level(text: str) -> int:
 
 
 def fill_down(header: list[str], cells: list[str], previous: list[str] | None) -> list[str]:
-    """Restore merged (row-spanning) cells: a row with fewer cells than the header lost its leading ones.
+    """Restore merged (row-spanning) cells: a row with fewer cells than the header lost its leading ones
+    (:func:`lost_cells`).
 
     Trailing empty cells are dropped, the remaining cells are right-aligned under the header, and the
     missing leading columns are copied from the previous row. Empty cells inside the row are filled too.
     """
     n = len(header)
     vals = list(cells)
+    missing = lost_cells(header, cells, previous)
     total_row = bool(vals) and bool(TOTAL_CELL.match(vals[0]))  # 합계/계 rows keep their cells' positions
-    while vals and not vals[-1] and not total_row:
+    while vals and not vals[-1] and not total_row and (missing or len(vals) > n):
         vals.pop()
-    if len(vals) < n and previous is not None and not total_row:
-        missing = n - len(vals)
-        vals = list(previous[:missing]) + vals
+    if missing:
+        vals = list(previous[:missing]) + vals[: n - missing]
     vals = (vals + [""] * n)[:n] if len(vals) <= n else vals[: n - 1] + [" ".join(vals[n - 1:])]
     if previous is not None and not any(TOTAL_CELL.match(v) for v in vals):
         vals = [v if v else (previous[i] if i < len(previous) and i < n - 1 else v) for i, v in enumerate(vals)]
     return vals
+
+
+_FIGURE = re.compile(r"(?:(?:최대|최소|약|총|월|연|매월|각)\s*)?[-+△▲▽∆]?\s*\d[\d,.]*\s*[^\d\s]{0,4}"
+                     r"(?:\s*(?:이내|이상|이하|미만|초과|내외|증가|감소))?|[-–—]")  # 3,000 | 770명 | 최대 5년 | -
+
+
+def lost_cells(header: list[str], cells: list[str], previous: list[str] | None) -> int:
+    """How many leading cells a row lost to row-spanning cells above it: as many as the header has more
+    than the row without its trailing empty cells. A row written in full whose last cells are empty (a
+    blank 비고, as every published table's rows are written) is taken as such when fewer of its cells
+    stand under a cell of the other kind in the row above (a figure under text, text under a figure)
+    unshifted than shifted."""
+    vals = list(cells)
+    if previous is None or not vals or TOTAL_CELL.match(vals[0]):
+        return 0
+    while vals and not vals[-1]:
+        vals.pop()
+    missing = len(header) - len(vals)
+    if missing <= 0:
+        return 0
+    if len(cells) >= len(header):
+        def clashes(row: list[str]) -> int:
+            pairs = zip(row, previous, strict=False)
+            return sum(bool(_FIGURE.fullmatch(v)) != bool(_FIGURE.fullmatch(p)) for v, p in pairs if v and p)
+
+        if clashes(vals) < clashes(list(previous[:missing]) + vals):
+            return 0
+    return missing
 
 
 class _Builder:
@@ -275,7 +304,7 @@ def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int
             continue
         values = fill_down(header, cells, previous)
         previous = values
-        pairs = tuple((h or f"열{k + 1}", v) for k, (h, v) in enumerate(zip(header, values)))
+        pairs = tuple((h or f"열{k + 1}", v) for k, (h, v) in enumerate(zip(header, values, strict=False)))
         described = " | ".join(f"{h}: {v}" for h, v in pairs if v)
         b.add([(n, s)], "table_row", context="\n".join(p for p in (caption_text, described) if p), cells=pairs)
         i += 1
@@ -334,6 +363,9 @@ def _data_rows(lines: list[tuple[int, str]], i: int) -> list[list[str]]:
     return rows
 
 
+ORDINAL_HEADER = re.compile(r"^\s*(?:순위|연번|번호|순번|No\.?|NO\.?|#)\s*(?:\([^)]*\))?\s*$")
+
+
 def with_units(header: list[str], units: list[str], rows: list[list[str]]) -> list[str]:
     """Give each numeric column the unit of the table's unit note it belongs to: % to rate columns, a unit
     named in the header (개소 → "선정 개소") to that column, the one remaining unit to the rest."""
@@ -343,8 +375,8 @@ def with_units(header: list[str], units: list[str], rows: list[list[str]]) -> li
     for k, h in enumerate(header):
         values = [r[k] for r in rows if k < len(r) and r[k]]
         numeric = values and sum(bool(_NUMERIC_CELL.match(v)) for v in values) * 2 >= len(values)
-        if not numeric or not h or _HEADER_HAS_UNIT.search(h):
-            out.append(h)
+        if not numeric or not h or _HEADER_HAS_UNIT.search(h) or ORDINAL_HEADER.match(h):
+            out.append(h)  # a rank or row number (순위, 연번) has no unit
             continue
         rate = "%" in units and _RATE_HEADER.search(h)
         named = [u for u in units if u != "%" and u.lstrip("천만백십억조") in h]

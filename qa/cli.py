@@ -31,11 +31,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .ingest import load_file_reports
 
     config = _config(args)
-    folder = build(config)
+    folder = build(config, full=args.full)
     m = read_manifest(folder)
     print(format_file_table(load_file_reports(folder)))
+    b = m.get("build", {})
+    how = (f"{b.get('mode', 'full')} build: reused {b.get('reused', 0)} file(s), processed {b.get('processed', 0)}, "
+           f"removed {b.get('removed', 0)}; embedded {b.get('embedded', 0)} chunk(s)")
     print(f"built {folder}: {m['counts']['documents']} documents, {m['counts']['chunks']} chunks, "
-          f"embedder {m['embedder']['name']} ({m['embedder']['dim']}d), {m['build_seconds']:.1f}s")
+          f"embedder {m['embedder']['name']} ({m['embedder']['dim']}d), {m['build_seconds']:.1f}s ({how})")
     return 0
 
 
@@ -187,7 +190,10 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="python -m qa", description="공고문 QA: ask questions about Korean announcements")
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", parents=[common], help="build (or rebuild) the index")
+    b = sub.add_parser("build", parents=[common], help="build (or rebuild) the index",
+                       description="Build the index. Incremental by default: only added or changed files are "
+                                   "parsed, chunked and embedded again; the result equals a full build.")
+    b.add_argument("--full", action="store_true", help="ignore the previous build's units and process every file")
     b.set_defaults(func=cmd_build)
 
     a = sub.add_parser("ask", parents=[common], help="answer a question (no question: interactive loop)")

@@ -37,6 +37,7 @@ class PassageWeights:
     quote_bonus: float = 0.2  # "뭐라고 했나": a unit with a quotation
     place_bonus: float = 0.15  # "어디": a unit naming a 동/면/읍 or 일원
     other_entity_penalty: float = 0.5  # a chunk that does not mention the entity the question names
+    slot_bonus: float = 0.2  # "어디/언제/누구/어떻게": a unit stating that slot ("장소: …", "| 일시 | … |")
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,12 @@ class Config:
 
     # answering
     none_threshold: float = 0.5
+    typed_hits: int = 16  # passages searched for a quoted value (a figure may sit in any row of a table)
     typed_min_coverage: float = 0.4  # share of the question's words a quoted value's sentence must cover to answer
     typed_margin: float = 0.3  # how much more it must cover than the facts' answer to replace it
     max_question_chars: int = 500
+    answer_list_items: int = 20  # a list answer shows this many items, then "외 N건 (총 M건)" (the API pages on)
+    max_answer_chars: int = 2000  # a fact answer's text is cut to this length at an item boundary
     passage: PassageWeights = field(default_factory=PassageWeights)
 
     # web app

@@ -2,8 +2,9 @@
 
 The index folder holds ``manifest.json`` (format version, embedder, chunker settings, library versions,
 a hash of every corpus file), the documents and chunks as JSON, the bm25s index and vocabulary, the FAISS
-vectors and whatever later stages add (``facts.sqlite``). A build writes into a temporary sibling folder
-and swaps it in with renames, so a failed build never breaks a good index.
+vectors, whatever later stages add (``facts.sqlite``) and ``units.sqlite``, the per-document cache that makes
+the next build incremental (:mod:`qa.units`). A build writes into a temporary sibling folder and swaps it in
+with renames, so a failed build never breaks a good index.
 
 Safety: the manifest carries an ownership marker, and a folder the assistant did not create is never
 replaced (nothing is moved or deleted); corpus and index must be separate folders. The manifest records the
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bm25s
 import faiss
@@ -41,13 +42,18 @@ from .config import Config, embedder_name
 from .ingest import Document, corpus_hash
 from .korean import tokenize
 
+if TYPE_CHECKING:
+    from .units import Units
+
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2  # 2: ownership marker and per-file checksums in the manifest
 MANIFEST = "manifest.json"
 OWNER = "gongo-qa"  # the ownership marker: only folders whose manifest says so are ever replaced
 # what a build writes (plus extras); a folder holding only these and README* is also treated as ours
-OUTPUT_NAMES = {MANIFEST, "documents.json", "chunks.jsonl", "bm25", "dense.faiss", "facts.sqlite", "files.json"}
+OUTPUT_NAMES = {MANIFEST, "documents.json", "chunks.jsonl", "bm25", "dense.faiss", "facts.sqlite", "files.json",
+                "units.sqlite"}
+UNITS_DB = "units.sqlite"  # the build cache (qa/units.py): checked by the next build, not at every load
 LOCK_TIMEOUT_S = 120.0  # a swap takes milliseconds; a reader waits at most this long for a writer
 STALE_TEMP_S = 3600  # leftovers whose process id cannot be read are removed after an hour
 
@@ -422,11 +428,12 @@ def cleanup_leftovers(index_dir: Path) -> list[str]:
 
 # --------------------------------------------------------------------------- build
 def _file_sums(folder: Path) -> dict[str, dict[str, Any]]:
-    """Size and sha256 of every file under ``folder`` except the manifest and READMEs, by relative path."""
+    """Size and sha256 of every file under ``folder`` except the manifest, READMEs and the build cache (which
+    answering never reads; the manifest records it apart), by relative path."""
     out = {}
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder).as_posix()
-        if p.is_file() and rel != MANIFEST and not rel.startswith("README"):
+        if p.is_file() and rel not in (MANIFEST, UNITS_DB) and not rel.startswith("README"):
             out[rel] = {"size": p.stat().st_size, "sha256": _sha256(p)}
     return out
 
@@ -483,14 +490,17 @@ class _Progress:
 
 
 def build_index(config: Config, documents: list[Document], chunks: list[Chunk], embedder: Any = None,
-                extras: dict[str, Callable[[Path], None]] | None = None) -> Path:
+                extras: dict[str, Callable[[Path], None]] | None = None, units: Units | None = None) -> Path:
     """Build the index into a temporary folder, then swap it in atomically.
 
     Args:
         config: settings; ``config.index_dir`` is the destination.
         documents, chunks: output of the ingest and chunk stages.
-        embedder: a loaded sentence-transformers model (loaded from ``config.embedder`` when ``None``).
+        embedder: a loaded sentence-transformers model (loaded from ``config.embedder`` when ``None`` and
+            some chunk text has no stored vector).
         extras: ``{name: writer(folder)}`` for files later stages add (the facts table).
+        units: the build's :class:`qa.units.Units` (per-document units and the previous build's stored
+            morphemes and vectors); ``None``: everything is computed, and the texts' units are stored.
 
     Returns:
         The index folder.
@@ -504,20 +514,28 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     with index_lock(index_dir):
         cleanup_leftovers(index_dir)
-    if embedder is None:
-        from .embed import load_embedder  # torch is imported only when a model is really needed
+    if units is None:
+        from .units import Units
 
-        embedder = load_embedder(config.embedder)
+        units = Units.empty(config)
     tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.build-{os.getpid()}-", dir=index_dir.parent))
     log.info("building the index: %d documents, %d chunks", len(documents), len(chunks))
     try:
         _write_records(tmp, documents, chunks)
+        units.lap("documents and chunks")
         texts = [c.search_text for c in chunks]
-        _write_bm25(tmp, texts, config)
-        dim = _write_dense(tmp, texts, config, embedder)
+        _write_bm25(tmp, texts, config, units)
+        dim = _write_dense(tmp, texts, config, embedder, units)
         for writer in (extras or {}).values():
             writer(tmp)
-        _write_manifest(tmp, config, documents, chunks, extras, embedder_dim=dim, t0=t0)
+        units.lap("facts and file reports")
+        units.save(tmp, dim)
+        units.lap("units store")
+        summary = units.summary({Path(d.path).name for d in documents} | set(units.files))
+        log.info("reused %d files, processed %d, removed %d; tokenized %d chunk texts, embedded %d (%s build)",
+                 summary["reused"], summary["processed"], summary["removed"], summary.get("tokenized", 0),
+                 summary.get("embedded", 0), summary["mode"])
+        _write_manifest(tmp, config, documents, chunks, extras, embedder_dim=dim, t0=t0, build=summary)
         with index_lock(index_dir):
             check_location(index_dir)  # again, now that nobody can swap behind our back
             _swap_in(tmp, index_dir)
@@ -536,14 +554,12 @@ def _write_records(tmp: Path, documents: list[Document], chunks: list[Chunk]) ->
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
 
 
-def _write_bm25(tmp: Path, texts: list[str], config: Config) -> None:
-    """BM25 over Kiwi morphemes (tokenized here first, so a large corpus shows progress)."""
-    progress = _Progress("BM25 tokenizing", len(texts))
-    morphemes: dict[str, list[str]] = {}
-    for i, text in enumerate(texts, start=1):
-        if text not in morphemes:
-            morphemes[text] = tokenize(text)
-        progress(i)
+def _write_bm25(tmp: Path, texts: list[str], config: Config, units: Units) -> None:
+    """BM25 over Kiwi morphemes (stored ones reused, the rest tokenized here first, showing progress).
+
+    The statistics and the vocabulary span the corpus, so they are computed over every chunk in order."""
+    morphemes = units.morphemes(texts, _Progress("BM25 tokenizing", len(texts)))
+    units.lap("BM25 tokenizing")
     tokenizer = bm25s.tokenization.Tokenizer(splitter=lambda x: morphemes[x] if x in morphemes else tokenize(x),
                                              lower=False, stopwords=None)
     corpus_tokens = tokenizer.tokenize(texts, return_as="tuple", show_progress=False)
@@ -551,25 +567,44 @@ def _write_bm25(tmp: Path, texts: list[str], config: Config) -> None:
     bm25.index(corpus_tokens, show_progress=False)
     bm25.save(str(tmp / "bm25"))
     tokenizer.save_vocab(str(tmp / "bm25"))
+    units.lap("BM25 index")
 
 
-def _write_dense(tmp: Path, texts: list[str], config: Config, embedder: Any) -> int:
-    """Dense vectors, in slices so a large corpus shows progress; returns their dimension."""
-    step = max(256, config.embed_batch_size * 8)
-    parts, progress = [], _Progress("embedding", len(texts))
-    for i in range(0, len(texts), step):
-        parts.append(np.asarray(embedder.encode_document(texts[i:i + step], batch_size=config.embed_batch_size,
-                                                         normalize_embeddings=True, show_progress_bar=False),
-                                dtype=np.float32).reshape(len(texts[i:i + step]), -1))
-        progress(min(i + step, len(texts)))
-    vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-    dim = int(vectors.shape[1]) if len(texts) else int(embedder.get_embedding_dimension())
+def _write_dense(tmp: Path, texts: list[str], config: Config, embedder: Any, units: Units) -> int:
+    """Dense vectors: stored ones reused, the rest embedded in slices (progress shown); returns the dimension.
+
+    The embedder is loaded only when some text has no stored vector (torch only for models that need it)."""
+    model = [embedder]
+
+    def load() -> Any:
+        if model[0] is None:
+            from .embed import load_embedder
+
+            model[0] = load_embedder(config.embedder)
+        return model[0]
+
+    def embed(missing: list[str]) -> np.ndarray:
+        step = max(256, config.embed_batch_size * 8)
+        parts, progress = [], _Progress("embedding", len(missing))
+        for i in range(0, len(missing), step):
+            part = missing[i:i + step]
+            parts.append(np.asarray(load().encode_document(part, batch_size=config.embed_batch_size,
+                                                           normalize_embeddings=True, show_progress_bar=False),
+                                    dtype=np.float32).reshape(len(part), -1))
+            progress(min(i + step, len(missing)))
+        return np.concatenate(parts)
+
+    vectors = units.vectors(texts, embed)
+    dim = int(vectors.shape[1]) if len(texts) else (units.dim or int(load().get_embedding_dimension()))
+    units.lap("embedding (with loading the model)" if model[0] is not embedder else "embedding")
     faiss.write_index(_make_faiss(vectors, config), str(tmp / "dense.faiss"))
+    units.lap("FAISS")
     return dim
 
 
 def _write_manifest(tmp: Path, config: Config, documents: list[Document], chunks: list[Chunk],
-                    extras: dict[str, Callable[[Path], None]] | None, embedder_dim: int, t0: float) -> None:
+                    extras: dict[str, Callable[[Path], None]] | None, embedder_dim: int, t0: float,
+                    build: dict[str, Any] | None = None) -> None:
     counts = {"documents": len(documents), "chunks": len(chunks)}
     n_facts = _count_facts(tmp / "facts.sqlite")
     if n_facts is not None:
@@ -588,6 +623,10 @@ def _write_manifest(tmp: Path, config: Config, documents: list[Document], chunks
         "extras": sorted(extras or {}),
         "files": _file_sums(tmp),  # verified at every load
     }
+    if (tmp / UNITS_DB).is_file():  # verified by the next build before it reuses anything
+        manifest["units"] = {"size": (tmp / UNITS_DB).stat().st_size, "sha256": _sha256(tmp / UNITS_DB)}
+    if build is not None:
+        manifest["build"] = build  # what this build reused and what it processed
     with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:
         json.dump(manifest, fh, ensure_ascii=False, indent=2)
 

@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -332,12 +333,14 @@ def _text_key(lines: list[str] | tuple[str, ...]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
-def scan_corpus(corpus_dir: Path, max_file_mb: float | None = DEFAULT_MAX_FILE_MB) -> CorpusScan:
+def scan_corpus(corpus_dir: Path, max_file_mb: float | None = DEFAULT_MAX_FILE_MB,
+                read: Callable[[Path, int | None], tuple[Document, FileReport]] | None = None) -> CorpusScan:
     """Read every file of the corpus folder; a bad file is skipped with a warning, never raised.
 
     Args:
         corpus_dir: the folder (not searched recursively).
         max_file_mb: files larger than this are skipped (``None``: no limit).
+        read: reads one file (default :func:`_read`); the build passes one that reuses cached units.
 
     Returns:
         The readable documents (in :func:`corpus_files` order) and one :class:`FileReport` per file.
@@ -358,7 +361,7 @@ def scan_corpus(corpus_dir: Path, max_file_mb: float | None = DEFAULT_MAX_FILE_M
                 raise _Skip("symlink", "a symlink that leaves the corpus folder (not followed)")
             if not path.is_file():
                 raise _Skip("unreadable", "not a regular file (a broken symlink or a folder)")
-            doc, report = _read(path, max_bytes)
+            doc, report = (read or _read)(path, max_bytes)
             key = _text_key(doc.lines)
             if key in texts:
                 raise _Skip("duplicate", f"same text as {texts[key]}")

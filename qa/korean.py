@@ -62,6 +62,12 @@ def morphs(text: str) -> list[Morph]:
     return [Morph(t.form, t.tag.split("-")[0], t.start, t.start + t.len) for t in toks]
 
 
+@lru_cache(maxsize=4096)
+def predicates(text: str) -> frozenset[str]:
+    """The verb and adjective stems of a text (뽑, 열리, 들어오): the words a paraphrase changes first."""
+    return frozenset(m.form for m in morphs(text) if m.tag in ("VV", "VA"))
+
+
 def admin_stem(name: str) -> str | None:
     """전주시 → 전주, 대구광역시 → 대구; None when the name is not an administrative name or too short."""
     for suffix in ADMIN_SUFFIXES:
@@ -71,7 +77,14 @@ def admin_stem(name: str) -> str | None:
 
 
 def tokenize(text: str) -> list[str]:
-    """BM25 tokens: content morphemes, numbers with units, noun compounds and admin-name stems."""
+    """BM25 tokens: content morphemes, numbers with units, noun compounds and admin-name stems.
+
+    Cached: answering re-reads the same passages' sentences for every question (a fresh list each call)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
     ms = morphs(text)
     out: list[str] = []
     i = 0
@@ -118,7 +131,7 @@ def tokenize(text: str) -> list[str]:
         if m.tag in CONTENT_TAGS and m.form not in STOP_NOUNS:
             out.append(_fold(m.form))
         i += 1
-    return out
+    return tuple(out)
 
 
 def _fold(form: str) -> str:

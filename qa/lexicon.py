@@ -199,6 +199,24 @@ INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("describe", ("어떻게", "왜", "무엇을", "무엇", "뭘", "뭐", "무슨", "내용", "계획", "설명", "소개", "어떤사업", "목적", "목표",
                   "특징", "취지", "지향", "이란", "란", "what", "how", "why", "describe", "explain", "plan")),
 )
+# words that only name the class of value asked (나이 → an age, 금액 → money): the asked class says it, so a
+# sentence need not repeat them ("만 39세 이하" answers "나이가 몇 살까지?")
+KIND_WORDS = {"나이", "연령", "금액", "액수", "기간", "날짜", "일자", "날", "시간", "시각", "길이", "거리", "높이", "넓이", "면적",
+              "무게", "비율", "비중", "규모", "수", "개수", "인원", "숫자", "수치", "요일", "시점", "때",
+              "마감일", "시작일", "종료일", "개시일", "기한", "운영시간", "시간대"}
+# how much a verb or adjective of the question counts when a sentence is matched against it: predicates are
+# paraphrased freely (뽑다 ↔ 선정, 열리다 ↔ 개최, 들어오다 ↔ 지급) while nouns name what is asked about
+PREDICATE_WEIGHT = 0.3
+# the labels under which announcements state what a question word asks ("장소: 킨텍스" answers 어디, "일시:"
+# answers 언제): a "label: value" line or a two-cell table row whose label holds one answers that question word
+SLOT_LABELS = {
+    "where": ("장소", "위치", "일원", "개최지", "소재지", "주소", "행사장", "코스", "경로"),
+    "when": ("일시", "기간", "일정", "날짜", "일자", "기한", "시간", "시기", "마감"),
+    "who": ("대상", "주최", "주관", "주체", "자격", "담당", "문의", "신청인", "참여기관", "수행기관"),
+    "how": ("방법", "절차", "방식", "요령"),
+}
+SLOT_QUESTIONS = {"where": r"어디|어느\s*곳|장소|위치", "when": r"언제|며칠|몇\s*시|몇\s*월|기간|일정",
+                  "who": r"누구|누가|어느\s*기관|어떤\s*기관|주체|대상", "how": r"어떻게|방법|절차"}
 # words that point back to the previous turn of a conversation
 ANAPHORA = ("그", "그곳", "거기", "해당", "그럼", "그러면", "그리고", "또", "이곳", "그사업", "이사업", "그도시", "it", "its",
             "that", "there", "they")

@@ -32,7 +32,8 @@ COUNTERS = ("개국", "개소", "개사", "개교", "개팀", "개과", "개동"
             "편", "종", "팀", "척", "마리", "그루", "권", "점", "부", "장", "통", "석", "인", "기", "채", "필지", "과제",
             "품목", "호", "좌", "구좌", "단체", "기관", "업체", "개업체", "쌍", "벌", "톨", "포기", "송이", "병", "캔")
 # Measures with their unit words (area, length, weight, energy, volume).
-MEASURES = ("㎢", "km²", "km2", "㎡", "m²", "m2", "제곱미터", "헥타르", "ha", "평", "㎞", "km", "㎝", "cm", "㎜", "mm", "m",
+MEASURES = ("㎢", "km²", "km2", "㎡", "m²", "m2", "제곱미터", "헥타르", "ha", "평", "킬로미터", "센티미터", "미터",
+            "㎞", "km", "㎝", "cm", "㎜", "mm", "m",
             "톤", "kg", "㎏", "g", "GWh", "MWh", "kWh", "GW", "MW", "kW", "ℓ", "L", "리터", "㎘", "TEU", "t")
 # Words that bound a value and which way: the upper limit, the lower limit, or about.
 BOUND_BEFORE = {"최대": "upper", "최고": "upper", "최소": "lower", "최저": "lower", "약": "approx", "총": "total",
@@ -174,6 +175,8 @@ def _date(m: re.Match, year: int | None) -> Quantity | None:
         iso = f"{y or year or ''}-Q{g['qtr']}"
     else:
         yy = y if y is not None else year
+        if mo is None and d is not None:  # "5일(금)" ending a range: its month (and year) are the start's
+            return _q(DATE, m, float(d), "일", float(d), date=f"---{d:02d}")
         parts = [f"{yy:04d}" if yy else "-"]
         if mo is not None:
             parts.append(f"{mo:02d}")
@@ -221,6 +224,8 @@ RULES: tuple[Rule, ...] = (
     Rule("date_korean_md", _rx(rf"(?<![\d.])(?<!\d\s){_MO}\s*월\s*{_D}\s*일{_WEEKDAY}"), _date, 7),
     Rule("date_dotted_md", _rx(rf"(?<![\d.,])(?<!\d\s){_MO}\s*\.\s*{_D}\s*\.?{_WEEKDAY}(?=[\s~∼〜～\-,)]|$)"
                                rf"(?<=[.)])"), _date, 6),
+    Rule("date_day_after", _rx(rf"(?:(?<=[~∼〜～])|(?<=[~∼〜～]\s)|(?<=부터\s)){_D}\s*일{_WEEKDAY}(?!\s*(?:간|동안|이내|이상))"),
+         _date, 2),
     Rule("date_half", _rx(rf"(?:{_Y4}|{_Y2})\s*년?\s*(?:도\s*)?(?P<half>[상하])반기"), _date, 8),
     Rule("date_quarter", _rx(rf"(?:(?:{_Y4}|{_Y2})\s*년?\s*(?:도\s*)?)?(?P<qtr>[1-4])\s*/?\s*4?\s*분기"), _date, 8),
     Rule("date_year", _rx(rf"(?:{_Y4}|{_Y2})\s*년(?:도)?(?!\s*간|\s*동안|\s*이상|\s*이하|\s*이내|\s*차|\s*째)"), _date, 5),
@@ -248,7 +253,7 @@ RULES: tuple[Rule, ...] = (
                                rf"(?P<n2>{_NUM})\s*(?P<unit2>개년|개월|시간|주일)(?=[이은을의에과와도만씩으로까부이가는를])"),
          lambda m, y: _duration_any(m), 5),
     Rule("duration_years", _rx(r"(?<![\d’'‘`])(?P<n>\d{1,2})\s*(?P<unit>년|주|일)\s*"
-                               r"(?=이상|이하|이내|미만|초과|내외|간|동안|째|마다)"),
+                               r"(?=이상|이하|이내|미만|초과|내외|간|동안|째|마다|\s*만에|\s*만의)"),
          _duration, 4),
     Rule("age", _rx(r"(?:만\s*)?(?P<n>\d{1,3})\s*(?:세|살)(?![가-힣]|$)|"
                     r"(?:만\s*)?(?P<n2>\d{1,3})\s*(?:세|살)(?=[이미초부까의에는가]|$)"),
@@ -306,6 +311,8 @@ _UNTIL_AFTER = re.compile(r"^\s*까지")
 
 def _same_year(start: str | None, end: str | None) -> str | None:
     """The end of a range written without its year ("2023. 9. 5. ~ 9. 18.") is in the start's year."""
+    if start and end and end.startswith("---") and re.match(r"(?:\d{4}|-)-\d{2}", start):
+        return start[:start.index("-", 1) + 3] + end[2:]  # "2024-07-03" + "---05" → "2024-07-05"
     if start and end and end.startswith("--") and start[:4].isdigit():
         return start[:4] + end[1:]
     return end
@@ -399,17 +406,18 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
     (re.compile(r"몇\s*%p|몇\s*퍼센트\s*포인트|%p|포인트"), PERCENT_POINT, None),
     (re.compile(r"몇\s*(?:%|퍼센트|프로)|비율|비중|점유율|증가율|감소율|상승률|하락률|률은|율은|률이|율이|퍼센트|%"), PERCENT, None),
     (re.compile(r"몇\s*배"), MULTIPLE, None),
-    (re.compile(r"몇\s*시(?!간)|시각"), TIME, None),
+    (re.compile(r"몇\s*시(?!간)|시각|(?:운영|이용|개방|영업|관람|접수)\s*시간(?!\s*(?:이|은|는)?\s*(?:얼마|몇))"), TIME, None),
     (re.compile(r"몇\s*(?:살|세)|나이|연령"), AGE, None),
-    (re.compile(r"몇\s*(?:년|개월|주|일|시간)\s*(?:간|동안)|얼마\s*(?:동안|나\s*걸)|몇\s*개월|몇\s*시간|몇\s*주|"
+    (re.compile(r"몇\s*(?:년|개월|주|일|시간)\s*(?:간|동안|만에|만의)|얼마\s*(?:동안|나\s*걸)|몇\s*개월|몇\s*시간|몇\s*주|"
                 r"몇\s*년\s*(?:이상|까지)"), DURATION, None),
-    (re.compile(r"언제|며칠|몇\s*월|몇\s*일|날짜|일자|일정|기한|마감|시작일|종료일|부터\s*언제|어느\s*날|"
+    (re.compile(r"언제|며칠|무슨\s*요일|몇\s*요일|몇\s*월|몇\s*일|날짜|일자|일정|기한|마감|시작일|종료일|(?:발표|시행|개최|접수|신청|선정|공고|개관|개막|지급|기준|출발|입금|납부)일|부터\s*언제|어느\s*날|"
                 r"몇\s*년도|몇\s*년에"), DATE, None),
-    (re.compile(rf"몇\s*(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"), COUNT, "counter"),
+    (re.compile(rf"몇\s*(?:[십백천만]\s*)?(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"), COUNT,
+     "counter"),
     (re.compile(r"몇\s*(?:개|곳)|개수|몇\s*군데|얼마나\s*많"), COUNT, None),
-    (re.compile(r"면적|넓이|몇\s*(?:㎡|제곱미터|톤|km|킬로)"), MEASURE, None),
+    (re.compile(r"면적|넓이|길이|거리|높이|무게|몇\s*(?:㎡|제곱미터|미터|톤|km|킬로|m(?![A-Za-z])|평|헥타르|리터)"), MEASURE, None),
     (re.compile(r"얼마|금액|액수|비용|예산|사업비|국비|지방비|지원금|지원액|보조금|수당|월세|임금|요금|가격|"
-                r"이용료|참가비|수수료|상금|몇\s*원"), MONEY, None),
+                r"이용료|참가비|수수료|상금|몇\s*[십백천만억조\s]*원"), MONEY, None),
 )
 
 
@@ -417,7 +425,7 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
 AMOUNT_KINDS = (MONEY, COUNT, MEASURE, PERCENT, DURATION, MULTIPLE)
 _MONEY_WORDS = re.compile(r"금액|액수|비용|예산|사업비|국비|지방비|도비|시비|지원금|지원액|보조금|수당|월세|임금|급여|"
                           r"요금|가격|이용료|"
-                          r"참가비|수수료|상금|장려금|자금|대출|융자|수출액|수입액|매출|원\b|몇\s*원|달러")
+                          r"참가비|수수료|상금|장려금|자금|대출|융자|수출액|수입액|매출|원\b|몇\s*[십백천만억조\s]*원|달러")
 _BARE_AMOUNT = re.compile(r"얼마")
 _ASKS_VALUE = re.compile(r"얼마|몇|언제|며칠|금액은|액수|비율은|기간은|날짜|일정")
 
@@ -448,6 +456,29 @@ def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
     if kind == COUNT and counter is None:
         return (COUNT, MEASURE), None
     return (kind,), counter
+
+
+# English questions: the class asked, from the question word (money first when a money word is present)
+ENGLISH_KINDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = (
+    (re.compile(r"\bwhat time\b|\bat what hour\b|\bopening hours\b", re.I), (TIME,)),
+    (re.compile(r"\bhow long\b|\bhow many (?:months|years|weeks|days|hours)\b|\bfor how many\b", re.I), (DURATION,)),
+    (re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bdeadline\b|\bwhat day\b", re.I), (DATE,)),
+    (re.compile(r"\bpercent|\bpercentage\b|\brate\b|\bshare\b|%", re.I), (PERCENT, RATIO)),
+    (re.compile(r"\bhow many\b|\bnumber of\b", re.I), (COUNT, MEASURE)),
+    (re.compile(r"\bhow much\b|\bbudget\b|\bfee\b|\bcost\b|\bfunding\b|\bsubsidy\b|\bprice\b|\bincome limit\b|"
+                r"\bamount\b|\bwon\b|\bdollars?\b|\bhow large\b", re.I), AMOUNT_KINDS),
+)
+_ENGLISH_MONEY = re.compile(r"budget|fee|cost|funding|subsidy|price|income|won\b|dollar|export|import|pay|grant", re.I)
+
+
+def english_question_kinds(question: str) -> tuple[str, ...]:
+    """The unit classes an English question asks for ("how many" → counts, "how much … budget" → money)."""
+    for pattern, kinds in ENGLISH_KINDS:
+        if pattern.search(question):
+            if kinds == AMOUNT_KINDS and _ENGLISH_MONEY.search(question):
+                return (MONEY,)
+            return kinds
+    return ()
 
 
 def question_kind(question: str) -> tuple[str | None, str | None]:

@@ -116,6 +116,38 @@ def one_typo(word: str, target: str) -> bool:
     return ja[0] >= 0 and jb[0] >= 0 and sum(x == y for x, y in zip(ja, jb, strict=True)) >= 2  # one jamo off: 갱/경, 재/제
 
 
+def abbreviates(short: str, long: str) -> bool:
+    """Korean abbreviations keep syllables of the full name in order, with its first and last one
+    (중기부 ← 중소벤처기업부, 과기정통부 ← 과학기술정보통신부, 국토부 ← 국토교통부)."""
+    if not 2 <= len(short) < len(long) or short[0] != long[0] or short[-1] != long[-1] or jamo(short[0])[0] < 0:
+        return False
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def typo_fix(word: str, vocabulary, frequency=None) -> str | None:
+    """The word of ``vocabulary`` a word unknown to it is one jamo away from (기갼 → 기간, 증가뮬 → 증가율):
+    the most frequent one when ``frequency(word)`` is given, else only when there is exactly one."""
+    found = [v for v in vocabulary if len(v) == len(word) and one_typo(word, v)]
+    if len(found) > 1 and frequency is not None:
+        return max(found, key=frequency)
+    return found[0] if len(found) == 1 else None
+
+
+def known_form(word: str, vocabulary, frequency=None) -> str:
+    """``word`` as the corpus writes it: itself when known, else its one-jamo correction (시청 → 신청), else the
+    full name it abbreviates (중기부 → 중소벤처기업부), the most frequent when several; else unchanged."""
+    if word in vocabulary or len(word) < 2 or jamo(word[0])[0] < 0:
+        return word
+    fixed = typo_fix(word, vocabulary, frequency)
+    if fixed:
+        return fixed
+    longer = [v for v in vocabulary if abbreviates(word, v)]
+    if not longer:
+        return word
+    return max(longer, key=frequency) if frequency is not None else min(longer, key=len)
+
+
 def josa(word: str, with_batchim: str, without: str) -> str:
     """The particle for ``word``: 은/는, 이/가 … by the final syllable's batchim."""
     for ch in reversed(word.strip()):

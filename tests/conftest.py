@@ -107,13 +107,13 @@ class CachedEmbedder:
 
     def __init__(self, embedder, index) -> None:
         vectors = index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal)
-        self.cache = {c.search_text: v for c, v in zip(index.chunks, vectors)}
+        self.cache = {c.search_text: v for c, v in zip(index.chunks, vectors, strict=True)}
         self.embedder = embedder
 
     def encode_document(self, texts, **kwargs):
         missing = [t for t in texts if t not in self.cache]
         if missing:
-            self.cache.update(zip(missing, self.embedder.encode_document(missing, **kwargs)))
+            self.cache.update(zip(missing, self.embedder.encode_document(missing, **kwargs), strict=True))
         return np.stack([self.cache[t] for t in texts])
 
     def encode_query(self, *args, **kwargs):

@@ -63,6 +63,37 @@ def test_ask_with_history_and_k(client):
     assert 1 <= len(r.json()["sources"]) <= 2
 
 
+def test_list_answers_page(seed_config, assistant):
+    """With ``answer_list_items`` = 2 the seed's list of selected cities is cut: the text shows two names with
+    "외 N건 (총 M건)", ``page`` holds them, and ``offset``/``limit`` page through the rest in order."""
+    from qa import Assistant
+
+    config = seed_config.replace(answer_list_items=2, rate_limit="")
+    small = Assistant(config, assistant.index)
+    full = assistant.ask("강소형 선정 도시는?").to_dict()
+    assert "page" not in full and "외 " not in full["answer"]  # short lists are shown whole, as before
+    with TestClient(ui.create_app(config, assistant=small)) as c:
+        body = c.post("/api/ask", json={"question": "강소형 선정 도시는?"}).json()
+        page = body["page"]
+        assert page["offset"] == 0 and page["limit"] == 2 and page["total"] >= 3 and page["next_offset"] == 2
+        assert re.search(rf"외 {page['total'] - 2}건 \(총 {page['total']}건\)", body["answer"])
+        assert all(name in body["answer"] for name in page["items"])
+        names = list(page["items"])
+        offset = page["next_offset"]
+        while offset is not None:
+            nxt = c.post("/api/ask", json={"question": "강소형 선정 도시는?", "offset": offset, "limit": 1}).json()
+            assert nxt["page"]["offset"] == offset and len(nxt["page"]["items"]) == 1
+            names += nxt["page"]["items"]
+            offset = nxt["page"]["next_offset"]
+        assert len(names) == page["total"] == len(set(names))
+        assert all(n in full["answer"] for n in names)  # the pages hold exactly what the whole list says
+        assert c.post("/api/ask", json={"question": "q", "limit": 0}).status_code == 422
+        assert c.post("/api/ask", json={"question": "q", "offset": -1}).status_code == 422
+        spec = c.get("/openapi.json").json()
+        props = spec["components"]["schemas"]["AskRequest"]["properties"]
+        assert {"offset", "limit"} <= set(props)
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\n\t ", "가" * 2000])
 def test_bad_questions_are_4xx_with_a_message(client, question):
     r = client.post("/api/ask", json={"question": question})

@@ -102,7 +102,7 @@ def test_five_table_rows_with_header_names(chunks):
 def test_table_rows_after_fill_down(chunks, line, expected):
     c = chunk_at(chunks, line)
     assert c.kind == "table_row"
-    assert dict(c.cells) == dict(zip(("사업유형", "지자체", "사업부제"), expected))
+    assert dict(c.cells) == dict(zip(("사업유형", "지자체", "사업부제"), expected, strict=True))
 
 
 @pytest.mark.parametrize("line,city", [(6, "김천"), (7, "김해")])
@@ -315,7 +315,8 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 
 def test_two_level_header_names_every_column():
-    rows = _rows("< 실업률 추이 >\n| 구분 | ’22년 | ’23년 | | |\n| | 12월 | 10월 | 11월 | 12월 |\n| 실업률(%) | 3.0 | 2.1 | 2.3 | 3.3 |")
+    rows = _rows("< 실업률 추이 >\n| 구분 | ’22년 | ’23년 | | |\n| | 12월 | 10월 | 11월 | 12월 |\n"
+                 "| 실업률(%) | 3.0 | 2.1 | 2.3 | 3.3 |")
     assert rows == [{"구분": "실업률(%)", "’22년 12월": "3.0", "’23년 10월": "2.1", "’23년 11월": "2.3", "’23년 12월": "3.3"}]
 
 

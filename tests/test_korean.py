@@ -6,7 +6,9 @@ import unicodedata
 
 import pytest
 
-from qa.korean import admin_stem, morphs, normalize, tokenize
+from qa.answer.passage import asked_slots, slot_label
+from qa.korean import admin_stem, morphs, normalize, predicates, tokenize
+from qa.text import abbreviates, known_form, typo_fix
 
 
 def test_particles_are_dropped_and_admin_names_yield_their_stem():
@@ -107,3 +109,40 @@ def test_tokenize_is_deterministic_on_the_seed():
     assert a == b
     for tok in ("전주", "김천", "김해", "강소형", "160억", "80억", "3:1", "5.3:1", "6:1", "pbv", "특화단지"):
         assert tok in a, tok
+
+
+@pytest.mark.parametrize(("short", "long", "ok"), [
+    ("중기부", "중소벤처기업부", True), ("과기정통부", "과학기술정보통신부", True), ("국토부", "국토교통부", True),
+    ("서울", "서울특별시", False), ("기업부", "중소벤처기업부", False),
+])
+def test_abbreviations_keep_first_and_last_syllable_in_order(short, long, ok):
+    assert abbreviates(short, long) is ok
+
+
+def test_a_typo_or_an_abbreviation_resolves_to_the_corpus_word():
+    vocab = {"기간": 0.5, "기관": 2.0, "신청": 1.0, "중소벤처기업부": 3.0, "증가율": 1.5}
+    freq = lambda v: -vocab[v]  # noqa: E731 — the lower the IDF, the more frequent
+    assert typo_fix("기갼", vocab) is None  # 기간 and 기관 both fit: only a frequency decides
+    assert known_form("기갼", vocab, freq) == "기간"
+    assert known_form("증가뮬", vocab, freq) == "증가율"
+    assert known_form("중기부", vocab, freq) == "중소벤처기업부"
+    assert known_form("입장료", vocab, freq) == "입장료"  # an unknown word stays unknown
+
+
+def test_predicates_are_the_verbs_and_adjectives():
+    assert {"뽑", "열리"} <= predicates("몇 곳 뽑아? 어디서 열려?")
+    assert "상점" not in predicates("스마트상점은 몇 곳 뽑아?")
+
+
+@pytest.mark.parametrize(("unit", "label"), [
+    ("가. 장소: 킨텍스 제1전시장", "장소"), ("| 기간 | 2024. 7. 3.(수) ~ 7. 5.(금) |", "기간"),
+    ("- 접수 방법: 누리집에서 온라인 접수", "접수 방법"), ("□ 올해는 5,680곳을 선정한다.", ""),
+])
+def test_slot_labels(unit, label):
+    assert slot_label(unit) == label
+
+
+def test_asked_slots():
+    assert asked_slots("나노코리아는 어디서 열려?") == ["where"]
+    assert asked_slots("신청 방법은?") == ["how"]
+    assert asked_slots("국비는 얼마야?") == []

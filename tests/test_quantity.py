@@ -143,3 +143,17 @@ def test_a_period_of_two_date_times_is_one_range():
 def test_a_date_after_a_tilde_is_an_end():
     q = parse("신청 기간: 공고일 ~ 2024. 4. 15.(월)")[0]
     assert (q.date, q.bound) == ("2024-04-15", "upper")
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("7월 3일(수)부터 5일(금)까지 3일간", "2024-07-03/2024-07-05"),  # the end's month and year are the start's
+    ("7월 3일~5일", "2024-07-03/2024-07-05"),
+])
+def test_a_range_ending_in_a_day_alone(text, iso):
+    q = parse(text, 2024)[0]
+    assert q.kind == DATE and q.date == iso
+
+
+def test_years_ago_is_a_duration_and_a_bare_day_no_date():
+    assert [(q.kind, q.text) for q in parse("8년 만에 다시 열린다")] == [(DURATION, "8년")]
+    assert all(q.kind != DATE for q in parse("5일간 운영"))

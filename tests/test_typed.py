@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from qa.answer.typed import TypedFinder, combine, date_agreement, operands, render
+from qa.answer.typed import TypedFinder, combine, date_agreement, operands, read_ask, render
 from qa.chunk import Chunk
-from qa.quantity import AMOUNT_KINDS, COUNT, DATE, DURATION, MONEY, PERCENT, RATIO, question_kinds
+from qa.quantity import AMOUNT_KINDS, COUNT, DATE, DURATION, MEASURE, MONEY, PERCENT, RATIO, TIME, question_kinds
 
 
 def _tok(text: str) -> list[str]:
@@ -88,6 +88,7 @@ def test_headings_lose_to_sentences():
     (["2023-12"], ["--12"], 0.5), (["2023-12"], ["2023-12"], 1.0), (["2022-12"], ["2023-12"], -1.0),
     (["2024"], ["2023"], -1.0),
     (["2023-12"], [], 0.0), ([], ["2023"], 0.0),
+    (["2023-12"], ["2023"], 0.5),  # a whole-year table does not say it is December's
 ])
 def test_date_agreement(asked, given, score):
     assert date_agreement(asked, given) == score
@@ -113,6 +114,8 @@ def test_no_sum_across_currencies():
 @pytest.mark.parametrize(("question", "pair"), [
     ("2023년 자동차랑 선박 수출액 합치면 얼마야?", ("자동차", "선박")),
     ("맞벌이가구와 단독가구 근로장려금 최대 지급액 차이는 얼마야?", ("맞벌이가구", "단독가구")),
+    ("2023년 방한객 1위 일본과 2위 중국을 합치면 몇 만 명이야?", ("일본", "중국을")),  # the rank is not the operand
+    ("12월 중국 방한객과 일본 방한객 차이는?", ("중국", "일본")),  # a shared head word: they differ before it
 ])
 def test_operands(question, pair):
     assert operands(question)[:2] == pair
@@ -123,6 +126,13 @@ def test_operands(question, pair):
     ("참가비 얼마야?", (MONEY,)),
     ("배우자 출산휴가는 며칠로 늘어나?", (DURATION, DATE)),
     ("국비랑 지방비 부담 비율은?", (PERCENT, RATIO)),
+    ("수영장 길이는 몇 미터야?", (MEASURE,)),
+    ("마지막 날은 무슨 요일이야?", (DATE,)),
+    ("후보지역 발표일은?", (DATE,)),
+    ("도서관 주말 운영시간은?", (TIME,)),
+    ("몇 년 만에 다시 열리는 거야?", (DURATION,)),
+    ("월세는 월 몇 만원이야?", (MONEY,)),
+    ("방한객은 몇 만 명이야?", (COUNT,)),
 ])
 def test_question_kinds(question, kinds):
     assert question_kinds(question)[0] == kinds
@@ -145,3 +155,43 @@ def test_a_quoted_value_is_a_fact_with_provenance():
         assert (f.raw, f.line) == (raw, line)
         assert doc.lines[f.line - 1][f.span[0]:f.span[1]] == f.raw
         assert f.qualifiers.get("source") == "quoted"
+
+
+def test_words_naming_the_class_asked_are_not_terms():
+    ask = read_ask("청년월세 받으려면 나이가 몇 살까지 돼?", _tok, {"몇"})
+    assert "나이" not in ask.terms and "청년월세" in ask.terms
+
+
+def test_a_paraphrased_predicate_does_not_count_against_a_sentence():
+    hits = [_chunk("□ 올해는 5,680개 상점을 선정한다.", n=0), _chunk("□ 지난해에는 4천개 상점을 지원했다.", n=1)]
+    plain = FINDER.find(["상점", "뽑"], (COUNT,), "개", hits)
+    light = FINDER.find(["상점", "뽑"], (COUNT,), "개", hits, light=["뽑"])
+    assert light[0].coverage == 1.0 > plain[0].coverage  # "뽑" is written "선정"; the noun decides
+    assert light[0].quantity.text == "5,680개"
+
+
+def test_a_cell_holding_a_date_and_a_time_gives_both():
+    row = _chunk("| 예비창업패키지 | 2024. 2. 21.(수) 16:00 |", kind="table_row",
+                 cells=[("구분", "예비창업패키지"), ("접수 마감", "2024. 2. 21.(수) 16:00")])
+    best = _best("예비창업패키지 접수 마감", (TIME,), [row])
+    assert best.quantity.text == "16:00"
+    assert best.value_span is not None and row.chunk.text[slice(*best.value_span)] == "16:00"
+
+
+def test_a_rank_column_is_no_quantity():
+    row = _chunk("| 2 | 중국 | 202 |", kind="table_row", cells=[("순위(만명)", "2"), ("국가", "중국"), ("방한객(만명)", "202")],
+                 search="< 방한객 상위 5개국 >\n(단위: 만명)")
+    found = FINDER.find(["중국", "방한객"], (COUNT,), None, [row])
+    assert [c.quantity.text for c in found] == ["202만명"]
+
+
+def test_the_announcements_own_schedule_beats_its_history():
+    hits = [_chunk("ㅇ 마라톤은 2005년 처음 열려 호응이 컸다.", n=0), _chunk("□ 구는 5월 13일 안양천에서 마라톤 대회를 연다.", n=1)]
+    best = _best("마라톤 대회", (DATE,), hits, doc_year=lambda d: 2023)
+    assert best.quantity.text == "5월 13일"
+
+
+def test_a_change_written_after_the_value_is_a_change():
+    hits = [_chunk("* 제조업 취업자는 1만명 늘어 증가로 돌아섰다.", n=0), _chunk("□ 12월 취업자는 2,809만 3천명이다.", n=1)]
+    best = _best("취업자", (COUNT,), hits, change=False)
+    assert best.quantity.text.startswith("2,809만")

@@ -53,9 +53,13 @@ class Answer:
     sources: tuple[Source, ...] = ()
     timing_ms: dict[str, float] = field(default_factory=dict)
     rule: str = ""
+    items: tuple[str, ...] = ()  # every item of a list answer whose text shows only the first ``shown``
+    shown: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, offset: int | None = None, limit: int | None = None) -> dict[str, Any]:
+        """The CLI / API JSON; a list answer that was cut also gets ``page``: ``items[offset:offset + limit]``
+        of the full list (the items the text shows, by default), its ``total`` and the ``next_offset``."""
+        d = {
             "question": self.question,
             "answer": self.answer,
             "kind": self.kind,
@@ -64,6 +68,16 @@ class Answer:
             "sources": [s.to_dict() for s in self.sources],
             "timing_ms": {k: round(v, 2) for k, v in self.timing_ms.items()},
         }
+        if self.items:
+            d["page"] = self.page(offset or 0, limit or self.shown)
+        return d
+
+    def page(self, offset: int, limit: int) -> dict[str, Any]:
+        """Items ``offset`` … ``offset + limit`` of a cut list answer."""
+        total = len(self.items)
+        end = min(offset + limit, total)
+        return {"total": total, "offset": offset, "limit": limit, "items": list(self.items[offset:end]),
+                "next_offset": end if end < total else None}
 
 
 @dataclass
@@ -76,6 +90,8 @@ class Draft:
     unit_chunk: Chunk | None = None  # passage answers: the chunk and span the answer was cut from
     unit_span: tuple[int, int] | None = None
     rule: str = ""
+    items: list[str] = field(default_factory=list)  # a cut list answer: all its items (the text shows ``shown``)
+    shown: int = 0
 
 
 def not_found(reason: str) -> Draft:

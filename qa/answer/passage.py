@@ -4,14 +4,15 @@ Weights live in :class:`~qa.config.PassageWeights` (``Config.passage``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..chunk import Chunk
 from ..config import PassageWeights
-from ..korean import tokenize
-from ..lexicon import QUESTION_WORDS, Attr
+from ..korean import predicates, tokenize
+from ..lexicon import KIND_WORDS, QUESTION_WORDS, SLOT_LABELS, SLOT_QUESTIONS, Attr
 from ..question import Question, compact
-from ..text import BULLET, DATE_EXPR, PHONE_SHAPE, sentence_spans, strip_bullet
+from ..text import BULLET, DATE_EXPR, PHONE_SHAPE, known_form, sentence_spans, strip_bullet
 
 if TYPE_CHECKING:
     from ..retrieve import Hit
@@ -61,18 +62,25 @@ def content_tokens(q: Question, common: set[str], exclude: set[str] = frozenset(
 
 def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_aliases: dict[str, set[str]],
                  common: set[str] = frozenset(), exclude: set[str] = frozenset(),
-                 weights: PassageWeights = DEFAULT_WEIGHTS) -> tuple[float, Chunk | None, tuple[int, int] | None]:
+                 weights: PassageWeights = DEFAULT_WEIGHTS,
+                 known: Callable[[str], str] | None = None) -> tuple[float, Chunk | None, tuple[int, int] | None]:
     """Pick the sentence that covers most of the question (IDF-weighted), and that coverage in [0, 1].
 
     Units inside chunks that mention the question's entity are preferred; "언제" questions prefer units
     that hold a date. Coverage counts a question word unknown to the corpus at the maximum IDF, so a
     question about something the announcement never mentions scores low and is answered "not found".
     """
-    toks = content_tokens(q, common, exclude)
-    if not hits or (not toks and not q.entities):
+    known = known or (lambda t: known_form(t, idf, lambda v: -idf[v]))
+    toks = [known(t) for t in content_tokens(q, common, exclude)]
+    toks = [t for t in dict.fromkeys(toks) if t not in exclude]
+    slots = asked_slots(q.text) if not q.english else []
+    if not hits or (not toks and not q.entities and not (slots and q.doc_ids)):
         return 0.0, None, None
     max_idf = max(idf.values()) if idf else 1.0
-    word_weights = {t: idf.get(t, max_idf) for t in toks}
+    light = predicates(q.text) if not q.english else set()
+    word_weights = {t: idf.get(t, max_idf) for t in toks if t not in light}
+    light_weights = {t: idf.get(t, max_idf) for t in toks if t in light}
+    echo_words = set(tokenize(q.text)) | set(exclude) | QUESTION_WORDS | KIND_WORDS
     aliases = [a for e in q.entities for a in entity_aliases.get(e, {e}) if not a.isascii()]
     best = (-1.0, None, None, 0.0)
     for rank, h in enumerate(hits):
@@ -82,10 +90,16 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
         ctx_toks = set(tokenize(c.search_text))
         mentions_entity = not aliases or any(a in compact(c.search_text) for a in aliases)
         for s, e in units(c.text):
-            coverage = _coverage(word_weights, set(tokenize(c.text[s:e])), ctx_toks, weights)
+            slotted = bool(slots) and _answers_slot(c.text[s:e], slots)
+            coverage = _coverage(word_weights, light_weights, set(tokenize(c.text[s:e])), ctx_toks, weights,
+                                 slotted, named=bool(q.entities))
             score = coverage - weights.rank_penalty * rank - (weights.table_row_penalty if c.kind == "table_row"
                                                                else 0.0)
             score = _with_bonus(score, q, c.text[s:e], aliases, bool(toks), weights)
+            if _echoes(c.text[s:e], echo_words):
+                continue  # it repeats the question (a caption naming the announcement): never the answer
+            if slotted:
+                score += weights.slot_bonus
             if not mentions_entity:  # the question names someone this passage is not about
                 score -= weights.other_entity_penalty
             if score > best[0]:
@@ -93,12 +107,51 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
     return best[3], best[1], best[2]
 
 
-def _coverage(word_weights: dict[str, float], unit_toks: set[str], ctx_toks: set[str], w: PassageWeights) -> float:
-    """IDF-weighted share of the question words in the unit (words only in its chunk count partly)."""
+def _echoes(unit: str, known: set[str]) -> bool:
+    """A unit whose every content word is in the question or the title (a caption repeating the title) does
+    not answer it: the sentence that answers says something more."""
+    toks = [t for t in tokenize(unit) if not t[0].isdigit()]
+    return bool(toks) and all(t in known for t in toks)
+
+
+def asked_slots(question: str) -> list[str]:
+    """Which answer slots a question asks for (어디 → where, 언제 → when, 누구 → who, 어떻게 → how)."""
+    return [name for name, rx in SLOT_QUESTIONS.items() if re.search(rx, question)]
+
+
+def slot_label(unit: str) -> str:
+    """The label a unit states its value under: "가. 장소: …" → 장소, "| 장소 | 킨텍스 |" → 장소."""
+    body = strip_bullet(unit).strip()
+    if body.startswith("|"):
+        cells = [c.strip() for c in body.strip("|").split("|")]
+        return cells[0] if len(cells) >= 2 else ""
+    m = re.match(r"^(?:[가-하]\.\s*|\(?[0-9]+[.)]\s*)?([^:：|]{1,14})\s*[:：]", body)
+    return m.group(1) if m else ""
+
+
+def _answers_slot(unit: str, slots: list[str]) -> bool:
+    label = slot_label(unit).replace(" ", "")
+    return bool(label) and any(word in label for s in slots for word in SLOT_LABELS[s])
+
+
+def _coverage(word_weights: dict[str, float], light_weights: dict[str, float], unit_toks: set[str],
+              ctx_toks: set[str], w: PassageWeights, slotted: bool = False, named: bool = False) -> float:
+    """IDF-weighted share of the question's nouns in the unit (nouns only in its chunk count partly).
+
+    Predicates (뽑다, 열리다) are paraphrased freely, so they never count against a unit; one the unit shares
+    adds to it. A question that names only an entity is covered by any unit (the entity decides); one that
+    names nothing beyond its announcement and what it asks ("나노코리아 2024는 어디서 열려?") is answered by a
+    unit stating that slot (장소: …) and by no other."""
+    light = sum(x for t, x in light_weights.items() if t in unit_toks)
     total = sum(word_weights.values())
+    if not total and named:
+        return 1.0
+    if not total:
+        base = 0.5 if slotted else 0.3
+        return base + (0.5 * light / sum(light_weights.values()) if light_weights else 0.0)
     matched = sum(x for t, x in word_weights.items() if t in unit_toks)
     ctx = sum(x for t, x in word_weights.items() if t not in unit_toks and t in ctx_toks)
-    return (matched + w.context * ctx) / total if total else 1.0
+    return (matched + w.context * ctx + light) / (total + light)
 
 
 def _with_bonus(score: float, q: Question, unit: str, aliases: list[str], asks_words: bool,

@@ -4,6 +4,7 @@ the asked attribute, and unit-aware arithmetic."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from ..facts import Fact
@@ -15,18 +16,119 @@ from ..text import format_number
 Member = tuple[str, str, str | None]  # (doc_id, entity, category)
 
 
-class FactTable:
-    """Read-only view of the facts of the loaded corpus (shared by every question, never changed)."""
+class Scope(list):
+    """The facts a question may use (a plain list, in table order) that knows the table it came from, so the
+    table's methods answer lookups in it from the table's indexes instead of scanning it."""
 
-    def __init__(self, facts: list[Fact], documents: list[Document], entity_names: set[str]) -> None:
+    def __init__(self, facts: list[Fact], table: FactTable, doc_ids: set[str] | None) -> None:
+        super().__init__(facts)
+        self.table = table
+        self.doc_ids = doc_ids
+
+
+class FactTable:
+    """Read-only view of the facts of the loaded corpus (shared by every question, never changed).
+
+    The facts are indexed once here (by attribute, attribute family, subject, category, document, value text
+    and matching-ratio line) so that a rule's lookups touch only candidate facts, whatever the corpus size.
+    """
+
+    def __init__(self, facts: list[Fact], documents: list[Document], entity_names: set[str],
+                 list_items: int = 20, max_chars: int = 2000) -> None:
         self.facts = facts
+        self.list_items = list_items  # how many items a list answer shows (Config.answer_list_items)
+        self.max_chars = max_chars  # how long a fact answer's text may be (Config.max_answer_chars)
         self.docs = {d.doc_id: d for d in documents}
         self.entity_names = entity_names
         self.doc_order = {d.doc_id: i for i, d in enumerate(
             sorted(documents, key=lambda d: (d.published or f"{d.year or 0}", d.doc_id), reverse=True))}
+        self._by_attr: dict[str, list[int]] = {}
+        self._by_family: dict[str | None, list[int]] = {}
+        self._by_subject: dict[str, list[int]] = {}
+        self._by_doc_subject: dict[tuple[str, str], list[int]] = {}
+        self._by_doc: dict[str, list[int]] = {}
+        self._by_value: dict[str, list[int]] = {}
+        self._matching: dict[tuple[str, str, int], int] = {}
+        self._labelled: list[int] = []
+        self._counts: list[int] = []
+        self._money: list[int] = []  # entity facts in money (the fallback column of a money question)
+        self._entities: list[int] = []  # facts about listed entities, by (doc_id, line)
+        self._entities_by_cat: dict[str | None, list[int]] = {}  # the same by category, by (doc_id, line)
+        self._entities_by_doc: dict[str, list[int]] = {}  # the same by document, by line
+        for i, f in enumerate(facts):
+            self._by_attr.setdefault(f.attribute, []).append(i)
+            self._by_family.setdefault(family_of(f.attribute), []).append(i)
+            self._by_subject.setdefault(f.subject, []).append(i)
+            self._by_doc_subject.setdefault((f.doc_id, f.subject), []).append(i)
+            self._by_doc.setdefault(f.doc_id, []).append(i)
+            text = compact(f.text)
+            self._by_value.setdefault(text, []).append(i)
+            if text.rstrip("원") != text:
+                self._by_value.setdefault(text.rstrip("원"), []).append(i)
+            if f.attribute == Attr.MATCHING:
+                self._matching.setdefault((f.doc_id, f.subject, f.line), i)
+            if f.attribute.endswith(" 수"):
+                self._counts.append(i)
+            if f.qualifiers.get("label") in ("책임자", "담당자"):
+                self._labelled.append(i)
+            if f.subject in entity_names:
+                if f.unit.endswith("원") and f.value is not None and not f.qualifiers.get("total"):
+                    self._money.append(i)
+                self._entities.append(i)
+        self._entities.sort(key=lambda i: (facts[i].doc_id, facts[i].line, i))
+        # each announcement's facts as one position range, when they stand together (as extraction writes them)
+        self._doc_range: dict[str, tuple[int, int]] | None = {d: (p[0], p[-1]) for d, p in self._by_doc.items()}
+        if any(hi - lo + 1 != len(self._by_doc[d]) for d, (lo, hi) in self._doc_range.items()):
+            self._doc_range = None
+        for i in self._entities:
+            self._entities_by_cat.setdefault(facts[i].qualifiers.get("category"), []).append(i)
+            self._entities_by_doc.setdefault(facts[i].doc_id, []).append(i)
 
-    def scope(self, q: Question) -> list[Fact]:
-        return [f for f in self.facts if q.doc_ids is None or f.doc_id in q.doc_ids]
+    def scope(self, q: Question) -> Scope:
+        """The facts of the announcements the question is restricted to (all of them without a restriction)."""
+        if q.doc_ids is None:
+            return Scope(self.facts, self, None)
+        docs = sorted((d for d in q.doc_ids if d in self._by_doc), key=lambda d: self._by_doc[d][0])
+        return Scope([self.facts[i] for d in docs for i in self._by_doc[d]], self, set(q.doc_ids))
+
+    def _indexed(self, facts: list[Fact]) -> Scope | None:
+        """``facts`` when it is a scope of this table (its lookups can use the indexes), else None."""
+        return facts if isinstance(facts, Scope) and facts.table is self else None
+
+    def _take(self, scope: Scope, *lists: list[int]) -> list[Fact]:
+        """The facts at the union of these (ascending) index positions that are in the scope, in table order;
+        within announcements by their position range (a fact table holds each announcement's facts together)."""
+        pos = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+        docs = scope.doc_ids
+        if docs is None:
+            return [self.facts[i] for i in pos]
+        if self._doc_range is None:
+            return [self.facts[i] for i in pos if self.facts[i].doc_id in docs]
+        spans = sorted(self._doc_range[d] for d in docs if d in self._doc_range)
+        return [self.facts[i] for lo, hi in spans for i in pos[bisect_left(pos, lo):bisect_right(pos, hi)]]
+
+    def of_family(self, facts: list[Fact], family: str | None) -> list[Fact]:
+        """The facts of an attribute family, in table order."""
+        scope = self._indexed(facts)
+        if scope is None:
+            return [f for f in facts if family_of(f.attribute) == family]
+        return self._take(scope, self._by_family.get(family, []))
+
+    def counted(self, facts: list[Fact]) -> list[Fact]:
+        """The stated counts ("신청 수", "유형 수"): facts whose attribute ends in " 수", in table order."""
+        scope = self._indexed(facts)
+        if scope is None:
+            return [f for f in facts if f.attribute.endswith(" 수")]
+        return self._take(scope, self._counts)
+
+    def of_subject(self, doc_id: str, subject: str) -> list[Fact]:
+        """Every fact one announcement states about one subject, in table order."""
+        return [self.facts[i] for i in self._by_doc_subject.get((doc_id, subject), [])]
+
+    def matching_fact(self, doc_id: str, subject: str, line: int) -> Fact | None:
+        """The 매칭비율 fact stated on a line for a subject."""
+        i = self._matching.get((doc_id, subject, line))
+        return None if i is None else self.facts[i]
 
     def by_doc(self, items: list, key: Callable = lambda x: x.doc_id) -> list[tuple[str, list]]:
         """Items grouped per document, newest announcement first."""
@@ -40,10 +142,14 @@ class FactTable:
         categories and named values, in document order."""
         seen, out = set(), []
         value_subjects = None
+        scope = self._indexed(facts)
         if q.values:
-            value_subjects = {(f.doc_id, f.subject) for f in facts
-                              if any(v == compact(f.text) or v == compact(f.text).rstrip("원") for v in q.values)}
-        for f in sorted(facts, key=lambda f: (f.doc_id, f.line)):
+            named = self._take(scope, *(self._by_value.get(v, []) for v in q.values)) if scope is not None else \
+                [f for f in facts if any(v == compact(f.text) or v == compact(f.text).rstrip("원") for v in q.values)]
+            value_subjects = {(f.doc_id, f.subject) for f in named}
+        ordered = sorted(facts, key=lambda f: (f.doc_id, f.line)) if scope is None else \
+            self._listed(scope, q.categories)
+        for f in ordered:
             if f.subject not in self.entity_names or (f.doc_id, f.subject) in seen:
                 continue
             cat = f.qualifiers.get("category")
@@ -55,11 +161,28 @@ class FactTable:
             out.append((f.doc_id, f.subject, cat))
         return out
 
+    def _listed(self, scope: Scope, categories: list[str]) -> list[Fact]:
+        """The facts about listed entities in the scope (of these categories only, when given), ordered by
+        (doc_id, line) as :meth:`selected_entities` walks them."""
+        if scope.doc_ids is not None:
+            pos = [i for d in sorted(scope.doc_ids) for i in self._entities_by_doc.get(d, [])]
+            return [self.facts[i] for i in pos
+                    if not categories or self.facts[i].qualifiers.get("category") in categories]
+        if not categories:
+            return [self.facts[i] for i in self._entities]
+        pos = [i for c in dict.fromkeys(categories) for i in self._entities_by_cat.get(c, [])]
+        pos.sort(key=lambda i: (self.facts[i].doc_id, self.facts[i].line, i))
+        return [self.facts[i] for i in pos]
+
     def member_facts(self, facts: list[Fact], group: list[Member]) -> list[Fact]:
         """The fact that shows each listed entity (its table row's category cell, else its first fact)."""
         out = []
+        scope = self._indexed(facts)
         for doc_id, e, _ in group:
-            mine = [f for f in facts if f.doc_id == doc_id and f.subject == e]
+            if scope is not None:
+                mine = self.of_subject(doc_id, e) if scope.doc_ids is None or doc_id in scope.doc_ids else []
+            else:
+                mine = [f for f in facts if f.doc_id == doc_id and f.subject == e]
             pick = next((f for f in mine if family_of(f.attribute) == Attr.TYPE), mine[0] if mine else None)
             if pick:
                 out.append(pick)
@@ -70,8 +193,11 @@ class FactTable:
         attribute families, then 국비 as the default quantity of a funding announcement."""
         keys = [("attr", a) for a in q.attributes] + [("fam", f) for f in q.families]
         out: dict[str, list[Fact]] = {}
+        scope = self._indexed(facts)
         for how, key in keys or [("fam", Attr.NATIONAL)]:
-            for f in facts:
+            candidates = facts if scope is None else \
+                self._take(scope, (self._by_attr if how == "attr" else self._by_family).get(key, []))
+            for f in candidates:
                 if f.value is None or f.qualifiers.get("person") or f.qualifiers.get("total"):
                     continue
                 if (how == "attr" and f.attribute != key) or (how == "fam" and family_of(f.attribute) != key):
@@ -82,8 +208,10 @@ class FactTable:
                 return out
         if set(q.families) & MONEY_FAMILIES:
             # a money question where the table names its money column otherwise (특별교부세 …)
-            money = [f for f in facts if f.unit.endswith("원") and f.value is not None and not f.qualifiers.get("total")
-                     and (subjects is None or f.subject in subjects) and f.subject in self.entity_names]
+            candidates = facts if scope is None else self._take(scope, self._money)
+            money = [f for f in candidates if f.unit.endswith("원") and f.value is not None
+                     and not f.qualifiers.get("total") and (subjects is None or f.subject in subjects)
+                     and f.subject in self.entity_names]
             if money:
                 attr = max({f.attribute for f in money}, key=lambda a: sum(f.attribute == a for f in money))
                 out[attr] = [f for f in money if f.attribute == attr]
@@ -91,20 +219,34 @@ class FactTable:
 
     def lookup_facts(self, q: Question, facts: list[Fact]) -> list[Fact]:
         """The facts a lookup shows: the asked attributes of the named targets, with what they inherit."""
-        wanted = [f for f in facts if wants(f, q)]
+        scope = self._indexed(facts)
+        if scope is None:
+            wanted = [f for f in facts if wants(f, q)]
+        else:  # the candidates of the asked families and attributes (and contact rows), then the exact test
+            lists = [self._by_family.get(fam, []) for fam in q.families]
+            lists += [self._by_attr.get(a, []) for a in q.attributes]
+            lists += [self._labelled] if Attr.CONTACT in q.families else []
+            wanted = [f for f in self._take(scope, *lists) if wants(f, q)] if lists else []
         targets = set(q.entities) | set(q.categories)
+
+        def about(subjects: set[str] | list[str]) -> list[Fact]:
+            if scope is None:
+                return [f for f in facts if f.subject in subjects]
+            return self._take(scope, *(self._by_subject.get(s, []) for s in subjects))
+
         if set(q.families) & MONEY_FAMILIES and targets:
             # "김천시는 얼마 받아?" where a table names the money column otherwise (특별교부세, 상금 …): per document
             covered_docs = {f.doc_id for f in wanted if f.subject in targets}
-            wanted += [f for f in facts if f.subject in targets and f.unit.endswith("원") and f.value is not None
-                       and f.doc_id not in covered_docs and f not in wanted]
+            seen = {id(f) for f in wanted}
+            wanted += [f for f in about(targets) if f.unit.endswith("원") and f.value is not None
+                       and f.doc_id not in covered_docs and id(f) not in seen]
         if not wanted or not targets:
             return wanted
         out = [f for f in wanted if f.subject in targets]
         covered = {f.subject for f in out}
         for e in q.entities:
             if e not in covered:  # an entity inherits category-level facts (전주시 경쟁률 → 거점형 경쟁률)
-                cats = {f.qualifiers.get("category") for f in facts if f.subject == e} - {None}
+                cats = {f.qualifiers.get("category") for f in about([e])} - {None}
                 out += [f for f in wanted if f.subject in cats and f not in out]
         if not out:  # nothing about the named target: the document-level statement ("유형 수" of the whole call)
             out = [f for f in wanted if f.subject == WHOLE and f.attribute in q.attributes]
@@ -125,7 +267,12 @@ def wants(f: Fact, q: Question) -> bool:
 
 def matching(f: Fact, facts: list[Fact]) -> tuple[int, int, str, Fact | None] | None:
     """The matching ratio stated with a 국비 fact: (national, local, local money word, its 매칭비율 fact)."""
-    for g in facts:
+    if isinstance(facts, Scope):
+        g = facts.table.matching_fact(f.doc_id, f.subject, f.line)
+        found = [g] if g is not None and (facts.doc_ids is None or g.doc_id in facts.doc_ids) else []
+    else:
+        found = facts
+    for g in found:
         if g.doc_id == f.doc_id and g.subject == f.subject and g.attribute == Attr.MATCHING and g.line == f.line:
             return g.qualifiers["national"], g.qualifiers["local"], g.qualifiers.get("local_key", Attr.LOCAL), g
     m = re.fullmatch(r"국비:(\S+)=(\d+):(\d+)", f.qualifiers.get("matching", ""))

@@ -15,15 +15,18 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from ..chunk import ORDINAL_HEADER
 from ..facts import Fact
+from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT
 from ..quantity import COUNT, DATE, Quantity, parse
-from ..text import sentence_spans
+from ..text import known_form, sentence_spans
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
 COUNTER_GROUPS = (("명", "인"), ("곳", "개소", "개", "군데"), ("개국", "개국가"), ("건",), ("개사", "곳", "개", "기업"),
                   ("회", "번", "차례"), ("가구", "세대"), ("개월", "달"))
 _CLAUSE_SEP = re.compile(r"(?<!\d)[,，]|[,，](?!\d)|[;·]|\s(?:및|또는)\s|(?<=[다요])\.\s")
 _CHANGE = re.compile(r"보다|대비|비해|증감|증가|감소|늘|줄|상승|하락|올랐|내렸|변화|차이|폭")
+_CHANGE_AFTER = re.compile(r"\s*(?:이|가|씩)?\s*(?:늘|줄|증가|감소|상승|하락|올랐|올라|내렸|내려|많아|적어)")  # "1만명 늘어"
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,10 @@ def _dates(text: str, year: int | None) -> list[str]:
 
 
 def _ymd(iso: str) -> tuple[str | None, ...]:
-    """ "2023-12" → ("2023", "12", None); "--12" (a month without a year) → (None, "12", None)."""
+    """ "2023-12" → ("2023", "12", None); "--12" (a month without a year) → (None, "12", None); "---05" (a day
+    alone) → (None, None, "05")."""
+    if iso.startswith("---"):
+        return None, None, iso[3:] or None
     parts = (iso.split("-") + [None, None])[:3] if not iso.startswith("-") else [None] + iso.lstrip("-").split("-")
     return tuple((p or None) for p in (parts + [None, None])[:3])
 
@@ -65,7 +71,8 @@ def _date_relation(q: str, u: str) -> float:
         return 0
     if not all(a == b for a, b in shared):
         return -1
-    return 0.5 if qa[0] and not ua[0] else 1
+    # a part the question names that the candidate leaves out: "2022년 12월" read as "12월", or as "2022년"
+    return 0.5 if any(x and not y for x, y in zip(qa, ua, strict=True)) else 1
 
 
 def date_agreement(q_dates: Sequence[str], unit_dates: Sequence[str]) -> float:
@@ -86,6 +93,16 @@ class TypedFinder:
         self.tokenize = tokenize
         self.idf = idf
         self.max_chunks = max_chunks
+        self._known: dict[str, str] = {}  # unknown question word → its corpus form (a dict: safe across threads)
+
+    def known(self, t: str) -> str:
+        """A question word as the corpus writes it (typos and abbreviations resolved; remembered, since
+        resolving an unknown word reads the whole vocabulary)."""
+        if t in self.idf:
+            return t
+        if t not in self._known:
+            self._known[t] = known_form(t, self.idf, lambda v: -self.idf[v])
+        return self._known[t]
 
     def weight(self, t: str) -> float:
         return self.idf.get(t, max(self.idf.values(), default=1.0))
@@ -93,7 +110,8 @@ class TypedFinder:
     def find(self, terms: Sequence[str], kinds: Sequence[str], counter: str | None, hits: Sequence, *,
              year: int | None = None, q_dates: Sequence[str] = (), doc_year: Callable[[str], int | None] = lambda d: None,
              stated_values: Sequence[str] = (), title_terms: Callable[[str], set[str]] = lambda d: set(),
-             bound: str | None = None, dated: bool = False, change: bool | None = None) -> list[Candidate]:
+             bound: str | None = None, dated: bool = False, change: bool | None = None,
+             light: Sequence[str] = ()) -> list[Candidate]:
         """Candidates best first.
 
         Args:
@@ -110,31 +128,59 @@ class TypedFinder:
                 asked, a value must say it is of that year).
             change: True when the question asks how much something changed (늘었어, 증가율), False when it
                 asks a level; None when that does not matter.
+            light: the question's predicates (뽑, 열리): they count :data:`~qa.lexicon.PREDICATE_WEIGHT` of
+                their weight, since a sentence says the same with other verbs.
         """
-        terms = list(dict.fromkeys(terms))
+        terms = list(dict.fromkeys(self.known(t) for t in terms))
+        light = set(light)
+
+        def weight(t: str) -> float:
+            return self.weight(t) * (PREDICATE_WEIGHT if t in light else 1.0)
+
         stated = {_compact(x) for x in stated_values}
         out: list[Candidate] = []
         for rank, hit in enumerate(hits[: self.max_chunks]):
             chunk = hit.chunk
             y = doc_year(chunk.doc_id) or year
-            own = [t for t in terms if t not in title_terms(chunk.doc_id)] or terms
-            total = sum(self.weight(t) for t in own) or 1.0
+            titles = title_terms(chunk.doc_id)
+            own = [t for t in terms if t not in titles]
             for unit_span, label_text, values in self._units(chunk, y):
                 toks = set(self.tokenize(label_text))
                 matched = [t for t in own if t in toks]
-                coverage = sum(self.weight(t) for t in matched) / total
+                if own:
+                    coverage = self._coverage(own, matched, light, weight)
+                else:  # only the announcement's name: its words in the unit tell a little
+                    shared = [t for t in terms if t in toks]
+                    coverage = 0.5 + 0.5 * self._coverage(terms, shared, light, weight) if terms else 0.5
+                    matched = shared
                 u_dates = _dates(label_text.rsplit("\n", 1)[-1], None) or _dates(label_text, None)
-                for value_span, qty, label, before in values:
+                for value_span, qty, label, before, after in values:
                     if not self._admissible(qty, kinds, counter, stated, q_dates):
                         continue
                     agreement = date_agreement(q_dates, u_dates)
                     if dated and agreement < 1:
                         continue
                     score = coverage + 0.25 * agreement + 0.15 / (1 + rank) + self._fit(
-                        chunk, qty, label, before, matched, own, kinds, bound, change)
+                        chunk, qty, label, before, matched, own, kinds, bound, change, weight, after)
+                    if not q_dates and _before_year(qty, y):
+                        score -= 0.15  # "언제 열려?": the announcement's own schedule, not its history (2005년 처음 열려)
                     out.append(Candidate(chunk, unit_span, value_span, qty, label, score, coverage))
         out.sort(key=lambda c: -c.score)
         return out
+
+    @staticmethod
+    def _coverage(own: Sequence[str], matched: Sequence[str], light: set[str], weight: Callable[[str], float]) -> float:
+        """Weighted share of the question's nouns the unit holds; predicates (뽑다, 열리다) never count against
+        it, one it shares adds. A question that names nothing beyond its announcement but a predicate ("몇 곳
+        뽑아?") leaves the choice to the other signals (class, nearness, rank): 0.5, up to 1 with shared
+        predicates."""
+        nouns = [t for t in own if t not in light]
+        shared = sum(weight(t) for t in matched if t in light)
+        if not nouns:
+            preds = sum(weight(t) for t in own)
+            return 0.5 + 0.5 * shared / preds if preds else 0.5
+        total = sum(weight(t) for t in nouns)
+        return (sum(weight(t) for t in matched if t not in light) + shared) / (total + shared)
 
     @staticmethod
     def _admissible(qty: Quantity, kinds: Sequence[str], counter: str | None, stated: set[str],
@@ -149,18 +195,21 @@ class TypedFinder:
         return not (qty.kind == DATE and qty.date and any(qty.date.startswith(d) for d in q_dates))
 
     def _fit(self, chunk, qty: Quantity, label: str, before: str, matched: Sequence[str], own: Sequence[str],
-             kinds: Sequence[str], bound: str | None, change: bool | None) -> float:
+             kinds: Sequence[str], bound: str | None, change: bool | None,
+             weight: Callable[[str], float] | None = None, after: str = "") -> float:
         """How well one value fits beyond word coverage: its clause holds the question's words, a question
         word stands right before it (the subject: "월세 60만원"), its class is the likeliest, it is the bound
         asked, it is a change when a change is asked (and a level when not), it is not a heading, and a table
         row answers only when the question names it (or as a total)."""
-        near = self._near(label, matched)
+        near = self._near(label, matched, weight or self.weight)
         head = 0.1 if any(t in set(self.tokenize(before[-12:])) for t in own) else 0.0
         preferred = 0.1 if kinds and qty.kind == kinds[0] else 0.0
-        bounded = 0.1 if bound and ((qty.bound or "").startswith(bound) or _BOUND_WORDS[bound].search(label)) else 0.0
+        bounded = 0.1 if bound and ((qty.bound or "").startswith(bound) or _BOUND_WORDS[bound].search(label)
+                                    or qty.is_range) else 0.0  # a period states both its ends
         changed = 0.0
         if change is not None and qty.kind not in (DATE, "time"):
-            changed = -0.25 if bool(_CHANGE.search(before)) != change else 0.0
+            is_change = bool(_CHANGE.search(before)) or bool(_CHANGE_AFTER.match(after))
+            changed = -0.25 if is_change != change else 0.0
         heading = -0.2 if chunk.kind in ("heading", "table_header", "section") else 0.0
         cell = 0.0
         if chunk.kind == "table_row":  # a row the question does not name answers only as a total
@@ -168,13 +217,13 @@ class TypedFinder:
             cell = 0.1 if _TOTAL_LABEL.search(label) and not row_named else (0.0 if row_named else -0.15)
         return 0.35 * near + head + preferred + bounded + changed + heading + cell
 
-    def _near(self, clause: str, matched: Sequence[str]) -> float:
+    def _near(self, clause: str, matched: Sequence[str], weight: Callable[[str], float]) -> float:
         """Share of the matched words (by weight) that stand in the value's own clause."""
         if not matched:
             return 0.0
         toks = set(self.tokenize(clause))
-        inside = sum(self.weight(t) for t in matched if t in toks)
-        return inside / sum(self.weight(t) for t in matched)
+        inside = sum(weight(t) for t in matched if t in toks)
+        return inside / sum(weight(t) for t in matched)
 
     def _units(self, chunk, year: int | None):
         """(unit span, text the question is matched against, [(value span, quantity, clause)]) per unit."""
@@ -188,7 +237,7 @@ class TypedFinder:
             values = []
             for q in parse(sent, year):
                 clause, before = _clause(sent, q.span)
-                values.append(((s + q.span[0], s + q.span[1]), q, clause, before))
+                values.append(((s + q.span[0], s + q.span[1]), q, clause, before, sent[q.span[1]:q.span[1] + 12]))
             if values:
                 yield (s, e), f"{context}\n{sent}", values
 
@@ -200,18 +249,29 @@ class TypedFinder:
         caption_unit = _caption_unit(chunk.search_text)
         row_unit = next((u for u in map(_header_unit, labels) if u), None)  # "고용률(%)" rows of a mixed table
         for h, v in cells:
-            if not v or v in labels:
-                continue
+            if not v or v in labels or ORDINAL_HEADER.match(h or ""):
+                continue  # a rank or a row number is not a quantity of the caption's unit
             unit = _header_unit(h) or row_unit or caption_unit
             shown = v if not unit or parse(v) else f"{v}{unit}"
             qs = parse(shown, year) or parse(f"{v} {h}", year)
             if not qs:
                 continue
-            q = qs[0]
             pos = chunk.text.find(v)
             span = (pos, pos + len(v)) if pos >= 0 else None
             label = " ".join(dict.fromkeys(labels + [h]))
-            yield (0, len(chunk.text)), f"{context}\n{label}", [(span, q, label, label)]
+            # every value of the cell ("2024. 2. 21.(수) 16:00" holds a date and a time)
+            yield (0, len(chunk.text)), f"{context}\n{v}\n{label}", [(span if len(qs) == 1 else _within(span, q.span),
+                                                                  q, label, label, "") for q in qs]
+
+
+def _within(span: tuple[int, int] | None, inner: tuple[int, int]) -> tuple[int, int] | None:
+    """The span of a part of a cell, given the cell's span in the chunk text."""
+    return (span[0] + inner[0], span[0] + inner[1]) if span else None
+
+
+def _before_year(qty: Quantity, year: int | None) -> bool:
+    """A date of a year before the announcement's own."""
+    return bool(year and qty.kind == DATE and qty.date and qty.date[:4].isdigit() and int(qty.date[:4]) < year)
 
 
 def _compact(text: str) -> str:
@@ -269,8 +329,27 @@ def operands(question: str) -> tuple[str, str, str] | None:
     m = _PAIR.search(question)
     if not m:
         return None
-    rest = question[: m.start()] + " " + question[m.end():]
-    return m.group("a"), m.group("b"), rest
+    start, end = m.start(), m.end()
+    a, b = m.group("a"), m.group("b")
+    if _ORDINAL.fullmatch(b):  # "1위 일본과 2위 중국을": the operand is the word after the rank
+        nxt = re.match(r"\s*([^\s,]+)", question[end:])
+        if nxt:
+            b, end = nxt.group(1), end + nxt.end()
+    after = re.match(r"\s*([^\s,]+)", question[end:])
+    before = re.search(r"([^\s,]+)\s*$", question[:start])
+    if after and before and _stem(after.group(1)) == _stem(a):
+        # "중국 방한객과 일본 방한객": the two differ in the words before their shared head
+        a, start = before.group(1), before.start()
+    rest = question[:start] + " " + question[end:]
+    return a, b, rest
+
+
+_ORDINAL = re.compile(r"\d+\s*(?:위|등|번째|순위)")
+
+
+def _stem(word: str) -> str:
+    """A word without its particle (방한객과 → 방한객, 방한객을 → 방한객)."""
+    return re.sub(r"(?:과|와|을|를|이|가|은|는|의|도|랑|이랑|하고)$", "", word)
 
 
 def _decimals(text: str) -> int:
@@ -330,19 +409,33 @@ class TypedAsk:
     op: str | None  # sum | diff
     operands: tuple[str, str, str] | None
     change: bool | None = None  # asks how much something changed (늘었어, 증가 폭), not its level
+    light: tuple[str, ...] = ()  # its predicates (뽑, 열리), weighed lightly
 
 
-def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> TypedAsk | None:
-    """The value a question asks for, or None when it asks for none (무슨 사업, 어디, 누구 …)."""
-    from ..quantity import question_kinds
+def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: set[str],
+             predicates: Callable[[str], set[str]] = lambda text: set()) -> TypedAsk | None:
+    """The value a question asks for, or None when it asks for none (무슨 사업, 어디, 누구 …).
 
+    Its terms leave out the words that only name the class asked (나이, 금액: the class says it)."""
+    from ..quantity import english_question_kinds, question_kinds
+
+    if not re.search(r"[가-힣]", text):  # English: the class from its question word; no Korean words to match
+        kinds = english_question_kinds(text)
+        if not kinds:
+            return None
+        return TypedAsk(kinds=kinds, counter=None, terms=(), dates=tuple(
+            q.date for q in parse(text) if q.kind == DATE and q.date and "/" not in q.date), stated=(), op=None,
+            operands=None, bound="upper" if re.search(r"maximum|up to|at most|until|close|deadline|due|last day|end", text, re.I) else
+            "lower" if re.search(r"minimum|at least|from when|start", text, re.I) else None)
     kinds, counter = question_kinds(text)
     if not kinds:
         return None
     qs = parse(text)
     op = "sum" if SUM_WORDS.search(text) else "diff" if DIFF_WORDS.search(text) else None
     return TypedAsk(
-        kinds=kinds, counter=counter, terms=tuple(content_terms(text, tokenize, question_words)),
+        kinds=kinds, counter=counter,
+        terms=tuple(t for t in content_terms(text, tokenize, question_words) if t not in KIND_WORDS),
+        light=tuple(predicates(text)),
         dates=tuple(q.date for q in qs if q.kind == DATE and q.date and "/" not in q.date),
         stated=tuple(q.text for q in qs), op=op, operands=operands(text) if op else None,
         bound="upper" if _UPPER_WORDS.search(text) else "lower" if _LOWER_WORDS.search(text) else None,
@@ -388,7 +481,8 @@ def typed_answer(ask: TypedAsk, finder: TypedFinder, hits: Sequence, search: Cal
         search: retrieval for a sub-question (the arithmetic operands are looked up one by one).
         **context: ``doc_year``, ``title_terms`` for :meth:`TypedFinder.find`.
     """
-    kw = dict(q_dates=ask.dates, stated_values=ask.stated, bound=ask.bound, change=ask.change, **context)
+    kw = dict(q_dates=ask.dates, stated_values=ask.stated, bound=ask.bound, change=ask.change, light=ask.light,
+              **context)
     if ask.op and ask.operands:
         a, b, rest = ask.operands
         pair: list[Candidate] = []
@@ -413,9 +507,11 @@ def typed_answer(ask: TypedAsk, finder: TypedFinder, hits: Sequence, search: Cal
     return TypedAnswer(render(best), (best,), best.coverage, f"typed:{best.quantity.kind}")
 
 
-def states_kind(text: str, kinds: Sequence[str]) -> bool:
-    """Whether an answer text states a value of one of the asked classes."""
-    return any(q.kind in kinds for q in parse(text))
+def states_kind(text: str, kinds: Sequence[str], stated: Sequence[str] = ()) -> bool:
+    """Whether an answer text states a value of one of the asked classes, other than those the question
+    states itself ("2024년" in a caption does not answer "2024년 신청은 언제까지야?")."""
+    known = {_compact(x) for x in stated}
+    return any(q.kind in kinds and _compact(q.text) not in known for q in parse(text))
 
 
 def draft_coverage(text: str, terms: Sequence[str], tokenize: Callable[[str], list[str]], weight: Callable[[str], float]) -> float:

@@ -51,10 +51,15 @@ class Qualifiers(Mapping):
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if getattr(self, f.name) is not None}
 
     def __getitem__(self, key: str) -> Any:
-        value = getattr(self, key, None) if key in self._names() else None
+        value = getattr(self, key, None) if key in _QUALIFIER_NAMES else None
         if value is None:
             raise KeyError(key)
         return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``q.get("category")`` without the Mapping machinery (answer rules ask it for every fact they scan)."""
+        value = getattr(self, key, None) if key in _QUALIFIER_NAMES else None
+        return default if value is None else value
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.to_dict())
@@ -64,7 +69,10 @@ class Qualifiers(Mapping):
 
     @classmethod
     def _names(cls) -> frozenset[str]:
-        return frozenset(f.name for f in dataclasses.fields(cls))
+        return _QUALIFIER_NAMES
+
+
+_QUALIFIER_NAMES = frozenset(f.name for f in dataclasses.fields(Qualifiers))
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from collections.abc import Callable
 
 from ..facts import Fact
 from ..ingest import Document
-from ..korean import normalize, tokenize
+from ..korean import normalize
 from ..lexicon import QUESTION_WORDS
 from ..text import HANGUL, compact, romanize
 from .followup import resolve_followup
 from .model import Question
-from .steps import LINK_STEPS
+from .steps import LINK_STEPS, tokens_of
 from .vocabulary import Vocabulary, aliases, family_of
 
 __all__ = ["LINK_STEPS", "QUESTION_WORDS", "Linker", "Question", "Vocabulary", "aliases", "compact", "family_of",
@@ -29,7 +29,7 @@ def link(text: str, v: Vocabulary) -> Question:
     """One question (without history) through every linking step."""
     text = normalize(text).strip()
     english = not HANGUL.search(text) and bool(re.search(r"[A-Za-z]", text))
-    q = Question(text=text, compact=compact(text), tokens=tokenize(text), english=english)
+    q = Question(text=text, compact=compact(text), tokens=list(tokens_of(text)), english=english)
     for step in LINK_STEPS:
         step(q, v)
     return q

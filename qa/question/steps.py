@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from ..korean import admin_stem, morphs, tokenize
 from ..lexicon import (
@@ -34,6 +35,19 @@ from .vocabulary import Vocabulary, family_of
 
 Step = Callable[[Question, Vocabulary], None]
 
+
+@lru_cache(maxsize=16384)
+def tokens_of(text: str) -> tuple[str, ...]:
+    """Kiwi tokens of a question or a corpus name, cached: a pure function of the text, and the names a
+    question is explained by (entities, attributes, values) come back question after question."""
+    return tuple(tokenize(text))
+
+
+@lru_cache(maxsize=4096)
+def morphs_of(text: str) -> tuple:
+    """Kiwi morphemes of a question, cached (a conversation's earlier turns are linked again every turn)."""
+    return tuple(morphs(text))
+
 _INTENT_WORDS = re.compile("|".join(t for _, ts in INTENTS for t in ts if HANGUL.search(t)))
 
 
@@ -55,7 +69,7 @@ def read_titles(q: Question, v: Vocabulary) -> None:
     titled = _title_docs(q.tokens, v)
     if titled:
         q.doc_ids = titled if q.doc_ids is None else (q.doc_ids & titled) or q.doc_ids
-    q.named_titles = {compact(t) for d in (titled or ()) for t in v.title_tokens[d]}
+    q.named_titles = set().union(*(v.compact_titles[d] for d in titled or ()))
 
 
 def _title_docs(tokens: list[str], v: Vocabulary) -> set[str] | None:
@@ -63,15 +77,19 @@ def _title_docs(tokens: list[str], v: Vocabulary) -> set[str] | None:
     if n < 2:
         return None
     qt = {t for t in tokens if not t.isdigit() and len(t) >= 2 and not re.fullmatch(r"\d+년", t)}
-    scores = {}
-    for d, tt in v.title_tokens.items():
-        score = 0.0
-        for t in qt & tt:
-            df = len(v.docs_with_term(t))
+    weights = {}
+    for t in qt:  # only the documents whose title shares a word with the question are scored
+        if t in v.title_index:
+            df = v.term_df(t)
             if 0 < df <= n / 2:
-                score += math.log(n / df)
-        if score:
-            scores[d] = score
+                weights[t] = math.log(n / df)
+    scores: dict[str, float] = {}
+    for t in weights:
+        for d in v.title_index[t]:
+            scores[d] = 0.0
+    for d in scores:
+        scores[d] = sum(weights[t] for t in qt & v.title_tokens[d] if t in weights)
+    scores = {d: s for d, s in scores.items() if s}
     if not scores:
         return None
     best = max(scores.values())
@@ -86,6 +104,8 @@ def link_targets(q: Question, v: Vocabulary) -> None:
     low = c if not q.english else " ".join(w.lower() for w in WORD.findall(text))
     for alias, name, kind in v.alias_index:
         hay = c if HANGUL.search(alias) else low
+        if alias not in hay:
+            continue
         for m in re.finditer(re.escape(alias), hay):
             if q.english and not HANGUL.search(alias):
                 if not re.match(r"\b", hay[m.start():]) or (m.start() and hay[m.start() - 1].isalpha()):
@@ -104,7 +124,7 @@ def link_target_typos(q: Question, v: Vocabulary) -> None:
     if q.entities or q.categories or q.english:
         return
     for word in re.findall(r"[가-힣]{3,}", q.text):
-        for alias, name, kind in v.alias_index:
+        for alias, name, kind in (v.alias_index[i] for i in v.alias_typos(word)):
             if len(alias) >= 3 and HANGUL.search(alias) and one_typo(word[: len(alias)], alias):
                 (q.entities if kind == "entity" else q.categories).append(name)
                 q.triggers.append(word)
@@ -161,8 +181,8 @@ def link_family_typos(q: Question, v: Vocabulary) -> None:
 
 def link_attributes(q: Question, v: Vocabulary) -> None:
     """Exact attribute names of the corpus (table headers, roles) named in the question."""
-    for attr in v.attributes:
-        a = compact(attr)
+    for attr in v.attribute_list:
+        a = v.compact_attributes[attr]
         if len(a) >= 2 and a in q.target_text and family_of(attr) is None:
             q.attributes.append(attr)
             # a family word inside the attribute's own name ("유형" in "유형 수") is not asked separately
@@ -174,10 +194,10 @@ def link_roles(q: Question, v: Vocabulary) -> None:
     """Roles named in English or Korean (장관, director) → the corpus attributes that hold them."""
     for word, role in ROLE_WORDS.items():
         if word in q.text.lower():
-            q.attributes.extend(a for a in v.attributes if role in a)
+            q.attributes.extend(a for a in v.attribute_list if role in a)
     for role in ROLES:
         if role in q.compact:
-            q.attributes.extend(a for a in v.attributes if role in a and a not in q.attributes)
+            q.attributes.extend(a for a in v.attribute_list if role in a and a not in q.attributes)
 
 
 def link_attribute_typos(q: Question, v: Vocabulary) -> None:
@@ -185,7 +205,8 @@ def link_attribute_typos(q: Question, v: Vocabulary) -> None:
     if q.attributes or q.english:
         return
     for word in re.findall(r"[가-힣]{4,}", q.text):
-        fixed = [a for a in v.attributes if len(a) >= 4 and one_typo(word[: len(a)], a)]
+        fixed = [a for a in (v.attribute_list[i] for i in v.attribute_typos(word))
+                 if len(a) >= 4 and one_typo(word[: len(a)], a)]
         q.attributes.extend(fixed)
         if fixed:
             q.triggers.append(word)
@@ -261,13 +282,13 @@ def find_unknown_names(q: Question, v: Vocabulary) -> None:
     """Place names that are not in the corpus; in English only when nothing else links."""
     if q.english and q.has_ask:
         return
-    known = {a for a, _, _ in v.alias_index} | v.people
+    known = v.known_names
     if q.english:
         q.unknown_names = [w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", q.text)
                            if not (w.lower() in QUESTION_WORDS or w.lower() in EN_COMMON
                                    or any(w.lower() in k or k in w.lower() for k in known))]
         return
-    for m in morphs(q.text):
+    for m in morphs_of(q.text):
         if m.tag != "NNP" and not (m.tag == "NNG" and admin_stem(m.form)) or len(m.form) < 2:
             continue
         form = compact(m.form)
@@ -286,19 +307,18 @@ def _near_vocab(word: str, v: Vocabulary) -> bool:
     """A corpus word (or part of one) one syllable away: a typo rather than an unknown name."""
     if len(word) < 3:
         return False
-    n = len(word)
-    return any(one_typo(word, w[i:i + n]) for w in v.vocab if len(w) >= n for i in range(len(w) - n + 1))
+    return any(one_typo(word, w) for w in v.one_off(word))
 
 
 def find_residual(q: Question, v: Vocabulary) -> None:
     """Content tokens none of the above explains (what a passage must cover: 용적률, 보도시점 …)."""
-    explained = set(tokenize(" ".join(q.triggers))) | {t for val in q.values for t in tokenize(val)}
+    explained = set(tokens_of(" ".join(q.triggers))) | {t for val in q.values for t in tokens_of(val)}
     for name in q.entities + q.categories:
-        explained |= set(tokenize(name))
+        explained |= set(tokens_of(name))
     for fam in q.families:
         explained.update(ATTRIBUTE_FAMILIES[fam])
     for a in q.attributes:
-        explained |= set(tokenize(a))
+        explained |= set(tokens_of(a))
     q.residual = [t for t in q.tokens
                   if not (t in explained or t in QUESTION_WORDS or t.isdigit()
                           or any(t in e or e in t for e in explained if e)

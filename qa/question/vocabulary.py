@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from ..facts import Fact
 from ..ingest import Document
@@ -53,6 +54,105 @@ class Vocabulary:
         v.title_tokens.update({d.doc_id: set(tokenize(d.title)) for d in documents})
         return v
 
+    # indexes derived from the fields above on first use (the fields are filled in before any question), so
+    # linking a question touches only the names and documents it shares a word with, whatever the corpus size
+    @cached_property
+    def title_index(self) -> dict[str, set[str]]:
+        """Title word → the documents whose title holds it."""
+        out: dict[str, set[str]] = {}
+        for d, tokens in self.title_tokens.items():
+            for t in tokens:
+                out.setdefault(t, set()).add(d)
+        return out
+
+    @cached_property
+    def compact_titles(self) -> dict[str, set[str]]:
+        """Document → the compact forms of its title words."""
+        return {d: {compact(t) for t in tokens} for d, tokens in self.title_tokens.items()}
+
+    @cached_property
+    def _term_df(self) -> dict[str, int]:
+        return {}
+
+    def term_df(self, term: str) -> int:
+        """In how many documents' text a word occurs (``docs_with_term``, counted once per word and corpus)."""
+        df = self._term_df.get(term)
+        if df is None:
+            df = self._term_df[term] = len(self.docs_with_term(term))
+        return df
+
+    @cached_property
+    def known_names(self) -> set[str]:
+        """Every alias of an entity or category, and the people named in the facts."""
+        return {a for a, _, _ in self.alias_index} | self.people
+
+    @cached_property
+    def _one_off(self) -> dict[int, dict[tuple[int, str], list[str]]]:
+        return {}
+
+    def one_off(self, word: str) -> list[str]:
+        """The pieces of corpus words (substrings as long as ``word``) that differ from it in at most one
+        syllable: the only ones a one-syllable typo can be, found by key instead of by walking the vocabulary.
+        Keyed by the position left out; built once per word length."""
+        n = len(word)
+        keys = self._one_off.get(n)
+        if keys is None:
+            keys = {}
+            for w in self.vocab:
+                for i in range(len(w) - n + 1):
+                    piece = w[i:i + n]
+                    for j in range(n):
+                        keys.setdefault((j, piece[:j] + piece[j + 1:]), []).append(piece)
+            self._one_off[n] = keys
+        return [p for j in range(n) for p in keys.get((j, word[:j] + word[j + 1:]), ())]
+
+    @cached_property
+    def _alias_keys(self) -> tuple[dict[tuple[int, int, str], list[int]], set[int]]:
+        return _masked([a for a, _, _ in self.alias_index])
+
+    @cached_property
+    def attribute_list(self) -> list[str]:
+        """:attr:`attributes` in one fixed order, the longest (most specific) first, so linking reports them
+        in the same order in every process (a set's order changes with the hash seed)."""
+        return sorted(self.attributes, key=lambda a: (-len(a), a))
+
+    @cached_property
+    def _attribute_keys(self) -> tuple[dict[tuple[int, int, str], list[int]], set[int]]:
+        return _masked(self.attribute_list)
+
+    def alias_typos(self, word: str) -> list[int]:
+        """Positions in :attr:`alias_index` of the aliases the start of ``word`` may be a one-syllable typo
+        of (a superset, in order; :func:`~qa.text.one_typo` decides)."""
+        return _typo_candidates(word, *self._alias_keys)
+
+    def attribute_typos(self, word: str) -> list[int]:
+        """Positions in :attr:`attribute_list` of the attributes the start of ``word`` may be a typo of."""
+        return _typo_candidates(word, *self._attribute_keys)
+
+    @cached_property
+    def compact_attributes(self) -> dict[str, str]:
+        """Attribute name → its compact form, in the iteration order of :attr:`attributes`."""
+        return {a: compact(a) for a in self.attributes}
+
+
+def _masked(names: list[str]) -> tuple[dict[tuple[int, int, str], list[int]], set[int]]:
+    """(length, left-out position, the name without that syllable) → positions of the names; and the lengths."""
+    keys: dict[tuple[int, int, str], list[int]] = {}
+    for i, name in enumerate(names):
+        for j in range(len(name)):
+            keys.setdefault((len(name), j, name[:j] + name[j + 1:]), []).append(i)
+    return keys, {len(n) for n in names}
+
+
+def _typo_candidates(word: str, keys: dict[tuple[int, int, str], list[int]], lengths: set[int]) -> list[int]:
+    out: set[int] = set()
+    for n in lengths:
+        if n <= len(word):
+            head = word[:n]
+            for j in range(n):
+                out.update(keys.get((n, j, head[:j] + head[j + 1:]), ()))
+    return sorted(out)
+
 
 def aliases(name: str) -> set[str]:
     """The ways a name is written in questions: compact, without its admin suffix, romanised, last word."""
@@ -71,8 +171,12 @@ def aliases(name: str) -> set[str]:
     return {a for a in out if len(a) >= 2}
 
 
+@lru_cache(maxsize=65536)
 def family_of(attribute: str) -> str | None:
-    """The family an extracted attribute name belongs to (국비(억원) → 국비, 도시경제과장 → None)."""
+    """The family an extracted attribute name belongs to (국비(억원) → 국비, 도시경제과장 → None).
+
+    Cached: a pure function of the name, asked for every fact a rule looks at (a corpus has few distinct names).
+    """
     if attribute.endswith(Attr.RATIO) and attribute != Attr.MATCHING:
         return Attr.RATIO  # "국비 비율" is a percentage, not an amount of 국비
     if attribute.endswith(" 수") and attribute not in COUNT_ATTRIBUTES:

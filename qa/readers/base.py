@@ -3,9 +3,11 @@
 Each reader turns its file into a list of :class:`Paragraph` and :class:`Table` blocks in reading order;
 :func:`assemble` renders them the way the bundled ``.txt`` announcements are written, so chunking and fact
 extraction work unchanged whatever the file type: one line per paragraph, a table as ``| a | b |`` rows
-(one per table row, merged cells repeated in every row and column they cover), preceded by its caption as
-``< caption >``. A ``(단위: …)`` note beside a table is folded into the caption unless the header already
-names every unit it lists.
+(one per table row, merged cells repeated in every row and column they cover, an empty cell as ``| |``),
+preceded by its caption as ``< caption >`` and its ``(단위: …)`` note, unless the header already names every
+unit the note lists. A two-level header (a top cell spanning columns that the second row names) is written
+the way the ``.txt`` form writes it: a spanning top cell once with empty cells after it, and a cell spanning
+both header rows once in the top row, so the chunker merges the two rows into column names.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class Table:
 
     rows: list[list[str]]
     caption: str | None = None
+    # (row, col) of a position inside a merged cell → (row, col) of the cell's top-left anchor
+    merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    note: str | None = None  # a "(단위: …)" note printed above the table
 
 
 @dataclass
@@ -61,6 +66,19 @@ def grid_from_cells(cells: list[tuple[int, int, int, int, str]]) -> list[list[st
     return grid
 
 
+def table_from_cells(cells: list[tuple[int, int, int, int, str]], caption: str | None = None) -> Table:
+    """A :class:`Table` from ``(row, col, rowspan, colspan, text)`` cells: the filled grid of
+    :func:`grid_from_cells` and which positions each merged cell covers."""
+    grid = grid_from_cells(cells)
+    merged: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, c, rs, cs, _ in cells:
+        for dr in range(max(rs, 1)):
+            for dc in range(max(cs, 1)):
+                if dr or dc:
+                    merged[(r + dr, c + dc)] = (r, c)
+    return Table(grid, caption, merged)
+
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -73,11 +91,32 @@ _CAPTION = re.compile(r"^\s*[<〈《]\s*(.+?)\s*[>〉》]\s*$")
 _UNIT_NOTE = re.compile(r"^\s*[(\[（]?\s*단\s*위\s*[:：]\s*([^()\[\]（）]+?)\s*[)\]）]?\s*$")
 
 
+def pipe_row(cells: list[str]) -> str:
+    """``| a | | c |``: the ``.txt`` form of a table row (an empty cell is ``| |``)."""
+    return "|" + "|".join(f" {c} " if c else " " for c in cells) + "|"
+
+
+def header_rows(table: Table) -> int:
+    """2 when the first two rows are a two-level header (a top cell spans columns that the second row
+    names one by one), else 1."""
+    rows, merged = table.rows, table.merged
+    if len(rows) < 3 or not merged:
+        return 1
+    for c in range(1, len(rows[0])):
+        if merged.get((0, c), (None, None))[0] == 0 and (1, c) not in merged:
+            return 2
+    return 1
+
+
 def table_lines(table: Table) -> list[str]:
     rows = [[cell_text(c) for c in row] for row in table.rows]
+    if header_rows(table) == 2:  # spanning header cells written once (see module docstring)
+        for r in (0, 1):
+            rows[r] = ["" if table.merged.get((r, c), (-1, c))[0] == 0 else v for c, v in enumerate(rows[r])]
     rows = [row for row in rows if any(row)]
     out = [f"< {table.caption} >"] if table.caption else []
-    return out + ["| " + " | ".join(row) + " |" for row in rows]
+    out += [f"(단위: {table.note})"] if table.note else []
+    return out + [pipe_row(row) for row in rows]
 
 
 def _units_in_header(units: str, table: Table) -> bool:
@@ -96,7 +135,7 @@ def assemble(blocks: list[Paragraph | Table]) -> Parsed:
                 if s:
                     items.append(Paragraph(s))
         elif b.rows and any(any(cell_text(c) for c in row) for row in b.rows):
-            items.append(Table([list(r) for r in b.rows], b.caption.strip() if b.caption else None))
+            items.append(Table([list(r) for r in b.rows], b.caption.strip() if b.caption else None, dict(b.merged)))
     # Caption paragraphs and unit notes directly above a table belong to it.
     for i, b in enumerate(items):
         if not isinstance(b, Table) or _is_box(b):
@@ -117,9 +156,7 @@ def assemble(blocks: list[Paragraph | Table]) -> Parsed:
                 break
             j -= 1
         if unit and not _units_in_header(unit, b):
-            b.caption = f"{b.caption} (단위: {unit})" if b.caption else None
-            if b.caption is None:
-                items.insert(i, Paragraph(f"(단위: {unit})"))  # no caption to carry it: keep the note as a line
+            b.note = unit  # written after the caption, where the chunker looks for it
     lines: list[str] = []
     n_tables = 0
     for b in items:
@@ -149,7 +186,8 @@ def clean_meta(meta: dict[str, object]) -> dict[str, str]:
     if len(title) >= 4 and re.search(r"[가-힣A-Za-z]", title) and not junk:
         out["title"] = title
     publisher = str(meta.get("publisher") or "").strip()
-    if re.fullmatch(r"[가-힣][가-힣\s·]{1,40}(부|처|청|위원회|시|도|군|구|과|원|공단|공사|센터|실|국|팀|본부|재단)", publisher):
+    if re.fullmatch(r"[가-힣][가-힣\s·]{1,40}(부|처|청|위원회|시|도|군|구|과|원|공단|공사|센터|실|국|팀|본부|재단)", publisher) \
+            or re.fullmatch(r"[가-힣][가-힣\s·]{3,40}(기획|추진|사업|지원|조사)단", publisher):  # 특구혁신기획단, 추진단
         out["publisher"] = publisher
     date = meta.get("published")
     if date:

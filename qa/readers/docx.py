@@ -24,11 +24,20 @@ def _table(tbl, parent) -> Table:
     n_cols = len(t.columns)
     cells = t._cells  # the grid, merges resolved (see module docstring)
     rows = [[cells[r * n_cols + c].text for c in range(n_cols)] for r in range(len(cells) // max(n_cols, 1))]
+    merged: dict[tuple[int, int], tuple[int, int]] = {}
+    anchors: dict[int, tuple[int, int]] = {}  # a merged cell is one <w:tc> repeated over the positions it covers
+    for r in range(len(rows)):
+        for c in range(n_cols):
+            tc = id(cells[r * n_cols + c]._tc)
+            if tc in anchors:
+                merged[(r, c)] = anchors[tc]
+            else:
+                anchors[tc] = (r, c)
     caption = None
     cap = tbl.find(f"{_W}tblPr/{_W}tblCaption")
     if cap is not None:
         caption = cap.get(f"{_W}val")
-    return Table(rows, caption)
+    return Table(rows, caption, merged)
 
 
 def read_docx(data: bytes, name: str = "") -> Parsed:

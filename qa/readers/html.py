@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta, grid_from_cells
+from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta, table_from_cells
 from .text import decode
 
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button",
@@ -68,7 +68,7 @@ def _table(node) -> Table:
                     occupied.add((r + dr, c + dc))
             cells.append((r, c, rs, cs, _inline_text(td)))
             c += cs
-    return Table(grid_from_cells(cells), caption or None)
+    return table_from_cells(cells, caption or None)
 
 
 def _owner_table(tr):

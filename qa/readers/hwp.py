@@ -20,7 +20,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 
-from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta, grid_from_cells
+from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta, table_from_cells
 
 HWPTAG_BEGIN = 0x10
 PARA_HEADER = HWPTAG_BEGIN + 50
@@ -154,7 +154,7 @@ def _table(ctrl: Record) -> Table:
             grid_cells.append((row, col, rs, cs, _list_text(paras)))
     if caption:
         caption = caption.strip().lstrip("<〈《").rstrip(">〉》").strip() or None
-    return Table(grid_from_cells(grid_cells), caption)
+    return table_from_cells(grid_cells, caption)
 
 
 def _decompress(raw: bytes, name: str) -> bytes:

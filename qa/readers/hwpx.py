@@ -14,7 +14,7 @@ import re
 import zipfile
 from xml.etree import ElementTree as ET
 
-from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta, grid_from_cells
+from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta, table_from_cells
 
 _MAX_PART = 200 * 1024 * 1024  # uncompressed bytes of one XML part (a zip bomb guard)
 
@@ -101,7 +101,7 @@ def _table(tbl) -> Table:
     for cap in _children(tbl, "caption"):
         caption = " ".join(_text_of(p).strip() for sub in _children(cap, "subList") for p in _children(sub, "p")).strip()
         caption = re.sub(r"^\s*[<〈《]\s*(.*?)\s*[>〉》]\s*$", r"\1", caption) or None
-    return Table(grid_from_cells(cells), caption)
+    return table_from_cells(cells, caption)
 
 
 def _read_part(z: zipfile.ZipFile, name: str) -> bytes:

@@ -5,8 +5,13 @@ is repeated in every row and column it covers); the words outside the tables are
 (top to bottom), and lines are joined into paragraphs. A new paragraph starts at a bullet or numbering mark,
 a caption, or a vertical gap wider than the line spacing; a wrapped line continues the paragraph before it
 (joined with a space: Korean wraps between words), unless the line before stopped short of the margin by
-more than the first word of this one needs. Page numbers (``- 3 -``, ``3 / 12``) are dropped. A PDF
-with pages but no text layer is a scan and is reported as such.
+more than the first word of this one needs. Marks that also occur inside a sentence (``-``, ``*``, ``·``,
+``1.``, ``(가)``) start a paragraph only when the line is not indented past the paragraph's first line, or
+follows a gap or a short line: a wrapped "…(-2만 5천명," / "-2.0%)" stays one paragraph. A table that
+continues on the next page (the page starts with a table of as many columns, its header rows repeated or
+not) is one table. Page numbers (``- 3 -``, ``3 / 12``) and running headers/footers (a line in the top or
+bottom margin band that recurs, digits aside, on two or more pages) are dropped. A PDF with pages but no
+text layer is a scan and is reported as such.
 """
 
 from __future__ import annotations
@@ -18,14 +23,16 @@ import statistics
 from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta
 
 _NEW_PARA = re.compile(r"^\s*([□■◆◇◎▣▶►ㅇ○◦•‧∙·*※\-–<〈《【|]|[➊-➓❶-❿ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ①-⑳]|\d{1,2}\s*[.)]\s|[가-하]\.\s|\(\S{1,10}\)\s)")
+_WEAK_MARK = re.compile(r"^\s*([‧∙·*\-–]|\d{1,2}\s*[.)]\s|[가-하]\.\s|\(\S{1,10}\)\s)")  # also seen mid-sentence
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*\d{1,4}\s*[-–]|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|page\s*\d+)\s*$", re.I)
 _MAX_PAGES = 2000
 
 
-def _fill_table(table) -> list[list[str]]:
+def _fill_table(table) -> Table:
     """The grid of a pdfplumber table with merged cells filled from the rectangle that covers them."""
     rows = table.rows
     grid: list[list[str]] = []
+    merged: dict[tuple[int, int], tuple[int, int]] = {}
     texts = table.extract()
     n_cols = max((len(r.cells) for r in rows), default=0)
     for r_i, row in enumerate(rows):
@@ -34,19 +41,21 @@ def _fill_table(table) -> list[list[str]]:
             bbox = row.cells[c_i] if c_i < len(row.cells) else None
             value = texts[r_i][c_i] if r_i < len(texts) and c_i < len(texts[r_i]) else None
             if bbox is None or value is None:
-                value = _covering(table, rows, texts, r_i, c_i)
+                value, anchor = _covering(table, rows, texts, r_i, c_i)
+                if anchor is not None and anchor != (r_i, c_i):
+                    merged[(r_i, c_i)] = anchor
             out.append(value or "")
         grid.append(out)
-    return grid
+    return Table(grid, merged=merged)
 
 
-def _covering(table, rows, texts, r_i: int, c_i: int) -> str:
-    """Text of the cell rectangle that covers grid position (r_i, c_i) of a table (a merged cell)."""
+def _covering(table, rows, texts, r_i: int, c_i: int) -> tuple[str, tuple[int, int] | None]:
+    """Text and (row, col) of the cell rectangle that covers grid position (r_i, c_i) (a merged cell)."""
     # the position's centre: x from any row that has this column, y from this row
     xs = [r.cells[c_i] for r in rows if c_i < len(r.cells) and r.cells[c_i] is not None]
     ys = [c for c in rows[r_i].cells if c is not None]
     if not xs or not ys:
-        return ""
+        return "", None
     cx = (xs[0][0] + xs[0][2]) / 2
     cy = (ys[0][1] + ys[0][3]) / 2
     for cell in table.cells:
@@ -55,8 +64,8 @@ def _covering(table, rows, texts, r_i: int, c_i: int) -> str:
             for rr, row in enumerate(rows):
                 for cc, bbox in enumerate(row.cells):
                     if bbox == cell and rr < len(texts) and cc < len(texts[rr]):
-                        return texts[rr][cc] or ""
-    return ""
+                        return texts[rr][cc] or "", (rr, cc)
+    return "", None
 
 
 def _inside(bbox, page) -> bool:
@@ -83,17 +92,29 @@ def _lines_to_paragraphs(lines: list[dict]) -> list[Paragraph]:
     line_gap = min(gaps) if gaps else height * 0.3
     paras: list[list[str]] = []
     prev = None
+    first_x0 = 0.0
     for ln in lines:
         text = ln["text"].strip()
-        new = (prev is None or bool(_NEW_PARA.match(text)) or ln["top"] - prev["bottom"] > line_gap + 0.5 * height
+        new = (prev is None or ln["top"] - prev["bottom"] > line_gap + 0.5 * height
                or bool(re.search(r"^\s*[<〈《].+[>〉》]\s*$", paras[-1][-1]))
-               or _ended_short(prev, ln))
+               or _ended_short(prev, ln)
+               or bool(_NEW_PARA.match(text)) and not (_WEAK_MARK.match(text) and ln["x0"] > first_x0 + 1))
         if new:
             paras.append([text])
+            first_x0 = ln["x0"]
         else:
             paras[-1].append(text)
         prev = ln
-    return [Paragraph(" ".join(p)) for p in paras]
+    return [Paragraph(_join_lines(p)) for p in paras]
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Wrapped lines as one paragraph: joined with a space (Korean wraps between words), except after a
+    word hyphenated at the line end ("infra-" / "structure"), which is joined as written."""
+    out = lines[0]
+    for line in lines[1:]:
+        out += line if re.search(r"[A-Za-z]-$", out) and re.match(r"[a-z]", line) else " " + line
+    return out
 
 
 def read_pdf(data: bytes, name: str = "") -> Parsed:
@@ -104,8 +125,10 @@ def read_pdf(data: bytes, name: str = "") -> Parsed:
         blocks: list = []
         any_text = False
         try:
-            for page in pages:
-                page_blocks, has_text = _page_blocks(page)
+            layouts = [_page_layout(page) for page in pages]
+            running = _running_lines(layouts, pages)
+            for page, layout in zip(pages, layouts, strict=True):
+                page_blocks, has_text = _page_blocks(page, layout, running)
                 blocks.extend(page_blocks)
                 blocks.append(None)  # page break marker
                 any_text = any_text or has_text
@@ -139,8 +162,27 @@ def _open_pdf(data: bytes):
         raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
 
 
-def _page_blocks(page) -> tuple[list, bool]:
-    """One page as paragraphs and tables in reading order, and whether it has any text."""
+_MARGIN_BAND = 0.1  # top and bottom tenth of a page: where running headers and footers stand
+
+
+def _band_key(ln: dict, page) -> str | None:
+    """The digit-blind text of a line in the top or bottom margin band (``None`` for body lines)."""
+    if ln["bottom"] < page.height * _MARGIN_BAND or ln["top"] > page.height * (1 - _MARGIN_BAND):
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", ln["text"]))
+    return None
+
+
+def _running_lines(layouts: list, pages) -> set[str]:
+    """Margin-band lines that recur on two or more pages: running headers and footers."""
+    seen: dict[str, int] = {}
+    for (_, _, lines), page in zip(layouts, pages, strict=True):
+        for key in {_band_key(ln, page) for ln in lines} - {None}:
+            seen[key] = seen.get(key, 0) + 1
+    return {k for k, n in seen.items() if n >= 2}
+
+
+def _page_layout(page) -> tuple[list, list, list]:
+    """The ruled tables, lone ruled cells and text lines outside them of one page."""
     finder = page.debug_tablefinder()
     tables = finder.tables
     in_tables = {cell for t in tables for cell in t.cells}
@@ -154,7 +196,14 @@ def _page_blocks(page) -> tuple[list, bool]:
 
     text_page = page.filter(lambda o: o.get("object_type") != "char" or outside(o))
     lines = [ln for ln in text_page.extract_text_lines(strip=True, return_chars=False) if ln["text"].strip()]
+    return tables, singles, lines
+
+
+def _page_blocks(page, layout: tuple[list, list, list], running: set[str]) -> tuple[list, bool]:
+    """One page as paragraphs and tables in reading order, and whether it has any text."""
+    tables, singles, lines = layout
     has_text = bool(lines) or bool(tables)
+    lines = [ln for ln in lines if _band_key(ln, page) not in running]
     # page numbers: short numeric lines at the very top or bottom of the page
     lines = [ln for ln in lines if not (_PAGE_NUMBER.match(ln["text"])
                                         and (ln["top"] > page.height * 0.85 or ln["bottom"] < page.height * 0.1))]
@@ -173,26 +222,47 @@ def _page_blocks(page) -> tuple[list, bool]:
             continue
         blocks.extend(_lines_to_paragraphs(run))
         run = []
-        blocks.append(Table(_fill_table(obj)) if kind == "table" else Table([[obj]]))
+        blocks.append(_fill_table(obj) if kind == "table" else Table([[obj]]))
     blocks.extend(_lines_to_paragraphs(run))
     return blocks, has_text
 
 
 def _join_pages(blocks: list) -> list:
-    """Drop page markers; a paragraph cut by a page break (next page starts without a mark) is joined."""
+    """Drop page markers; a paragraph cut by a page break (next page starts without a mark) is joined, and
+    so is a table (see :func:`_continue_table`)."""
     out: list = []
     after_break = False
     for b in blocks:
         if b is None:
             after_break = True
             continue
-        if (after_break and isinstance(b, Paragraph) and out and isinstance(out[-1], Paragraph)
+        if after_break and isinstance(b, Table) and out and isinstance(out[-1], Table) and _continue_table(out[-1], b):
+            pass
+        elif (after_break and isinstance(b, Paragraph) and out and isinstance(out[-1], Paragraph)
                 and not _NEW_PARA.match(b.text) and not re.search(r"(다\.|[.?!」”\"')])\s*$", out[-1].text)):
             out[-1] = Paragraph(out[-1].text + " " + b.text)
         else:
             out.append(b)
         after_break = False
     return out
+
+
+def _continue_table(table: Table, more: Table) -> bool:
+    """Append ``more`` (the first table on a page) to ``table`` (the last block of the page before) when it
+    is the same table cut by the page break: as many columns, neither a one-cell box. Header rows the
+    word processor repeated on the new page are dropped."""
+    width = len(table.rows[0]) if table.rows else 0
+    if width < 2 or not more.rows or len(more.rows[0]) != width:
+        return False
+    skip = 0
+    while skip < len(more.rows) and skip < len(table.rows) - 1 and more.rows[skip] == table.rows[skip]:
+        skip += 1
+    offset = len(table.rows) - skip
+    table.rows.extend(more.rows[skip:])
+    for (r, c), (ar, ac) in more.merged.items():
+        if r >= skip and ar >= skip:
+            table.merged[(r + offset, c)] = (ar + offset, ac)
+    return True
 
 
 def _s(v: object) -> str | None:

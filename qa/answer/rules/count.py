@@ -7,7 +7,7 @@ from ...facts import Fact
 from ...lexicon import Attr
 from ...question import Question, compact, family_of
 from ..model import Draft
-from ..render import join_docs, render_facts
+from ..render import docs_draft, name_list, render_facts
 from ..table import FactTable, add, dedupe_subjects
 
 
@@ -16,10 +16,10 @@ def applies(q: Question) -> bool:
 
 
 def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
-    stated = stated_counts(q, facts)
+    stated = stated_counts(q, t.counted(facts))
     if stated and not (q.asks_selection and not any(f.attribute == Attr.SELECTED for f in stated)):
         parts = [(d, count_text(q, dedupe_subjects(fs), t)) for d, fs in t.by_doc(stated)]
-        return Draft(join_docs(t, parts), "fact", stated)
+        return docs_draft(t, parts, stated)
     if q.entities:
         return None  # "전주시 인구는 몇 명?" is not a count of the selected entities
     members = t.selected_entities(facts, q)
@@ -29,9 +29,9 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
     for doc_id, group in t.by_doc(members, key=lambda m: m[0]):
         names = [e for _, e, _ in group]
         scope = "·".join(q.categories) + " " if q.categories else ""
-        parts.append((doc_id, f"{scope}{len(names)}곳 ({', '.join(names)})"))
+        parts.append((doc_id, f"{scope}{len(names)}곳 ({name_list(t, names)})"))
         used += t.member_facts(facts, group)
-    return Draft(join_docs(t, parts), "fact", used, rule="count:members")
+    return docs_draft(t, parts, used, rule="count:members")
 
 
 def stated_counts(q: Question, facts: list[Fact]) -> list[Fact]:

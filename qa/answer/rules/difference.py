@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...facts import Fact
 from ...question import Question
 from ..model import Draft
-from ..render import join_docs
+from ..render import docs_draft
 from ..table import FactTable, diff
 
 
@@ -31,4 +31,4 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
         value, unit = diff(a, b)
         parts.append((doc_id, f"{a.attribute} 차이: {value}{unit} ({a.subject} {a.text} - {b.subject} {b.text})"))
         used += [a, b]
-    return Draft(join_docs(t, parts), "fact", used) if parts else None
+    return docs_draft(t, parts, used) if parts else None

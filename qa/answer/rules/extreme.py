@@ -7,7 +7,7 @@ from ...facts import Fact
 from ...lexicon import WHOLE
 from ...question import Question
 from ..model import Draft
-from ..render import join_docs
+from ..render import docs_draft
 from ..table import FactTable, dedupe_subjects, diff
 
 
@@ -42,4 +42,4 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
         used += best
     if not parts:
         return None
-    return Draft(join_docs(t, parts), "fact", used, rule="extreme:spread" if spread else "")
+    return docs_draft(t, parts, used, rule="extreme:spread" if spread else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...facts import Fact
 from ...question import Question, compact
 from ..model import Draft
-from ..render import join_docs, render_facts
+from ..render import docs_draft, render_facts
 from ..table import FactTable
 
 
@@ -19,4 +19,4 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
     if not found:
         return None
     parts = [(doc_id, render_facts(t, fs, q)) for doc_id, fs in t.by_doc(found)]
-    return Draft(join_docs(t, parts), "fact", found)
+    return docs_draft(t, parts, found)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ...facts import Fact
 from ...lexicon import Attr
-from ...question import Question, family_of
+from ...question import Question
 from ..model import Draft
-from ..render import join_docs
+from ..render import docs_draft
 from ..table import FactTable
 
 
@@ -16,8 +16,8 @@ def applies(q: Question) -> bool:
 
 
 def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
-    mine = [f for f in facts if f.subject in q.entities and family_of(f.attribute) == Attr.TYPE]
+    mine = [f for f in t.of_family(facts, Attr.TYPE) if f.subject in q.entities]
     if not mine:
         return None
     parts = [(d, " / ".join(f"{f.subject}: {f.text} 선정" for f in fs)) for d, fs in t.by_doc(mine)]
-    return Draft(join_docs(t, parts), "fact", mine)
+    return docs_draft(t, parts, mine)

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from ...facts import Fact
 from ...lexicon import DERIVED_FAMILIES, Attr
-from ...question import Question, family_of
+from ...question import Question
 from ...text import format_number
 from ..model import Draft
-from ..render import join_docs
+from ..render import docs_draft
 from ..table import FactTable, add, dedupe_subjects, matching
 
 
@@ -41,16 +41,16 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
         label = f"{group[0].attribute} 합계" + (f"({', '.join(excluded)} 제외)" if excluded else "")
         parts.append((doc_id, f"{label}: {total}{unit} ({working})"))
         used += group
-    return Draft(join_docs(t, parts), "fact", used) if parts else None
+    return docs_draft(t, parts, used) if parts else None
 
 
 def derived_sum(q: Question, facts: list[Fact], t: FactTable, subjects: list[str] | None) -> Draft | None:
     """Sum of 총사업비 (or 지방비) computed from 국비 and the matching ratio, when the document states none."""
     fam = next((f for f in q.families if f in DERIVED_FAMILIES), None)
-    if fam is None or any(family_of(f.attribute) == fam and f.subject in (subjects or [f.subject]) for f in facts):
+    if fam is None or any(f.subject in (subjects or [f.subject]) for f in t.of_family(facts, fam)):
         return None
     parts, used = [], []
-    national = [f for f in facts if family_of(f.attribute) == Attr.NATIONAL and f.value is not None
+    national = [f for f in t.of_family(facts, Attr.NATIONAL) if f.value is not None
                 and f.subject in (subjects or t.entity_names)]
     for doc_id, group in t.by_doc(national):
         rows = []
@@ -70,4 +70,4 @@ def derived_sum(q: Question, facts: list[Fact], t: FactTable, subjects: list[str
         label = Attr.TOTAL_COST if fam == Attr.TOTAL_COST else key
         parts.append((doc_id, f"{label} 합계: {format_number(total)}{unit} ({working}; 국비:{key}={a}:{b}로 계산)"))
         used += [f for f, _, _ in rows] + [m for _, _, m in rows if m]
-    return Draft(join_docs(t, parts), "fact", used, rule="sum:derived") if parts else None
+    return docs_draft(t, parts, used, rule="sum:derived") if parts else None

@@ -8,7 +8,7 @@ from ...lexicon import DERIVED_FAMILIES, Attr
 from ...question import Question, family_of
 from ...text import format_number
 from ..model import Draft
-from ..render import bullets, join_docs
+from ..render import bullets, docs_draft
 from ..table import FactTable, dedupe_subjects, matching
 
 
@@ -21,7 +21,7 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
     if any(family_of(f.attribute) == fam for f in t.lookup_facts(q, facts)):
         return None  # a plain lookup shows what the document says
     subjects = q.entities or [e for _, e, _ in t.selected_entities(facts, q)]
-    national = [f for f in facts if family_of(f.attribute) == Attr.NATIONAL and f.subject in subjects
+    national = [f for f in t.of_family(facts, Attr.NATIONAL) if f.subject in subjects
                 and f.value is not None]
     parts, used = [], []
     for doc_id, group in t.by_doc(national):
@@ -34,7 +34,7 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
             used += [f] + ([ratio[3]] if ratio[3] else [])
         if lines:
             parts.append((doc_id, bullets(lines)))
-    return Draft(join_docs(t, parts), "fact", used) if parts else None
+    return docs_draft(t, parts, used) if parts else None
 
 
 def derived_line(f: Fact, fam: str, ratio: tuple[int, int, str, Fact | None]) -> str:

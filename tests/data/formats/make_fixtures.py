@@ -1,5 +1,6 @@
-"""Render two announcements as they are published: HWPX, HWP 5, PDF, DOCX, a portal HTML page, Markdown,
-and CP949 / UTF-16 text. Deterministic; run ``.venv/bin/python tests/data/formats/make_fixtures.py``.
+"""Render announcements as they are published: HWPX, HWP 5, PDF, DOCX, a portal HTML page, Markdown,
+and CP949 / UTF-16 text. Deterministic; run ``.venv/bin/python tests/data/formats/make_fixtures.py``
+(the two fixtures below) or ``… make_fixtures.py --real`` (the development corpus, see :func:`render_real`).
 
 The sources are the bundled ``corpus/molit_2025_smart_city_selection.txt`` and
 ``tests/data/announcements/molit_2025_urban_regeneration.txt`` with their JSON sidecars. The layout follows
@@ -10,6 +11,17 @@ in HWPX/HTML), a ``(단위: …)`` note between caption and table, a shaded head
 properties (HWPX/HWP summary, PDF info, DOCX core properties, HTML ``<title>``/``<meta>``); the text files
 get the JSON sidecar (plain text has no properties). CP949 cannot encode ➊➋➌ or ‧, so only the urban
 regeneration text exists as CP949 (with CRLF line ends, as saved by old Windows editors).
+
+Tables are read from the ``.txt`` pipe rows the way the chunker reads them (:func:`parse_txt`): a row that
+lost its leading cells is a row-span of the cells above, a two-level header (empty cells beside a top cell,
+an empty cell under a top cell) becomes column- and row-spans, a 합계/계 row keeps its cells where they are,
+and any other empty cell is an empty cell.
+
+``--real`` renders the 16 development announcements of ``tests/data/real/`` (each with its sidecar's
+title, publisher and date as file properties) into ``tests/data/formats/real/<format>/`` as HWPX, HWP, PDF,
+DOCX and CP949 (2.8 MB in all, 5 s): PDF columns sized to their content, a running header on every page,
+header rows repeated where a table continues on the next page; no CP949 copy of the three texts holding
+➊➋, — or ‧ (the run names them).
 
 Needs (generation only; the tests read the committed output): python-hwpx, reportlab, python-docx and
 Debian's fonts-nanum. HWP 5 is written by :func:`write_hwp` below (no HWP writer exists on PyPI): a minimal
@@ -35,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
-from qa.chunk import fill_down, is_pipe_row, split_cells  # noqa: E402
+from qa.chunk import fill_down, is_pipe_row, is_sub_header, lost_cells, split_cells  # noqa: E402
 
 SOURCES = {
     "molit_2025_smart_city_selection": ROOT / "corpus",
@@ -64,9 +76,19 @@ class Tbl:
     spans: dict[tuple[int, int], int] = field(default_factory=dict)  # (row, col) → rowspan of an anchor
     covered: set[tuple[int, int]] = field(default_factory=set)  # positions inside a merge (not anchors)
     unit: str | None = None
+    colspans: dict[tuple[int, int], int] = field(default_factory=dict)  # (row, col) → colspan of an anchor
+    head: int = 1  # header rows (2 for a two-level header)
+
+    def merges(self) -> list[tuple[int, int, int, int]]:
+        """``(row, col, rowspan, colspan)`` of every merged anchor, row-spans first (in the order found)."""
+        keys = list(self.spans) + [k for k in self.colspans if k not in self.spans]
+        return [(r, c, self.spans.get((r, c), 1), self.colspans.get((r, c), 1)) for r, c in keys]
 
 
-def parse_txt(path: Path) -> list:
+def parse_txt(path: Path, unit_notes: dict[str, str] | None = None) -> list:
+    """The announcement as paragraphs, boxed headings and tables; ``unit_notes`` adds a printed
+    ``(단위: …)`` note above the table of that caption (default: the two fixtures' :data:`UNIT_NOTES`)."""
+    unit_notes = UNIT_NOTES if unit_notes is None else unit_notes
     lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     blocks: list = []
     i = 0
@@ -86,33 +108,65 @@ def parse_txt(path: Path) -> list:
             while i < len(lines) and is_pipe_row(lines[i]):
                 rows.append(split_cells(lines[i]))
                 i += 1
-            blocks.append(_table(cap, rows))
+            blocks.append(_table(cap, rows, unit_notes.get(cap or "")))
             continue
         blocks.append(Para(s))
         i += 1
     return blocks
 
 
-def _table(caption: str | None, rows: list[list[str]]) -> Tbl:
-    """The full grid of a pipe table and its row-spans: a row that lost its leading cells in the text
-    (the way merged cells are written in a pipe table) is a row-span of the cell above."""
-    header = rows[0]
+def _table(caption: str | None, rows: list[list[str]], unit: str | None = None) -> Tbl:
+    """The full grid of a pipe table and its merges, read the way :func:`qa.chunk.fill_down` reads it: a
+    row that lost its leading cells in the text (:func:`qa.chunk.lost_cells`, the way merged cells are
+    written in a pipe table) is a row-span of the cells above; a two-level header's empty cells are spans
+    of the top cells; any other empty cell is an empty cell."""
+    header = list(rows[0])
+    n = len(header)
     grid = [header]
     spans: dict[tuple[int, int], int] = {}
+    colspans: dict[tuple[int, int], int] = {}
     covered: set[tuple[int, int]] = set()
-    previous = None
-    for r, cells in enumerate(rows[1:], start=1):
-        vals = fill_down(header, cells, previous)
-        kept = len([c for c in cells if c]) if cells and not cells[-1] else len(cells)
-        for c in range(len(header) - kept):
+    body = rows[1:]
+    if body and is_sub_header(header, body[0]):
+        sub = (list(body[0]) + [""] * n)[:n]
+        top = list(header)
+        anchor = None
+        for c in range(n):
+            if top[c]:
+                anchor = c
+            elif sub[c] and anchor is not None:  # an empty top cell over a named one: the top cell spans it
+                covered.add((0, c))
+                colspans[(0, anchor)] = colspans.get((0, anchor), 1) + 1
+                top[c] = top[anchor]
+            else:
+                anchor = None
+        for c in range(n):
+            if not sub[c] and header[c]:  # an empty cell under a top cell: the top cell spans both rows
+                covered.add((1, c))
+                spans[(0, c)] = 2
+                sub[c] = header[c]
+        grid = [top, sub]
+        body = body[1:]
+    first = len(grid)
+    previous: list[str] | None = None
+    filled: list[str] | None = None  # the row above as the chunker sees it (interior empty cells filled)
+    for r, cells in enumerate(body, start=first):
+        vals = list(cells)
+        missing = lost_cells(header, cells, filled)
+        filled = fill_down(header, cells, filled)
+        while missing and vals and not vals[-1]:
+            vals.pop()
+        for c in range(missing):
             covered.add((r, c))
             anchor = r - 1
             while (anchor, c) in covered:
                 anchor -= 1
             spans[(anchor, c)] = spans.get((anchor, c), 1) + 1
+        vals = list(previous[:missing] if previous else []) + vals
+        vals = (vals + [""] * n)[:n] if len(vals) <= n else vals[: n - 1] + [" ".join(vals[n - 1:])]
         grid.append(vals)
         previous = vals
-    return Tbl(caption, grid, spans, covered, UNIT_NOTES.get(caption or ""))
+    return Tbl(caption, grid, spans, covered, unit, colspans, head=first)
 
 
 def meta_of(doc_id: str) -> dict:
@@ -144,8 +198,8 @@ def write_hwpx(blocks: list, meta: dict, out: Path) -> None:
                 for c, value in enumerate(row):
                     if (r, c) not in b.covered:
                         t.set_cell_text(r, c, value)
-            for (r, c), n in b.spans.items():
-                t.merge_cells(r, c, r + n - 1, c)
+            for r, c, rs, cs in b.merges():
+                t.merge_cells(r, c, r + rs - 1, c + cs - 1)
             for c in range(len(b.grid[0])):
                 t.set_cell_shading(0, c, "#D9D9D9")
             if b.caption:
@@ -199,7 +253,8 @@ def _para(level: int, text: str, controls: list[bytes] = ()) -> bytes:
     return out
 
 
-def _hwp_table(level: int, grid: list[list[str]], covered: set, spans: dict, caption: str | None) -> bytes:
+def _hwp_table(level: int, grid: list[list[str]], covered: set, spans: dict, caption: str | None,
+               colspans: dict | None = None) -> bytes:
     """A table control at ``level`` (its TABLE and cell LIST_HEADERs one deeper, cell paragraphs too)."""
     n_rows, n_cols = len(grid), len(grid[0])
     out = _rec(CTRL_HEADER, level, b" lbt" + struct.pack("<I", 0x082A2210) + b"\x00" * 38)
@@ -214,9 +269,9 @@ def _hwp_table(level: int, grid: list[list[str]], covered: set, spans: dict, cap
         for c in range(n_cols):
             if (r, c) in covered:
                 continue
-            rowspan = spans.get((r, c), 1)
+            rowspan, colspan = spans.get((r, c), 1), (colspans or {}).get((r, c), 1)
             cell = struct.pack("<HHI", 1, 0, 0x20)  # paragraphs, (reserved), list flags
-            cell += struct.pack("<HHHHII", c, r, 1, rowspan, 42520 // n_cols, 1000 * rowspan)
+            cell += struct.pack("<HHHHII", c, r, colspan, rowspan, 42520 // n_cols * colspan, 1000 * rowspan)
             cell += struct.pack("<HHHHH", 510, 510, 141, 141, 4 if r == 0 else 3)  # margins, border/fill (shaded header)
             out += _rec(LIST_HEADER, level + 1, cell)
             out += _para(level + 1, grid[r][c])
@@ -233,7 +288,7 @@ def _section(blocks: list) -> bytes:
         else:
             if b.unit:
                 out += _para(0, b.unit)
-            out += _para(0, "", [_hwp_table(1, b.grid, b.covered, b.spans, b.caption)])
+            out += _para(0, "", [_hwp_table(1, b.grid, b.covered, b.spans, b.caption, b.colspans)])
     return out
 
 
@@ -345,7 +400,26 @@ def write_hwp(blocks: list, meta: dict, out: Path, flags: int = 0x1) -> None:
 
 
 # ----------------------------------------------------------------------------- PDF (reportlab)
-def write_pdf(blocks: list, meta: dict, out: Path) -> None:
+def _fit_widths(grid: list[list[str]], width: float, font: str, size: float, pad: float = 16) -> list[float]:
+    """Column widths as a word processor's autofit sets them: every column at least as wide as its longest
+    word (so no word is broken inside a cell), the rest of the page width shared by how much longer the
+    column's longest cell is."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    n = len(grid[0])
+    least = [max(stringWidth(w, font, size) for row in grid for w in (row[c].split() or [""])) + pad for c in range(n)]
+    want = [max(stringWidth(row[c], font, size) for row in grid) + pad for c in range(n)]
+    if sum(least) >= width:
+        return [width * x / sum(least) for x in least]
+    extra = [w - x for w, x in zip(want, least, strict=True)]
+    if sum(want) <= width or not sum(extra):
+        return [width * w / sum(want) for w in want]
+    return [x + (width - sum(least)) * e / sum(extra) for x, e in zip(least, extra, strict=True)]
+
+
+def write_pdf(blocks: list, meta: dict, out: Path, fit_columns: bool = False, running_header: str | None = None) -> None:
+    """A text PDF as exported from a word processor; ``fit_columns`` sizes table columns to their content
+    and ``running_header`` is printed above the body of every page (the two fixtures have neither)."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.pagesizes import A4
@@ -393,15 +467,19 @@ def write_pdf(blocks: list, meta: dict, out: Path) -> None:
             data = [[Paragraph(esc(v), head if r == 0 else cell) if (r, c) not in b.covered else ""
                      for c, v in enumerate(row)] for r, row in enumerate(b.grid)]
             style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9D9D9"))]
-            style += [("SPAN", (c, r), (c, r + n - 1)) for (r, c), n in b.spans.items()]
-            t = Table(data, colWidths=[width / len(b.grid[0])] * len(b.grid[0]), repeatRows=1)
+                     ("BACKGROUND", (0, 0), (-1, b.head - 1), colors.HexColor("#D9D9D9"))]
+            style += [("SPAN", (c, r), (c + cs - 1, r + rs - 1)) for r, c, rs, cs in b.merges()]
+            widths = _fit_widths(b.grid, width, "Nanum", 9) if fit_columns else [width / len(b.grid[0])] * len(b.grid[0])
+            t = Table(data, colWidths=widths, repeatRows=b.head)
             t.setStyle(TableStyle(style))
             story += [Spacer(1, 3), t, Spacer(1, 6)]
 
     def footer(canvas, doc) -> None:
         canvas.setFont("Nanum", 9)
         canvas.drawCentredString(A4[0] / 2, 12 * mm, f"- {doc.page} -")
+        if running_header:
+            canvas.setFont("Nanum", 8)
+            canvas.drawRightString(A4[0] - 20 * mm, A4[1] - 12 * mm, running_header)
 
     pdf = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
                             bottomMargin=22 * mm, title=meta["title"], author=meta["publisher"],
@@ -452,8 +530,8 @@ def write_docx(blocks: list, meta: dict, out: Path) -> None:
                 for c, value in enumerate(row):
                     if (r, c) not in b.covered:
                         t.cell(r, c).text = value
-            for (r, c), n in b.spans.items():
-                t.cell(r, c).merge(t.cell(r + n - 1, c))
+            for r, c, rs, cs in b.merges():
+                t.cell(r, c).merge(t.cell(r + rs - 1, c + cs - 1))
             for c in range(len(b.grid[0])):
                 shade(t.cell(0, c), "D9D9D9")
     cp = d.core_properties
@@ -484,6 +562,7 @@ def write_html(blocks: list, meta: dict, out: Path) -> None:
                     if (r, c) in b.covered:
                         continue
                     span = f' rowspan="{b.spans[(r, c)]}"' if (r, c) in b.spans else ""
+                    span += f' colspan="{b.colspans[(r, c)]}"' if (r, c) in b.colspans else ""
                     cells.append(f"<{tag}{span}>{escape(v)}</{tag}>")
                 rows.append(f"<tr>{''.join(cells)}</tr>")
             cap = f"<caption>{escape(b.caption)}</caption>" if b.caption else ""
@@ -530,9 +609,12 @@ def write_md(blocks: list, meta: dict, out: Path) -> None:
         else:
             if b.caption:
                 lines.append(f"< {b.caption} >")
-            lines.append("| " + " | ".join(b.grid[0]) + " |")
-            lines.append("|" + "---|" * len(b.grid[0]))
-            lines += ["| " + " | ".join(row) + " |" for row in b.grid[1:]]
+            # Markdown has no spans: a two-level header is written with the spanned cells left blank
+            rows = [[v if r >= b.head or (r, c) not in b.covered else "" for c, v in enumerate(row)]
+                    for r, row in enumerate(b.grid)]
+            lines.append("| " + " | ".join(rows[0]) + " |")
+            lines.append("|" + "---|" * len(rows[0]))
+            lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -559,31 +641,86 @@ def write_bad(out: Path) -> None:
     write_hwp(blocks, meta, out / "distribution.hwp", flags=0x1 | 0x4)
 
 
-def main() -> None:
+WRITERS = {"hwpx": (write_hwpx, "hwpx"), "hwp": (write_hwp, "hwp"), "pdf": (write_pdf, "pdf"),
+           "docx": (write_docx, "docx"), "html": (write_html, "html"), "md": (write_md, "md")}
+REAL_DIR = ROOT / "tests" / "data" / "real"
+REAL_OUT = HERE / "real"
+REAL_FORMATS = ("hwpx", "hwp", "pdf", "docx", "cp949")
+
+
+def cp949_blockers(text: str) -> str:
+    """The characters CP949 cannot encode (a legacy Windows editor could not save such a text as CP949)."""
+    out = []
+    for ch in dict.fromkeys(text):
+        try:
+            ch.encode("cp949")
+        except UnicodeEncodeError:
+            out.append(ch)
+    return "".join(out)
+
+
+def render(src: Path, meta: dict, out: Path, formats: tuple[str, ...], unit_notes: dict[str, str] | None = None,
+           sidecar: Path | None = None, fit_columns: bool = False, running_header: bool = False) -> list[str]:
+    """Write ``src`` (a ``.txt`` announcement) into ``out/<format>/`` in each of ``formats``; the legacy text
+    formats (``cp949`` with CRLF line ends, ``utf16``) get a copy of the JSON ``sidecar``. Returns the
+    formats that could not be written (CP949 for a text with characters CP949 lacks)."""
+    doc_id = src.stem
+    blocks = parse_txt(src, unit_notes)
+    skipped = []
+    for fmt in formats:
+        (out / fmt).mkdir(parents=True, exist_ok=True)
+        if fmt in WRITERS:
+            writer, ext = WRITERS[fmt]
+            if fmt == "pdf":
+                write_pdf(blocks, meta, out / fmt / f"{doc_id}.{ext}", fit_columns=fit_columns,
+                          running_header=f"{meta['publisher']} 보도자료" if running_header else None)
+            else:
+                writer(blocks, meta, out / fmt / f"{doc_id}.{ext}")
+            continue
+        text = src.read_text(encoding="utf-8")
+        try:  # CP949 cannot hold ➊➋➌ or ‧: a legacy PC could not have saved such a text at all
+            data = text.replace("\n", "\r\n").encode("cp949") if fmt == "cp949" else text.encode("utf-16")
+        except UnicodeEncodeError:
+            skipped.append(fmt)
+            continue
+        (out / fmt / f"{doc_id}.txt").write_bytes(data)
+        if sidecar is not None:
+            shutil.copy(sidecar, out / fmt / f"{doc_id}.json")
+    return skipped
+
+
+def render_real(out: Path = REAL_OUT, formats: tuple[str, ...] = REAL_FORMATS) -> dict[str, str]:
+    """Render every development announcement of ``tests/data/real/`` (metadata from its JSON sidecar) into
+    ``out/<format>/``. Tables there carry their unit notes in the text, so none is added; PDF table columns
+    are sized to their content, as a publisher's word processor does, and every page has a running header
+    ("<publisher> 보도자료") above the body. Returns the
+    documents CP949 could not hold, with the characters that block it."""
+    shutil.rmtree(out, ignore_errors=True)
+    blocked = {}
+    for src in sorted(REAL_DIR.glob("*.txt")):
+        side = src.with_suffix(".json")
+        meta = json.loads(side.read_text(encoding="utf-8"))
+        if render(src, meta, out, formats, unit_notes={}, sidecar=side, fit_columns=True, running_header=True):
+            blocked[src.stem] = cp949_blockers(src.read_text(encoding="utf-8"))
+    return blocked
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--real" in argv:
+        blocked = render_real()
+        print("development corpus written to", REAL_OUT)
+        for doc_id, chars in blocked.items():
+            print(f"  no CP949 copy of {doc_id}: CP949 has no {' '.join(chars)}")
+        return
     shutil.rmtree(HERE / "bad", ignore_errors=True)
     (HERE / "bad").mkdir()
     write_bad(HERE / "bad")
-    for fmt in ("hwpx", "hwp", "pdf", "docx", "html", "md", "cp949", "utf16"):
+    formats = ("hwpx", "hwp", "pdf", "docx", "html", "md", "cp949", "utf16")
+    for fmt in formats:
         shutil.rmtree(HERE / fmt, ignore_errors=True)
-        (HERE / fmt).mkdir()
     for doc_id, folder in SOURCES.items():
-        src = folder / f"{doc_id}.txt"
-        blocks, meta = parse_txt(src), meta_of(doc_id)
-        write_hwpx(blocks, meta, HERE / "hwpx" / f"{doc_id}.hwpx")
-        write_hwp(blocks, meta, HERE / "hwp" / f"{doc_id}.hwp")
-        write_pdf(blocks, meta, HERE / "pdf" / f"{doc_id}.pdf")
-        write_docx(blocks, meta, HERE / "docx" / f"{doc_id}.docx")
-        write_html(blocks, meta, HERE / "html" / f"{doc_id}.html")
-        write_md(blocks, meta, HERE / "md" / f"{doc_id}.md")
-        text = src.read_text(encoding="utf-8")
-        legacy = {"utf16": text.encode("utf-16")}
-        try:  # CP949 cannot hold ➊➋➌ or ‧: a legacy PC could not have saved the smart-city text at all
-            legacy["cp949"] = text.replace("\n", "\r\n").encode("cp949")
-        except UnicodeEncodeError:
-            pass
-        for fmt, data in legacy.items():
-            (HERE / fmt / f"{doc_id}.txt").write_bytes(data)
-            shutil.copy(folder / f"{doc_id}.json", HERE / fmt / f"{doc_id}.json")
+        render(folder / f"{doc_id}.txt", meta_of(doc_id), HERE, formats, sidecar=folder / f"{doc_id}.json")
     print("fixtures written to", HERE)
 
 

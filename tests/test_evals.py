@@ -33,12 +33,13 @@ from evals.metrics import (
 # Measured 2026-11-26 after the rules-layer refactor and the typed-value rule: seed 0.965 (138/143), multi 0.954
 # (104/109), real 0.495 (136/275, hit@3 0.695) — the real set was 0.335 (92/275, hit@3 0.543) before.
 # Measured 2026-11-26 (third session: predicates weighed lightly, slots, typos/abbreviations, more passages for
-# values, English value questions): real 0.604 (166/275, hit@3 0.761); seed and multi unchanged.
+# values, English value questions, last-word aliases only for place names): real 0.611 (168/275, hit@3 0.757);
+# seed and multi unchanged.
 ACCURACY_GATE = 0.94  # seed golden (evals/golden.jsonl) answer accuracy
 HIT3_GATE = 0.89  # seed golden hybrid hit@3
 MULTI_ACCURACY_GATE = 0.93  # evals/golden_multi.jsonl answer accuracy
 MULTI_HIT3_GATE = 0.88  # evals/golden_multi.jsonl hybrid hit@3
-REAL_ACCURACY_GATE = 0.58  # evals/golden_real.jsonl (announcements modelled on real ones) answer accuracy
+REAL_ACCURACY_GATE = 0.59  # evals/golden_real.jsonl (announcements modelled on real ones) answer accuracy
 REAL_HIT3_GATE = 0.74  # evals/golden_real.jsonl hybrid hit@3
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,6 +32,7 @@ DOC_IDS = sorted(p.stem for p in REAL_DIR.glob("*.txt"))
 
 sys.path.insert(0, str(HERE / "data" / "formats"))
 import make_fixtures  # noqa: E402  (the generator's reading of a pipe table: its spans)
+from test_formats import _fact_key  # noqa: E402  (a fact without where exactly it stands)
 
 
 def rendered(fmt: str, doc_id: str) -> Path:
@@ -163,15 +164,6 @@ def test_pdf_page_breaks_running_headers_and_wrapped_lines():
     assert not _continue_table(first, Table([["x", "y", "z"]]))
     assert _join_lines(["smart infra-", "structure 구축"]) == "smart infra-structure 구축"
     assert _join_lines(["농림어업(-2만 5천명,", "-2.0%)"]) == "농림어업(-2만 5천명, -2.0%)"
-
-
-def _fact_key(f) -> tuple:
-    """A fact without where exactly it stands (``raw``, ``span``, and whether its table cell was written
-    or filled down: ``qualifiers.source``), which differ on rows whose merged cells a reader repeats."""
-    d = f.to_dict()
-    d["qualifiers"] = {k: v for k, v in d["qualifiers"].items() if k != "source"}
-    return tuple(sorted((k, json.dumps(v, ensure_ascii=False, sort_keys=True)) for k, v in d.items()
-                        if k not in ("raw", "span")))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -155,3 +155,9 @@ def test_followup_takes_what_it_leaves_out():
     q.families = [Attr.COMPETITION]
     assert resolve_followup(q, prev).entities == ["전주시"]
     assert resolve_followup(q, None) is q
+
+
+def test_a_last_word_alias_only_for_place_names():
+    """ "경기 고양시" is asked as 고양시, but "정기 신청" is not asked as 신청 (a word of every 모집 question)."""
+    assert "고양시" in aliases("경기 고양시") and "에코델타시티" in aliases("부산 에코델타시티")
+    assert "신청" not in aliases("정기 신청") and "정기신청" in aliases("정기 신청")

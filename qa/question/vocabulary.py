@@ -9,7 +9,7 @@ from functools import cached_property, lru_cache
 from ..facts import Fact
 from ..ingest import Document
 from ..korean import admin_stem, tokenize
-from ..lexicon import COUNT_ATTRIBUTES, FAMILY_MEMBERS, WHOLE, Attr
+from ..lexicon import COUNT_ATTRIBUTES, FAMILY_MEMBERS, REGIONS, WHOLE, Attr
 from ..text import HANGUL, compact, romanize
 
 
@@ -166,8 +166,8 @@ def aliases(name: str) -> set[str]:
             if len(r) >= 4:
                 out.add(r)
     parts = name.split()
-    if len(parts) > 1:
-        out.add(compact(parts[-1]))
+    if len(parts) > 1 and (admin_stem(parts[-1]) or admin_stem(parts[0]) or parts[0] in REGIONS):
+        out.add(compact(parts[-1]))  # "경기 고양시" → 고양시; not "정기 신청" → 신청, a word every question may hold
     return {a for a in out if len(a) >= 2}
 
 

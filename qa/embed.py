@@ -10,7 +10,10 @@ give the same vectors) and for every other model (hub name or local path).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import sys
+import types
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -87,6 +90,19 @@ def _worker_encode(texts: list[str]) -> np.ndarray:
     return _worker_engine[0].encode_document(texts, normalize_embeddings=True)
 
 
+@contextlib.contextmanager
+def _main_script_not_rerun() -> Iterator[None]:
+    """While workers are spawned, hide the main script from multiprocessing, which would otherwise run it again
+    in every worker: a web app would import gradio there, and a script without a ``__main__`` guard would fail.
+    The workers need nothing from it (their functions live in this module)."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def encode_documents_parallel(texts: Sequence[str], workers: int, progress: Callable[[int], None] | None = None,
                               variant: str = "original", slice_size: int = 32) -> np.ndarray:
     """Passage vectors of ``texts`` from ``workers`` processes, each running the bundled engine on one thread.
@@ -106,7 +122,9 @@ def encode_documents_parallel(texts: Sequence[str], workers: int, progress: Call
     out, done = [], 0
     with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_start, initargs=(variant,)) as pool:
-        for part in pool.map(_worker_encode, slices):
+        with _main_script_not_rerun():  # the workers start while map submits
+            parts = pool.map(_worker_encode, slices)
+        for part in parts:
             out.append(np.asarray(part, dtype=np.float32).reshape(-1, part.shape[-1]))
             done += len(out[-1])
             if progress:

@@ -274,7 +274,7 @@ class Assistant:
         answer states none of that class, covers the question less, or nothing was found, quote the value
         of the asked class from the sentence (or table cell) of the retrieved passages that covers the
         question best — with "A와 B를 더하면/차이" computed from two such values, working shown."""
-        from .lexicon import QUESTION_WORDS
+        from .lexicon import KIND_WORDS, QUESTION_WORDS
 
         if draft.rule == "not_found:unknown_name" and not q.english:
             return draft
@@ -294,7 +294,7 @@ class Assistant:
                                self.finder.weight)
         if ask is None:
             return draft
-        extra = self._widened(q, ask.terms)
+        extra = self._widened(q, tuple(t for t in ask.terms if t not in KIND_WORDS))
         if extra:
             scope = (scope or set(q.doc_ids)) | extra
             hits = self.retriever.search(text, k=self.config.typed_hits, method=method, doc_ids=scope)
@@ -319,7 +319,7 @@ class Assistant:
             return draft  # computed, counted, listed or per-announcement answers of the facts table stand
         elif draft.kind != "none" and states_kind(draft.text, ask.kinds, ask.stated):
             titles = set().union(*(self._title_terms.get(d, set()) for d in q.doc_ids or ()))
-            terms = [t for t in ask.terms if t not in titles]  # measured as the quoted value's coverage is
+            terms = [t for t in ask.terms if t not in titles and t not in KIND_WORDS]  # as the quoted value's coverage
             own = draft_coverage(draft.text, terms, tokenize, self.finder.weight) if terms else 0.5
             if typed.coverage < own + self.config.typed_margin:
                 return draft

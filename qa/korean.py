@@ -64,8 +64,11 @@ def morphs(text: str) -> list[Morph]:
 
 @lru_cache(maxsize=4096)
 def predicates(text: str) -> frozenset[str]:
-    """The verb and adjective stems of a text (뽑, 열리, 들어오): the words a paraphrase changes first."""
-    return frozenset(m.form for m in morphs(text) if m.tag in ("VV", "VA"))
+    """The verb and adjective stems of a text (뽑, 열리, 들어오), and the nouns made adjectives by 하다 (가능하다,
+    필요하다): the words a paraphrase changes first."""
+    ms = morphs(text)
+    return frozenset(m.form for i, m in enumerate(ms) if m.tag in ("VV", "VA") or (
+        m.tag in ("NNG", "XR") and i + 1 < len(ms) and ms[i + 1].tag == "XSA"))
 
 
 def admin_stem(name: str) -> str | None:

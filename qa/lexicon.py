@@ -203,7 +203,20 @@ INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # sentence need not repeat them ("만 39세 이하" answers "나이가 몇 살까지?")
 KIND_WORDS = {"나이", "연령", "금액", "액수", "기간", "날짜", "일자", "날", "시간", "시각", "길이", "거리", "높이", "넓이", "면적",
               "무게", "비율", "비중", "규모", "수", "개수", "인원", "숫자", "수치", "요일", "시점", "때",
-              "마감일", "시작일", "종료일", "개시일", "기한", "운영시간", "시간대"}
+              "마감일", "시작일", "종료일", "개시일", "기한", "운영시간", "시간대",
+              "미터", "킬로미터", "센티미터", "제곱미터", "평"}  # units asked by name (몇 미터)
+# words announcements and the people asking about them use for the same thing (a citizen's word, the notice's
+# word): a question word is found in a sentence holding one of its synonyms, at SYNONYM_WEIGHT
+SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(group) for group in (
+    ("접수", "신청", "응모"), ("선발", "선정"), ("지급", "지원금"), ("마감", "종료"), ("주최", "주관"),
+    ("개최", "개막"), ("시작", "개시"), ("해외여행", "해외관광", "출국"), ("관광객", "방한객"),
+    ("참가비", "참가료"), ("상한", "상한액", "한도"), ("하한", "하한액"), ("기업", "업체"),
+    ("지자체", "지방자치단체", "자치단체"), ("서류", "구비서류", "제출서류"), ("요건", "조건", "기준"),
+    ("문의", "연락처", "콜센터"), ("장소", "위치"), ("사람", "인원"), ("월세", "임차료"),
+    ("예산", "예산안"), ("휴관", "휴무"), ("수출", "수출액"), ("수입", "수입액")))
+SYNONYM_WEIGHT = 0.8
+# a question word inside a longer word of the sentence (대학 in 울산대학교, 관광객 in 외래관광객) counts this much
+PART_WEIGHT = 0.7
 # how much a verb or adjective of the question counts when a sentence is matched against it: predicates are
 # paraphrased freely (뽑다 ↔ 선정, 열리다 ↔ 개최, 들어오다 ↔ 지급) while nouns name what is asked about
 PREDICATE_WEIGHT = 0.3

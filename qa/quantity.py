@@ -222,7 +222,7 @@ RULES: tuple[Rule, ...] = (
     Rule("date_korean_ym", _rx(rf"(?:{_Y4}|{_Y2})\s*년\s*{_MO}\s*월(?!\s*\d)"), _date, 8),
     Rule("date_apostrophe_ym", _rx(rf"{_Y2}\s*\.\s*{_MO}\s*월"), _date, 8),
     Rule("date_korean_md", _rx(rf"(?<![\d.])(?<!\d\s){_MO}\s*월\s*{_D}\s*일{_WEEKDAY}"), _date, 7),
-    Rule("date_dotted_md", _rx(rf"(?<![\d.,])(?<!\d\s){_MO}\s*\.\s*{_D}\s*\.?{_WEEKDAY}(?=[\s~∼〜～\-,)]|$)"
+    Rule("date_dotted_md", _rx(rf"(?<![\d.,])(?<!\d\s){_MO}\s*\.\s*{_D}\s*\.?{_WEEKDAY}(?=[\s~∼〜～\-,)]|$|까지|부터)"
                                rf"(?<=[.)])"), _date, 6),
     Rule("date_day_after", _rx(rf"(?:(?<=[~∼〜～])|(?<=[~∼〜～]\s)|(?<=부터\s)){_D}\s*일{_WEEKDAY}(?!\s*(?:간|동안|이내|이상))"),
          _date, 2),
@@ -384,6 +384,18 @@ def _bounds(text: str, qs: list[Quantity]) -> list[Quantity]:
             bound = BOUND_BEFORE[before.group(0).strip()]
         out.append(replace(q, bound=bound) if bound else q)
     return out
+
+
+def times_within(q: Quantity) -> list[Quantity]:
+    """The times of day inside a period of two date-times ("9. 5.(화) 10:00 ~ 9. 18.(월) 18:00" → 10:00 from,
+    18:00 until), spans relative to the period's text: a 몇 시 question asks for them, not for the dates."""
+    if q.kind != DATE or not q.is_range:
+        return []
+    times = [t for t in _select(_candidates(q.text, None)) if t.kind == TIME]
+    if len(times) != 2:
+        return []
+    first, last = times
+    return [replace(first, bound="lower"), replace(last, bound="upper")]
 
 
 def parse(text: str, year: int | None = None) -> list[Quantity]:

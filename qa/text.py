@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .korean import normalize
-from .lexicon import NOTE_MARKS, SUB_BULLETS, TOP_BULLETS
+from .lexicon import NOTE_MARKS, PART_WEIGHT, SUB_BULLETS, SYNONYM_WEIGHT, SYNONYMS, TOP_BULLETS
 
 HANGUL = re.compile(r"[가-힣]")
 WORD = re.compile(r"[A-Za-z]+|[가-힣0-9]+")
@@ -156,3 +156,20 @@ def josa(word: str, with_batchim: str, without: str) -> str:
         if ch.isalnum():
             break
     return f"{with_batchim}({without})"
+
+
+_SYNONYMS_OF: dict[str, frozenset[str]] = {w: group - {w} for group in SYNONYMS for w in group}
+
+
+def match_strength(word: str, toks: set[str]) -> float:
+    """How far a sentence with tokens ``toks`` holds a question word: 1 the word itself, ``SYNONYM_WEIGHT`` a
+    synonym (접수 ↔ 신청), ``PART_WEIGHT`` a longer word containing it (대학 ⊂ 울산대학교), else 0.
+
+    One measure for every rule that matches a question against sentences (the typed values, the passages)."""
+    if word in toks:
+        return 1.0
+    if _SYNONYMS_OF.get(word, frozenset()) & toks:
+        return SYNONYM_WEIGHT
+    if len(word) >= 2 and not word[0].isdigit() and any(len(t) > len(word) and word in t for t in toks):
+        return PART_WEIGHT
+    return 0.0

@@ -157,3 +157,13 @@ def test_a_range_ending_in_a_day_alone(text, iso):
 def test_years_ago_is_a_duration_and_a_bare_day_no_date():
     assert [(q.kind, q.text) for q in parse("8년 만에 다시 열린다")] == [(DURATION, "8년")]
     assert all(q.kind != DATE for q in parse("5일간 운영"))
+
+
+def test_a_dotted_range_end_written_before_kkaji_and_the_times_of_a_period():
+    from qa.quantity import times_within
+
+    (q,) = parse("정기 신청 기간을 놓친 경우 2024. 6. 1.부터 11. 30.까지 기한 후 신청을 할 수 있다.")
+    assert q.date == "2024-06-01/2024-11-30"
+    (period,) = parse("| 신청 기간 | 2023. 9. 5.(화) 10:00 ~ 9. 18.(월) 18:00 |")
+    assert [(t.text, t.bound) for t in times_within(period)] == [("10:00", "lower"), ("18:00", "upper")]
+    assert times_within(q) == []  # a period of days holds no time of day

@@ -157,9 +157,40 @@ def test_a_quoted_value_is_a_fact_with_provenance():
         assert f.qualifiers.get("source") == "quoted"
 
 
-def test_words_naming_the_class_asked_are_not_terms():
+def test_words_naming_the_class_asked_weigh_lightly():
     ask = read_ask("청년월세 받으려면 나이가 몇 살까지 돼?", _tok, {"몇"})
-    assert "나이" not in ask.terms and "청년월세" in ask.terms
+    assert "나이" in ask.light and "청년월세" in ask.terms and "청년월세" not in ask.light
+    # "기한 후 신청" is also a name: a sentence holding 기한 is closer, one without it no further
+    hits = [_chunk("□ 기한 후 신청은 2024. 6. 1.부터 11. 30.까지 받는다.", n=0),
+            _chunk("□ 정기 신청은 2024. 5. 1.부터 5. 31.까지 받는다.", n=1)]
+    ask = read_ask("기한 후 신청은 언제까지 돼?", _tok, {"언제"})
+    ranked = FINDER.find(ask.terms, ask.kinds, ask.counter, hits, light=ask.light, bound=ask.bound)
+    assert ranked[0].quantity.date == "2024-06-01/2024-11-30"
+    assert ranked[0].coverage > next(c.coverage for c in ranked if c.chunk.chunk_id == "d#001")
+
+
+def test_synonyms_and_containing_words_count_partly():
+    from qa.lexicon import PART_WEIGHT, SYNONYM_WEIGHT
+    from qa.text import match_strength
+
+    assert match_strength("접수", {"신청", "기간"}) == SYNONYM_WEIGHT
+    assert match_strength("대학", {"울산대학교"}) == PART_WEIGHT
+    assert match_strength("대학", {"대학"}) == 1.0 and match_strength("마감", {"신청"}) == 0.0
+    row = _chunk("| 신청 기간 | 2023. 9. 5.(화) 10:00 ~ 9. 18.(월) 18:00 |", n=0, kind="table_row",
+                 cells=(("구분", "신청 기간"), ("내용", "2023. 9. 5.(화) 10:00 ~ 9. 18.(월) 18:00")))
+    other = _chunk("ㅇ 문의: 콜센터 (평일 09:00~18:00)", n=1)
+    ask = read_ask("2차 접수는 마지막 날 몇 시까지 받아?", _tok, {"몇"})
+    best = FINDER.find(ask.terms, ask.kinds, ask.counter, [row, other], light=ask.light, bound=ask.bound)[0]
+    assert best.quantity.text == "18:00" and best.chunk is row.chunk  # the end of the period, read as 신청
+
+
+def test_a_date_is_answered_as_precisely_as_the_announcement_states_it():
+    hits = [_chunk("< 근로장려금 정기 신청 안내 … 5월 한 달간 접수 >", n=0, kind="heading"),
+            _chunk("□ 근로장려금 정기 신청을 2024. 5. 1.(수)부터 5. 31.(금)까지 받는다.", n=1)]
+    ask = read_ask("2024년 근로장려금 정기 신청은 언제까지야?", _tok, {"언제"})
+    best = FINDER.find(ask.terms, ask.kinds, ask.counter, hits, q_dates=ask.dates, light=ask.light,
+                       bound=ask.bound)[0]
+    assert best.quantity.date == "2024-05-01/2024-05-31"
 
 
 def test_a_paraphrased_predicate_does_not_count_against_a_sentence():

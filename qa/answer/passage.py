@@ -12,7 +12,7 @@ from ..config import PassageWeights
 from ..korean import predicates, tokenize
 from ..lexicon import KIND_WORDS, QUESTION_WORDS, SLOT_LABELS, SLOT_QUESTIONS, Attr
 from ..question import Question, compact
-from ..text import BULLET, DATE_EXPR, PHONE_SHAPE, known_form, sentence_spans, strip_bullet
+from ..text import BULLET, DATE_EXPR, PHONE_SHAPE, known_form, match_strength, sentence_spans, strip_bullet
 
 if TYPE_CHECKING:
     from ..retrieve import Hit
@@ -142,15 +142,16 @@ def _coverage(word_weights: dict[str, float], light_weights: dict[str, float], u
     adds to it. A question that names only an entity is covered by any unit (the entity decides); one that
     names nothing beyond its announcement and what it asks ("나노코리아 2024는 어디서 열려?") is answered by a
     unit stating that slot (장소: …) and by no other."""
-    light = sum(x for t, x in light_weights.items() if t in unit_toks)
+    light = sum(x * match_strength(t, unit_toks) for t, x in light_weights.items())
     total = sum(word_weights.values())
     if not total and named:
         return 1.0
     if not total:
         base = 0.5 if slotted else 0.3
         return base + (0.5 * light / sum(light_weights.values()) if light_weights else 0.0)
-    matched = sum(x for t, x in word_weights.items() if t in unit_toks)
-    ctx = sum(x for t, x in word_weights.items() if t not in unit_toks and t in ctx_toks)
+    strength = {t: match_strength(t, unit_toks) for t in word_weights}
+    matched = sum(x * strength[t] for t, x in word_weights.items())
+    ctx = sum(x * (1 - strength[t]) * match_strength(t, ctx_toks) for t, x in word_weights.items())
     return (matched + w.context * ctx + light) / (total + light)
 
 

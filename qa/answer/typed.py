@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from ..chunk import ORDINAL_HEADER
 from ..facts import Fact
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT
-from ..quantity import COUNT, DATE, Quantity, parse
-from ..text import known_form, sentence_spans
+from ..quantity import COUNT, DATE, Quantity, parse, times_within
+from ..text import known_form, match_strength, sentence_spans
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
 COUNTER_GROUPS = (("명", "인"), ("곳", "개소", "개", "군데"), ("개국", "개국가"), ("건",), ("개사", "곳", "개", "기업"),
@@ -146,13 +146,13 @@ class TypedFinder:
             own = [t for t in terms if t not in titles]
             for unit_span, label_text, values in self._units(chunk, y):
                 toks = set(self.tokenize(label_text))
-                matched = [t for t in own if t in toks]
+                strength = {t: match_strength(t, toks) for t in terms}
+                matched = [t for t in own if strength[t]]
                 if own:
-                    coverage = self._coverage(own, matched, light, weight)
+                    coverage = self._coverage(own, strength, light, weight)
                 else:  # only the announcement's name: its words in the unit tell a little
-                    shared = [t for t in terms if t in toks]
-                    coverage = 0.5 + 0.5 * self._coverage(terms, shared, light, weight) if terms else 0.5
-                    matched = shared
+                    coverage = 0.5 + 0.5 * self._coverage(terms, strength, light, weight) if terms else 0.5
+                    matched = [t for t in terms if strength[t]]
                 u_dates = _dates(label_text.rsplit("\n", 1)[-1], None) or _dates(label_text, None)
                 for value_span, qty, label, before, after in values:
                     if not self._admissible(qty, kinds, counter, stated, q_dates):
@@ -166,21 +166,22 @@ class TypedFinder:
                         score -= 0.15  # "언제 열려?": the announcement's own schedule, not its history (2005년 처음 열려)
                     out.append(Candidate(chunk, unit_span, value_span, qty, label, score, coverage))
         out.sort(key=lambda c: -c.score)
-        return out
+        return _most_precise_first(out)
 
     @staticmethod
-    def _coverage(own: Sequence[str], matched: Sequence[str], light: set[str], weight: Callable[[str], float]) -> float:
-        """Weighted share of the question's nouns the unit holds; predicates (뽑다, 열리다) never count against
-        it, one it shares adds. A question that names nothing beyond its announcement but a predicate ("몇 곳
-        뽑아?") leaves the choice to the other signals (class, nearness, rank): 0.5, up to 1 with shared
-        predicates."""
+    def _coverage(own: Sequence[str], strength: dict[str, float], light: set[str],
+                  weight: Callable[[str], float]) -> float:
+        """Weighted share of the question's nouns the unit holds (a synonym or a containing word partly, see
+        :func:`~qa.text.match_strength`); predicates (뽑다, 열리다) never count against it, one it shares adds.
+        A question that names nothing beyond its announcement but a predicate ("몇 곳 뽑아?") leaves the choice
+        to the other signals (class, nearness, rank): 0.5, up to 1 with shared predicates."""
         nouns = [t for t in own if t not in light]
-        shared = sum(weight(t) for t in matched if t in light)
+        shared = sum(weight(t) * strength[t] for t in own if t in light)
         if not nouns:
             preds = sum(weight(t) for t in own)
             return 0.5 + 0.5 * shared / preds if preds else 0.5
         total = sum(weight(t) for t in nouns)
-        return (sum(weight(t) for t in matched if t not in light) + shared) / (total + shared)
+        return (sum(weight(t) * strength[t] for t in nouns) + shared) / (total + shared)
 
     @staticmethod
     def _admissible(qty: Quantity, kinds: Sequence[str], counter: str | None, stated: set[str],
@@ -191,8 +192,9 @@ class TypedFinder:
             return False
         if _compact(qty.text) in stated:
             return False  # the question already says it (12개월 in "12개월 다 받으면 총 얼마야?")
-        # the date the question names is a condition, not the answer
-        return not (qty.kind == DATE and qty.date and any(qty.date.startswith(d) for d in q_dates))
+        # the date the question names is a condition, not the answer; a more precise date within it may be
+        # ("2023년 … 며칠까지" → 2023-04-07)
+        return not (qty.kind == DATE and qty.date and any(end == d for end in qty.date.split("/") for d in q_dates))
 
     def _fit(self, chunk, qty: Quantity, label: str, before: str, matched: Sequence[str], own: Sequence[str],
              kinds: Sequence[str], bound: str | None, change: bool | None,
@@ -235,7 +237,7 @@ class TypedFinder:
         for s, e in sentence_spans(text, lines=True):
             sent = text[s:e]
             values = []
-            for q in parse(sent, year):
+            for q in _with_times(parse(sent, year)):
                 clause, before = _clause(sent, q.span)
                 values.append(((s + q.span[0], s + q.span[1]), q, clause, before, sent[q.span[1]:q.span[1] + 12]))
             if values:
@@ -253,7 +255,7 @@ class TypedFinder:
                 continue  # a rank or a row number is not a quantity of the caption's unit
             unit = _header_unit(h) or row_unit or caption_unit
             shown = v if not unit or parse(v) else f"{v}{unit}"
-            qs = parse(shown, year) or parse(f"{v} {h}", year)
+            qs = _with_times(parse(shown, year) or parse(f"{v} {h}", year))
             if not qs:
                 continue
             pos = chunk.text.find(v)
@@ -262,6 +264,33 @@ class TypedFinder:
             # every value of the cell ("2024. 2. 21.(수) 16:00" holds a date and a time)
             yield (0, len(chunk.text)), f"{context}\n{v}\n{label}", [(span if len(qs) == 1 else _within(span, q.span),
                                                                   q, label, label, "") for q in qs]
+
+
+def _most_precise_first(ranked: list[Candidate], within: float = 0.4) -> list[Candidate]:
+    """A date that a nearly as good candidate of the same announcement states more precisely ("5월" in a
+    heading, "2024. 5. 1.(수)부터 5. 31.(금)까지" in the text) gives way to it: the answer is as precise as
+    the announcement."""
+    if not ranked or ranked[0].quantity.kind != DATE or not ranked[0].quantity.date:
+        return ranked
+    top = ranked[0]
+    coarse = top.quantity.date
+    for c in ranked[1:]:
+        if top.score - c.score > within:
+            break
+        start = (c.quantity.date or "").split("/")[0]
+        if c.chunk.doc_id == top.chunk.doc_id and "/" not in coarse and start.startswith(coarse) \
+                and len(start) > len(coarse):
+            return [c] + [x for x in ranked if x is not c]
+    return ranked
+
+
+def _with_times(qs: list[Quantity]) -> list[Quantity]:
+    """The quantities, each period of two date-times followed by its two times (spans within the text)."""
+    out = []
+    for q in qs:
+        out.append(q)
+        out += [replace(t, span=(q.span[0] + t.span[0], q.span[0] + t.span[1])) for t in times_within(q)]
+    return out
 
 
 def _within(span: tuple[int, int] | None, inner: tuple[int, int]) -> tuple[int, int] | None:
@@ -416,7 +445,8 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
              predicates: Callable[[str], set[str]] = lambda text: set()) -> TypedAsk | None:
     """The value a question asks for, or None when it asks for none (무슨 사업, 어디, 누구 …).
 
-    Its terms leave out the words that only name the class asked (나이, 금액: the class says it)."""
+    The words that only name the class asked (나이, 금액, 기한: the class says it) weigh as little as its predicates:
+    a sentence holding them is a little closer, one without them is not further (기한 후 신청 is also a name)."""
     from ..quantity import english_question_kinds, question_kinds
 
     if not re.search(r"[가-힣]", text):  # English: the class from its question word; no Korean words to match
@@ -434,8 +464,8 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
     op = "sum" if SUM_WORDS.search(text) else "diff" if DIFF_WORDS.search(text) else None
     return TypedAsk(
         kinds=kinds, counter=counter,
-        terms=tuple(t for t in content_terms(text, tokenize, question_words) if t not in KIND_WORDS),
-        light=tuple(predicates(text)),
+        terms=tuple(content_terms(text, tokenize, question_words)),
+        light=tuple(predicates(text) | (KIND_WORDS & set(tokenize(text)))),
         dates=tuple(q.date for q in qs if q.kind == DATE and q.date and "/" not in q.date),
         stated=tuple(q.text for q in qs), op=op, operands=operands(text) if op else None,
         bound="upper" if _UPPER_WORDS.search(text) else "lower" if _LOWER_WORDS.search(text) else None,

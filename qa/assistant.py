@@ -25,13 +25,14 @@ from .answer import (
     passage_fits,
     passage_text,
 )
-from .answer.typed import TypedFinder, as_fact, draft_coverage, followup_ask, read_ask, states_kind, typed_answer
+from .answer.typed import TypedAsk, TypedFinder, as_fact, draft_coverage, followup_ask, read_ask, states_kind, typed_answer
 from .chunk import Chunk
 from .config import Config
 from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import normalize, predicates, tokenize, warm_up
+from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
 from .units import Units
@@ -279,6 +280,7 @@ class Assistant:
         if draft.rule == "not_found:unknown_name" and not q.english:
             return draft
         ask = read_ask(text, tokenize, QUESTION_WORDS, predicates)
+        own_ask = ask is not None and not q.english  # the question itself asks a value (not its predecessor)
         if q.english:
             if ask is None:
                 return draft
@@ -306,7 +308,7 @@ class Assistant:
         # a word no announcement contains (본예산 → 예산안, 중기부 …) may be a paraphrase: quote only a close match
         needed = self.config.typed_min_coverage + (0.2 if draft.rule == "not_found:unknown_noun" else 0.0)
         if typed is None or typed.coverage < needed:
-            return draft
+            return self._stating(draft, ask) if own_ask else draft
         retrieved = {h.chunk.doc_id for h in hits[:3]}
         foreign = draft.kind == "fact" and not q.doc_ids and not ({f.doc_id for f in draft.facts} & retrieved)
         if foreign:
@@ -325,6 +327,19 @@ class Assistant:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
         return Draft(typed.text, "fact", facts=facts, rule=typed.rule)
+
+    @staticmethod
+    def _stating(draft: Draft, ask: TypedAsk) -> Draft:
+        """A value question (얼마, 몇 명, 언제) is not answered by a passage or a looked-up fact that states no
+        value of the asked class ("이용료는 요금 기준에 따라 부과한다" for "이용료는 얼마야?"): "not found", the
+        passage staying among the related sources."""
+        # the asked class read from the question word is a guess among neighbours (얼마나 많아: a count or an
+        # amount; 경쟁률: a ratio, not a percentage), so any value of the same family answers
+        family = TEMPORAL_KINDS if set(ask.kinds) <= TEMPORAL_KINDS else NUMERIC_KINDS
+        if draft.kind in ("passage", "fact") and (draft.kind == "passage" or draft.rule == "lookup") \
+                and not states_kind(draft.text, tuple(family | set(ask.kinds)), ask.stated):
+            return not_found("value_not_stated")
+        return draft
 
     def _lead_point(self, q: Question, hits: list[Hit]) -> Chunk | None:
         """The first point of the announcement the question names (or the best-matching one): its lead."""

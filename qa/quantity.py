@@ -20,6 +20,9 @@ from dataclasses import dataclass, replace
 MONEY, COUNT, PERCENT, PERCENT_POINT, RATIO, MULTIPLE = "money", "count", "percent", "percent_point", "ratio", "multiple"
 DURATION, DATE, TIME, AGE, MEASURE = "duration", "date", "time", "age", "measure"
 KINDS = (MONEY, COUNT, PERCENT, PERCENT_POINT, RATIO, MULTIPLE, DURATION, DATE, TIME, AGE, MEASURE)
+# the classes one question word may mean between them: amounts and counts, or points and spans of time
+NUMERIC_KINDS = frozenset({MONEY, COUNT, PERCENT, PERCENT_POINT, RATIO, MULTIPLE, MEASURE, AGE})
+TEMPORAL_KINDS = frozenset({DATE, TIME, DURATION})
 
 # Korean magnitudes, longest first so 천만 is read before 천 (values multiply what precedes them).
 MAGNITUDES = {"천조": 10**15, "백조": 10**14, "십조": 10**13, "조": 10**12, "천억": 10**11, "백억": 10**10,
@@ -42,6 +45,7 @@ BOUND_BEFORE = {"최대": "upper", "최고": "upper", "최소": "lower", "최저
 BOUND_AFTER = {"이상": "lower", "초과": "lower_open", "이하": "upper", "이내": "upper", "미만": "upper_open",
                "까지": "upper", "한도": "upper", "내외": "approx", "가량": "approx", "정도": "approx", "안팎": "approx",
                "여": "approx", "부터": "lower", "이후": "lower", "이전": "upper"}
+# the classes one question word may mean between them: amounts and counts, or points and spans of time
 RANGE_SEPARATORS = "~∼〜～"
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -119,7 +123,8 @@ def _money(m: re.Match, year: int | None) -> Quantity:
 
 def _count(m: re.Match, year: int | None) -> Quantity:
     value, unit = _amount_unit(m.group("amt"), m.group("counter"))
-    return _q(COUNT, m, value, unit, parse_amount(m.group("amt")))
+    q = _q(COUNT, m, value, unit, parse_amount(m.group("amt")))
+    return replace(q, bound="approx") if m.groupdict().get("approx") else q  # "20여 명": about 20
 
 
 def _percent(m: re.Match, year: int | None) -> Quantity:
@@ -258,9 +263,9 @@ RULES: tuple[Rule, ...] = (
     Rule("age", _rx(r"(?:만\s*)?(?P<n>\d{1,3})\s*(?:세|살)(?![가-힣]|$)|"
                     r"(?:만\s*)?(?P<n2>\d{1,3})\s*(?:세|살)(?=[이미초부까의에는가]|$)"),
          lambda m, y: _q(AGE, m, float(m.group("n") or m.group("n2")), "세", float(m.group("n") or m.group("n2"))), 5),
-    Rule("count", _rx(rf"(?P<amt>{_AMOUNT})\s*(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"
+    Rule("count", _rx(rf"(?P<amt>{_AMOUNT})(?P<approx>여)?\s*(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"
                       r"(?![가-힣])"), _count, 4),
-    Rule("count_particle", _rx(rf"(?P<amt>{_AMOUNT})\s*(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"
+    Rule("count_particle", _rx(rf"(?P<amt>{_AMOUNT})(?P<approx>여)?\s*(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"
                                r"(?=이상|이하|이내|미만|초과|내외|가량|정도|씩|당|이|가|을|를|은|는|의|에|과|와|도|만|으로|로|까지|부터|중|에서|규모|수준)"),
          _count, 4),
     Rule("measure", _rx(rf"(?P<amt>{_AMOUNT})\s*(?P<unit>{'|'.join(re.escape(u) for u in sorted(MEASURES, key=len, reverse=True))})"

@@ -226,3 +226,20 @@ def test_a_change_written_after_the_value_is_a_change():
     hits = [_chunk("* 제조업 취업자는 1만명 늘어 증가로 돌아섰다.", n=0), _chunk("□ 12월 취업자는 2,809만 3천명이다.", n=1)]
     best = _best("취업자", (COUNT,), hits, change=False)
     assert best.quantity.text.startswith("2,809만")
+
+
+def test_a_value_question_is_not_answered_by_a_passage_without_a_value_of_its_family():
+    from qa.answer.model import Draft
+    from qa.assistant import Assistant
+
+    fee = read_ask("수영장 정규 강습 이용료는 얼마야?", _tok, {"얼마"})
+    passage = Draft("이용료는 영등포구 체육시설 요금 기준에 따라 7월부터 부과한다.", "passage", rule="passage")
+    assert Assistant._stating(passage, fee).rule == "not_found:value_not_stated"  # 7월 is no amount
+    stated = Draft("이용료는 월 5만원이다.", "passage", rule="passage")
+    assert Assistant._stating(stated, fee) is stated
+    # 경쟁률 read as a percentage still takes a ratio: the class of one question word is a guess among neighbours
+    rate = read_ask("거점형 갱쟁률은 얼마야?", _tok, {"얼마"})
+    ratio = Draft("거점형 경쟁률: 3:1", "fact", rule="lookup")
+    assert Assistant._stating(ratio, rate) is ratio
+    computed = Draft("합계: 5곳", "fact", rule="sum")
+    assert Assistant._stating(computed, fee) is computed  # computed answers are the facts table's own

@@ -31,10 +31,12 @@ from .config import Config
 from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
-from .korean import normalize, predicates, tokenize, warm_up
+from .korean import admin_stem, normalize, predicates, tokenize, warm_up
+from .lexicon import REGION_NAMES
 from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
+from .text import compact
 from .units import Units
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,7 @@ class Assistant:
         self.fact_table: list[Fact] = load_facts(index.path)
         self._docs = index.doc_by_id
         self._chunks = {c.chunk_id: c for c in index.chunks}  # built once: _sources looks facts' chunks up
+        self._doc_texts: dict[str, str] = {}
         self.linker = Linker(self.fact_table, index.documents, set(index.vocab), index.docs_with_term)
         entity_names = {f.subject for f in self.fact_table if f.qualifiers.get("entity") or
                         (f.subject in self.linker.entities and f.qualifiers.get("category"))}
@@ -208,6 +211,7 @@ class Assistant:
             # values are looked for in more passages than a sentence is (a figure sits in one table row)
             hits = self.retriever.search(query, k=max(k, self.config.typed_hits), method=retriever, doc_ids=q.doc_ids)
             draft = self._with_values(text, q, hits, self._draft(q, hits[:max(k, 8)]), retriever, history=history)
+        draft = self._about_named(draft, q, text)
         t2 = time.perf_counter()
         sources = self._sources(draft, hits, k)
         t3 = time.perf_counter()
@@ -327,6 +331,34 @@ class Assistant:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
         return Draft(typed.text, "fact", facts=facts, rule=typed.rule)
+
+    def _about_named(self, draft: Draft, q: Question, text: str) -> Draft:
+        """An answer from announcements that never mention a place the question names ("서울의 실업률" answered
+        from a national release, "경남은 몇 곳" from a release about 전남) answers another question: not found."""
+        if draft.kind == "none" or q.english:
+            return draft
+        docs = {f.doc_id for f in draft.facts} or ({draft.unit_chunk.doc_id} if draft.unit_chunk else set())
+        if not docs:
+            return draft
+        names = [self.linker.entities.get(e, {e}) | {e} for e in q.entities if self._place(e)]
+        words = set(tokenize(text))
+        names += [set(group) for group in REGION_NAMES if words & set(group)]
+        for aliases in names:
+            forms = {compact(a) for a in aliases if len(a) >= 2 and not a.isascii()}
+            if forms and not any(f in self._compact_text(d) for d in docs for f in forms):
+                return not_found("place_not_in_document")
+        return draft
+
+    @staticmethod
+    def _place(name: str) -> bool:
+        return bool(admin_stem(name)) or any(name in group for group in REGION_NAMES)
+
+    def _compact_text(self, doc_id: str) -> str:
+        """A document's text without spaces (kept per document once asked; read-only afterwards)."""
+        text = self._doc_texts.get(doc_id)
+        if text is None:
+            text = self._doc_texts[doc_id] = compact("\n".join(self._docs[doc_id].lines))
+        return text
 
     @staticmethod
     def _stating(draft: Draft, ask: TypedAsk) -> Draft:

@@ -113,8 +113,8 @@ def encode_documents_parallel(texts: Sequence[str], workers: int, progress: Call
     Workers are spawned (not forked: the parent may hold Kiwi, FAISS and thread pools) and import only numpy and
     the engine.
     """
-    from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     texts = [str(t) for t in texts]
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # slices of similar length pad least

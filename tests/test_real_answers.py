@@ -1,0 +1,37 @@
+"""Answers on the announcements modelled on real ones (tests/data/real): the general mechanisms each case
+needs, asserted on the real output. Slow only because the real index is built once for the session."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CASES = [
+    # (question, text the answer must hold, rule prefix)
+    ("근로장려금 기한 후 신청은 언제까지 가능해?", "11. 30.", "typed:date"),  # "11. 30.까지" is a range end; 기한 light
+    ("신길 책마루 수영장 길이는 몇 미터야?", "25m", "typed:measure"),  # 미터 names the class, not the sentence
+    ("2023년 거점형·강소형 스마트시티 공모 신청서는 며칠까지 받았어?", "7일까지", "typed:date"),  # a date of that year
+    ("울산 스마트시티 사업에 참여하는 대학은 어디야?", "울산대학교", "passage"),  # 대학 inside 울산대학교
+    ("양천마라톤 첫 대회 때는 몇 명이 참가했어?", "7천여 명", "passage"),  # "7천여 명" is a count
+    ("2024년 근로장려금 정기 신청은 언제까지야?", "5. 31.", "typed:date"),  # the body's period, not the title's 5월
+]
+
+NOT_FOUND = [
+    ("2023년 12월 서울의 실업률은 얼마야?", "not_found:place_not_in_document"),  # a national release
+    ("2023년 취약지역 개조사업에서 경남은 몇 곳이 선정됐어?", "not_found:place_not_in_document"),  # about 전남
+    ("신길 책마루 수영장 정규 강습 한 달 이용료는 얼마야?", "not_found:value_not_stated"),  # "요금 기준에 따라"
+]
+
+
+@pytest.mark.parametrize(("question", "expected", "rule"), CASES, ids=[c[1] for c in CASES])
+def test_real_answer(real_assistant, question, expected, rule):
+    answer = real_assistant.ask(question)
+    assert expected in answer.answer and answer.rule.startswith(rule), (answer.rule, answer.answer)
+
+
+@pytest.mark.parametrize(("question", "rule"), NOT_FOUND, ids=[c[1] + str(i) for i, c in enumerate(NOT_FOUND)])
+def test_real_not_found(real_assistant, question, rule):
+    answer = real_assistant.ask(question)
+    assert answer.kind == "none" and answer.rule == rule, (answer.rule, answer.answer)
+    assert answer.sources  # the closest passages stay as related content

@@ -31,12 +31,12 @@ from .config import Config
 from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
-from .korean import admin_stem, normalize, predicates, tokenize, warm_up
+from .korean import admin_stem, normalize, predicates, reads_as, tokenize, warm_up
 from .lexicon import REGION_NAMES
 from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
-from .text import compact
+from .text import Speller, compact
 from .units import Units
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,8 @@ class Assistant:
         self.table = FactTable(self.fact_table, index.documents, entity_names,  # read-only: ask is re-entrant
                                config.answer_list_items, config.max_answer_chars)
         self.finder = TypedFinder(tokenize, index.vocab_idf(), max_chunks=config.typed_hits)
+        frequency = {w: -idf for w, idf in self.finder.idf.items()}  # rarer words have a higher idf
+        self.speller = Speller(frequency, analysed=lambda word: reads_as(word, frequency))
         self._title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
         self._year_mentions = _year_mentions(index.documents)
 
@@ -194,7 +196,7 @@ class Assistant:
             QuestionError: empty or over-long question.
         """
         t0 = time.perf_counter()
-        text = self.check_question(question)
+        text = self.speller(self.check_question(question))
         k = k or self.config.top_k
         q = self.linker.analyse(text, history)
         t1 = time.perf_counter()

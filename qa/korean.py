@@ -71,6 +71,13 @@ def predicates(text: str) -> frozenset[str]:
         m.tag in ("NNG", "XR") and i + 1 < len(ms) and ms[i + 1].tag == "XSA"))
 
 
+def reads_as(word: str, vocabulary) -> bool:
+    """Whether every content morpheme of ``word`` (nouns, roots, verb and adjective stems) is in ``vocabulary``:
+    "신청은" is 신청 and a particle, "증가뮬은" holds the unknown 뮬."""
+    content = [m.form for m in morphs(word) if m.tag[0] in "NV" or m.tag in ("XR", "SL")]
+    return bool(content) and all(f in vocabulary for f in content)
+
+
 def admin_stem(name: str) -> str | None:
     """전주시 → 전주, 대구광역시 → 대구; None when the name is not an administrative name or too short."""
     for suffix in ADMIN_SUFFIXES:

@@ -4,6 +4,7 @@ compact forms, romanisation, one-jamo typos and josa — each written once."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .korean import normalize
 from .lexicon import NOTE_MARKS, PART_WEIGHT, SUB_BULLETS, SYNONYM_WEIGHT, SYNONYMS, TOP_BULLETS
@@ -173,3 +174,44 @@ def match_strength(word: str, toks: set[str]) -> float:
     if len(word) >= 2 and not word[0].isdigit() and any(len(t) > len(word) and word in t for t in toks):
         return PART_WEIGHT
     return 0.0
+
+
+class Speller:
+    """Corrects a question's long words the corpus never writes to the word it does, one jamo away (글로별 →
+    글로벌, 예비창업패키치 → 예비창업패키지, 증가뮬은 → 증가율은), before anything reads the question: linking,
+    retrieval and the rules then all see the corpus's word.
+
+    Only words of three syllables or more: a longer word one jamo away from a corpus word is almost surely that
+    word mistyped, while two-syllable words have many real neighbours (the rules resolve those per word,
+    :func:`known_form`). A word whose longest known prefix is as long as the correction is left alone.
+    """
+
+    def __init__(self, frequency: dict[str, float], analysed: Callable[[str], bool] = lambda word: False) -> None:
+        self.frequency = frequency  # corpus word → how often (the most frequent correction wins)
+        self.analysed = analysed  # whether a word reads as corpus words with particles and endings (신청은, 기업까지)
+        self.by_length: dict[int, list[str]] = {}
+        for w in frequency:
+            if len(w) >= 3 and "가" <= w[0] <= "힣":
+                self.by_length.setdefault(len(w), []).append(w)
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        return _HANGUL_WORD.sub(lambda m: self.word(m.group(0)), text)
+
+    def word(self, word: str) -> str:
+        if word not in self._cache:
+            self._cache[word] = self._fix(word) if len(self._cache) < 100_000 else word
+        return self._cache[word]
+
+    def _fix(self, word: str) -> str:
+        if self.analysed(word):
+            return word
+        known = max((n for n in range(2, len(word) + 1) if word[:n] in self.frequency), default=0)
+        for n in range(len(word), max(known, 2), -1):  # the longest prefix that is a typo of a corpus word
+            fixed = typo_fix(word[:n], self.by_length.get(n, ()), self.frequency.get)
+            if fixed:
+                return fixed + word[n:]
+        return word
+
+
+_HANGUL_WORD = re.compile(r"[가-힣]{3,}")

@@ -146,3 +146,23 @@ def test_asked_slots():
     assert asked_slots("나노코리아는 어디서 열려?") == ["where"]
     assert asked_slots("신청 방법은?") == ["how"]
     assert asked_slots("국비는 얼마야?") == []
+
+
+def test_speller_corrects_long_mistyped_words_and_leaves_words_with_particles():
+    from qa.korean import reads_as
+    from qa.text import Speller
+
+    vocab = {"글로벌": 1.0, "혁신": 1.0, "예비창업패키지": 1.0, "신청": 1.0, "신청인": 1.0, "기업": 1.0,
+             "기업가": 1.0, "지자체": 1.0, "지자체들": 1.0}
+    speller = Speller(vocab, analysed=lambda word: reads_as(word, vocab))
+    assert speller("글로별 혁신 특구") == "글로벌 혁신 특구"
+    assert speller("예비창업패키치 소셜벤처") == "예비창업패키지 소셜벤처"
+    # 신청은 is 신청 + 은, not the word 신청인 one jamo away; likewise 기업까지, 지자체를
+    assert speller("신청은 기업까지 지자체를") == "신청은 기업까지 지자체를"
+
+
+def test_region_short_and_long_names_are_aliases():
+    from qa.question.vocabulary import aliases
+
+    assert {"전남", "전라남도"} <= aliases("전라남도")
+    assert {"서울", "서울특별시"} <= aliases("서울특별시")

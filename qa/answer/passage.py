@@ -81,7 +81,9 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
     word_weights = {t: idf.get(t, max_idf) for t in toks if t not in light}
     light_weights = {t: idf.get(t, max_idf) for t in toks if t in light}
     echo_words = set(tokenize(q.text)) | set(exclude) | QUESTION_WORDS | KIND_WORDS
-    aliases = [a for e in q.entities for a in entity_aliases.get(e, {e}) if not a.isascii()]
+    # an entity the announcement's title names (전남 in a release about 전남) is what every passage is about
+    about = [e for e in q.entities if not (set(entity_aliases.get(e, {e})) & set(exclude))]
+    aliases = [a for e in about for a in entity_aliases.get(e, {e}) if not a.isascii()]
     best = (-1.0, None, None, 0.0)
     for rank, h in enumerate(hits):
         c = h.chunk

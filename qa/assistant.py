@@ -25,8 +25,19 @@ from .answer import (
     passage_fits,
     passage_text,
 )
-from .answer.typed import TypedAsk, TypedFinder, as_fact, draft_coverage, followup_ask, read_ask, states_kind, typed_answer
-from .chunk import Chunk
+from .answer.rows import COUNT_ASKED, RowAnswer, select_rows, table_words, tables_of
+from .answer.typed import (
+    TypedAsk,
+    TypedFinder,
+    as_fact,
+    content_terms,
+    draft_coverage,
+    followup_ask,
+    read_ask,
+    states_kind,
+    typed_answer,
+)
+from .chunk import ORDINAL_HEADER, Chunk
 from .config import Config
 from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
@@ -36,7 +47,7 @@ from .lexicon import REGION_NAMES
 from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
-from .text import Speller, compact
+from .text import Speller, compact, match_strength
 from .units import Units
 
 log = logging.getLogger(__name__)
@@ -76,6 +87,7 @@ class Assistant:
         self._docs = index.doc_by_id
         self._chunks = {c.chunk_id: c for c in index.chunks}  # built once: _sources looks facts' chunks up
         self._doc_texts: dict[str, str] = {}
+        self._tables = tables_of(index.chunks)  # each table row's whole table
         self.linker = Linker(self.fact_table, index.documents, set(index.vocab), index.docs_with_term)
         entity_names = {f.subject for f in self.fact_table if f.qualifiers.get("entity") or
                         (f.subject in self.linker.entities and f.qualifiers.get("category"))}
@@ -213,7 +225,7 @@ class Assistant:
             # values are looked for in more passages than a sentence is (a figure sits in one table row)
             hits = self.retriever.search(query, k=max(k, self.config.typed_hits), method=retriever, doc_ids=q.doc_ids)
             draft = self._with_values(text, q, hits, self._draft(q, hits[:max(k, 8)]), retriever, history=history)
-        draft = self._about_named(draft, q, text)
+        draft = self._about_named(self._with_rows(text, q, hits, draft), q, text)
         t2 = time.perf_counter()
         sources = self._sources(draft, hits, k)
         t3 = time.perf_counter()
@@ -333,6 +345,58 @@ class Assistant:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
         return Draft(typed.text, "fact", facts=facts, rule=typed.rule)
+
+    def _with_rows(self, text: str, q: Question, hits: list[Hit], draft: Draft) -> Draft:
+        """Table rows chosen by the cell values the question names (:mod:`qa.answer.rows`), when the facts or
+        passage answer is not already about exactly those rows; a computed or quoted value stands."""
+        if q.english or draft.rule.startswith("typed") or draft.rule in ("sum", "difference", "ratio"):
+            return draft
+        seen, tables = set(), []
+        for h in hits[: self.config.typed_hits]:
+            table = self._tables.get(h.chunk.chunk_id)
+            if table and table[0].chunk_id not in seen:
+                seen.add(table[0].chunk_id)
+                tables.append(table)
+        found = select_rows(text, tables)
+        if found is None:
+            return draft
+        ids = {r.chunk_id for r in found.rows}
+        if draft.kind == "fact" and not found.counted and {f.chunk_id for f in draft.facts} <= ids:
+            return draft  # the facts answer already reads those rows
+        conjunction = found.narrowed  # "전남의 행복한 삶터": two columns together, which no fact states
+        if draft.kind == "none" and not conjunction and not self._table_covers(text, found):
+            return draft  # the question asks about more than the table holds (탈락한 지자체)
+        if found.counted:
+            # rows are counted when several hold what is named and the facts did not count them already
+            if len(found.rows) < 2 or (draft.rule.startswith("count") and not conjunction):
+                return draft
+        elif not (draft.kind == "none" or conjunction):
+            return draft  # one named value: the facts or the passage about it say more than its row
+        counter = COUNT_ASKED.search(text)
+        facts = [self._row_fact(r) for r in found.rows]
+        return Draft(found.text(counter.group("counter") if counter else "건"), "fact", facts=facts,
+                     rule="rows:count" if found.counted else "rows")
+
+    def _table_covers(self, text: str, found: RowAnswer) -> bool:
+        """Whether most of the question's other words are the table's (caption, columns, cells)."""
+        from .lexicon import QUESTION_WORDS
+
+        named = {t for vals in found.filters.values() for v in vals for t in tokenize(v)}
+        words = [t for t in content_terms(text, tokenize, QUESTION_WORDS) if t not in named]
+        if not words:
+            return True
+        held = table_words(self._tables[found.rows[0].chunk_id], tokenize)
+        return sum(match_strength(t, held) > 0 for t in words) * 2 >= len(words)
+
+    def _row_fact(self, row: Chunk) -> Fact:
+        """A selected table row as a fact: the whole row line is its provenance."""
+        doc = self._docs[row.doc_id]
+        line = next((n for n in range(row.start, row.end + 1) if doc.lines[n - 1].strip()), row.start)
+        raw = doc.lines[line - 1]
+        first = next((v for h, v in row.cells if v and not ORDINAL_HEADER.match(h or "")), "")
+        return Fact(fact_id=f"{row.chunk_id}@{line}:0", doc_id=row.doc_id, subject=first or "전체", attribute="행",
+                    value=None, unit="", text=" · ".join(v for _, v in row.cells if v), raw=raw,
+                    chunk_id=row.chunk_id, line=line, span=(0, len(raw)), qualifiers={"source": "row", "year": doc.year})
 
     def _about_named(self, draft: Draft, q: Question, text: str) -> Draft:
         """An answer from announcements that never mention a place the question names ("서울의 실업률" answered

@@ -1,0 +1,144 @@
+"""Rows of a table chosen by their cells: the table as a table, whatever its shape.
+
+"전남에서 행복한 삶터로 뽑힌 곳은?" names two cell values (시·도 = 전남, 유형 = 행복한 삶터): the rows holding both
+are the answer, shown with their other cells. "태안군이 들어간 대상지는 몇 개야?" counts such rows; "첨단재생바이오를
+맡은 지역은?" reads the one row whose 분야 is 첨단재생바이오. Nothing here knows a column name: a filter is any cell
+value the question writes, the answer any row that holds every filter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..chunk import ORDINAL_HEADER, Chunk
+from ..lexicon import REGION_NAMES
+from ..text import compact
+
+_TOTAL_ROW = re.compile(r"^(?:합\s*계|총\s*계|소\s*계|계|총계|전체)$")
+_PARTS = re.compile(r"\s*[,，、/]\s*")
+_NUMERIC = re.compile(r"^[-+△▲▽∆~∼]?\s*[\d,.]+\s*[%가-힣]{0,3}$|^[-–—]$")
+# a question that asks which rows (어디, 뭐, 누구, 어떤 …) or how many (몇 곳)
+ASKS_ROWS = re.compile(r"어디|어느|뭐|무엇|무슨|누구|어떤|몇\s*(?:곳|개|개소|명|건|군데)|알려|목록")
+COUNT_ASKED = re.compile(r"몇\s*(?P<counter>곳|개소|개|명|건|군데)")
+
+
+@dataclass(frozen=True)
+class RowAnswer:
+    """The rows the question's cell values select, the filters (column → values named), and whether it counts."""
+
+    rows: tuple[Chunk, ...]
+    filters: dict[str, frozenset[str]]
+    counted: bool
+    total: int  # data rows of the table
+    narrowed: bool = False  # two or more named values select together fewer rows than each alone
+
+    def text(self, counter: str = "건") -> str:
+        shown = [_row_text(r, self.filters) for r in self.rows]
+        lines = "\n".join(f"• {s}" for s in shown)
+        named = ", ".join(sorted(v for vals in self.filters.values() for v in vals))
+        if self.counted:
+            return f"{named}: {len(self.rows)}{counter}\n{lines}"
+        return lines
+
+
+def tables_of(chunks: Sequence[Chunk]) -> dict[str, tuple[Chunk, ...]]:
+    """Each table row's whole table (the run of rows with the same columns in one announcement), by chunk id."""
+    out: dict[str, tuple[Chunk, ...]] = {}
+    run: list[Chunk] = []
+
+    def close() -> None:
+        table = tuple(run)
+        for c in table:
+            out[c.chunk_id] = table
+        run.clear()
+
+    for c in chunks:
+        if c.kind != "table_row" or not c.cells:
+            if run and c.kind != "table_row":
+                close()
+            continue
+        if run and (run[-1].doc_id != c.doc_id or _columns(run[-1]) != _columns(c)):
+            close()
+        run.append(c)
+    if run:
+        close()
+    return out
+
+
+def select_rows(question: str, tables: Sequence[tuple[Chunk, ...]]) -> RowAnswer | None:
+    """The rows of the first table (in retrieval order) that the question's cell values select, or None when it
+    names no cell value of any, or every row holds those it names (the question names the table, not rows)."""
+    if not ASKS_ROWS.search(question):
+        return None
+    q = question
+    for table in tables:
+        data = [r for r in table if not _is_total(r)]
+        filters: dict[str, set[str]] = {}
+        for r in data:
+            for h, v in r.cells:
+                if ORDINAL_HEADER.match(h or ""):
+                    continue
+                for part in _named_parts(v, q):
+                    filters.setdefault(h, set()).add(part)
+        filters = {h: vals for h, vals in filters.items()
+                   if not all(_holds(r, h, vals) for r in data)}  # in every row: it names the table, not rows
+        if not filters:
+            continue
+        rows = [r for r in data if all(_holds(r, h, vals) for h, vals in filters.items())]
+        if rows and len(rows) < len(data):
+            # two named values narrow together when each alone selects more rows than both
+            narrowed = len(filters) >= 2 and all(
+                sum(_holds(r, h, vals) for r in data) > len(rows) for h, vals in filters.items())
+            return RowAnswer(tuple(rows), {h: frozenset(v) for h, v in filters.items()},
+                             bool(COUNT_ASKED.search(question)), len(data), narrowed)
+    return None
+
+
+def table_words(table: Sequence[Chunk], tokenize) -> set[str]:
+    """The words of a table: its caption and context, its column names and its cells."""
+    return set(tokenize(" ".join(r.search_text for r in table)))
+
+
+def _named_parts(value: str, question: str) -> list[str]:
+    """The parts of a cell ("삼척시, 강릉시") the question writes, by any name of a region (전남 = 전라남도)."""
+    out = []
+    for part in _PARTS.split(value or ""):
+        p = compact(part)
+        if len(p) < 2 or _NUMERIC.match(part.strip()):
+            continue
+        names = next((set(g) for g in REGION_NAMES if p in g), {p})
+        if any(_written(n, question) for n in names):
+            out.append(p)
+    return out
+
+
+def _written(name: str, question: str) -> bool:
+    """Whether the question writes ``name`` as its own word (spaces as it likes, a particle after it): 행정 is not
+    written in "AI 행정혁신", 행복한 삶터 is in "행복한 삶터로"."""
+    pattern = r"\s*".join(map(re.escape, name))
+    return re.search(rf"(?:^|(?<=[\s,·(「『‘“]))(?:{pattern}){_PARTICLE}(?=$|[\s?,.!)」』’”])", question) is not None
+
+
+_PARTICLE = r"(?:은|는|이|가|을|를|에|에서|에서는|의|로|으로|로는|으로는|와|과|도|만|에는|이나|나|이라|라|이랑|랑|부터|까지)?"
+
+
+def _holds(row: Chunk, header: str, values: set[str]) -> bool:
+    return any(h == header and any(p in values for p in (compact(x) for x in _PARTS.split(v or "")))
+               for h, v in row.cells)
+
+
+def _is_total(row: Chunk) -> bool:
+    return any(_TOTAL_ROW.match((v or "").strip()) for _, v in row.cells[:2])
+
+
+def _columns(row: Chunk) -> tuple[str, ...]:
+    return tuple(h for h, _ in row.cells)
+
+
+def _row_text(row: Chunk, filters: dict[str, frozenset[str]]) -> str:
+    """A row's cells other than those the question named and row numbers: "신안군 · 증도 증동권역 · 최대 5년"."""
+    cells = [v for h, v in row.cells if v and v.strip() not in ("-", "") and h not in filters
+             and not ORDINAL_HEADER.match(h or "")]
+    return " · ".join(cells) if cells else " · ".join(v for _, v in row.cells if v)

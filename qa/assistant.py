@@ -368,7 +368,9 @@ class Assistant:
             return draft  # the question asks about more than the table holds (탈락한 지자체)
         if found.counted:
             # rows are counted when several hold what is named and the facts did not count them already
-            if len(found.rows) < 2 or (draft.rule.startswith("count") and not conjunction):
+            counted_already = draft.rule.startswith("count") or (
+                draft.kind == "fact" and states_kind(draft.text, tuple(NUMERIC_KINDS)))  # 신청 수: 16개
+            if len(found.rows) < 2 or (counted_already and not conjunction):
                 return draft
         elif not (draft.kind == "none" or conjunction):
             return draft  # one named value: the facts or the passage about it say more than its row

@@ -375,9 +375,12 @@ class Assistant:
         elif not (draft.kind == "none" or conjunction):
             return draft  # one named value: the facts or the passage about it say more than its row
         counter = COUNT_ASKED.search(text)
-        facts = [self._row_fact(r) for r in found.rows]
-        return Draft(found.text(counter.group("counter") if counter else "건"), "fact", facts=facts,
-                     rule="rows:count" if found.counted else "rows")
+        answer, shown = found.text(counter.group("counter") if counter else "건", self.config.answer_list_items,
+                                   self.config.max_answer_chars)
+        facts = [self._row_fact(r) for r in found.rows[:shown]]
+        cut = shown < len(found.rows)  # a cut list keeps every row for the API to page through
+        return Draft(answer, "fact", facts=facts, rule="rows:count" if found.counted else "rows",
+                     items=found.items() if cut else [], shown=shown if cut else 0)
 
     def _table_covers(self, text: str, found: RowAnswer) -> bool:
         """Whether most of the question's other words are the table's (caption, columns, cells)."""

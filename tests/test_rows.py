@@ -36,7 +36,7 @@ def test_two_named_values_narrow_together(tables):
 def test_rows_holding_a_named_value_are_counted(tables):
     found = select_rows("태안군이 들어간 대상지는 몇 개야?", tables)
     assert found.counted and len(found.rows) == 3  # "태안군" in one cell of 3 rows, the total row left out
-    assert found.text("개").startswith("태안군: 3개")
+    assert found.text("개")[0].startswith("태안군: 3개")
     found = select_rows("행복한 삶터로 선정된 곳은 몇 곳이야?", tables)
     assert len(found.rows) == 9  # the merged 유형 cell, filled down to every row it spans
 
@@ -45,3 +45,12 @@ def test_a_value_inside_a_longer_word_is_not_named(tables):
     # "행정혁신" does not name a cell "행정"; a question naming no cell value selects nothing
     assert select_rows("행정혁신 과제는 몇 개야?", tables) is None
     assert select_rows("수출은 얼마야?", tables) is None  # not a question about rows
+
+
+def test_a_long_selection_is_cut_with_the_total(tables):
+    found = select_rows("행복한 삶터로 선정된 곳은 몇 곳이야?", tables)
+    text, shown = found.text("곳", limit=3)
+    assert shown == 3 and text.startswith("행복한삶터: 9곳") and text.endswith("… 외 6건 (총 9건)")
+    assert len(found.items()) == 9  # every row, for the API to page through
+    text, shown = found.text("곳", limit=20, max_chars=150)
+    assert len(text) <= 150 and 1 <= shown < 9

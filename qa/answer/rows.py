@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..chunk import ORDINAL_HEADER, Chunk
 from ..lexicon import REGION_NAMES
 from ..text import compact
+from .render import cap_text, cut_items, more_note
 
 _TOTAL_ROW = re.compile(r"^(?:합\s*계|총\s*계|소\s*계|계|총계|전체)$")
 _PARTS = re.compile(r"\s*[,，、/]\s*")
@@ -34,13 +35,23 @@ class RowAnswer:
     total: int  # data rows of the table
     narrowed: bool = False  # two or more named values select together fewer rows than each alone
 
-    def text(self, counter: str = "건") -> str:
-        shown = [_row_text(r, self.filters) for r in self.rows]
-        lines = "\n".join(f"• {s}" for s in shown)
+    def items(self) -> list[str]:
+        """Each selected row as one line of its other cells."""
+        return [_row_text(r, self.filters) for r in self.rows]
+
+    def text(self, counter: str = "건", limit: int = 20, max_chars: int = 2000) -> tuple[str, int]:
+        """The answer (the count first when one is asked) and how many rows it shows: at most ``limit``, within
+        ``max_chars``, then "… 외 N건 (총 M건)" (the API pages through :meth:`items`)."""
+        items = self.items()
         named = ", ".join(sorted(v for vals in self.filters.values() for v in vals))
-        if self.counted:
-            return f"{named}: {len(self.rows)}{counter}\n{lines}"
-        return lines
+        head = f"{named}: {len(self.rows)}{counter}\n" if self.counted else ""
+        shown, n = cut_items(items, limit)
+        while n > 1 and len(head) + sum(len(x) + 3 for x in shown[:n]) > max_chars - 40:
+            n -= 1
+        lines = [f"• {x}" for x in items[:n]]
+        if n < len(items):
+            lines.append(f"… {more_note(n, len(items))}")
+        return cap_text(head + "\n".join(lines), max_chars), n
 
 
 def tables_of(chunks: Sequence[Chunk]) -> dict[str, tuple[Chunk, ...]]:

@@ -43,7 +43,7 @@ from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import admin_stem, normalize, predicates, reads_as, tokenize, warm_up
-from .lexicon import REGION_NAMES
+from .lexicon import REGION_OF
 from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
@@ -413,7 +413,7 @@ class Assistant:
             return draft
         names = [self.linker.entities.get(e, {e}) | {e} for e in q.entities if self._place(e)]
         words = set(tokenize(text))
-        names += [set(group) for group in REGION_NAMES if words & set(group)]
+        names += {REGION_OF[w] for w in words & REGION_OF.keys()}  # each region once, whichever name
         for aliases in names:
             forms = {compact(a) for a in aliases if len(a) >= 2 and not a.isascii()}
             if forms and not any(f in self._compact_text(d) for d in docs for f in forms):
@@ -422,7 +422,7 @@ class Assistant:
 
     @staticmethod
     def _place(name: str) -> bool:
-        return bool(admin_stem(name)) or any(name in group for group in REGION_NAMES)
+        return bool(admin_stem(name)) or name in REGION_OF
 
     def _compact_text(self, doc_id: str) -> str:
         """A document's text without spaces (kept per document once asked; read-only afterwards)."""

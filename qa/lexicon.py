@@ -80,6 +80,8 @@ REGION_NAMES: tuple[tuple[str, ...], ...] = (
     ("강원", "강원도", "강원특별자치도"), ("충북", "충청북도"), ("충남", "충청남도"),
     ("전북", "전라북도", "전북특별자치도"), ("전남", "전라남도"), ("경북", "경상북도"), ("경남", "경상남도"),
     ("제주", "제주도", "제주특별자치도"))
+# every name of a region → all its names (경남 → {경남, 경상남도})
+REGION_OF: dict[str, frozenset[str]] = {name: frozenset(group) for group in REGION_NAMES for name in group}
 # administrative suffixes, longest first (전주시 → 전주, 대구광역시 → 대구)
 ADMIN_SUFFIXES = ("특별자치시", "특별자치도", "특별시", "광역시", "자치구", "시", "군", "구", "도", "읍", "면", "동")
 

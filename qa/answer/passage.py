@@ -153,7 +153,7 @@ def _coverage(word_weights: dict[str, float], light_weights: dict[str, float], u
         return base + (0.5 * light / sum(light_weights.values()) if light_weights else 0.0)
     strength = {t: match_strength(t, unit_toks) for t in word_weights}
     matched = sum(x * strength[t] for t, x in word_weights.items())
-    ctx = sum(x * (1 - strength[t]) * match_strength(t, ctx_toks) for t, x in word_weights.items())
+    ctx = sum(x * (1 - strength[t]) * match_strength(t, ctx_toks) for t, x in word_weights.items() if strength[t] < 1)
     return (matched + w.context * ctx + light) / (total + light)
 
 

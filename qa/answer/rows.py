@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..chunk import ORDINAL_HEADER, Chunk
-from ..lexicon import REGION_NAMES
+from ..lexicon import REGION_OF
 from ..text import compact
 from .render import cap_text, cut_items, more_note
 
@@ -119,7 +119,7 @@ def _named_parts(value: str, question: str) -> list[str]:
         p = compact(part)
         if len(p) < 2 or _NUMERIC.match(part.strip()):
             continue
-        names = next((set(g) for g in REGION_NAMES if p in g), {p})
+        names = REGION_OF.get(p) or {p}
         if any(_written(n, question) for n in names):
             out.append(p)
     return out

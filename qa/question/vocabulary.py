@@ -9,7 +9,7 @@ from functools import cached_property, lru_cache
 from ..facts import Fact
 from ..ingest import Document
 from ..korean import admin_stem, tokenize
-from ..lexicon import COUNT_ATTRIBUTES, FAMILY_MEMBERS, REGION_NAMES, REGIONS, WHOLE, Attr
+from ..lexicon import COUNT_ATTRIBUTES, FAMILY_MEMBERS, REGION_OF, REGIONS, WHOLE, Attr
 from ..text import HANGUL, compact, romanize
 
 
@@ -165,9 +165,7 @@ def aliases(name: str) -> set[str]:
             r = romanize(a)
             if len(r) >= 4:
                 out.add(r)
-    for group in REGION_NAMES:  # 전라남도 is asked as 전남
-        if compact(name) in group:
-            out.update(group)
+    out |= REGION_OF.get(compact(name), frozenset())  # 전라남도 is asked as 전남
     parts = name.split()
     if len(parts) > 1 and (admin_stem(parts[-1]) or admin_stem(parts[0]) or parts[0] in REGIONS):
         out.add(compact(parts[-1]))  # "경기 고양시" → 고양시; not "정기 신청" → 신청, a word every question may hold

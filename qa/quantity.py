@@ -244,7 +244,7 @@ RULES: tuple[Rule, ...] = (
                             r"(?!간|대|범|행|설|장|도|민|군|청|의회)(?:\s*(?P<mi>[0-5]?\d)\s*분|\s*(?P<half>반))?"), _time, 7),
     # money, percentages, ratios
     Rule("money", _rx(rf"(?P<amt>{_AMOUNT})\s*(?P<cur>{'|'.join(CURRENCIES)})(?![가-힣])|"
-                      rf"(?P<amt2>{_AMOUNT})\s*(?P<cur2>원)(?=[이은을의에과와도만씩으로까부이가는를)\s,.·/~∼]|$)"),
+                      rf"(?P<amt2>{_AMOUNT})\s*(?P<cur2>{'|'.join(CURRENCIES)})(?=[이은을의에과와도만씩으로까부이가는를)\s,.·/~∼]|$)"),
          lambda m, y: _money_any(m), 6),
     Rule("percent", _rx(rf"(?P<n>{_NUM})\s*(?:%|％|퍼센트)\s*(?P<p>p|포인트|P)?"), _percent, 6),
     Rule("percent_point", _rx(rf"(?P<n>{_NUM})\s*(?P<p>%p|％p|%P|퍼센트\s*포인트)"), _percent, 7),

@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 
 from ..chunk import ORDINAL_HEADER
 from ..facts import Fact
+from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT
-from ..quantity import COUNT, DATE, Quantity, parse, times_within
+from ..quantity import COUNT, DATE, NUMERIC_KINDS, Quantity, parse, times_within
 from ..text import known_form, match_strength, sentence_spans
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
@@ -161,7 +162,9 @@ class TypedFinder:
                     if dated and agreement < 1:
                         continue
                     score = coverage + 0.25 * agreement + 0.15 / (1 + rank) + self._fit(
-                        chunk, qty, label, before, matched, own, kinds, bound, change, weight, after)
+                        chunk, qty, label, before, matched, own, kinds, bound, change, weight, after) \
+                        - (self.MODIFIER_PENALTY * self._unasked(before, chunk.kind == "table_row", terms, titles)
+                           if qty.kind in NUMERIC_KINDS and terms else 0.0)
                     if not q_dates and _before_year(qty, y):
                         score -= 0.15  # "언제 열려?": the announcement's own schedule, not its history (2005년 처음 열려)
                     out.append(Candidate(chunk, unit_span, value_span, qty, label, score, coverage))
@@ -203,7 +206,7 @@ class TypedFinder:
         word stands right before it (the subject: "월세 60만원"), its class is the likeliest, it is the bound
         asked, it is a change when a change is asked (and a level when not), it is not a heading, and a table
         row answers only when the question names it (or as a total)."""
-        near = self._near(label, matched, weight or self.weight)
+        near = self._near(label, matched, own, weight or self.weight)
         head = 0.1 if any(t in set(self.tokenize(before[-12:])) for t in own) else 0.0
         preferred = 0.1 if kinds and qty.kind == kinds[0] else 0.0
         bounded = 0.1 if bound and ((qty.bound or "").startswith(bound) or _BOUND_WORDS[bound].search(label)
@@ -219,13 +222,35 @@ class TypedFinder:
             cell = 0.1 if _TOTAL_LABEL.search(label) and not row_named else (0.0 if row_named else -0.15)
         return 0.35 * near + head + preferred + bounded + changed + heading + cell
 
-    def _near(self, clause: str, matched: Sequence[str], weight: Callable[[str], float]) -> float:
-        """Share of the matched words (by weight) that stand in the value's own clause."""
+    MODIFIER_PENALTY = 0.2
+
+    def _unasked(self, before: str, cell: bool, terms: Sequence[str], titles: set[str]) -> float:
+        """Share (by weight) of the nouns naming a value that the question does not ask about: "청년층 취업자는
+        381만명" or "자동차 수출액 708억 달러" answer "취업자 수는?" / "연간 수출액은?" less well than the
+        figure named by the question's words alone. A sentence value is named by the nouns after the previous
+        value of its clause ("임차보증금 5,000만원 이하이면서 월세 60만원": 월세), or before it when none stand
+        between them ("패키지는 3.3% 늘어난 1,513억원"); a table cell by its row label and column name."""
+        for named in [before] if cell else reversed(_VALUE_TEXT.split(before)):
+            verbs = predicates(named)
+            words = [t for t in dict.fromkeys(self.tokenize(named)) if len(t) > 1 and not t[0].isdigit()
+                     and t not in verbs and t not in KIND_WORDS and t not in titles and not _BOUND_WORD.fullmatch(t)]
+            if words:
+                break
+        else:
+            return 0.0
+        asked = set(terms)
+        extra = sum(self.weight(t) for t in words
+                    if not match_strength(t, asked) and not any(match_strength(q, {t}) for q in asked))
+        return extra / sum(self.weight(t) for t in words)
+
+    def _near(self, clause: str, matched: Sequence[str], own: Sequence[str], weight: Callable[[str], float]) -> float:
+        """Share of the question's words (by weight) that stand in the value's own clause: a clause holding
+        the one word a sentence shares with the question ("내년") is near only as far as that word weighs."""
         if not matched:
             return 0.0
         toks = set(self.tokenize(clause))
         inside = sum(weight(t) for t in matched if t in toks)
-        return inside / sum(weight(t) for t in matched)
+        return inside / sum(weight(t) for t in dict.fromkeys([*own, *matched]))
 
     def _units(self, chunk, year: int | None):
         """(unit span, text the question is matched against, [(value span, quantity, clause)]) per unit."""
@@ -318,6 +343,8 @@ def _clause(sent: str, span: tuple[int, int]) -> tuple[str, str]:
     return sent[start:end], sent[start:span[0]]
 
 
+_VALUE_TEXT = re.compile(r"[’'‘]?\d[\d,.]*\s*[^\s\d]*")
+_BOUND_WORD = re.compile(r"이하|이상|이내|미만|초과|최대|최소|최고|최저|내외|가량|수준|정도|규모")
 _BOUND_WORDS = {"upper": re.compile(r"최대|최고|상한|한도"), "lower": re.compile(r"최소|최저|하한")}
 _TOTAL_LABEL = re.compile(r"(?:^|\s)(?:합\s*계|총\s*계|소\s*계|계|총계|전체|총지출)(?:\s|$)")
 _NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]*\s*%?$|^[-–—]$")

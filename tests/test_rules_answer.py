@@ -115,6 +115,13 @@ def test_count_stated_summed_and_members():
     assert (d.rule, d.text) == ("count:members", "강소형 2곳 (안산시, 김천시)")
 
 
+def test_places_listed_in_several_rows_are_not_counted_as_places():
+    """Two 대상지 of one 군 (a row each): the number of places is not what "대상지는 몇 개소?" asks."""
+    t = table(fact("김천시", "사업유형", None, "", "특화단지", line=4, category="특화단지", entity=True))
+    assert count.run(q("선정 몇 곳", intent="count"), t.facts, t) is None
+    assert count.run(q("선정 몇 곳", intent="count"), table().facts, table()).text.startswith("3곳")
+
+
 def test_listing_by_category():
     t = table()
     d = compose(q("선정된 도시", intent="list"), t)

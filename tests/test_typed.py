@@ -43,6 +43,17 @@ def test_the_value_in_the_clause_the_question_names():
     assert _best("취업자", (COUNT,), hits, counter="명").quantity.text in ("2,809만 3천명", "28만 5천명")
 
 
+def test_a_value_named_by_words_the_question_does_not_ask_ranks_below():
+    """청년층 취업자 / 자동차 수출액 answer neither "취업자 수" nor "연간 수출액"."""
+    hits = [_chunk("ㅇ 청년층 취업자는 381만 9천명으로 줄었다.", n=0), _chunk("□ 12월 취업자는 2,809만 3천명이다.", n=1)]
+    assert _best("취업자 수", (COUNT,), hits, counter="명").quantity.text == "2,809만 3천명"
+    hits = [_chunk("| 자동차 | 708.7 |", kind="table_row", cells=[("품목", "자동차"), ("수출액(억달러)", "708.7")], n=0),
+            _chunk("□ 연간 수출액은 6,327억 달러로 줄었다.", n=1)]
+    assert _best("연간 수출액", (MONEY,), hits).quantity.text == "6,327억 달러"
+    hits = [_chunk("④ 임차보증금 5,000만원 이하이면서 월세 60만원 이하인 건물")]
+    assert _best("월세 얼마 이하", (MONEY,), hits).quantity.text == "60만원"
+
+
 def test_the_asked_class_only():
     hits = [_chunk("□ 접수는 2024. 5. 31.(금)까지이며, 최대 330만원을 지급한다.")]
     assert _best("접수 마감", (DATE,), hits).quantity.date == "2024-05-31"

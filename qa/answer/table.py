@@ -137,9 +137,10 @@ class FactTable:
             groups.setdefault(key(it), []).append(it)
         return sorted(groups.items(), key=lambda kv: self.doc_order.get(kv[0], 0))
 
-    def selected_entities(self, facts: list[Fact], q: Question) -> list[Member]:
+    def selected_entities(self, facts: list[Fact], q: Question, by_row: bool = False) -> list[Member]:
         """(doc_id, entity, category) of the entities a document lists, filtered by the question's
-        categories and named values, in document order."""
+        categories and named values, in document order (with ``by_row``, one per row that gives an entity its
+        category: a place selected twice counts twice)."""
         seen, out = set(), []
         value_subjects = None
         scope = self._indexed(facts)
@@ -150,14 +151,15 @@ class FactTable:
         ordered = sorted(facts, key=lambda f: (f.doc_id, f.line)) if scope is None else \
             self._listed(scope, q.categories)
         for f in ordered:
-            if f.subject not in self.entity_names or (f.doc_id, f.subject) in seen:
+            key = (f.doc_id, f.line) if by_row else (f.doc_id, f.subject)
+            if f.subject not in self.entity_names or key in seen or (by_row and family_of(f.attribute) != Attr.TYPE):
                 continue
             cat = f.qualifiers.get("category")
             if q.categories and cat not in q.categories:
                 continue
             if value_subjects is not None and (f.doc_id, f.subject) not in value_subjects:
                 continue
-            seen.add((f.doc_id, f.subject))
+            seen.add(key)
             out.append((f.doc_id, f.subject, cat))
         return out
 

@@ -25,7 +25,7 @@ from .answer import (
     passage_fits,
     passage_text,
 )
-from .answer.rows import COUNT_ASKED, RowAnswer, select_rows, table_words, tables_of
+from .answer.rows import COUNT_ASKED, RowAnswer, select_column, select_rows, table_words, tables_of
 from .answer.typed import (
     TypedAsk,
     TypedFinder,
@@ -359,7 +359,7 @@ class Assistant:
                 tables.append(table)
         found = select_rows(text, tables)
         if found is None:
-            return draft
+            return self._with_column(text, q, tables, draft)
         ids = {r.chunk_id for r in found.rows}
         if draft.kind == "fact" and not found.counted and {f.chunk_id for f in draft.facts} <= ids:
             return draft  # the facts answer already reads those rows
@@ -381,6 +381,17 @@ class Assistant:
         cut = shown < len(found.rows)  # a cut list keeps every row for the API to page through
         return Draft(answer, "fact", facts=facts, rule="rows:count" if found.counted else "rows",
                      items=found.items() if cut else [], shown=shown if cut else 0)
+
+    def _with_column(self, text: str, q: Question, tables: list[tuple[Chunk, ...]], draft: Draft) -> Draft:
+        """"어떤 시설들이 있어?": the values of the column headed by the noun asked, when the question names no
+        one row (an entity, a cell value) and the facts do not answer it already."""
+        if q.entities or draft.kind == "fact":
+            return draft
+        column = select_column(text, tables)
+        if column is None:
+            return draft
+        answer, shown = column.text(self.config.answer_list_items, self.config.max_answer_chars)
+        return Draft(answer, "fact", facts=[self._row_fact(r) for r in column.rows[:shown]], rule="rows:column")
 
     def _table_covers(self, text: str, found: RowAnswer) -> bool:
         """Whether most of the question's other words are the table's (caption, columns, cells)."""

@@ -22,6 +22,7 @@ NOUN_PIECES = ("NNG", "NNP", "XSN", "XPN", "XR", "SL", "SH")
 NUMBER_UNITS = {"억", "만", "천", "조", "백", "십"}
 COUNTER_UNITS = {"개", "곳", "년", "개월", "월", "일", "명", "건", "회", "차", "%", "배", "세"}
 CURRENCY = {"원", "달러"}
+PLAIN_SUFFIXES = {"들", "당", "별", "씩", "께", "쯤"}  # plural, per, by, each: a compound means its noun
 STOP_NOUNS = {"것", "수", "등", "및", "때", "중", "바", "곳", "점", "하", "되", "있", "이"}
 
 _lock = threading.Lock()
@@ -137,6 +138,8 @@ def _tokens(text: str) -> tuple[str, ...]:
                 stem = admin_stem(p.form) if p.tag == "NNP" else None
                 if stem:
                     out.append(stem)
+            while len(run) > 1 and run[-1].tag == "XSN" and run[-1].form in PLAIN_SUFFIXES:
+                run = run[:-1]  # 시설들, 참여기관들, 개소당: the compound is the noun (참여기관), not its plural
             if len(run) > 1:
                 compound = "".join(p.form for p in run)
                 out.append(_fold(compound))

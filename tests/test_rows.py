@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer.rows import select_rows, tables_of
+from qa.answer.rows import asked_noun, select_column, select_rows, tables_of
 from qa.chunk import chunk_document
 from qa.ingest import load_corpus
 
@@ -54,3 +54,16 @@ def test_a_long_selection_is_cut_with_the_total(tables):
     assert len(found.items()) == 9  # every row, for the API to page through
     text, shown = found.text("곳", limit=20, max_chars=150)
     assert len(text) <= 150 and 1 <= shown < 9
+
+
+@pytest.mark.parametrize("question, noun", [("어떤 시설들이 있어?", "시설"), ("무슨 사업을 해?", "사업"),
+                                            ("참여기관들 알려줘", "참여기관"), ("어느 지자체야?", None)])
+def test_the_noun_a_which_ones_question_asks(question, noun):
+    assert asked_noun(question) == noun
+
+
+def test_a_column_asked_by_its_header_lists_its_values(tables):
+    found = select_column("신길 책마루 문화센터에는 어떤 시설들이 있어?", tables)
+    assert found.values == ("도서관", "수영장", "체육관", "북카페")
+    assert found.text()[0] == "시설: 도서관, 수영장, 체육관, 북카페"
+    assert select_column("신길 책마루 문화센터에는 어떤 주차장이 있어?", tables) is None  # no such column

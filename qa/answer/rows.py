@@ -107,6 +107,61 @@ def select_rows(question: str, tables: Sequence[tuple[Chunk, ...]]) -> RowAnswer
     return None
 
 
+@dataclass(frozen=True)
+class ColumnAnswer:
+    """The values of the column a question asks for by its header ("어떤 시설들이 있어?" → 시설)."""
+
+    header: str
+    values: tuple[str, ...]
+    rows: tuple[Chunk, ...]  # the row each value was read from (its provenance), one per value
+
+    def text(self, limit: int = 20, max_chars: int = 2000) -> tuple[str, int]:
+        shown, n = cut_items(list(self.values), limit)
+        body = ", ".join(shown[:n]) + (f" … {more_note(n, len(self.values))}" if n < len(self.values) else "")
+        return cap_text(f"{self.header}: {body}", max_chars), n
+
+
+# "어떤 시설들이 있어?", "무슨 사업", "참여기관 알려줘", "과제 목록": the noun whose kinds are asked
+_ASKED_NOUN = re.compile(r"(?:어떤|무슨)\s*(?P<a>[가-힣A-Za-z]+)|(?P<b>[가-힣A-Za-z]{2,})\s*(?:뭐|무엇|알려|목록|종류)")
+_NAME_HEADS = ("", "명", "명칭", "이름", "종류", "목록")
+
+
+def asked_noun(question: str) -> str | None:
+    """The noun a "which ones" question asks about, without its particle or plural (시설들이 → 시설)."""
+    m = _ASKED_NOUN.search(question)
+    if not m:
+        return None
+    word = m.group("a") or m.group("b")
+    found = re.fullmatch(rf"(.+?)(?:들)?{_PARTICLE}", word)
+    noun = found.group(1) if found else word
+    return noun if len(noun) >= 2 else None
+
+
+def select_column(question: str, tables: Sequence[tuple[Chunk, ...]]) -> ColumnAnswer | None:
+    """The column of the first table (in retrieval order) whose header is the noun the question asks about
+    (시설 → "시설", 사업 → "사업명"), as the list of its values; None when no header is that noun or the column
+    holds fewer than two values."""
+    noun = asked_noun(question)
+    if not noun:
+        return None
+    noun = compact(noun)
+    for table in tables:
+        data = [r for r in table if not _is_total(r)]
+        for header, _ in data[0].cells if data else ():
+            h = compact(header or "")
+            if not h.startswith(noun) or h[len(noun):] not in _NAME_HEADS:
+                continue
+            values, rows = [], []
+            for r in data:
+                v = next((v.strip() for hh, v in r.cells if hh == header and v), "")
+                if v and not _NUMERIC.match(v) and v not in values:
+                    values.append(v)
+                    rows.append(r)
+            if len(values) >= 2:
+                return ColumnAnswer(header, tuple(values), tuple(rows))
+    return None
+
+
 def table_words(table: Sequence[Chunk], tokenize) -> set[str]:
     """The words of a table: its caption and context, its column names and its cells."""
     return set(tokenize(" ".join(r.search_text for r in table)))

@@ -172,3 +172,14 @@ def test_passage_weights_are_config(tmp_path):
     (tmp_path / "qa.toml").write_text("[passage]\nquote_bonus = 0.3\n", encoding="utf-8")
     c = Config.load(tmp_path / "qa.toml", env={})
     assert c.passage.quote_bonus == 0.3 and c.passage.date_bonus == Config().passage.date_bonus
+
+
+def test_a_lookup_keeps_the_subject_the_question_writes():
+    """"홑벌이 … 기준은?": of the three household types' limits, the one the question writes part of."""
+    limits = [fact(s, "총소득 기준", v, "만원", f"{v:,}만원 미만", line=40 + i)
+              for i, (s, v) in enumerate([("단독가구", 2200), ("홑벌이가구", 3200), ("맞벌이가구", 3800)])]
+    t = FactTable(limits, [DOC], set())
+    ask = q("홑벌이 총소득 기준은?", attributes=["총소득 기준"])
+    assert lookup.named_subjects(ask, limits) == [limits[1]]
+    assert lookup.named_subjects(q("총소득 기준은?", attributes=["총소득 기준"]), limits) == limits
+    assert "3,800" not in lookup.run(ask, t.facts, t).text

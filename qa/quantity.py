@@ -447,6 +447,16 @@ _BARE_AMOUNT = re.compile(r"얼마")
 _ASKS_VALUE = re.compile(r"얼마|몇|언제|며칠|금액은|액수|비율은|기간은|날짜|일정")
 
 
+_REQUEST_END = re.compile(r"\s*(?:좀\s*)?(?:알려\s*줘요?|알려\s*주세요|알려\s*주실\s*래요|뭐야|뭐예요|뭔가요|무엇인가요|궁금해요?)?"
+                          r"\s*[?？.!]*\s*$")
+
+
+def _asked_tail(question: str) -> str:
+    """The last two words of a question without its request ("… 국비 알려줘" → "받는 국비"): where a question
+    without a question word names what it asks ("국비는?", "접수 마감은?")."""
+    return " ".join(_REQUEST_END.sub("", question).split()[-2:])
+
+
 def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
     """The unit classes that can answer a question, the most likely first, and the counter it names.
 
@@ -456,6 +466,8 @@ def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
     kind, counter = question_kind(question)
     if kind is None:
         return (), None
+    if not _ASKS_VALUE.search(question) and question_kind(_asked_tail(question))[0] != kind:
+        return (), None  # a value word inside a name or a condition (청년월세 … 서류 알려줘, 월세 받을 수 있어?)
     if not _ASKS_VALUE.search(question) and any(q.kind == kind for q in parse(question)):
         return (), None  # "국비 80억원을 받는 지자체는?" states the value and asks who
     if kind == MONEY and not _MONEY_WORDS.search(question) and _BARE_AMOUNT.search(question):

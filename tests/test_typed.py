@@ -144,6 +144,11 @@ def test_operands(question, pair):
     ("몇 년 만에 다시 열리는 거야?", (DURATION,)),
     ("월세는 월 몇 만원이야?", (MONEY,)),
     ("방한객은 몇 만 명이야?", (COUNT,)),
+    ("전주시가 받는 국비 알려줘", (MONEY,)),
+    ("신청 기한 좀 알려줘요", (DATE,)),
+    # a value word inside a name or a condition asks no value: a list, a yes or no
+    ("청년월세 신청할 때 내야 하는 서류 알려줘", ()),
+    ("공공임대주택에 사는 청년도 청년월세 받을 수 있어?", ()),
 ])
 def test_question_kinds(question, kinds):
     assert question_kinds(question)[0] == kinds

@@ -223,7 +223,7 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
             continue
         if s[0] in TOP_BULLETS:
             b.start_block(n, s, "point")
-        elif _SECTION_PLAIN.match(s) and len(s) <= 30 and not s.endswith("다."):
+        elif _SECTION_PLAIN.match(s) and len(s) <= 30 and not s.endswith("다.") and not _continues_list(b.block, s):
             b.set_section(s)
             b.add([(n, s)], "section")
         elif _SECTION_PLAIN.match(s):  # a long ①/1. line is an enumerated item, not a heading
@@ -239,6 +239,25 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
         i += 1
     b.flush()
     return b.chunks
+
+
+def _enum_number(text: str) -> int | None:
+    """1 for "1. …", "1) …" or "① …"; None for a line that is not numbered so."""
+    m = re.match(r"^\s*(\d{1,2})\s*[.)]\s", text)
+    if m:
+        return int(m.group(1))
+    return _CIRCLED_L2.index(text.lstrip()[0]) + 1 if text.strip() and text.lstrip()[0] in _CIRCLED_L2 else None
+
+
+def _continues_list(block: list[tuple[int, str]], text: str) -> bool:
+    """A short numbered line is an item, not a heading, when it continues the numbering of the open point's
+    last line ("1. 임대차계약서 사본" → "2. 최근 3개월 월세 이체 내역") or opens a list the point announces
+    ("제출 서류는 다음과 같다." → "1. …")."""
+    k = _enum_number(text)
+    if not block or k is None:
+        return False
+    last = block[-1][1]
+    return _enum_number(last) == k - 1 or (k == 1 and re.search(r"(?:다음|아래)과\s*같[다습]|[:：]$", last) is not None)
 
 
 def _caption(b: _Builder, lines: list[tuple[int, str]], i: int) -> int:

@@ -212,6 +212,13 @@ def test_wrapped_continuation_lines_join_the_point():
     assert got == [("text", 1, 2), ("point", 3, 6)]
 
 
+def test_a_short_numbered_list_is_items_of_its_point_not_headings():
+    d = synthetic("□ 제출 서류는 다음과 같다.\n1. 임대차계약서 사본\n2. 월세 이체 내역\n3. 주민등록등본\n"
+                  "1. 추진 배경\n□ 배경 설명이다.")
+    got = [(c.kind, c.start, c.end) for c in chunk_document(d)]
+    assert got == [("point", 1, 4), ("section", 5, 5), ("point", 6, 6)]  # a restarted numbering is a heading
+
+
 # ----------------------------------------------------------------------------- contact block
 CONTACT = "| 담당 부서 | 도시정책과 | 책임자 | 과 장 | 홍길동 (044-201-3701) |"
 

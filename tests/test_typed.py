@@ -54,6 +54,13 @@ def test_a_value_named_by_words_the_question_does_not_ask_ranks_below():
     assert _best("월세 얼마 이하", (MONEY,), hits).quantity.text == "60만원"
 
 
+def test_a_trend_line_answers_by_the_year_of_each_clause():
+    hits = [_chunk("※ 선정 추이: '21년 선정 22개소(전국 96개소 중 23%), '22년 선정 15개소(전국 68개소 중 22%), "
+                   "'23년 선정 24개소(전국 91개소 중 26%)")]
+    assert _best("선정 개소", (COUNT,), hits, q_dates=["2022"], counter="개소").quantity.text == "15개소"
+    assert _best("선정 비중", (PERCENT,), hits).quantity.text == "26%"  # no year asked: the latest
+
+
 def test_the_asked_class_only():
     hits = [_chunk("□ 접수는 2024. 5. 31.(금)까지이며, 최대 330만원을 지급한다.")]
     assert _best("접수 마감", (DATE,), hits).quantity.date == "2024-05-31"
@@ -99,7 +106,8 @@ def test_headings_lose_to_sentences():
     (["2023-12"], ["--12"], 0.5), (["2023-12"], ["2023-12"], 1.0), (["2022-12"], ["2023-12"], -1.0),
     (["2024"], ["2023"], -1.0),
     (["2023-12"], [], 0.0), ([], ["2023"], 0.0),
-    (["2023-12"], ["2023"], 0.5),  # a whole-year table does not say it is December's
+    (["2023-12"], ["2023"], -1.0),  # a figure of the whole year is not December's
+    (["2023-12"], ["2023", "--12"], 0.5),
 ])
 def test_date_agreement(asked, given, score):
     assert date_agreement(asked, given) == score

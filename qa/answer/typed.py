@@ -72,6 +72,8 @@ def _date_relation(q: str, u: str) -> float:
         return 0
     if not all(a == b for a, b in shared):
         return -1
+    if qa[0] and qa[1] and ua[0] and not ua[1]:
+        return -1  # "2023년 12월" asked, a figure of the whole of 2023 given: another period
     # a part the question names that the candidate leaves out: "2022년 12월" read as "12월", or as "2022년"
     return 0.5 if any(x and not y for x, y in zip(qa, ua, strict=True)) else 1
 
@@ -158,15 +160,20 @@ class TypedFinder:
                 for value_span, qty, label, before, after in values:
                     if not self._admissible(qty, kinds, counter, stated, q_dates):
                         continue
-                    agreement = date_agreement(q_dates, u_dates)
+                    # the dates of the value's own clause, when it has any ("'22년 15개소, '23년 24개소")
+                    v_dates = (_dates(label, None) or u_dates) if chunk.kind != "table_row" else u_dates
+                    agreement = date_agreement(q_dates, v_dates)
                     if dated and agreement < 1:
                         continue
                     score = coverage + 0.25 * agreement + 0.15 / (1 + rank) + self._fit(
                         chunk, qty, label, before, matched, own, kinds, bound, change, weight, after) \
                         - (self.MODIFIER_PENALTY * self._unasked(before, chunk.kind == "table_row", terms, titles)
                            if qty.kind in NUMERIC_KINDS and terms else 0.0)
-                    if not q_dates and _before_year(qty, y):
-                        score -= 0.15  # "언제 열려?": the announcement's own schedule, not its history (2005년 처음 열려)
+                    if not q_dates and (_before_year(qty, y) or (qty.kind != DATE and v_dates is not u_dates
+                                                                 and _year(v_dates) < _year(u_dates))):
+                        # "언제 열려?": the announcement's own schedule, not its history (2005년 처음 열려); "몇 %야?":
+                        # the latest figure of a trend, not its earlier years ('21년 22개소, … '23년 24개소)
+                        score -= 0.15
                     out.append(Candidate(chunk, unit_span, value_span, qty, label, score, coverage))
         out.sort(key=lambda c: -c.score)
         return _most_precise_first(out)
@@ -321,6 +328,11 @@ def _with_times(qs: list[Quantity]) -> list[Quantity]:
 def _within(span: tuple[int, int] | None, inner: tuple[int, int]) -> tuple[int, int] | None:
     """The span of a part of a cell, given the cell's span in the chunk text."""
     return (span[0] + inner[0], span[0] + inner[1]) if span else None
+
+
+def _year(dates: Sequence[str]) -> int:
+    """The latest year among ISO dates (0 when none states one)."""
+    return max((int(d[:4]) for d in dates if d[:4].isdigit()), default=0)
 
 
 def _before_year(qty: Quantity, year: int | None) -> bool:

@@ -20,10 +20,8 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
     if stated and not (q.asks_selection and not any(f.attribute == Attr.SELECTED for f in stated)):
         parts = [(d, count_text(q, dedupe_subjects(fs), t)) for d, fs in t.by_doc(stated)]
         return docs_draft(t, parts, stated)
-    if q.entities or q.english:
-        # "전주시 인구는 몇 명?" is not a count of the selected entities; nor is an English question whose
-        # counted noun was not linked ("How many booths?")
-        return None
+    if q.entities:
+        return None  # "전주시 인구는 몇 명?" is not a count of the selected entities
     members = t.selected_entities(facts, q)
     if not members or len(t.selected_entities(facts, q, by_row=True)) > len(members):
         # a place listed in several rows (two 대상지 of one 군): the rows are what is counted, and the number

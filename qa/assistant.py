@@ -213,9 +213,12 @@ class Assistant:
         q = self.linker.analyse(text, history)
         t1 = time.perf_counter()
         query = f"{q.text} {q.pseudo}" if (q.english or q.followup) and q.pseudo else q.text
-        if q.years and not q.doc_ids:
-            # no announcement is of that year: those that report figures of it may still answer a value question
+        if q.years and (not q.doc_ids or q.dated):
+            # no announcement (of those the question names) is of that year: those that report figures of it may
+            # still answer a value question
             mentioned = set().union(*(self._year_mentions.get(y, set()) for y in q.years))
+            if q.dated:
+                mentioned &= q.doc_ids
             hits = self.retriever.search(query, k=max(k, self.config.typed_hits), method=retriever,
                                          doc_ids=mentioned or None)
             draft = not_found("year_not_in_corpus")

@@ -48,6 +48,25 @@ def test_years_restrict_documents():
     assert run(question("'25년 국비"), "read_years").years == [2025]
 
 
+def test_a_title_of_another_year_names_the_announcement_and_the_year_its_figures():
+    """"특구 … 2024년 예산" in a 2023 release: the release, with the year as a condition on its figures."""
+    docs = [Document(doc_id=d, title=t, publisher=None, published=p, source=None, path="", lines=("x",))
+            for d, t, p in [("zone", "특구 후보 선정", "2023-12-28"), ("nano", "나노 전시 개최", "2024-06-01"),
+                            ("rent", "월세 모집", "2024-02-01")]]
+    titles = {"zone": {"특구", "후보", "선정"}, "nano": {"나노", "전시", "개최"}, "rent": {"월세", "모집"}}
+    v = Vocabulary(documents=docs, vocab=set(),
+                   docs_with_term=lambda t: {d for d, words in titles.items() if t in words})
+    v.title_tokens.update(titles)
+    q = question("특구 2024년 예산", tokens=["특구", "2024년", "예산"])
+    for name in ("read_years", "read_titles"):
+        getattr(steps, name)(q, v)
+    assert q.doc_ids == {"zone"} and q.dated
+    q = question("월세 2024년 모집", tokens=["월세", "2024년", "모집"])
+    for name in ("read_years", "read_titles"):
+        getattr(steps, name)(q, v)
+    assert q.doc_ids == {"rent"} and not q.dated
+
+
 def test_targets_longest_alias_first_and_english():
     q = run(question("전주시와 강소형 국비"), "link_targets")
     assert (q.entities, q.categories) == (["전주시"], ["강소형"])

@@ -15,6 +15,7 @@ class Question:
     english: bool = False
     years: list[int] = field(default_factory=list)
     doc_ids: set[str] | None = None  # restriction from a year or title in the question
+    dated: bool = False  # the title named announcements of other years: the year constrains their figures
     named_titles: set[str] = field(default_factory=set)  # compact title words of the documents it names
     entities: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)

@@ -68,7 +68,10 @@ def read_titles(q: Question, v: Vocabulary) -> None:
     """
     titled = _title_docs(q.tokens, v)
     if titled:
-        q.doc_ids = titled if q.doc_ids is None else (q.doc_ids & titled) or q.doc_ids
+        # "글로벌 혁신 특구 … 2024년 예산" in a 2023 release: the title names the announcement and the year its
+        # figures ("otherwise constrains the facts")
+        q.dated = q.doc_ids is not None and not q.doc_ids & titled
+        q.doc_ids = titled if q.doc_ids is None else (q.doc_ids & titled) or titled
     q.named_titles = set().union(*(v.compact_titles[d] for d in titled or ()))
 
 

@@ -50,8 +50,9 @@ RANGE_SEPARATORS = "~∼〜～"
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
-# "1조 2,000억", "12억 5천만", "3억5천", "2천억", "150"
-_AMOUNT = rf"(?:{_NUM})\s*(?:{_MAG})?(?:\s*(?:{_NUM})\s*(?:{_MAG}))*"
+# "1조 2,000억", "12억 5천만", "3억5천", "2천억", "150", "2만 1,757"
+_AMOUNT = (rf"(?:{_NUM})\s*(?:{_MAG})?(?:\s*(?:{_NUM})\s*(?:{_MAG}))*"
+           r"(?:(?<=[만억조천])\s*(?:\d{1,3}(?:,\d{3})?|\d{1,4})(?![\d,.]))?")  # "2만 1,757명": the rest after 만
 _AMOUNT_PART = re.compile(rf"(?P<n>{_NUM})\s*(?P<mag>{_MAG})?")
 _WEEKDAY = r"(?:\s*\(\s*[월화수목금토일](?:요일)?\s*\))?"
 _HANGUL_AFTER = r"(?![가-힣])"

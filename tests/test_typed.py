@@ -123,6 +123,13 @@ def test_sum_and_difference_show_their_working():
     assert text.startswith("495만원")
 
 
+def test_a_sum_is_exact_whatever_the_units_written():
+    a = _best("1차 확정", (COUNT,), [_chunk("□ 1차에서는 2만 1,757명이 확정되었다.")], counter="명")
+    b = _best("2차 뽑는다", (COUNT,), [_chunk("□ 이번 2차에서는 3,500명을 뽑는다.", n=1)], counter="명")
+    text, _ = combine("sum", a, b)
+    assert text.startswith("2만 5,257명 (") and "2만 1,757명" in text and "3,500명" in text
+
+
 def test_no_sum_across_currencies():
     hits = [_chunk("□ 수출은 6,327억 달러, 예산은 500억원이다.")]
     a = _best("수출", (MONEY,), hits)

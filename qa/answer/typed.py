@@ -430,6 +430,22 @@ def format_value(value: float, unit: str, decimals: int) -> str:
     return f"{value:,.{decimals}f}{unit}"
 
 
+MAGNITUDE_CHARS = "천백십만억조"
+
+
+def korean_amount(base: float) -> str:
+    """An exact amount written as Korean documents do: 25257 → "2만 5,257", 1.45135e13 → "14조 5,135억"."""
+    n = round(base)
+    parts = []
+    for size, name in ((10**12, "조"), (10**8, "억"), (10**4, "만")):
+        if n >= size:
+            parts.append(f"{n // size:,}{name}")
+            n %= size
+    if n or not parts:
+        parts.append(f"{n:,}")
+    return " ".join(parts)
+
+
 def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
     """Sum or difference of two values of one class, in the first one's unit, with its working."""
     qa_, qb = a.quantity, b.quantity
@@ -447,6 +463,8 @@ def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
         v = abs(qa_.value - vb)
         hi, lo = (a, b) if qa_.value >= vb else (b, a)
         working = f"{_short(hi)} {hi.quantity.text} - {_short(lo)} {lo.quantity.text}"
+    if abs(round(v, dec) - v) * scale >= 0.5:  # "2만 1,757명 + 3,500명" is not "3만명": the exact amount
+        return f"{korean_amount(v * scale)}{qa_.unit.lstrip(''.join(MAGNITUDE_CHARS))} ({working})", v
     return f"{format_value(round(v, dec), qa_.unit, dec)} ({working})", v
 
 

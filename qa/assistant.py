@@ -43,7 +43,7 @@ from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import admin_stem, normalize, predicates, reads_as, tokenize, warm_up
-from .lexicon import REGION_OF
+from .lexicon import ASKING_WORDS, KIND_WORDS, REGION_OF
 from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
@@ -95,6 +95,8 @@ class Assistant:
                                config.answer_list_items, config.max_answer_chars)
         self.finder = TypedFinder(tokenize, index.vocab_idf(), max_chunks=config.typed_hits)
         frequency = {w: -idf for w, idf in self.finder.idf.items()}  # rarer words have a higher idf
+        rarest = min(frequency.values(), default=0.0) - 1.0
+        frequency.update({w: rarest for w in ASKING_WORDS | KIND_WORDS if w not in frequency})  # corpus words first
         self.speller = Speller(frequency, analysed=lambda word: reads_as(word, frequency))
         self._title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
         self._year_mentions = _year_mentions(index.documents)
@@ -296,7 +298,7 @@ class Assistant:
         answer states none of that class, covers the question less, or nothing was found, quote the value
         of the asked class from the sentence (or table cell) of the retrieved passages that covers the
         question best — with "A와 B를 더하면/차이" computed from two such values, working shown."""
-        from .lexicon import KIND_WORDS, QUESTION_WORDS
+        from .lexicon import QUESTION_WORDS
 
         if draft.rule == "not_found:unknown_name" and not q.english:
             return draft

@@ -162,9 +162,13 @@ def josa(word: str, with_batchim: str, without: str) -> str:
 _SYNONYMS_OF: dict[str, frozenset[str]] = {w: group - {w} for group in SYNONYMS for w in group}
 
 
+_PLACE_TIME_SUFFIXES = set("일점지처장")  # 발표일, 반환점, 출발지, 접수처, 행사장 (not 율, 인: 증가율 is not 증가)
+
+
 def match_strength(word: str, toks: set[str]) -> float:
     """How far a sentence with tokens ``toks`` holds a question word: 1 the word itself, ``SYNONYM_WEIGHT`` a
-    synonym (접수 ↔ 신청), ``PART_WEIGHT`` a longer word containing it (대학 ⊂ 울산대학교), else 0.
+    synonym (접수 ↔ 신청), ``PART_WEIGHT`` a longer word containing it (대학 ⊂ 울산대학교) or the word without
+    its suffix of day, point or place (발표일 → 발표), else 0.
 
     One measure for every rule that matches a question against sentences (the typed values, the passages)."""
     if word in toks:
@@ -173,6 +177,8 @@ def match_strength(word: str, toks: set[str]) -> float:
         return SYNONYM_WEIGHT
     if len(word) >= 2 and not word[0].isdigit() and any(len(t) > len(word) and word in t for t in toks):
         return PART_WEIGHT
+    if len(word) >= 3 and word[-1] in _PLACE_TIME_SUFFIXES and word[:-1] in toks:
+        return PART_WEIGHT  # the day, point or place of what a sentence names (발표일 ← 발표, 반환점 ← 반환)
     return 0.0
 
 

@@ -161,6 +161,17 @@ def test_speller_corrects_long_mistyped_words_and_leaves_words_with_particles():
     assert speller("신청은 기업까지 지자체를") == "신청은 기업까지 지자체를"
 
 
+def test_speller_knows_the_words_people_ask_with():
+    """A release says "19.0% 늘어" and never 증가율; "증가뮬은" is still read as 증가율은 (the Assistant adds the
+    lexicon's asking words below every corpus word)."""
+    from qa.korean import reads_as
+    from qa.lexicon import ASKING_WORDS
+    from qa.text import Speller
+
+    vocab = {"증가": 1.0, "예산안": 1.0, **{w: -1.0 for w in ASKING_WORDS}}
+    assert Speller(vocab, analysed=lambda word: reads_as(word, vocab))("예산안 증가뮬은?") == "예산안 증가율은?"
+
+
 def test_region_short_and_long_names_are_aliases():
     from qa.question.vocabulary import aliases
 

@@ -209,6 +209,8 @@ def test_synonyms_and_containing_words_count_partly():
     assert match_strength("접수", {"신청", "기간"}) == SYNONYM_WEIGHT
     assert match_strength("대학", {"울산대학교"}) == PART_WEIGHT
     assert match_strength("대학", {"대학"}) == 1.0 and match_strength("마감", {"신청"}) == 0.0
+    assert match_strength("발표일", {"발표"}) == match_strength("반환점", {"반환"}) == PART_WEIGHT  # its day, its point
+    assert match_strength("증가율", {"증가"}) == match_strength("일본인", {"일본"}) == 0.0  # a rate, a people
     row = _chunk("| 신청 기간 | 2023. 9. 5.(화) 10:00 ~ 9. 18.(월) 18:00 |", n=0, kind="table_row",
                  cells=(("구분", "신청 기간"), ("내용", "2023. 9. 5.(화) 10:00 ~ 9. 18.(월) 18:00")))
     other = _chunk("ㅇ 문의: 콜센터 (평일 09:00~18:00)", n=1)

@@ -180,3 +180,15 @@ def test_a_last_word_alias_only_for_place_names():
     """ "경기 고양시" is asked as 고양시, but "정기 신청" is not asked as 신청 (a word of every 모집 question)."""
     assert "고양시" in aliases("경기 고양시") and "에코델타시티" in aliases("부산 에코델타시티")
     assert "신청" not in aliases("정기 신청") and "정기신청" in aliases("정기 신청")
+
+
+def test_a_followup_within_the_previous_answer_keeps_its_announcement():
+    """"그중 일반 분야는?" after a question about 예비창업패키지: 일반 in another title does not move it."""
+    prev = question("예비창업패키지는 몇 명 선발해?")
+    prev.doc_ids = {"startup"}
+    q = question("그중 일반 분야는 몇 명이야?")
+    q.doc_ids = {"fishing"}  # 일반 is a word of the title 일반농산어촌개발사업
+    assert resolve_followup(q, prev).doc_ids == {"startup"}
+    q = question("나노코리아는 몇 명 참가해?")
+    q.doc_ids = {"nano"}
+    assert resolve_followup(q, prev).doc_ids == {"nano"}  # a new question naming another announcement

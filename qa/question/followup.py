@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .model import Question
 from .steps import is_anaphoric
+
+_WITHIN = re.compile(r"^\s*(?:그\s*중|이\s*중|그\s*가운데|이\s*가운데)")
 
 
 def resolve_followup(q: Question, prev: Question | None) -> Question:
@@ -20,6 +23,8 @@ def resolve_followup(q: Question, prev: Question | None) -> Question:
         changed.update(entities=list(prev.entities), categories=list(prev.categories))
     if q.doc_ids is None and prev.doc_ids is not None:
         changed.update(doc_ids=prev.doc_ids, years=prev.years)
+    elif q.doc_ids and prev.doc_ids and not q.doc_ids & prev.doc_ids and not q.years and _WITHIN.search(q.text):
+        changed.update(doc_ids=prev.doc_ids, years=prev.years)  # "그중 일반 분야는?": within the previous answer
     if not changed:
         return q
     r = replace(q, followup=True, **changed)

@@ -279,6 +279,8 @@ class TypedFinder:
         """A table row: each cell is a value, read with the row's label cells, its column name and the caption."""
         cells = list(chunk.cells)
         labels = [v for h, v in cells if v and not parse(v) and not _NUMBER_CELL.match(v)]
+        # a cell of words around a figure ("후보지역 4곳 발표") also says what the row is about
+        wordy = [v for h, v in cells if v and v not in labels and _words_beside(v)]
         context = chunk.search_text.split("\n")[0] if chunk.search_text else ""
         caption_unit = _caption_unit(chunk.search_text)
         row_unit = next((u for u in map(_header_unit, labels) if u), None)  # "고용률(%)" rows of a mixed table
@@ -292,10 +294,18 @@ class TypedFinder:
                 continue
             pos = chunk.text.find(v)
             span = (pos, pos + len(v)) if pos >= 0 else None
-            label = " ".join(dict.fromkeys(labels + [h]))
+            label = " ".join(dict.fromkeys(labels + [w for w in wordy if w != v] + [h]))
             # every value of the cell ("2024. 2. 21.(수) 16:00" holds a date and a time)
             yield (0, len(chunk.text)), f"{context}\n{v}\n{label}", [(span if len(qs) == 1 else _within(span, q.span),
                                                                   q, label, label, "") for q in qs]
+
+
+def _words_beside(cell: str) -> bool:
+    """Whether a cell holds words beyond its figures (two syllables or more outside them)."""
+    rest = cell
+    for q in parse(cell):
+        rest = rest.replace(q.text, " ")
+    return len(re.findall(r"[가-힣]", rest)) >= 2
 
 
 def _most_precise_first(ranked: list[Candidate], within: float = 0.4) -> list[Candidate]:

@@ -63,8 +63,9 @@ def test_a_trend_line_answers_by_the_year_of_each_clause():
 
 def test_a_cell_of_words_around_a_figure_labels_its_row():
     """"’23. 12. 28. | 후보지역 4곳 발표": the date is that of the 발표 the other cell tells."""
-    rows = [_chunk("| ’23. 5. 31. | 지정계획 공고 |", kind="table_row", cells=[("시기", "’23. 5. 31."), ("내용", "지정계획 공고")], n=0),
-            _chunk("| ’23. 12. 28. | 후보지역 4곳 발표 |", kind="table_row",
+    rows = [_chunk("| ’23. 5. 31. | 지정계획 공고 |", kind="table_row", cells=[("시기", "’23. 5. 31."), ("내용", "지정계획 공고")],
+                   search="< 추진 경과 >", n=0),
+            _chunk("| ’23. 12. 28. | 후보지역 4곳 발표 |", kind="table_row", search="< 추진 경과 >",
                    cells=[("시기", "’23. 12. 28."), ("내용", "후보지역 4곳 발표")], n=1)]
     assert _best("후보지역 발표", (DATE,), rows).quantity.date == "2023-12-28"
 

@@ -151,9 +151,11 @@ def test_no_sum_across_currencies():
     ("맞벌이가구와 단독가구 근로장려금 최대 지급액 차이는 얼마야?", ("맞벌이가구", "단독가구")),
     ("2023년 방한객 1위 일본과 2위 중국을 합치면 몇 만 명이야?", ("일본", "중국을")),  # the rank is not the operand
     ("12월 중국 방한객과 일본 방한객 차이는?", ("중국", "일본")),  # a shared head word: they differ before it
+    ("하프 1위랑 10km 1위 상금 차이는 얼마야?", ("하프 1위", "10km")),  # a rank: the word before it names the operand
 ])
 def test_operands(question, pair):
     assert operands(question)[:2] == pair
+    assert not re.search(r"차이|합치면", operands(question)[2])  # what to do is not a word of either value
 
 
 @pytest.mark.parametrize(("question", "kinds"), [

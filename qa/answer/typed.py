@@ -415,11 +415,14 @@ def operands(question: str) -> tuple[str, str, str] | None:
             b, end = nxt.group(1), end + nxt.end()
     after = re.match(r"\s*([^\s,]+)", question[end:])
     before = re.search(r"([^\s,]+)\s*$", question[:start])
+    if _ORDINAL.fullmatch(a) and before:  # "하프 1위랑 10km 1위": the operand is the word before the rank, with it
+        a, start = f"{before.group(1)} {a}", before.start()
+        before = re.search(r"([^\s,]+)\s*$", question[:start])
     if after and before and _stem(after.group(1)) == _stem(a):
         # "중국 방한객과 일본 방한객": the two differ in the words before their shared head
         a, start = before.group(1), before.start()
     rest = question[:start] + " " + question[end:]
-    return a, b, rest
+    return a, b, DIFF_WORDS.sub(" ", SUM_WORDS.sub(" ", rest))  # "차이", "더하면" say what to do, not which value
 
 
 _ORDINAL = re.compile(r"\d+\s*(?:위|등|번째|순위)")

@@ -330,7 +330,7 @@ class Assistant:
             title_terms=lambda d: self._title_terms.get(d, set()), dated=dated)
         # a word no announcement contains (본예산 → 예산안, 중기부 …) may be a paraphrase: quote only a close match
         needed = self.config.typed_min_coverage + (0.2 if draft.rule == "not_found:unknown_noun" else 0.0)
-        if typed is None or typed.coverage < needed:
+        if typed is None or typed.coverage < needed or self._misses_target(q, typed.candidates):
             return self._stating(draft, ask) if own_ask else draft
         retrieved = {h.chunk.doc_id for h in hits[:3]}
         foreign = draft.kind == "fact" and not q.doc_ids and not ({f.doc_id for f in draft.facts} & retrieved)
@@ -350,6 +350,33 @@ class Assistant:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
         return Draft(typed.text, "fact", facts=facts, rule=typed.rule)
+
+    def _misses_target(self, q: Question, candidates) -> bool:
+        """Whether a quoted value's passage names none of the question's targets ("강소형 경쟁률" answered by the
+        sentence about 거점형's 5:1): it is about something else."""
+        if q.english:
+            return False
+        v = self.linker.vocabulary
+        about = " ".join(compact(self._docs[c.chunk.doc_id].title) for c in candidates)
+        said = " ".join(compact(c.chunk.search_text) for c in candidates)
+
+        def names_of(target: str, kind: dict[str, set[str]]) -> set[str]:
+            return {compact(a) for a in kind.get(target, set()) | {target} if len(a) >= 2 and not a.isascii()}
+
+        places = [e for e in q.entities if self._place(e)]  # not every fact subject is a name (모집 인원)
+        for targets, kind in ((places, v.entities), (q.categories, v.categories)):
+            for target in targets:
+                names = names_of(target, kind)
+                if not names or any(n in said for n in names):
+                    continue
+                if any(n in about for n in names):
+                    # the announcement is about it (서울시 in a 서울시 notice) and every passage is, unless the
+                    # passage names another category (거점형's 5:1 for 강소형, in a release about both)
+                    others = {n for other in kind if other not in targets for n in names_of(other, kind)}
+                    if kind is v.entities or not any(n in said for n in others):
+                        continue
+                return True
+        return False
 
     def _with_rows(self, text: str, q: Question, hits: list[Hit], draft: Draft) -> Draft:
         """Table rows chosen by the cell values the question names (:mod:`qa.answer.rows`), when the facts or

@@ -15,12 +15,23 @@ CASES = [
     ("울산 스마트시티 사업에 참여하는 대학은 어디야?", "울산대학교", "passage"),  # 대학 inside 울산대학교
     ("양천마라톤 첫 대회 때는 몇 명이 참가했어?", "7천여 명", "passage"),  # "7천여 명" is a count
     ("2024년 근로장려금 정기 신청은 언제까지야?", "5. 31.", "typed:date"),  # the body's period, not the title's 5월
+    ("2023년 12월 취업자 수는 몇 명이야?", "2,809만 3천명", "typed:count"),  # not 청년층 취업자
+    ("2023년 12월 수출은 얼마였어?", "576.6억 달러", "typed:money"),  # "달러로"; not 대미 수출
+    ("2022년에 전남 취약지역 개조사업은 몇 개소 선정됐었어?", "15개소", "typed:count"),  # the clause of '22년
+    ("2024년 어촌 일반농산어촌개발사업 신규 대상지는 모두 몇 개소야?", "17개소", "typed:count"),  # not 12 places
+    ("글로벌 혁신 특구 입주기업 지원 예산은 2024년에 얼마 잡혔어?", "79억원", "typed:money"),  # a 2023 release
+    ("서울 청년월세 1차 선정 인원과 2차 모집 인원을 더하면 몇 명이야?", "2만 5,257명", "typed:sum"),
+    ("신길 책마루 문화센터에는 어떤 시설들이 있어?", "도서관, 수영장, 체육관, 북카페", "rows:column"),
+    ("서울시 청년월세 신청할 때 내야 하는 서류 알려줘", "가족관계증명서", "passage"),  # the numbered list
+    ("홑벌이 근로장려금 총소득 기준은?", "3,200만원", "lookup"),
 ]
 
 NOT_FOUND = [
     ("2023년 12월 서울의 실업률은 얼마야?", "not_found:place_not_in_document"),  # a national release
     ("2023년 취약지역 개조사업에서 경남은 몇 곳이 선정됐어?", "not_found:place_not_in_document"),  # about 전남
     ("신길 책마루 수영장 정규 강습 한 달 이용료는 얼마야?", "not_found:value_not_stated"),  # "요금 기준에 따라"
+    ("2023년 강소형 스마트시티 경쟁률은 몇 대 몇이었어?", "not_found:no_passage"),  # only 거점형's 5:1 is stated
+    ("나노코리아 2023에는 몇 개 기업이 참가했어?", "not_found:year_not_in_corpus"),  # the 2024 event's notice
 ]
 
 

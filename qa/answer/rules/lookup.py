@@ -25,8 +25,8 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
 
 def named_subjects(q: Question, found: list[Fact]) -> list[Fact]:
     """Of the facts of several subjects, those whose subject the question writes a word of ("홑벌이 … 기준" →
-    홑벌이가구 of 단독·홑벌이·맞벌이가구): the longest such word, of three syllables or more, decides; all when it names none of them, or
-    when the question names its targets (entities, categories) already."""
+    홑벌이가구 of 단독·홑벌이·맞벌이가구): the longest such word, of three syllables or more, decides; all when it
+    names none of them, or when the question names its targets (entities, categories) already."""
     subjects = {f.subject for f in found}
     if len(subjects) < 2 or q.entities or q.categories:
         return found

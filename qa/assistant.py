@@ -99,6 +99,10 @@ class Assistant:
         frequency.update({w: rarest for w in ASKING_WORDS | KIND_WORDS if w not in frequency})  # corpus words first
         self.speller = Speller(frequency, analysed=lambda word: reads_as(word, frequency))
         self._title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
+        self._doc_categories: dict[str, set[str]] = {}  # the categories each announcement's facts name
+        for f in self.fact_table:
+            if f.qualifiers.get("category"):
+                self._doc_categories.setdefault(f.doc_id, set()).add(f.qualifiers.get("category"))
         self._year_mentions = _year_mentions(index.documents)
 
     # ----------------------------------------------------------------- loading
@@ -372,7 +376,8 @@ class Assistant:
                 if any(n in about for n in names):
                     # the announcement is about it (서울시 in a 서울시 notice) and every passage is, unless the
                     # passage names another category (거점형's 5:1 for 강소형, in a release about both)
-                    others = {n for other in kind if other not in targets for n in names_of(other, kind)}
+                    others = {n for c in candidates for other in self._doc_categories.get(c.chunk.doc_id, ())
+                              if other not in targets for n in names_of(other, kind)}
                     if kind is v.entities or not any(n in said for n in others):
                         continue
                 return True

@@ -38,6 +38,7 @@ class PassageWeights:
     place_bonus: float = 0.15  # "어디": a unit naming a 동/면/읍 or 일원
     other_entity_penalty: float = 0.5  # a chunk that does not mention the entity the question names
     slot_bonus: float = 0.2  # "어디/언제/누구/어떻게": a unit stating that slot ("장소: …", "| 일시 | … |")
+    row_label_bonus: float = 0.2  # a table row whose label (first cell) the question names: the row about it
 
 
 @dataclass(frozen=True)

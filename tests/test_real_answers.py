@@ -24,6 +24,8 @@ CASES = [
     ("신길 책마루 문화센터에는 어떤 시설들이 있어?", "도서관, 수영장, 체육관, 북카페", "rows:column"),
     ("서울시 청년월세 신청할 때 내야 하는 서류 알려줘", "가족관계증명서", "passage"),  # the numbered list
     ("홑벌이 근로장려금 총소득 기준은?", "3,200만원", "lookup"),
+    ("나노코리아 2024 특별전시관은 어떤 게 있어?", "그래핀", "passage"),  # the row labelled 특별전시관
+    ("신길 책마루 도서관이 문 닫는 날 있어?", "6. 16.", "passage"),  # the row labelled 도서관 says 휴관
 ]
 
 NOT_FOUND = [

@@ -173,6 +173,9 @@ def _with_bonus(score: float, q: Question, unit: str, aliases: list[str], asks_w
         score += w.topic_bonus
     elif aliases and any(re.match(r"\(?" + re.escape(a) + r"(은|는|이|가|\))", unit_c) for a in aliases):
         score += w.entity_lead_bonus if not asks_words else w.entity_lead_bonus_asked  # introduces the entity
+    label = slot_label(unit) if body.startswith("|") else ""
+    if len(compact(label)) >= 2 and compact(label) in q.compact and label not in q.categories:
+        score += w.row_label_bonus  # "특별전시관은 어떤 게 있어?": the row labelled 특별전시관, not a row listing it
     if q.intent == "quote" and re.search(r"[“\"]", unit):
         score += w.quote_bonus
     if q.intent == "where" and re.search(r"[가-힣]+(동|면|읍|리|구|군)(,|\s|$)|일원|일대", unit):

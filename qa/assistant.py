@@ -31,6 +31,7 @@ from .answer.typed import (
     TypedFinder,
     as_fact,
     content_terms,
+    date_agreement,
     draft_coverage,
     followup_ask,
     read_ask,
@@ -44,7 +45,7 @@ from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import admin_stem, normalize, predicates, reads_as, tokenize, warm_up
 from .lexicon import ASKING_WORDS, KIND_WORDS, REGION_OF
-from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS
+from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
 from .text import Speller, compact, match_strength
@@ -234,7 +235,7 @@ class Assistant:
             # values are looked for in more passages than a sentence is (a figure sits in one table row)
             hits = self.retriever.search(query, k=max(k, self.config.typed_hits), method=retriever, doc_ids=q.doc_ids)
             draft = self._with_values(text, q, hits, self._draft(q, hits[:max(k, 8)]), retriever, history=history)
-        draft = self._about_named(self._with_rows(text, q, hits, draft), q, text)
+        draft = self._in_period(self._about_named(self._with_rows(text, q, hits, draft), q, text), q, text)
         t2 = time.perf_counter()
         sources = self._sources(draft, hits, k)
         t3 = time.perf_counter()
@@ -466,6 +467,25 @@ class Assistant:
             forms = {compact(a) for a in aliases if len(a) >= 2 and not a.isascii()}
             if forms and not any(f in self._compact_text(d) for d in docs for f in forms):
                 return not_found("place_not_in_document")
+        return draft
+
+    def _in_period(self, draft: Draft, q: Question, text: str) -> Draft:
+        """A value question about a month ("2024년 1월 취업자 수는?") is not answered from passages that speak only of
+        other months (a release on December's figures): "not found"."""
+        from .lexicon import QUESTION_WORDS
+
+        if draft.kind == "none" or q.english or q.followup:
+            return draft
+        ask = read_ask(text, tokenize, QUESTION_WORDS, predicates)
+        months = [d for d in (ask.dates if ask else ()) if re.fullmatch(r"\d{4}-\d{2}", d)]
+        if not months:
+            return draft
+        chunks = {f.chunk_id for f in draft.facts} or ({draft.unit_chunk.chunk_id} if draft.unit_chunk else set())
+        stated = [x.date for cid in chunks if cid in self._chunks
+                  for x in parse(self._chunks[cid].search_text, None)  # "12월" of a January release: no year
+                  if x.kind == "date" and x.date and "/" not in x.date]
+        if stated and date_agreement(months, stated) < 0:
+            return not_found("other_period")
         return draft
 
     @staticmethod

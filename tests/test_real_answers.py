@@ -34,6 +34,8 @@ NOT_FOUND = [
     ("신길 책마루 수영장 정규 강습 한 달 이용료는 얼마야?", "not_found:value_not_stated"),  # "요금 기준에 따라"
     ("2023년 강소형 스마트시티 경쟁률은 몇 대 몇이었어?", "not_found:no_passage"),  # only 거점형's 5:1 is stated
     ("나노코리아 2023에는 몇 개 기업이 참가했어?", "not_found:year_not_in_corpus"),  # the 2024 event's notice
+    ("2024년 1월 취업자 수는 몇 명이야?", "not_found:other_period"),  # a release on December's figures
+    ("2023년 12월 베트남 방한객은 몇 명이야?", "not_found:other_period"),  # only the whole year's figure
 ]
 
 

@@ -36,13 +36,13 @@ from evals.metrics import (
 # values, English value questions, last-word aliases only for place names): real 0.611 (168/275, hit@3 0.757);
 # seed and multi unchanged.
 # Measured 2026-11-26 (fifth session: unasked modifiers, clause dates, stated counts over counted places, columns
-# by header, the title over the year, numbered lists as items, rows by their label): real 0.767 (211/275, hit@3
-# 0.798); seed 0.965 (138/143, hit@3 0.914), multi 0.963 (105/109, hit@3 0.929).
+# by header, the title over the year, numbered lists as items, rows by their label, other periods): real 0.775
+# (213/275, hit@3 0.798); seed 0.965 (138/143, hit@3 0.914), multi 0.963 (105/109, hit@3 0.929).
 ACCURACY_GATE = 0.94  # seed golden (evals/golden.jsonl) answer accuracy
 HIT3_GATE = 0.89  # seed golden hybrid hit@3
 MULTI_ACCURACY_GATE = 0.93  # evals/golden_multi.jsonl answer accuracy
 MULTI_HIT3_GATE = 0.91  # evals/golden_multi.jsonl hybrid hit@3
-REAL_ACCURACY_GATE = 0.75  # evals/golden_real.jsonl (announcements modelled on real ones) answer accuracy
+REAL_ACCURACY_GATE = 0.76  # evals/golden_real.jsonl (announcements modelled on real ones) answer accuracy
 REAL_HIT3_GATE = 0.78  # evals/golden_real.jsonl hybrid hit@3
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -44,7 +44,7 @@ from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import admin_stem, normalize, predicates, reads_as, tokenize, warm_up
-from .lexicon import ASKING_WORDS, KIND_WORDS, REGION_OF
+from .lexicon import ASKING_WORDS, KIND_WORDS, QUESTION_WORDS, REGION_OF
 from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
@@ -220,6 +220,7 @@ class Assistant:
         q = self.linker.analyse(text, history)
         t1 = time.perf_counter()
         query = f"{q.text} {q.pseudo}" if (q.english or q.followup) and q.pseudo else q.text
+        asked = read_ask(text, tokenize, QUESTION_WORDS, predicates)  # the value it asks for, if any (read once)
         if q.years and (not q.doc_ids or q.dated):
             # no announcement (of those the question names) is of that year: those that report figures of it may
             # still answer a value question
@@ -230,12 +231,13 @@ class Assistant:
                                          doc_ids=mentioned or None)
             draft = not_found("year_not_in_corpus")
             if mentioned:
-                draft = self._with_values(text, q, hits, draft, retriever, scope=mentioned, dated=True)
+                draft = self._with_values(text, q, asked, hits, draft, retriever, scope=mentioned, dated=True)
         else:
             # values are looked for in more passages than a sentence is (a figure sits in one table row)
             hits = self.retriever.search(query, k=max(k, self.config.typed_hits), method=retriever, doc_ids=q.doc_ids)
-            draft = self._with_values(text, q, hits, self._draft(q, hits[:max(k, 8)]), retriever, history=history)
-        draft = self._in_period(self._about_named(self._with_rows(text, q, hits, draft), q, text), q, text)
+            draft = self._with_values(text, q, asked, hits, self._draft(q, hits[:max(k, 8)]), retriever,
+                                     history=history)
+        draft = self._in_period(self._about_named(self._with_rows(text, q, hits, draft), q, text), q, asked)
         t2 = time.perf_counter()
         sources = self._sources(draft, hits, k)
         t3 = time.perf_counter()
@@ -297,17 +299,15 @@ class Assistant:
                 extra |= docs
         return extra
 
-    def _with_values(self, text: str, q: Question, hits: list[Hit], draft: Draft, method: str | None,
-                     scope: set[str] | None = None, dated: bool = False, history: list[str] | None = None) -> Draft:
+    def _with_values(self, text: str, q: Question, ask: TypedAsk | None, hits: list[Hit], draft: Draft,
+                     method: str | None, scope: set[str] | None = None, dated: bool = False,
+                     history: list[str] | None = None) -> Draft:
         """The typed rule: when the question asks for a value (얼마, 몇 명, 언제, 몇 %) and the facts'
         answer states none of that class, covers the question less, or nothing was found, quote the value
         of the asked class from the sentence (or table cell) of the retrieved passages that covers the
         question best — with "A와 B를 더하면/차이" computed from two such values, working shown."""
-        from .lexicon import QUESTION_WORDS
-
         if draft.rule == "not_found:unknown_name" and not q.english:
             return draft
-        ask = read_ask(text, tokenize, QUESTION_WORDS, predicates)
         own_ask = ask is not None and not q.english  # the question itself asks a value (not its predecessor)
         if q.english:
             if ask is None:
@@ -433,8 +433,6 @@ class Assistant:
 
     def _table_covers(self, text: str, found: RowAnswer) -> bool:
         """Whether most of the question's other words are the table's (caption, columns, cells)."""
-        from .lexicon import QUESTION_WORDS
-
         named = {t for vals in found.filters.values() for v in vals for t in tokenize(v)}
         words = [t for t in content_terms(text, tokenize, QUESTION_WORDS) if t not in named]
         if not words:
@@ -469,14 +467,11 @@ class Assistant:
                 return not_found("place_not_in_document")
         return draft
 
-    def _in_period(self, draft: Draft, q: Question, text: str) -> Draft:
+    def _in_period(self, draft: Draft, q: Question, ask: TypedAsk | None) -> Draft:
         """A value question about a month ("2024년 1월 취업자 수는?") is not answered from passages that speak only of
         other months (a release on December's figures): "not found"."""
-        from .lexicon import QUESTION_WORDS
-
         if draft.kind == "none" or q.english or q.followup:
             return draft
-        ask = read_ask(text, tokenize, QUESTION_WORDS, predicates)
         months = [d for d in (ask.dates if ask else ()) if re.fullmatch(r"\d{4}-\d{2}", d)]
         if not months:
             return draft
@@ -526,8 +521,6 @@ class Assistant:
             return False
         vocab = self.index.vocab
         from .korean import morphs
-        from .lexicon import QUESTION_WORDS
-
         unknown = 0
         for m in morphs(q.text):
             if m.tag not in ("NNG", "NNP") or len(m.form) < 2 or m.form in vocab or m.form not in residual \

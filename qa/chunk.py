@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .ingest import Document
+from .quantity import MAGNITUDE_CHARS
 
 TOP_BULLETS = "□■◆◇◎▣▶►"
 SUB_BULLETS = "ㅇ○◦•‧∙·-–"
@@ -398,7 +399,7 @@ def with_units(header: list[str], units: list[str], rows: list[list[str]]) -> li
             out.append(h)  # a rank or row number (순위, 연번) has no unit
             continue
         rate = "%" in units and _RATE_HEADER.search(h)
-        named = [u for u in units if u != "%" and u.lstrip("천만백십억조") in h]
+        named = [u for u in units if u != "%" and u.lstrip(MAGNITUDE_CHARS) in h]
         rest = [u for u in units if u != "%"]
         unit = "%" if rate else (named[0] if named else (rest[0] if len(rest) == 1 else None))
         out.append(f"{h}({unit})" if unit else h)

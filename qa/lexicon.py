@@ -243,11 +243,11 @@ SLOT_QUESTIONS = {"where": r"어디|어느\s*곳|장소|위치", "when": r"언�
 # words that point back to the previous turn of a conversation
 ANAPHORA = ("그", "그곳", "거기", "해당", "그럼", "그러면", "그리고", "또", "이곳", "그사업", "이사업", "그도시", "it", "its",
             "that", "there", "they")
-# question and filler words that never make a question about something the corpus lacks
 # words people use when asking about figures, which a release may never write (it says "19.0% 늘어"): a typo of
 # one of them ("증가뮬") is corrected to it like a typo of a corpus word
 ASKING_WORDS = {"증가율", "감소율", "상승률", "하락률", "증감률", "증가폭", "감소폭", "변화율", "성장률", "비율", "경쟁률",
                 "참여율", "선정률", "합격률", "지원율", "인상률", "인하율", "점유율", "달성률", "집행률", "취업률", "실업률"}
+# question and filler words that never make a question about something the corpus lacks
 QUESTION_WORDS = {"얼마", "무엇", "뭐", "무슨", "어떤", "어떻", "언제", "어디", "누구", "몇", "왜", "알려주", "알리", "알", "궁금",
                   "설명", "내용", "받", "주", "보", "말하", "대하", "관하", "관련", "경우", "정도", "좀", "이번", "해당", "총",
                   "나요", "인가", "이다", "이나", "하나", "모두", "전부", "다", "각", "각각", "되", "하", "있", "없", "어느", "가요",

@@ -28,6 +28,7 @@ TEMPORAL_KINDS = frozenset({DATE, TIME, DURATION})
 MAGNITUDES = {"천조": 10**15, "백조": 10**14, "십조": 10**13, "조": 10**12, "천억": 10**11, "백억": 10**10,
               "십억": 10**9, "억": 10**8, "천만": 10**7, "백만": 10**6, "십만": 10**5, "만": 10**4, "천": 10**3,
               "백": 10**2}
+MAGNITUDE_CHARS = "".join(sorted(set("".join(MAGNITUDES))))  # 천 백 십 만 억 조: what "억원" is "원" times
 # Currencies and what one unit is worth in itself (money is compared only within one currency).
 CURRENCIES = ("원", "달러", "유로", "엔", "위안")
 # Counters: the word after a number that says what is counted (longest first; 개월 is a duration, 개 a count).
@@ -468,10 +469,11 @@ def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
     kind, counter = question_kind(question)
     if kind is None:
         return (), None
-    if not _ASKS_VALUE.search(question) and question_kind(_asked_tail(question))[0] != kind:
-        return (), None  # a value word inside a name or a condition (청년월세 … 서류 알려줘, 월세 받을 수 있어?)
-    if not _ASKS_VALUE.search(question) and any(q.kind == kind for q in parse(question)):
-        return (), None  # "국비 80억원을 받는 지자체는?" states the value and asks who
+    if not _ASKS_VALUE.search(question):
+        if question_kind(_asked_tail(question))[0] != kind:
+            return (), None  # a value word inside a name or a condition (청년월세 … 서류 알려줘, 월세 받을 수 있어?)
+        if any(q.kind == kind for q in parse(question)):
+            return (), None  # "국비 80억원을 받는 지자체는?" states the value and asks who
     if kind == MONEY and not _MONEY_WORDS.search(question) and _BARE_AMOUNT.search(question):
         return AMOUNT_KINDS, None
     if kind == MONEY:

@@ -19,7 +19,7 @@ from ..chunk import ORDINAL_HEADER
 from ..facts import Fact
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT
-from ..quantity import COUNT, DATE, NUMERIC_KINDS, Quantity, parse, times_within
+from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, Quantity, parse, times_within
 from ..text import known_form, match_strength, sentence_spans
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
@@ -46,7 +46,7 @@ class Candidate:
 def counter_fits(asked: str | None, unit: str) -> bool:
     if not asked:
         return True
-    unit = unit.lstrip("천만백십억조")
+    unit = unit.lstrip(MAGNITUDE_CHARS)
     return any(asked in g and unit in g for g in COUNTER_GROUPS) or unit == asked
 
 
@@ -278,9 +278,10 @@ class TypedFinder:
     def _cells(self, chunk, year: int | None):
         """A table row: each cell is a value, read with the row's label cells, its column name and the caption."""
         cells = list(chunk.cells)
-        labels = [v for h, v in cells if v and not parse(v) and not _NUMBER_CELL.match(v)]
+        parsed = {v: parse(v) for _, v in cells if v}  # each cell read once
+        labels = [v for h, v in cells if v and not parsed[v] and not _NUMBER_CELL.match(v)]
         # a cell of words around a figure ("후보지역 4곳 발표") also says what the row is about
-        wordy = [v for h, v in cells if v and v not in labels and _words_beside(v)]
+        wordy = [v for h, v in cells if v and v not in labels and _words_beside(v, parsed[v])]
         context = chunk.search_text.split("\n")[0] if chunk.search_text else ""
         caption_unit = _caption_unit(chunk.search_text)
         row_unit = next((u for u in map(_header_unit, labels) if u), None)  # "고용률(%)" rows of a mixed table
@@ -300,10 +301,10 @@ class TypedFinder:
                                                                   q, label, label, "") for q in qs]
 
 
-def _words_beside(cell: str) -> bool:
+def _words_beside(cell: str, figures: Sequence[Quantity]) -> bool:
     """Whether a cell holds words beyond its figures (two syllables or more outside them)."""
     rest = cell
-    for q in parse(cell):
+    for q in figures:
         rest = rest.replace(q.text, " ")
     return len(re.findall(r"[가-힣]", rest)) >= 2
 
@@ -443,9 +444,6 @@ def format_value(value: float, unit: str, decimals: int) -> str:
     return f"{value:,.{decimals}f}{unit}"
 
 
-MAGNITUDE_CHARS = "천백십만억조"
-
-
 def korean_amount(base: float) -> str:
     """An exact amount written as Korean documents do: 25257 → "2만 5,257", 1.45135e13 → "14조 5,135억"."""
     n = round(base)
@@ -477,7 +475,7 @@ def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
         hi, lo = (a, b) if qa_.value >= vb else (b, a)
         working = f"{_short(hi)} {hi.quantity.text} - {_short(lo)} {lo.quantity.text}"
     if abs(round(v, dec) - v) * scale >= 0.5:  # "2만 1,757명 + 3,500명" is not "3만명": the exact amount
-        return f"{korean_amount(v * scale)}{qa_.unit.lstrip(''.join(MAGNITUDE_CHARS))} ({working})", v
+        return f"{korean_amount(v * scale)}{qa_.unit.lstrip(MAGNITUDE_CHARS)} ({working})", v
     return f"{format_value(round(v, dec), qa_.unit, dec)} ({working})", v
 
 

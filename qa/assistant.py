@@ -318,7 +318,7 @@ class Assistant:
             if not dense:
                 return draft
             scope = {dense[0].chunk.doc_id}
-            hits = self.retriever.search(text, k=self.config.typed_hits, method="dense", doc_ids=scope)
+            hits = self.retriever.search(f"{text} {q.pseudo}", k=self.config.typed_hits, method=method, doc_ids=scope)
         if ask is None and history:
             ask = followup_ask(text, read_ask(history[-1], tokenize, QUESTION_WORDS, predicates), tokenize, QUESTION_WORDS,
                                self.finder.weight)
@@ -347,10 +347,14 @@ class Assistant:
             pass  # English words linked to facts of several announcements: the meaning leads to one
         elif draft.kind == "fact" and (draft.rule != "lookup" or len({f.doc_id for f in draft.facts}) > 1):
             return draft  # computed, counted, listed or per-announcement answers of the facts table stand
+        elif q.english and draft.kind == "passage":
+            pass  # a passage of an English question is chosen by fewer words than the value ranked by its glossary
         elif draft.kind != "none" and states_kind(draft.text, ask.kinds, ask.stated):
             titles = set().union(*(self._title_terms.get(d, set()) for d in q.doc_ids or ()))
             terms = [t for t in ask.terms if t not in titles and t not in KIND_WORDS]  # as the quoted value's coverage
             own = draft_coverage(draft.text, terms, tokenize, self.finder.weight) if terms else 0.5
+            if ask.glossed:  # measured as the quoted value's coverage is
+                own = 0.5 + 0.5 * own
             if typed.coverage < own + self.config.typed_margin:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]

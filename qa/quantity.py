@@ -499,9 +499,11 @@ ENGLISH_KINDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = (
     (re.compile(r"\bpercent|\bpercentage\b|\brate\b|\bshare\b|%", re.I), (PERCENT, RATIO)),
     (re.compile(r"\bhow many\b|\bnumber of\b", re.I), (COUNT, MEASURE)),
     (re.compile(r"\bhow much\b|\bbudget\b|\bfee\b|\bcost\b|\bfunding\b|\bsubsidy\b|\bprice\b|\bincome limit\b|"
-                r"\bamount\b|\bwon\b|\bdollars?\b|\bhow large\b", re.I), AMOUNT_KINDS),
+                r"\bamount\b|\bwon\b|\bdollars?\b|\bhow large\b|\bcredit\b|\ballowance\b|\bprize\b|\bwage\b|"
+                r"\bsalary\b|\brent\b|\bpension\b", re.I), AMOUNT_KINDS),
 )
-_ENGLISH_MONEY = re.compile(r"budget|fee|cost|funding|subsidy|price|income|won\b|dollar|export|import|pay|grant", re.I)
+_ENGLISH_MONEY = re.compile(r"budget|fee|cost|funding|subsidy|price|income|won\b|dollar|export|import|pay|grant|credit|"
+                            r"allowance|prize|wage|salary|rent|pension|benefit|support", re.I)
 
 
 def english_question_kinds(question: str) -> tuple[str, ...]:
@@ -512,6 +514,26 @@ def english_question_kinds(question: str) -> tuple[str, ...]:
                 return (MONEY,)
             return kinds
     return ()
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_ENGLISH_DATE = re.compile(r"\b(?:(?P<month>" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\s+)?(?:(?P<day>\d{1,2}),?\s+)?"
+                           r"(?P<year>(?:19|20)\d\d)\b", re.I)
+
+
+def english_dates(question: str) -> tuple[str, ...]:
+    """The dates an English question names, as ISO prefixes ("in 2023" → 2023, "December 2023" → 2023-12):
+    conditions on the values, as "2023년 12월" is in a Korean question."""
+    out = []
+    for m in _ENGLISH_DATE.finditer(question):
+        month = m.group("month")
+        if month is None:
+            out.append(m.group("year"))
+            continue
+        iso = f"{m.group('year')}-{[x[:3] for x in _MONTHS].index(month.lower()[:3]) + 1:02d}"
+        out.append(f"{iso}-{int(m.group('day')):02d}" if m.group("day") else iso)
+    return tuple(out)
 
 
 def question_kind(question: str) -> tuple[str | None, str | None]:

@@ -106,6 +106,36 @@ def romanize(text: str) -> str:
     return "".join(out)
 
 
+_EN_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def gloss_english(text: str, glossary: dict[str, str], longest: int = 4) -> list[str]:
+    """The Korean words of a glossary for an English text's words and phrases, longest phrase first
+    ("unemployment rate" → 실업률 rather than 실업 and a bare rate), plurals read as singular."""
+    words = [_singular(w) for w in _EN_WORD.findall(text.lower().replace("'s", ""))]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + n])
+            found = glossary.get(phrase) or glossary.get(phrase.replace("-", " "))
+            if found:
+                out.extend(w for w in found.split() if w not in out)
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
 def one_typo(word: str, target: str) -> bool:
     """Same length, exactly one differing syllable, and that syllable keeps its lead consonant or vowel."""
     if len(word) != len(target) or word == target:

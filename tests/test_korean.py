@@ -177,3 +177,14 @@ def test_region_short_and_long_names_are_aliases():
 
     assert {"전남", "전라남도"} <= aliases("전라남도")
     assert {"서울", "서울특별시"} <= aliases("서울특별시")
+
+
+def test_english_words_read_through_the_glossary_longest_phrase_first():
+    from qa.lexicon import ENGLISH_GLOSSARY
+    from qa.text import gloss_english
+
+    assert gloss_english("What was the unemployment rate?", ENGLISH_GLOSSARY) == ["실업률"]  # not 실업 + a bare rate
+    assert gloss_english("How many booths are there?", ENGLISH_GLOSSARY) == ["부스"]  # plural read as singular
+    assert gloss_english("income limit for single-person households", ENGLISH_GLOSSARY) == \
+        ["총소득", "기준", "단독가구"]
+    assert gloss_english("Ulsan's carmaker", ENGLISH_GLOSSARY) == ["자동차"]  # names are linked elsewhere

@@ -170,3 +170,12 @@ def test_a_dotted_range_end_written_before_kkaji_and_the_times_of_a_period():
     (period,) = parse("| 신청 기간 | 2023. 9. 5.(화) 10:00 ~ 9. 18.(월) 18:00 |")
     assert [(t.text, t.bound) for t in times_within(period)] == [("10:00", "lower"), ("18:00", "upper")]
     assert times_within(q) == []  # a period of days holds no time of day
+
+
+def test_english_dates_are_conditions_like_korean_ones():
+    from qa.quantity import english_dates
+
+    assert english_dates("How many foreign visitors came to Korea in 2023?") == ("2023",)
+    assert english_dates("What was the unemployment rate in December 2023?") == ("2023-12",)
+    assert english_dates("Who spoke on May 5, 2024?") == ("2024-05-05",)
+    assert english_dates("How many booths are there?") == ()

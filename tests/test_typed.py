@@ -289,3 +289,16 @@ def test_a_value_question_is_not_answered_by_a_passage_without_a_value_of_its_fa
     assert Assistant._stating(ratio, rate) is ratio
     computed = Draft("합계: 5곳", "fact", rule="sum")
     assert Assistant._stating(computed, fee) is computed  # computed answers are the facts table's own
+
+
+def test_an_english_question_weighs_the_glossary_words_of_its_own():
+    """"unemployment rate" → 실업률: the sentence about it, not the first percentage the passages hold; a unit
+    without the glossary's words stays a candidate (the glossary has several words for one)."""
+    ask = read_ask("What was the unemployment rate in December 2023?", _tok, set())
+    assert ask.glossed and "실업률" in ask.terms and ask.kinds[0] == PERCENT and ask.dates == ("2023-12",)
+    hits = [_chunk("□ 12월 취업자는 2,809만 3천명으로 1년 전보다 28만 5천명(1.0%) 늘었다.", n=0),
+            _chunk("□ 12월 실업률은 3.3%로 0.3%p 상승하였다.", n=1)]
+    ranked = FINDER.find(ask.terms, ask.kinds, ask.counter, hits, q_dates=ask.dates, glossed=True)
+    assert ranked[0].quantity.text == "3.3%"
+    assert min(c.coverage for c in ranked) >= 0.5  # "1.0%" is not ruled out, only ranked below
+    assert read_ask("What is the maximum tax credit for dual-earner households?", _tok, set()).kinds == (MONEY,)

@@ -114,7 +114,7 @@ class TypedFinder:
              year: int | None = None, q_dates: Sequence[str] = (), doc_year: Callable[[str], int | None] = lambda d: None,
              stated_values: Sequence[str] = (), title_terms: Callable[[str], set[str]] = lambda d: set(),
              bound: str | None = None, dated: bool = False, change: bool | None = None,
-             light: Sequence[str] = ()) -> list[Candidate]:
+             light: Sequence[str] = (), glossed: bool = False) -> list[Candidate]:
         """Candidates best first.
 
         Args:
@@ -133,6 +133,8 @@ class TypedFinder:
                 asks a level; None when that does not matter.
             light: the question's predicates (뽑, 열리): they count :data:`~qa.lexicon.PREDICATE_WEIGHT` of
                 their weight, since a sentence says the same with other verbs.
+            glossed: the terms translate an English question (several words for one, some never written):
+                a unit holding them ranks higher, one without them is not ruled out (coverage 0.5 to 1).
         """
         terms = list(dict.fromkeys(self.known(t) for t in terms))
         light = set(light)
@@ -151,7 +153,9 @@ class TypedFinder:
                 toks = set(self.tokenize(label_text))
                 strength = {t: match_strength(t, toks) for t in terms}
                 matched = [t for t in own if strength[t]]
-                if own:
+                if own and glossed:
+                    coverage = 0.5 + 0.5 * self._coverage(own, strength, light, weight)
+                elif own:
                     coverage = self._coverage(own, strength, light, weight)
                 else:  # only the announcement's name: its words in the unit tell a little
                     coverage = 0.5 + 0.5 * self._coverage(terms, strength, light, weight) if terms else 0.5
@@ -507,6 +511,7 @@ class TypedAsk:
     operands: tuple[str, str, str] | None
     change: bool | None = None  # asks how much something changed (늘었어, 증가 폭), not its level
     light: tuple[str, ...] = ()  # its predicates (뽑, 열리), weighed lightly
+    glossed: bool = False  # its terms are a glossary's Korean for English words: they rank, never rule out
 
 
 def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: set[str],
@@ -515,15 +520,17 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
 
     The words that only name the class asked (나이, 금액, 기한: the class says it) weigh as little as its predicates:
     a sentence holding them is a little closer, one without them is not further (기한 후 신청 is also a name)."""
-    from ..quantity import english_question_kinds, question_kinds
+    from ..lexicon import ENGLISH_GLOSSARY
+    from ..quantity import english_dates, english_question_kinds, question_kinds
+    from ..text import gloss_english
 
-    if not re.search(r"[가-힣]", text):  # English: the class from its question word; no Korean words to match
+    if not re.search(r"[가-힣]", text):  # English: the class from its question word, its words through the glossary
         kinds = english_question_kinds(text)
         if not kinds:
             return None
-        return TypedAsk(kinds=kinds, counter=None, terms=(), dates=tuple(
-            q.date for q in parse(text) if q.kind == DATE and q.date and "/" not in q.date), stated=(), op=None,
-            operands=None, bound="upper" if re.search(r"maximum|up to|at most|until|close|deadline|due|last day|end", text, re.I) else
+        glossed = " ".join(gloss_english(text, ENGLISH_GLOSSARY))  # the Korean words for its English ones
+        return TypedAsk(kinds=kinds, counter=None, terms=tuple(content_terms(glossed, tokenize, question_words)), dates=english_dates(text), stated=(), op=None,
+            operands=None, glossed=True, bound="upper" if re.search(r"maximum|up to|at most|until|close|deadline|due|last day|end", text, re.I) else
             "lower" if re.search(r"minimum|at least|from when|start", text, re.I) else None)
     kinds, counter = question_kinds(text)
     if not kinds:
@@ -580,7 +587,7 @@ def typed_answer(ask: TypedAsk, finder: TypedFinder, hits: Sequence, search: Cal
         **context: ``doc_year``, ``title_terms`` for :meth:`TypedFinder.find`.
     """
     kw = dict(q_dates=ask.dates, stated_values=ask.stated, bound=ask.bound, change=ask.change, light=ask.light,
-              **context)
+              glossed=ask.glossed, **context)
     if ask.op and ask.operands:
         a, b, rest = ask.operands
         pair: list[Candidate] = []

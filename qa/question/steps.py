@@ -16,6 +16,7 @@ from ..lexicon import (
     ATTRIBUTE_FAMILIES,
     DIFF_WORDS,
     EN_COMMON,
+    ENGLISH_GLOSSARY,
     EXCLUSION_WORDS,
     INTENTS,
     MAX_WORDS,
@@ -29,7 +30,7 @@ from ..lexicon import (
     TOTAL_WORDS,
     Attr,
 )
-from ..text import HANGUL, WORD, YEAR, compact, one_typo
+from ..text import HANGUL, WORD, YEAR, compact, gloss_english, one_typo
 from .model import Question
 from .vocabulary import Vocabulary, family_of
 
@@ -330,7 +331,8 @@ def find_residual(q: Question, v: Vocabulary) -> None:
 
 def render_pseudo(q: Question, v: Vocabulary) -> None:
     """What was linked, in Korean (retrieval for English questions and follow-ups)."""
-    q.pseudo = " ".join(q.entities + q.categories + q.families + q.attributes)
+    glossed = [w for w in gloss_english(q.text, ENGLISH_GLOSSARY) if w not in q.families] if q.english else []
+    q.pseudo = " ".join(q.entities + q.categories + q.families + q.attributes + glossed)
 
 
 def is_anaphoric(q: Question) -> bool:

@@ -541,5 +541,7 @@ def question_kind(question: str) -> tuple[str | None, str | None]:
     for pattern, kind, counter in QUESTION_KINDS:
         m = pattern.search(question)
         if m:
+            if counter and m.group("counter") == "개" and re.match(r"\s*(?:나라|국가)", question[m.end():]):
+                return kind, "개국"  # "몇 개 나라" counts what "28개국" states
             return kind, (m.group("counter") if counter else None)
     return None, None

@@ -179,3 +179,10 @@ def test_english_dates_are_conditions_like_korean_ones():
     assert english_dates("What was the unemployment rate in December 2023?") == ("2023-12",)
     assert english_dates("Who spoke on May 5, 2024?") == ("2024-05-05",)
     assert english_dates("How many booths are there?") == ()
+
+
+def test_a_count_of_countries_asks_for_the_counter_of_countries():
+    from qa.quantity import question_kinds
+
+    assert question_kinds("논문은 몇 개 나라에서 나와?") == ((COUNT,), "개국")
+    assert question_kinds("몇 개 기업이 참가해?") == ((COUNT,), "개")

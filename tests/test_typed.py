@@ -302,3 +302,23 @@ def test_an_english_question_weighs_the_glossary_words_of_its_own():
     assert ranked[0].quantity.text == "3.3%"
     assert min(c.coverage for c in ranked) >= 0.5  # "1.0%" is not ruled out, only ranked below
     assert read_ask("What is the maximum tax credit for dual-earner households?", _tok, set()).kinds == (MONEY,)
+
+
+def test_a_months_figure_is_a_part_of_the_year_asked():
+    assert date_agreement(["2023"], ["--12"], whole=True) == -0.5  # "12월 방한객" for "2023년 … 몇 명"
+    assert date_agreement(["2023"], ["--12"]) == 0  # a date asked: 12월 may well be the answer
+    assert date_agreement(["2023"], ["2023"], whole=True) == 1
+
+
+def test_a_table_row_is_named_by_its_label_cells_not_by_the_column_every_row_shares():
+    """"2023년 대만 관광객은 몇 명" → the 대만 row of the year's table, not the 12월 table's; "12월 방한객 수" names
+    the column of every country's row: none of them answers it."""
+    year = _chunk("| 4 | 대만 | 96 |", kind="table_row", n=0,
+                  cells=[("순위", "4"), ("국가", "대만"), ("방한객(만명)", "96")],
+                  search="2023년 방한객 상위 5개국 (단위: 만명)\n| 4 | 대만 | 96 |")
+    month = _chunk("| 대만 | 8.1만명 |", kind="table_row", n=1, cells=[("국가", "대만"), ("12월 방한객", "8.1만명")],
+                   search="2023년 12월 주요 시장별 방한객\n| 대만 | 8.1만명 |")
+    assert _best("대만 방한객", (COUNT,), [year, month], q_dates=["2023"]).quantity.text == "96만명"
+    total = _chunk("□ 12월 한 달 동안 방한객은 1,036,625명이었다.", n=2)
+    china = _chunk("| 중국 | 25.4만명 |", kind="table_row", n=0, cells=[("국가", "중국"), ("12월 방한객", "25.4만명")])
+    assert _best("12월 방한객", (COUNT,), [china, total]).quantity.text == "1,036,625명"

@@ -19,7 +19,7 @@ from ..chunk import ORDINAL_HEADER
 from ..facts import Fact
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT
-from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, Quantity, parse, times_within
+from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, Quantity, parse, times_within
 from ..text import known_form, match_strength, sentence_spans
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
@@ -63,10 +63,14 @@ def _ymd(iso: str) -> tuple[str | None, ...]:
     return tuple((p or None) for p in (parts + [None, None])[:3])
 
 
-def _date_relation(q: str, u: str) -> float:
+def _date_relation(q: str, u: str, whole: bool = False) -> float:
     """1 when the candidate's date fits the question's in every part both state (0.5 when the candidate leaves
-    out a year the question names: "12월" read for "2022년 12월"), -1 when a part differs."""
+    out a year the question names: "12월" read for "2022년 12월"), -1 when a part differs. With ``whole`` (a
+    figure is asked, not a date), a month's figure given for a year ("12월 방한객" for "2023년") is a part of the
+    period: -0.5."""
     qa, ua = _ymd(q), _ymd(u)
+    if whole and qa[0] and not qa[1] and ua[1] and not ua[2] and ua[0] in (None, qa[0]):
+        return -0.5
     shared = [(a, b) for a, b in zip(qa, ua, strict=True) if a and b and not a.startswith(("H", "Q")) and not b.startswith(("H", "Q"))]
     if not shared:
         return 0
@@ -78,14 +82,14 @@ def _date_relation(q: str, u: str) -> float:
     return 0.5 if any(x and not y for x, y in zip(qa, ua, strict=True)) else 1
 
 
-def date_agreement(q_dates: Sequence[str], unit_dates: Sequence[str]) -> float:
+def date_agreement(q_dates: Sequence[str], unit_dates: Sequence[str], whole: bool = False) -> float:
     """+1 when every date the question names fits one the candidate names, -1 when the candidate only names
     others (2022년 12월 asked, 2023년 12월 given), 0 when it says nothing about dates."""
     if not q_dates or not unit_dates:
         return 0.0
-    rel = [max(_date_relation(d, u) for u in unit_dates) for d in q_dates]
-    if any(r == -1 for r in rel):
-        return -1.0
+    rel = [max(_date_relation(d, u, whole) for u in unit_dates) for d in q_dates]
+    if any(r < 0 for r in rel):
+        return min(rel)
     return min(rel) if all(r > 0 for r in rel) else 0.0
 
 
@@ -150,7 +154,8 @@ class TypedFinder:
             titles = title_terms(chunk.doc_id)
             own = [t for t in terms if t not in titles]
             for unit_span, label_text, values in self._units(chunk, y):
-                toks = set(self.tokenize(label_text))
+                # line by line: a cell's figure ends a line, a label begins the next ("96" + "대만" is not 96대)
+                toks = {t for line in label_text.split("\n") for t in self.tokenize(line)}
                 strength = {t: match_strength(t, toks) for t in terms}
                 matched = [t for t in own if strength[t]]
                 if own and glossed:
@@ -166,7 +171,7 @@ class TypedFinder:
                         continue
                     # the dates of the value's own clause, when it has any ("'22년 15개소, '23년 24개소")
                     v_dates = (_dates(label, None) or u_dates) if chunk.kind != "table_row" else u_dates
-                    agreement = date_agreement(q_dates, v_dates)
+                    agreement = date_agreement(q_dates, v_dates, whole=qty.kind not in TEMPORAL_KINDS)
                     if dated and agreement < 1:
                         continue
                     score = coverage + 0.25 * agreement + 0.15 / (1 + rank) + self._fit(
@@ -229,7 +234,9 @@ class TypedFinder:
         heading = -0.2 if chunk.kind in ("heading", "table_header", "section") else 0.0
         cell = 0.0
         if chunk.kind == "table_row":  # a row the question does not name answers only as a total
-            row_named = any(t in set(self.tokenize(label)) for t in own)
+            # named by its label cells (중국), not by the column every row shares (12월 방한객)
+            row_words = set(self.tokenize(" ".join(v for _, v in chunk.cells if v and not parse(v))))
+            row_named = any(t.startswith(w) for t in own for w in row_words if len(w) > 1)  # 일본인 → 일본
             cell = 0.1 if _TOTAL_LABEL.search(label) and not row_named else (0.0 if row_named else -0.15)
         return 0.35 * near + head + preferred + bounded + changed + heading + cell
 

@@ -322,3 +322,18 @@ def test_a_table_row_is_named_by_its_label_cells_not_by_the_column_every_row_sha
     total = _chunk("□ 12월 한 달 동안 방한객은 1,036,625명이었다.", n=2)
     china = _chunk("| 중국 | 25.4만명 |", kind="table_row", n=0, cells=[("국가", "중국"), ("12월 방한객", "25.4만명")])
     assert _best("12월 방한객", (COUNT,), [china, total]).quantity.text == "1,036,625명"
+
+
+def test_a_followup_picks_its_value_by_what_it_names():
+    """"그럼 시·군 역량강화는?" after "… 권역단위 거점개발 국비는?": the previous question's remaining words keep the
+    context lightly, so the clause of what the follow-up names wins over the previous subject's clause."""
+    from qa.answer.typed import followup_ask
+    from qa.korean import tokenize
+    from qa.lexicon import QUESTION_WORDS
+
+    previous = read_ask("어촌 권역단위 거점개발 국비는 얼마야?", tokenize, QUESTION_WORDS)
+    ask = followup_ask("그럼 시·군 역량강화는?", previous, tokenize, QUESTION_WORDS, lambda t: float(len(t)))
+    assert "역량강화" in ask.terms and "역량강화" not in ask.light and set(ask.light) >= {"국비"}
+    hits = [_chunk("□ 권역단위 거점개발 11개소에 최대 5년간 국비 430억원, 시·군 역량강화 6개소에 1년간 7억원을 지원한다.")]
+    ranked = TypedFinder(tokenize, idf={}).find(ask.terms, ask.kinds, ask.counter, hits, light=ask.light)
+    assert ranked[0].quantity.text == "7억원"

@@ -565,7 +565,9 @@ def followup_ask(text: str, previous: TypedAsk | None, tokenize: Callable[[str],
         return None
     kept = [t for t in previous.terms if t not in own]
     dropped = set(sorted(kept, key=weight, reverse=True)[: len(own)])
-    return replace(previous, terms=tuple(own + [t for t in kept if t not in dropped]), stated=())
+    kept = [t for t in kept if t not in dropped]
+    # what it names picks the value; the previous question's words only keep the context, lightly
+    return replace(previous, terms=tuple(own + kept), light=tuple(dict.fromkeys([*previous.light, *kept])), stated=())
 
 
 def content_terms(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> list[str]:

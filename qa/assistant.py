@@ -414,7 +414,7 @@ class Assistant:
                 draft.kind == "fact" and states_kind(draft.text, tuple(NUMERIC_KINDS)))  # 신청 수: 16개
             if len(found.rows) < 2 or (counted_already and not conjunction):
                 return draft
-        elif not (draft.kind == "none" or conjunction):
+        elif not (draft.kind == "none" or conjunction or (found.column and draft.kind != "fact")):
             return draft  # one named value: the facts or the passage about it say more than its row
         counter = COUNT_ASKED.search(text)
         answer, shown = found.text(counter.group("counter") if counter else "건", self.config.answer_list_items,

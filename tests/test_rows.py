@@ -67,3 +67,12 @@ def test_a_column_asked_by_its_header_lists_its_values(tables):
     assert found.values == ("도서관", "수영장", "체육관", "북카페")
     assert found.text()[0] == "시설: 도서관, 수영장, 체육관, 북카페"
     assert select_column("신길 책마루 문화센터에는 어떤 주차장이 있어?", tables) is None  # no such column
+
+
+def test_a_row_chosen_by_a_cell_answers_the_column_the_question_ends_on(tables):
+    """"첨단재생바이오를 맡은 지역은?": no question word, but 지역 is a column of the table whose 특구 분야 cell the
+    question names: that row's 지역."""
+    found = select_rows("글로벌 혁신 특구 중 첨단재생바이오를 맡은 지역은?", tables)
+    assert found.column == "지역" and [_cells(r, "지역") for r in found.rows] == ["충청북도"]
+    assert found.items()[0].startswith("지역: 충청북도")
+    assert select_rows("글로벌 혁신 특구 중 첨단재생바이오는 좋아?", tables) is None  # no column asked, no question word

@@ -34,10 +34,18 @@ class RowAnswer:
     counted: bool
     total: int  # data rows of the table
     narrowed: bool = False  # two or more named values select together fewer rows than each alone
+    column: str | None = None  # the column the question asks by its header ("… 맡은 지역은?" → 지역)
 
     def items(self) -> list[str]:
-        """Each selected row as one line of its other cells."""
-        return [_row_text(r, self.filters) for r in self.rows]
+        """Each selected row as one line of its other cells; the asked column's value first."""
+        if not self.column:
+            return [_row_text(r, self.filters) for r in self.rows]
+        out = []
+        for r in self.rows:
+            value = next((v for h, v in r.cells if h == self.column and v), "")
+            rest = _row_text(r, {**self.filters, self.column: frozenset()})
+            out.append(f"{self.column}: {value} ({rest})" if rest else f"{self.column}: {value}")
+        return out
 
     def text(self, counter: str = "건", limit: int = 20, max_chars: int = 2000) -> tuple[str, int]:
         """The answer (the count first when one is asked) and how many rows it shows: at most ``limit``, within
@@ -81,11 +89,16 @@ def tables_of(chunks: Sequence[Chunk]) -> dict[str, tuple[Chunk, ...]]:
 def select_rows(question: str, tables: Sequence[tuple[Chunk, ...]]) -> RowAnswer | None:
     """The rows of the first table (in retrieval order) that the question's cell values select, or None when it
     names no cell value of any, or every row holds those it names (the question names the table, not rows)."""
-    if not ASKS_ROWS.search(question):
+    asks_rows = bool(ASKS_ROWS.search(question))
+    tail = _TAIL_NOUN.search(question)
+    if not asks_rows and not tail:
         return None
     q = question
     for table in tables:
         data = [r for r in table if not _is_total(r)]
+        column = _header_named(tail.group("noun"), _columns(data[0])) if tail and data else None
+        if not asks_rows and column is None:
+            continue
         filters: dict[str, set[str]] = {}
         for r in data:
             for h, v in r.cells:
@@ -103,7 +116,21 @@ def select_rows(question: str, tables: Sequence[tuple[Chunk, ...]]) -> RowAnswer
             narrowed = len(filters) >= 2 and all(
                 sum(_holds(r, h, vals) for r in data) > len(rows) for h, vals in filters.items())
             return RowAnswer(tuple(rows), {h: frozenset(v) for h, v in filters.items()},
-                             bool(COUNT_ASKED.search(question)), len(data), narrowed)
+                             bool(COUNT_ASKED.search(question)), len(data), narrowed,
+                             column if column not in filters else None)
+    return None
+
+
+# the noun a question ends on ("첨단재생바이오를 맡은 지역은?" → 지역): a column asked by its header
+_TAIL_NOUN = re.compile(r"(?:^|\s)(?P<noun>[가-힣]{2,}?)(?:은|는|이|가|을|를)?\s*(?:이야|야|예요|에요|이에요|이지|지)?\s*[?？.]*\s*$")
+
+
+def _header_named(noun: str, headers: Sequence[str]) -> str | None:
+    """The column whose header is the noun, with a name suffix (사업 → 사업명) or as its last part (기관 → 수행기관)."""
+    for header in headers:
+        h = re.sub(r"\(.*?\)", "", compact(header or ""))
+        if len(h) >= 2 and ((h.startswith(noun) and h[len(noun):] in _NAME_HEADS) or (h.endswith(noun) and len(noun) >= 2)):
+            return header
     return None
 
 

@@ -136,6 +136,10 @@ def test_selection():
     assert selection.applies(question)
     assert compose(question, t).text == "전주시: 거점형 선정"
     assert compose(q("전주시 면적?", entities=["전주시"]), t) is None
+    # what was selected in it is another question; as what it was selected, or the city itself, is not
+    assert not selection.applies(q("장흥군 선정 마을 이름은?", entities=["장흥군"], asks_selection=True))
+    assert selection.applies(q("부산광역시가 선정된 사업을 모두 알려줘", entities=["부산광역시"], asks_selection=True))
+    assert selection.applies(q("선정된 전주시는 어떤 유형이야?", entities=["전주시"], asks_selection=True))
 
 
 def test_scope_outside_the_question_documents():

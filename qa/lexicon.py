@@ -218,7 +218,7 @@ KIND_WORDS = {"나이", "연령", "금액", "액수", "기간", "날짜", "일�
 # words announcements and the people asking about them use for the same thing (a citizen's word, the notice's
 # word): a question word is found in a sentence holding one of its synonyms, at SYNONYM_WEIGHT
 SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(group) for group in (
-    ("접수", "신청", "응모"), ("선발", "선정"), ("지급", "지원금"), ("마감", "종료"), ("주최", "주관"),
+    ("접수", "신청", "응모"), ("선발", "선정"), ("지급", "지원금", "입금", "들어오"), ("마감", "종료"), ("주최", "주관"),
     ("개최", "개막"), ("시작", "개시"), ("해외여행", "해외관광", "출국"), ("관광객", "방한객"),
     ("참가비", "참가료"), ("상한", "상한액", "한도"), ("하한", "하한액"), ("기업", "업체"),
     ("지자체", "지방자치단체", "자치단체"), ("서류", "구비서류", "제출서류"), ("요건", "조건", "기준"),

@@ -337,3 +337,20 @@ def test_a_followup_picks_its_value_by_what_it_names():
     hits = [_chunk("□ 권역단위 거점개발 11개소에 최대 5년간 국비 430억원, 시·군 역량강화 6개소에 1년간 7억원을 지원한다.")]
     ranked = TypedFinder(tokenize, idf={}).find(ask.terms, ask.kinds, ask.counter, hits, light=ask.light)
     assert ranked[0].quantity.text == "7억원"
+
+
+def test_a_table_row_is_dated_by_its_date_cells_and_named_by_synonyms():
+    """"5월에 신청하면 돈은 언제 들어와?": the row of the May applications (a period, read by its two ends) gives its
+    payment date; 지급 시기 names the row for 들어오다."""
+    from qa.korean import tokenize
+    from qa.lexicon import QUESTION_WORDS
+
+    may = _chunk("| 정기 신청 | 2024. 5. 1. ~ 5. 31. | 2024. 8월 말까지 |", kind="table_row", n=0,
+                 cells=[("신청 구분", "정기 신청"), ("신청 기간", "2024. 5. 1. ~ 5. 31."), ("지급 시기", "2024. 8월 말까지")])
+    late = _chunk("| 기한 후 신청 | 2024. 6. 1. ~ 11. 30. | 신청일이 속하는 달부터 4개월 이내 |", kind="table_row", n=1,
+                  cells=[("신청 구분", "기한 후 신청"), ("신청 기간", "2024. 6. 1. ~ 11. 30."),
+                         ("지급 시기", "신청일이 속하는 달부터 4개월 이내")])
+    ask = read_ask("근로장려금 5월에 신청하면 돈은 언제 들어와?", tokenize, QUESTION_WORDS)
+    best = TypedFinder(tokenize, idf={}).find(ask.terms, ask.kinds, ask.counter, [may, late], q_dates=ask.dates,
+                                              light=ask.light)[0]
+    assert best.quantity.text.startswith("2024. 8월") or best.quantity.text.startswith("8월")

@@ -51,7 +51,8 @@ def counter_fits(asked: str | None, unit: str) -> bool:
 
 
 def _dates(text: str, year: int | None) -> list[str]:
-    return [q.date for q in parse(text, year) if q.kind == DATE and q.date and "/" not in q.date]
+    """The dates a text states, a period by its two ends."""
+    return [d for q in parse(text, year) if q.kind == DATE and q.date for d in q.date.split("/")]
 
 
 def _ymd(iso: str) -> tuple[str | None, ...]:
@@ -236,7 +237,8 @@ class TypedFinder:
         if chunk.kind == "table_row":  # a row the question does not name answers only as a total
             # named by its label cells (중국), not by the column every row shares (12월 방한객)
             row_words = set(self.tokenize(" ".join(v for _, v in chunk.cells if v and not parse(v))))
-            row_named = any(t.startswith(w) for t in own for w in row_words if len(w) > 1)  # 일본인 → 일본
+            row_named = any(match_strength(t, row_words) or any(t.startswith(w) for w in row_words if len(w) > 1)
+                            for t in own)  # 지급 시기 for 들어오다, 일본 for 일본인
             cell = 0.1 if _TOTAL_LABEL.search(label) and not row_named else (0.0 if row_named else -0.15)
         return 0.35 * near + head + preferred + bounded + changed + heading + cell
 
@@ -296,6 +298,7 @@ class TypedFinder:
         context = chunk.search_text.split("\n")[0] if chunk.search_text else ""
         caption_unit = _caption_unit(chunk.search_text)
         row_unit = next((u for u in map(_header_unit, labels) if u), None)  # "고용률(%)" rows of a mixed table
+        row_dates = [v for _, v in cells if v and any(q.kind == DATE for q in parsed[v])]
         for h, v in cells:
             if not v or v in labels or ORDINAL_HEADER.match(h or ""):
                 continue  # a rank or a row number is not a quantity of the caption's unit
@@ -307,8 +310,11 @@ class TypedFinder:
             pos = chunk.text.find(v)
             span = (pos, pos + len(v)) if pos >= 0 else None
             label = " ".join(dict.fromkeys(labels + [w for w in wordy if w != v] + [h]))
+            # the row is dated by its date cells too ("정기 신청 | 2024. 5. 1. ~ 5. 31. | 8월 말까지": 8월 말 is of
+            # the May applications)
+            dated = " ".join(d for d in row_dates if d != v)
             # every value of the cell ("2024. 2. 21.(수) 16:00" holds a date and a time)
-            yield (0, len(chunk.text)), f"{context}\n{v}\n{label}", [(span if len(qs) == 1 else _within(span, q.span),
+            yield (0, len(chunk.text)), f"{context}\n{v}\n{label} {dated}".rstrip(), [(span if len(qs) == 1 else _within(span, q.span),
                                                                   q, label, label, "") for q in qs]
 
 

@@ -460,6 +460,9 @@ def _asked_tail(question: str) -> str:
     return " ".join(_REQUEST_END.sub("", question).split()[-2:])
 
 
+_DURATION_WORDS = re.compile(r"기간|동안|오래|개월|년간|일간|시간|걸리|걸려")
+
+
 def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
     """The unit classes that can answer a question, the most likely first, and the counter it names.
 
@@ -475,6 +478,8 @@ def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
         if any(q.kind == kind for q in parse(question)):
             return (), None  # "국비 80억원을 받는 지자체는?" states the value and asks who
     if kind == MONEY and not _MONEY_WORDS.search(question) and _BARE_AMOUNT.search(question):
+        if not _DURATION_WORDS.search(question):
+            return tuple(k for k in AMOUNT_KINDS if k != DURATION), None  # "증가 폭은 얼마야?" is not "12개월 만에"
         return AMOUNT_KINDS, None
     if kind == MONEY:
         return (MONEY,), None

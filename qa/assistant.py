@@ -27,6 +27,7 @@ from .answer import (
 )
 from .answer.rows import COUNT_ASKED, RowAnswer, select_column, select_rows, table_words, tables_of
 from .answer.typed import (
+    TypedAnswer,
     TypedAsk,
     TypedFinder,
     as_fact,
@@ -44,7 +45,7 @@ from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import admin_stem, normalize, predicates, reads_as, tokenize, warm_up
-from .lexicon import ASKING_WORDS, KIND_WORDS, QUESTION_WORDS, REGION_OF
+from .lexicon import ASKING_WORDS, KIND_WORDS, PREDICATE_WEIGHT, QUESTION_WORDS, REGION_OF
 from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
@@ -287,8 +288,8 @@ class Assistant:
     def _widened(self, q: Question, terms: tuple[str, ...]) -> set[str]:
         """A title word can name the wrong announcement ("소상공인" is in two titles): announcements that hold
         a word of the question (not a name) which none of those its title words chose holds."""
-        if not q.doc_ids or q.years:
-            return set()
+        if not q.doc_ids or q.dated or len(q.years) > 1:
+            return set()  # announcements the question's title or years chose stay chosen
         names = {a for aliases in self.linker.entities.values() for a in aliases} | set(q.unknown_names)
         extra: set[str] = set()
         for t in terms:
@@ -349,10 +350,15 @@ class Assistant:
             return draft  # computed, counted, listed or per-announcement answers of the facts table stand
         elif q.english and draft.kind == "passage":
             pass  # a passage of an English question is chosen by fewer words than the value ranked by its glossary
+        elif self._months_asked(ask) and date_agreement(self._months_asked(ask), self._periods(draft)) < 0 \
+                and date_agreement(self._months_asked(ask), self._periods(typed)) > 0:
+            pass  # the passage speaks of another month than the one asked; the quoted value of that month answers
         elif draft.kind != "none" and states_kind(draft.text, ask.kinds, ask.stated):
             titles = set().union(*(self._title_terms.get(d, set()) for d in q.doc_ids or ()))
             terms = [t for t in ask.terms if t not in titles and t not in KIND_WORDS]  # as the quoted value's coverage
-            own = draft_coverage(draft.text, terms, tokenize, self.finder.weight) if terms else 0.5
+            light = set(ask.light)  # weighed as the quoted value's coverage weighs them
+            own = draft_coverage(draft.text, terms, tokenize, lambda t: self.finder.weight(t) * (
+                PREDICATE_WEIGHT if t in light else 1.0)) if terms else 0.5
             if ask.glossed:  # measured as the quoted value's coverage is
                 own = 0.5 + 0.5 * own
             if typed.coverage < own + self.config.typed_margin:
@@ -476,16 +482,26 @@ class Assistant:
         other months (a release on December's figures): "not found"."""
         if draft.kind == "none" or q.english or q.followup:
             return draft
-        months = [d for d in (ask.dates if ask else ()) if re.fullmatch(r"\d{4}-\d{2}", d)]
+        months = self._months_asked(ask)
         if not months:
             return draft
-        chunks = {f.chunk_id for f in draft.facts} or ({draft.unit_chunk.chunk_id} if draft.unit_chunk else set())
-        stated = [x.date for cid in chunks if cid in self._chunks
-                  for x in parse(self._chunks[cid].search_text, None)  # "12월" of a January release: no year
-                  if x.kind == "date" and x.date and "/" not in x.date]
+        stated = self._periods(draft)
         if stated and date_agreement(months, stated) < 0:
             return not_found("other_period")
         return draft
+
+    @staticmethod
+    def _months_asked(ask: TypedAsk | None) -> list[str]:
+        return [d for d in (ask.dates if ask else ()) if re.fullmatch(r"\d{4}-\d{2}", d)]
+
+    def _periods(self, answer: Draft | TypedAnswer) -> list[str]:
+        """The dates the passages of an answer (its facts' chunks, its passage, its quoted values) speak of."""
+        chunks = {f.chunk_id for f in getattr(answer, "facts", ())} or (
+            {answer.unit_chunk.chunk_id} if getattr(answer, "unit_chunk", None) else set())
+        chunks |= {c.chunk.chunk_id for c in getattr(answer, "candidates", ())}
+        return [x.date for cid in chunks if cid in self._chunks
+                for x in parse(self._chunks[cid].search_text, None)  # "12월" of a January release: no year
+                if x.kind == "date" and x.date and "/" not in x.date]
 
     @staticmethod
     def _place(name: str) -> bool:

@@ -305,6 +305,7 @@ def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int
     caption_text = " ".join(p for p in (caption[2] if caption else "", note_line[1].strip() if note_line else "") if p)
     b.add(head_lines, "table_header", context=caption_text)
     previous: list[str] | None = None
+    group: str | None = None
     i += 1
     while i < len(lines):
         n, raw = lines[i]
@@ -324,11 +325,28 @@ def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int
             continue
         values = fill_down(header, cells, previous)
         previous = values
+        values, group = _in_group(values, group)
         pairs = tuple((h or f"열{k + 1}", v) for k, (h, v) in enumerate(zip(header, values, strict=False)))
         described = " | ".join(f"{h}: {v}" for h, v in pairs if v)
         b.add([(n, s)], "table_row", context="\n".join(p for p in (caption_text, described) if p), cells=pairs)
         i += 1
     return i
+
+
+_GROUP_LABEL = re.compile(r"[(\[]\s*[^()\[\]]*?(?:원|명|개|곳|건|%|％|가구|개소|달러|톤|회)\s*[)\]]\s*$")
+
+
+def _in_group(values: list[str], group: str | None) -> tuple[list[str], str | None]:
+    """Rows of figures under a row that names a measure with its unit ("고용률(%)" then "15~64세", "15~29세"):
+    each sub-row's label is read with its group ("15~64세(OECD비교기준) 고용률(%)"), as the indented original
+    shows. Returns the row's cells and the group that continues."""
+    if not values or not values[0] or not all(_NUMERIC_CELL.match(v) for v in values[1:] if v):
+        return values, None  # a row of words ends the groups
+    if _GROUP_LABEL.search(values[0]):
+        return values, values[0]
+    if group and not TOTAL_CELL.match(values[0]):
+        return [f"{values[0]} {group}", *values[1:]], group
+    return values, group
 
 
 _UNIT_NOTE_LINE = re.compile(r"^\s*[(\[]?\s*단위\s*[:：]\s*[^)\]]{1,40}[)\]]?\s*$")

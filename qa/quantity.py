@@ -226,7 +226,8 @@ RULES: tuple[Rule, ...] = (
     # dates
     Rule("date_dotted_ymd", _rx(rf"(?:{_Y4}|{_Y2})\s*[.\-/]\s*{_MO}\s*[.\-/]\s*{_D}(?!\d)\.?{_WEEKDAY}"), _date, 9),
     Rule("date_korean_ymd", _rx(rf"(?:{_Y4}|{_Y2})\s*년\s*{_MO}\s*월\s*{_D}\s*일{_WEEKDAY}"), _date, 9),
-    Rule("date_korean_ym", _rx(rf"(?:{_Y4}|{_Y2})\s*년\s*{_MO}\s*월(?!\s*\d)"), _date, 8),
+    Rule("date_korean_ym", _rx(rf"(?:{_Y4}|{_Y2})\s*년\s*{_MO}\s*월(?!\s*\d{{1,2}}\s*(?:일|[~∼〜～]\s*\d{{1,2}}\s*일|[.,](?!\d)|$))"),
+         _date, 8),  # not the year and month of a day ("10월 15일", "10월 15~16일"); "10월 15~64세" is a month
     Rule("date_apostrophe_ym", _rx(rf"{_Y2}\s*\.\s*{_MO}\s*월"), _date, 8),
     Rule("date_korean_md", _rx(rf"(?<![\d.])(?<!\d\s){_MO}\s*월\s*{_D}\s*일{_WEEKDAY}"), _date, 7),
     Rule("date_dotted_md", _rx(rf"(?<![\d.,])(?<!\d\s){_MO}\s*\.\s*{_D}\s*\.?{_WEEKDAY}(?=[\s~∼〜～\-,)]|$|까지|부터)"

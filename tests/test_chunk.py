@@ -219,6 +219,16 @@ def test_a_short_numbered_list_is_items_of_its_point_not_headings():
     assert got == [("point", 1, 4), ("section", 5, 5), ("point", 6, 6)]  # a restarted numbering is a heading
 
 
+def test_rows_under_a_measure_row_are_read_with_it():
+    """A statistics table indents its breakdowns under the row naming the measure and its unit ("고용률(%)" then
+    "15~64세", "15~29세"): each sub-row's label is read with its group; a row of words ends the groups."""
+    d = synthetic("< 고용률 및 취업자 추이 >\n| 구분 | 9월 | 10월 |\n| 고용률(%) | 63.2 | 63.3 |\n"
+                  "| 15~64세 | 69.6 | 69.7 |\n| 취업자 증감(만명) | 30.9 | 34.6 |\n| 15~64세 | 5.5 | 9.7 |\n"
+                  "| 비고 | 계절조정 | 원계열 |\n| 15~64세 | 1.0 | 2.0 |")
+    labels = [c.cells[0][1] for c in chunk_document(d) if c.kind == "table_row"]
+    assert labels == ["고용률(%)", "15~64세 고용률(%)", "취업자 증감(만명)", "15~64세 취업자 증감(만명)", "비고", "15~64세"]
+
+
 # ----------------------------------------------------------------------------- contact block
 CONTACT = "| 담당 부서 | 도시정책과 | 책임자 | 과 장 | 홍길동 (044-201-3701) |"
 

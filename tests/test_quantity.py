@@ -186,3 +186,10 @@ def test_a_count_of_countries_asks_for_the_counter_of_countries():
 
     assert question_kinds("논문은 몇 개 나라에서 나와?") == ((COUNT,), "개국")
     assert question_kinds("몇 개 기업이 참가해?") == ((COUNT,), "개")
+
+
+def test_a_year_and_month_before_an_age_range_is_one_date():
+    """"’23년 10월 15~64세 고용률": the month of 2023, not a year and a bare month (10월 15 is no day here)."""
+    assert [(q.kind, q.date) for q in parse("’23년 10월 15~64세 고용률")] == [("date", "2023-10"), ("age", None)]
+    assert [q.date for q in parse("2023년 10월 15일")] == ["2023-10-15"]
+    assert [(q.kind, q.date) for q in parse("2023년 10월 5.3%")] == [("date", "2023-10"), ("percent", None)]

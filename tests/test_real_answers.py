@@ -27,8 +27,10 @@ CASES = [
     ("나노코리아 2024 특별전시관은 어떤 게 있어?", "그래핀", "passage"),  # the row labelled 특별전시관
     ("신길 책마루 도서관이 문 닫는 날 있어?", "6. 16.", "passage"),  # the row labelled 도서관 says 휴관
     ("2023년 한 해 미국에서 온 관광객은 몇 만 명이었어?", "109만명", "typed:count"),  # the year's table, not 12월's
-    ("12월 한 달 방한객은 몇 명이야?", "103만 6,625명", "typed:count"),  # no country's row: the whole month
     ("서울 청년월세는 언제부터 들어와?", "12월 말", "typed:date"),  # the 지급 시기 row names 들어오다
+    ("2023년 11월 고용률은?", "63.1%", "typed:percent"),  # the month's column, not the 12월 passage
+    ("2023년 9월 청년층 고용률은 몇 %였어?", "46.5%", "typed:percent"),  # a sub-row read with its group 고용률(%)
+    ("2023년 12월 청년층 실업률은 몇 %야?", "5.5%", "typed:percent"),  # 청년 of 청년월세's title does not hold 실업률
     # English: the glossary's Korean words rank the values of the announcement the meaning leads to
     ("What was the youth unemployment rate in December 2023?", "5.5%", "typed:percent"),
     ("How much were Korea's semiconductor exports in 2023?", "986.3억", "typed:money"),

@@ -292,7 +292,8 @@ class TypedFinder:
         """A table row: each cell is a value, read with the row's label cells, its column name and the caption."""
         cells = list(chunk.cells)
         parsed = {v: parse(v) for _, v in cells if v}  # each cell read once
-        labels = [v for h, v in cells if v and not parsed[v] and not _NUMBER_CELL.match(v)]
+        labels = [v for k, (h, v) in enumerate(cells) if v and not _NUMBER_CELL.match(v) and (
+            not parsed[v] or (k == 0 and _words_beside(v, parsed[v])))]  # "15~64세 고용률(%)" names its row
         # a cell of words around a figure ("후보지역 4곳 발표") also says what the row is about
         wordy = [v for h, v in cells if v and v not in labels and _words_beside(v, parsed[v])]
         context = chunk.search_text.split("\n")[0] if chunk.search_text else ""
@@ -542,9 +543,11 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
         if not kinds:
             return None
         glossed = " ".join(gloss_english(text, ENGLISH_GLOSSARY))  # the Korean words for its English ones
-        return TypedAsk(kinds=kinds, counter=None, terms=tuple(content_terms(glossed, tokenize, question_words)), dates=english_dates(text), stated=(), op=None,
-            operands=None, glossed=True, bound="upper" if re.search(r"maximum|up to|at most|until|close|deadline|due|last day|end", text, re.I) else
-            "lower" if re.search(r"minimum|at least|from when|start", text, re.I) else None)
+        upper = re.search(r"maximum|up to|at most|until|close|deadline|due|last day|end", text, re.I)
+        lower = re.search(r"minimum|at least|from when|start", text, re.I)
+        return TypedAsk(kinds=kinds, counter=None, terms=tuple(content_terms(glossed, tokenize, question_words)),
+                        dates=english_dates(text), stated=(), op=None, operands=None, glossed=True,
+                        bound="upper" if upper else "lower" if lower else None)
     kinds, counter = question_kinds(text)
     if not kinds:
         return None

@@ -11,7 +11,6 @@ from ..model import Draft
 from ..render import docs_draft
 from ..table import FactTable
 
-
 # "선정(된) X": X names what was selected; a category (사업, 유형) or the kind of the entity (지자체, 곳) keeps the
 # question about the entity's selection, anything else (마을, 기업) asks for the selected things themselves
 _SELECTED_THING = re.compile(r"선정(?:된|한|받은)?\s+(?P<noun>[가-힣]{2,})")

@@ -99,7 +99,7 @@ class Assistant:
         frequency = {w: -idf for w, idf in self.finder.idf.items()}  # rarer words have a higher idf
         rarest = min(frequency.values(), default=0.0) - 1.0
         frequency.update({w: rarest for w in ASKING_WORDS | KIND_WORDS if w not in frequency})  # corpus words first
-        self.speller = Speller(frequency, analysed=lambda word: reads_as(word, frequency))
+        self.speller = Speller(frequency, analysed=lambda word: reads_as(word, frequency), asking=KIND_WORDS)
         self._title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
         self._doc_categories: dict[str, set[str]] = {}  # the categories each announcement's facts name
         for f in self.fact_table:
@@ -236,7 +236,11 @@ class Assistant:
         else:
             # values are looked for in more passages than a sentence is (a figure sits in one table row)
             hits = self.retriever.search(query, k=max(k, self.config.typed_hits), method=retriever, doc_ids=q.doc_ids)
-            draft = self._with_values(text, q, asked, hits, self._draft(q, hits[:max(k, 8)]), retriever,
+            within = self._within(q) if query == q.text and asked else query
+            # a value is looked for without the words naming its announcement (every row's caption repeats them)
+            value_hits = hits if within == query else self.retriever.search(
+                within, k=max(k, self.config.typed_hits), method=retriever, doc_ids=q.doc_ids)
+            draft = self._with_values(text, q, asked, value_hits, self._draft(q, hits[:max(k, 8)]), retriever,
                                      history=history)
         draft = self._in_period(self._about_named(self._with_rows(text, q, hits, draft), q, text), q, asked)
         t2 = time.perf_counter()
@@ -246,6 +250,20 @@ class Assistant:
                       sources=tuple(sources), rule=draft.rule, items=tuple(draft.items), shown=draft.shown,
                       timing_ms={"understand": (t1 - t0) * 1000, "retrieve_compose": (t2 - t1) * 1000,
                                  "sources": (t3 - t2) * 1000, "total": (t3 - t0) * 1000})
+
+    def _within(self, q: Question) -> str:
+        """The question as a query inside the announcement its title words chose: without the words that name it
+        first, which every one of its passages shares in meaning and a table repeats in each row's caption
+        ("어촌분야 일반농산어촌개발사업 공모 기간은?" → "공모 기간은?")."""
+        if not q.doc_ids or len(q.doc_ids) > 1:
+            return q.text
+        titles = self.linker.title_tokens.get(next(iter(q.doc_ids)), set())
+        words = q.text.split()
+        lead = 0  # the announcement is named first, then what is asked of it ("… 대상지 알려줘" keeps 대상지)
+        while lead < len(words) and set(tokenize(words[lead])) <= titles | QUESTION_WORDS:
+            lead += 1
+        rest = words[lead:]
+        return " ".join(rest) if any(set(tokenize(w)) - QUESTION_WORDS for w in rest) else q.text
 
     def _draft(self, q: Question, hits: list[Hit]) -> Draft:
         """Facts when they answer what is asked; a passage when the question asks for more than the facts

@@ -229,6 +229,8 @@ RULES: tuple[Rule, ...] = (
     Rule("date_korean_ym", _rx(rf"(?:{_Y4}|{_Y2})\s*년\s*{_MO}\s*월(?!\s*\d{{1,2}}\s*(?:일|[~∼〜～]\s*\d{{1,2}}\s*일|[.,](?!\d)|$))"),
          _date, 8),  # not the year and month of a day ("10월 15일", "10월 15~16일"); "10월 15~64세" is a month
     Rule("date_apostrophe_ym", _rx(rf"{_Y2}\s*\.\s*{_MO}\s*월"), _date, 8),
+    # "’23.1~3월": a year and month whose 월 the end of the range writes
+    Rule("date_ym_range_start", _rx(rf"(?:{_Y4}|{_Y2})\s*\.\s*{_MO}(?=\s*[~∼〜～]\s*(?:1[0-2]|0?[1-9])\s*월)"), _date, 8),
     Rule("date_korean_md", _rx(rf"(?<![\d.])(?<!\d\s){_MO}\s*월\s*{_D}\s*일{_WEEKDAY}"), _date, 7),
     Rule("date_dotted_md", _rx(rf"(?<![\d.,])(?<!\d\s){_MO}\s*\.\s*{_D}\s*\.?{_WEEKDAY}(?=[\s~∼〜～\-,)]|$|까지|부터)"
                                rf"(?<=[.)])"), _date, 6),
@@ -461,6 +463,8 @@ def _asked_tail(question: str) -> str:
     return " ".join(_REQUEST_END.sub("", question).split()[-2:])
 
 
+_PERIOD_ASKED = re.compile(r"(?P<what>신청|접수|모집|공모|운영|행사|개최|교육|전시|휴관|공사|평가|심사|등록|참가|투표)?\s*"
+                           r"기간(?=$|[\s?？은는이가을를])")
 _DURATION_WORDS = re.compile(r"기간|동안|오래|개월|년간|일간|시간|걸리|걸려")
 
 
@@ -472,6 +476,10 @@ def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
     """
     kind, counter = question_kind(question)
     if kind is None:
+        period = _PERIOD_ASKED.search(question)
+        if period and (_ASKS_VALUE.search(question) or _PERIOD_ASKED.search(_asked_tail(question))):
+            # "공모 기간은?": when it runs (a date range); "지원 기간은?": how long (a duration)
+            return ((DATE, DURATION) if period.group("what") else (DURATION, DATE)), None
         return (), None
     if not _ASKS_VALUE.search(question):
         if question_kind(_asked_tail(question))[0] != kind:

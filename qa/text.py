@@ -4,7 +4,7 @@ compact forms, romanisation, one-jamo typos and josa — each written once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .korean import normalize
 from .lexicon import NOTE_MARKS, PART_WEIGHT, SUB_BULLETS, SYNONYM_WEIGHT, SYNONYMS, TOP_BULLETS
@@ -222,9 +222,13 @@ class Speller:
     :func:`known_form`). A word whose longest known prefix is as long as the correction is left alone.
     """
 
-    def __init__(self, frequency: dict[str, float], analysed: Callable[[str], bool] = lambda word: False) -> None:
+    def __init__(self, frequency: dict[str, float], analysed: Callable[[str], bool] = lambda word: False,
+                 asking: Iterable[str] = ()) -> None:
         self.frequency = frequency  # corpus word → how often (the most frequent correction wins)
         self.analysed = analysed  # whether a word reads as corpus words with particles and endings (신청은, 기업까지)
+        # two-syllable words that name what is asked (기간, 금액): "기갼은?" is one of them mistyped, while a
+        # two-syllable noun of the corpus has too many neighbours to correct to
+        self.asking = [w for w in asking if len(w) == 2 and all("가" <= ch <= "힣" for ch in w)]
         self.by_length: dict[int, list[str]] = {}
         for w in frequency:
             if len(w) >= 3 and "가" <= w[0] <= "힣":
@@ -247,7 +251,14 @@ class Speller:
             fixed = typo_fix(word[:n], self.by_length.get(n, ()), self.frequency.get)
             if fixed:
                 return fixed + word[n:]
+        if not known and _PARTICLE_AFTER.fullmatch(word[2:]):
+            # "기갼은" → 기간은: a word of asking with its particle, mistyped in its second syllable (a first
+            # syllable changed makes another word: 차이 is not 나이)
+            fixed = typo_fix(word[:2], [w for w in self.asking if w[0] == word[0]])
+            if fixed:
+                return fixed + word[2:]
         return word
 
 
 _HANGUL_WORD = re.compile(r"[가-힣]{3,}")
+_PARTICLE_AFTER = re.compile(r"은|는|이|가|을|를|이야|야|이랑|도|만|까지|부터|이요|요|이에요|예요|인가요|이지")

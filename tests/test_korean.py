@@ -188,3 +188,13 @@ def test_english_words_read_through_the_glossary_longest_phrase_first():
     assert gloss_english("income limit for single-person households", ENGLISH_GLOSSARY) == \
         ["총소득", "기준", "단독가구"]
     assert gloss_english("Ulsan's carmaker", ENGLISH_GLOSSARY) == ["자동차"]  # names are linked elsewhere
+
+
+def test_speller_corrects_a_short_asking_word_only_in_its_second_syllable():
+    """"기갼은?" is 기간 mistyped; "차이는" is a word of its own, not 나이 (a changed first syllable is another word)."""
+    from qa.text import Speller
+
+    speller = Speller({"국비": 1.0, "공모": 1.0}, asking=["기간", "나이", "금액"])
+    assert speller("공모 기갼은?") == "공모 기간은?"
+    assert speller("금엑은 얼마야?") == "금액은 얼마야?"
+    assert speller("전주와 김해의 국비 차이는?") == "전주와 김해의 국비 차이는?"

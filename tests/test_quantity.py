@@ -193,3 +193,16 @@ def test_a_year_and_month_before_an_age_range_is_one_date():
     assert [(q.kind, q.date) for q in parse("’23년 10월 15~64세 고용률")] == [("date", "2023-10"), ("age", None)]
     assert [q.date for q in parse("2023년 10월 15일")] == ["2023-10-15"]
     assert [(q.kind, q.date) for q in parse("2023년 10월 5.3%")] == [("date", "2023-10"), ("percent", None)]
+
+
+def test_a_period_asked_by_name_asks_a_date_range_or_a_duration():
+    from qa.quantity import question_kinds
+
+    assert question_kinds("어촌분야 공모 기간은?") == ((DATE, DURATION), None)  # when it runs
+    assert question_kinds("지원 기간은?") == ((DURATION, DATE), None)  # how long
+    assert question_kinds("기간제 근로자 알려줘") == ((), None)
+
+
+def test_a_month_range_written_once_with_its_year():
+    assert [q.date for q in parse("’23.1~3월에 공모를 실시하고")] == ["2023-01/2023-03"]
+    assert [q.date for q in parse("2023. 5. 1. ~ 5. 31.")] == ["2023-05-01/2023-05-31"]

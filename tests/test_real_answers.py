@@ -31,6 +31,7 @@ CASES = [
     ("2023년 11월 고용률은?", "63.1%", "typed:percent"),  # the month's column, not the 12월 passage
     ("2023년 9월 청년층 고용률은 몇 %였어?", "46.5%", "typed:percent"),  # a sub-row read with its group 고용률(%)
     ("2023년 12월 청년층 실업률은 몇 %야?", "5.5%", "typed:percent"),  # 청년 of 청년월세's title does not hold 실업률
+    ("어촌 일반농산어촌개발사업 공모 기간은?", "’23.1~3월", "typed:date"),  # the point, not the caption's rows
     # English: the glossary's Korean words rank the values of the announcement the meaning leads to
     ("What was the youth unemployment rate in December 2023?", "5.5%", "typed:percent"),
     ("How much were Korea's semiconductor exports in 2023?", "986.3억", "typed:money"),

@@ -45,7 +45,7 @@ from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import admin_stem, normalize, predicates, reads_as, tokenize, warm_up
-from .lexicon import ASKING_WORDS, KIND_WORDS, PREDICATE_WEIGHT, QUESTION_WORDS, REGION_OF
+from .lexicon import ASKING_WORDS, FAMILY_MEMBERS, KIND_WORDS, PREDICATE_WEIGHT, QUESTION_WORDS, REGION_OF, Attr
 from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
@@ -354,7 +354,8 @@ class Assistant:
             title_terms=lambda d: self._title_terms.get(d, set()), dated=dated)
         # a word no announcement contains (본예산 → 예산안, 중기부 …) may be a paraphrase: quote only a close match
         needed = self.config.typed_min_coverage + (0.2 if draft.rule == "not_found:unknown_noun" else 0.0)
-        if typed is None or typed.coverage < needed or self._misses_target(q, typed.candidates):
+        if typed is None or typed.coverage < needed or self._misses_target(q, typed.candidates) \
+                or self._other_source(q, typed.candidates):
             return self._stating(draft, ask) if own_ask else draft
         retrieved = {h.chunk.doc_id for h in hits[:3]}
         foreign = draft.kind == "fact" and not q.doc_ids and not ({f.doc_id for f in draft.facts} & retrieved)
@@ -383,6 +384,17 @@ class Assistant:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
         return Draft(typed.text, "fact", facts=facts, rule=typed.rule)
+
+    @staticmethod
+    def _other_source(q: Question, candidates) -> bool:
+        """Whether a quoted amount is named by another source of money than the one asked: "도비는 얼마?"
+        is not answered by "국비 지원 기준액 3,000백만원" (국비 and 지방비 are each their own figure)."""
+        sources = [f for f in (Attr.NATIONAL, Attr.LOCAL) if f in q.families]
+        if len(sources) != 1:
+            return False
+        others = [w for f in (Attr.NATIONAL, Attr.LOCAL) if f != sources[0] for w in FAMILY_MEMBERS[f]]
+        own = FAMILY_MEMBERS[sources[0]]
+        return any(any(w in c.label for w in others) and not any(w in c.label for w in own) for c in candidates)
 
     def _misses_target(self, q: Question, candidates) -> bool:
         """Whether a quoted value's passage names none of the question's targets ("강소형 경쟁률" answered by the

@@ -89,6 +89,14 @@ def test_families_mask_longer_triggers_first():
     assert q.families == [Attr.SUBTYPE] and q.target_text.strip() == "세부유형은"
 
 
+def test_a_named_source_of_money_beats_a_generic_ask():
+    """"도비는 얼마 지원돼?" asks 도비; 국비 is read from "얼마 지원" only and goes."""
+    q = run(question("용당1지구에 도비는 얼마 지원돼?", ["도비", "지원"]), "mask_targets", "link_families", "settle_families")
+    assert q.families == [Attr.LOCAL]
+    q = run(question("국비와 도비는 얼마 지원돼?", ["국비", "도비"]), "mask_targets", "link_families", "settle_families")
+    assert set(q.families) == {Attr.LOCAL, Attr.NATIONAL}
+
+
 def test_short_triggers_only_as_words():
     q = run(question("인구비율은?", ["인구", "비율"]), "mask_targets", "link_families")
     assert Attr.LOCAL not in q.families and q.families == [Attr.RATIO]

@@ -27,6 +27,7 @@ COUNTER_GROUPS = (("명", "인"), ("곳", "개소", "개", "군데"), ("개국",
                   ("회", "번", "차례"), ("가구", "세대"), ("개월", "달"))
 _CLAUSE_SEP = re.compile(r"(?<!\d)[,，]|[,，](?!\d)|[;·]|\s(?:및|또는)\s|(?<=[다요])\.\s")
 _CHANGE = re.compile(r"보다|대비|비해|증감|증가|감소|늘|줄|상승|하락|올랐|내렸|변화|차이|폭")
+_THRESHOLD_AFTER = re.compile(r"\s*(?:을|를|이|가)?\s*(?:넘|돌파|웃돌|밑돌|하회|상회)")
 _CHANGE_AFTER = re.compile(r"\s*(?:이|가|씩)?\s*(?:늘|줄|증가|감소|상승|하락|올랐|올라|내렸|내려|많아|적어)")  # "1만명 늘어"
 
 
@@ -233,6 +234,8 @@ class TypedFinder:
             is_change = bool(_CHANGE.search(before)) or bool(_CHANGE_AFTER.match(after))
             changed = -0.25 if is_change != change else 0.0
         heading = -0.2 if chunk.kind in ("heading", "table_header", "section") else 0.0
+        if not bound and _THRESHOLD_AFTER.match(after):
+            heading -= 0.2  # "월 100만명을 넘었다" states a threshold passed, not how many
         cell = 0.0
         if chunk.kind == "table_row":  # a row the question does not name answers only as a total
             # named by its label cells (중국), not by the column every row shares (12월 방한객)

@@ -231,6 +231,8 @@ def settle_families(q: Question, v: Vocabulary) -> None:
         fams.remove(Attr.NATIONAL)
     if Attr.TOTAL_COST in fams and Attr.LOCAL in fams:
         fams.remove(Attr.LOCAL)
+    if Attr.LOCAL in fams and Attr.NATIONAL in fams and not re.search(r"국비|국고|정부|나라", c):
+        fams.remove(Attr.NATIONAL)  # "도비는 얼마 지원돼?": the 도비 named, not 국비 read from "얼마 지원"
     if Attr.APPLIED in fams and any(t in c for t in ("지원한", "접수")) and Attr.NATIONAL in fams:
         fams.remove(Attr.APPLIED)
 

@@ -358,6 +358,5 @@ def test_a_table_row_is_dated_by_its_date_cells_and_named_by_synonyms():
 
 
 def test_a_threshold_passed_is_not_the_figure_asked():
-    hits = [_chunk("ㅇ 7월부터 6개월 연속 월 방한객이 100만명을 넘었다.", n=0),
-            _chunk("□ 12월 방한객은 103만 6,625명이었다.", n=1)]
+    hits = [_chunk("ㅇ 12월 방한객이 100만명을 넘었다.", n=0), _chunk("□ 한 달 동안 12월 방한객은 103만 6,625명이었다.", n=1)]
     assert _best("12월 방한객", (COUNT,), hits).quantity.text == "103만 6,625명"

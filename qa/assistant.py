@@ -580,6 +580,7 @@ class Assistant:
                 continue  # a typo (기갼) or an abbreviation (중기부) of a word the corpus has
             if not any(len(v) >= 2 and (v in m.form or m.form in v) for v in vocab):
                 unknown += 1  # shares nothing with any word of any announcement (not a compound of known parts)
+        unknown += sum(1 for t in residual if "&" in t and t not in vocab)  # R&D in a corpus without it
         return unknown > 0 and unknown * 2 >= len(residual)
 
     def _sources(self, draft: Draft, hits: list[Hit], k: int) -> list[Source]:

@@ -124,6 +124,12 @@ def _tokens(text: str) -> tuple[str, ...]:
             out.append(num)
             i = j
             continue
+        # "R&D", "M&A": latin letters joined by & are one word (its letters alone say nothing)
+        if m.tag == "SL" and i + 2 < len(ms) and ms[i + 1].form == "&" and ms[i + 2].tag == "SL" \
+                and ms[i + 1].start == m.end and ms[i + 2].start == ms[i + 1].end:
+            out.append(_fold(f"{m.form}&{ms[i + 2].form}"))
+            i += 3
+            continue
         # runs of adjacent noun pieces: emit the pieces and the joined compound
         if m.tag in NOUN_PIECES:
             j = i

@@ -198,3 +198,7 @@ def test_speller_corrects_a_short_asking_word_only_in_its_second_syllable():
     assert speller("공모 기갼은?") == "공모 기간은?"
     assert speller("금엑은 얼마야?") == "금액은 얼마야?"
     assert speller("전주와 김해의 국비 차이는?") == "전주와 김해의 국비 차이는?"
+
+
+def test_latin_letters_joined_by_an_ampersand_are_one_word():
+    assert "r&d" in tokenize("R&D 예산은 얼마야?") and "r" not in tokenize("R&D 예산은 얼마야?")

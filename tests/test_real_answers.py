@@ -47,6 +47,7 @@ NOT_FOUND = [
     ("2024년 1월 취업자 수는 몇 명이야?", "not_found:other_period"),  # a release on December's figures
     ("2023년 12월 베트남 방한객은 몇 명이야?", "not_found:other_period"),  # only the whole year's figure
     ("전남 취약지역 개조사업 남산지구 도비는 얼마야?", "not_found:no_passage"),  # only 국비 is stated
+    ("중기부 2024년 예산안에서 M&A 예산은 얼마야?", "not_found:unknown_noun"),  # no announcement has M&A
 ]
 
 

@@ -463,6 +463,7 @@ def _asked_tail(question: str) -> str:
     return " ".join(_REQUEST_END.sub("", question).split()[-2:])
 
 
+_DATE_NOUNS = re.compile(r"기한|마감|일정|날짜|일자|시작일|종료일")
 _PERIOD_ASKED = re.compile(r"(?P<what>신청|접수|모집|공모|운영|행사|개최|교육|전시|휴관|공사|평가|심사|등록|참가|투표)?\s*"
                            r"기간(?=$|[\s?？은는이가을를])")
 _DURATION_WORDS = re.compile(r"기간|동안|오래|개월|년간|일간|시간|걸리|걸려")
@@ -475,6 +476,9 @@ def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
     every amount class with money first only when money words are present.
     """
     kind, counter = question_kind(question)
+    if kind == DATE and re.search(r"얼마", question) and not re.search(r"언제|며칠|몇\s*(?:월|일|년도)|요일", question):
+        # "기한 후 신청하면 얼마나 깎여?": 기한 names the application, 얼마 asks the amount
+        kind, counter = question_kind(re.sub(_DATE_NOUNS, " ", question))
     if kind is None:
         period = _PERIOD_ASKED.search(question)
         if period and (_ASKS_VALUE.search(question) or _PERIOD_ASKED.search(_asked_tail(question))):
@@ -490,6 +494,8 @@ def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
         if not _DURATION_WORDS.search(question):
             return tuple(k for k in AMOUNT_KINDS if k != DURATION), None  # "증가 폭은 얼마야?" is not "12개월 만에"
         return AMOUNT_KINDS, None
+    if kind == MONEY and re.search(r"얼마나\s*(?:깎|감액|삭감|줄|덜)", question):
+        return (MONEY, PERCENT), None  # "얼마나 깎여?": by an amount or by a share (5% 감액)
     if kind == MONEY:
         return (MONEY,), None
     if kind == DATE and re.search(r"며칠\s*(?:로|간|동안|이나|을|를)", question):

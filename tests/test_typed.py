@@ -162,6 +162,7 @@ def test_operands(question, pair):
     ("취업자는 1년 전보다 얼마나 늘었어?", tuple(k for k in AMOUNT_KINDS if k != DURATION)),  # not "12개월 만에"
     ("출산휴가 기간은 얼마나 늘었어?", AMOUNT_KINDS),  # a period asked: a duration may answer
     ("참가비 얼마야?", (MONEY,)),
+    ("근로장려금 기한 후 신청하면 얼마나 깎여?", (MONEY, PERCENT)),  # 기한 names the application; a cut is a share too
     ("배우자 출산휴가는 며칠로 늘어나?", (DURATION, DATE)),
     ("국비랑 지방비 부담 비율은?", (PERCENT, RATIO)),
     ("수영장 길이는 몇 미터야?", (MEASURE,)),

@@ -380,7 +380,10 @@ class Assistant:
                 PREDICATE_WEIGHT if t in light else 1.0)) if terms else 0.5
             if ask.glossed:  # measured as the quoted value's coverage is
                 own = 0.5 + 0.5 * own
-            if typed.coverage < own + self.config.typed_margin:
+            # a fact stands unless the quoted value covers clearly more; a passage yields to a date or time covering
+            # as much (its sentence may state other dates: "5월 공고 당시에는 10월까지 …" for "공고일이 언제였지?")
+            temporal = draft.kind == "passage" and typed.candidates[0].quantity.kind in TEMPORAL_KINDS
+            if typed.coverage < own + (0.0 if temporal else self.config.typed_margin):
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
         return Draft(typed.text, "fact", facts=facts, rule=typed.rule)

@@ -32,6 +32,8 @@ CASES = [
     ("2023년 9월 청년층 고용률은 몇 %였어?", "46.5%", "typed:percent"),  # a sub-row read with its group 고용률(%)
     ("2023년 12월 청년층 실업률은 몇 %야?", "5.5%", "typed:percent"),  # 청년 of 청년월세's title does not hold 실업률
     ("어촌 일반농산어촌개발사업 공모 기간은?", "’23.1~3월", "typed:date"),  # the point, not the caption's rows
+    ("글로벌 혁신 특구 후보지역 발표일은?", "’23. 12. 28.", "typed:date"),  # the schedule row, not a passage of months
+    ("근로장려금 기한 후 신청하면 얼마나 줄어?", "5%", "typed:percent"),  # a cut by a share
     # English: the glossary's Korean words rank the values of the announcement the meaning leads to
     ("What was the youth unemployment rate in December 2023?", "5.5%", "typed:percent"),
     ("How much were Korea's semiconductor exports in 2023?", "986.3억", "typed:money"),

@@ -361,4 +361,16 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "trial": "임시 시범", "trial period": "시범 임시 기간", "temporary": "임시", "day": "일", "last day": "마지막 날",
     "borrow": "대출", "membership": "회원", "promotion": "홍보", "promotion hall": "홍보관", "joint": "공동",
     "pavilion": "전시관", "hall": "관", "special pavilion": "특별전시관", "exhibition hall": "전시관",
+    # publishers: ministries and agencies by their English names
+    "ministry of land infrastructure and transport": "국토교통부", "ministry of smes and startups": "중소벤처기업부",
+    "ministry of employment and labor": "고용노동부", "ministry of oceans and fisheries": "해양수산부",
+    "ministry of science and ict": "과학기술정보통신부", "ministry of trade industry and energy": "산업통상자원부",
+    "ministry of economy and finance": "기획재정부", "ministry of health and welfare": "보건복지부",
+    "ministry of education": "교육부", "ministry of environment": "환경부",
+    "ministry of the interior and safety": "행정안전부", "ministry of interior and safety": "행정안전부",
+    "ministry of culture sports and tourism": "문화체육관광부",
+    "ministry of agriculture food and rural affairs": "농림축산식품부",
+    "ministry of gender equality and family": "여성가족부", "statistics korea": "통계청",
+    "national tax service": "국세청", "korea tourism organization": "한국관광공사",
+    "seoul metropolitan government": "서울특별시", "sme": "중소기업", "smes": "중소기업",
 }

@@ -117,10 +117,21 @@ def _singular(word: str) -> str:
     return word
 
 
-def gloss_english(text: str, glossary: dict[str, str], longest: int = 4) -> list[str]:
+_SINGULAR_KEYS: dict[int, dict[str, str]] = {}
+
+
+def _singular_keys(glossary: dict[str, str]) -> dict[str, str]:
+    """The glossary with its keys read as questions are (plurals singular: "smes and startups")."""
+    if id(glossary) not in _SINGULAR_KEYS:
+        _SINGULAR_KEYS[id(glossary)] = {" ".join(_singular(w) for w in k.split()): v for k, v in glossary.items()}
+    return _SINGULAR_KEYS[id(glossary)]
+
+
+def gloss_english(text: str, glossary: dict[str, str], longest: int = 7) -> list[str]:
     """The Korean words of a glossary for an English text's words and phrases, longest phrase first
     ("unemployment rate" → 실업률 rather than 실업 and a bare rate), plurals read as singular."""
-    words = [_singular(w) for w in _EN_WORD.findall(text.lower().replace("'s", ""))]
+    words = [_singular(w) for w in _EN_WORD.findall(text.lower().replace("'s", "").replace("’s", ""))]
+    glossary = _singular_keys(glossary)
     out: list[str] = []
     i = 0
     while i < len(words):

@@ -202,3 +202,11 @@ def test_speller_corrects_a_short_asking_word_only_in_its_second_syllable():
 
 def test_latin_letters_joined_by_an_ampersand_are_one_word():
     assert "r&d" in tokenize("R&D 예산은 얼마야?") and "r" not in tokenize("R&D 예산은 얼마야?")
+
+
+def test_an_english_ministry_name_is_glossed_whole():
+    from qa.lexicon import ENGLISH_GLOSSARY
+    from qa.text import gloss_english
+
+    # its words are the name, not "startups" → 창업 (plurals read as the keys are)
+    assert gloss_english("the Ministry of SMEs and Startups' budget", ENGLISH_GLOSSARY) == ["중소벤처기업부", "예산"]

@@ -361,3 +361,8 @@ def test_a_table_row_is_dated_by_its_date_cells_and_named_by_synonyms():
 def test_a_threshold_passed_is_not_the_figure_asked():
     hits = [_chunk("ㅇ 12월 방한객이 100만명을 넘었다.", n=0), _chunk("□ 한 달 동안 12월 방한객은 103만 6,625명이었다.", n=1)]
     assert _best("12월 방한객", (COUNT,), hits).quantity.text == "103만 6,625명"
+
+
+def test_english_bound_words_are_whole_words():
+    assert read_ask("How large is the Ministry of SMEs and Startups' budget?", _tok, set()).bound is None
+    assert read_ask("When does the library close?", _tok, set()).bound == "upper"

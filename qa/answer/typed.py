@@ -546,8 +546,9 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
         if not kinds:
             return None
         glossed = " ".join(gloss_english(text, ENGLISH_GLOSSARY))  # the Korean words for its English ones
-        upper = re.search(r"maximum|up to|at most|until|close|deadline|due|last day|end", text, re.I)
-        lower = re.search(r"minimum|at least|from when|start", text, re.I)
+        upper = re.search(r"\bmaximum\b|\bup to\b|\bat most\b|\buntil\b|\bclos(?:e|es|ing)\b|\bdeadline\b|\bdue\b|"
+                          r"\blast day\b|\bend(?:s)?\b", text, re.I)
+        lower = re.search(r"\bminimum\b|\bat least\b|\bfrom when\b|\bstart(?:s|ing)?\b", text, re.I)
         return TypedAsk(kinds=kinds, counter=None, terms=tuple(content_terms(glossed, tokenize, question_words)),
                         dates=english_dates(text), stated=(), op=None, operands=None, glossed=True,
                         bound="upper" if upper else "lower" if lower else None)

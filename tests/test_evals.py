@@ -38,12 +38,15 @@ from evals.metrics import (
 # Measured 2026-11-26 (fifth session: unasked modifiers, clause dates, stated counts over counted places, columns
 # by header, the title over the year, numbered lists as items, rows by their label, other periods): real 0.775
 # (213/275, hit@3 0.798); seed 0.965 (138/143, hit@3 0.914), multi 0.963 (105/109, hit@3 0.929).
+# Measured 2026-11-26 (sixth session: an English glossary, row labels and groups of statistics tables, the month
+# asked, follow-ups by their own words, columns asked by the question's last noun, periods asked by name, values
+# looked for without the announcement's name): real 0.851 (234/275, hit@3 0.840); seed and multi unchanged.
 ACCURACY_GATE = 0.94  # seed golden (evals/golden.jsonl) answer accuracy
 HIT3_GATE = 0.89  # seed golden hybrid hit@3
 MULTI_ACCURACY_GATE = 0.93  # evals/golden_multi.jsonl answer accuracy
 MULTI_HIT3_GATE = 0.91  # evals/golden_multi.jsonl hybrid hit@3
-REAL_ACCURACY_GATE = 0.76  # evals/golden_real.jsonl (announcements modelled on real ones) answer accuracy
-REAL_HIT3_GATE = 0.78  # evals/golden_real.jsonl hybrid hit@3
+REAL_ACCURACY_GATE = 0.83  # evals/golden_real.jsonl (announcements modelled on real ones) answer accuracy
+REAL_HIT3_GATE = 0.82  # evals/golden_real.jsonl hybrid hit@3
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOC = "molit_2025_smart_city_selection"

@@ -255,15 +255,20 @@ class Assistant:
         """The question as a query inside the announcement its title words chose: without the words that name it
         first, which every one of its passages shares in meaning and a table repeats in each row's caption
         ("어촌분야 일반농산어촌개발사업 공모 기간은?" → "공모 기간은?")."""
+        rest = q.text.split()[self._title_lead(q):]
+        return " ".join(rest) if any(set(tokenize(w)) - QUESTION_WORDS for w in rest) else q.text
+
+    def _title_lead(self, q: Question) -> int:
+        """How many of the question's first words name its one announcement (by its title's words); the
+        announcement is named first, then what is asked of it ("… 대상지 알려줘" keeps 대상지)."""
         if not q.doc_ids or len(q.doc_ids) > 1:
-            return q.text
+            return 0
         titles = self.linker.title_tokens.get(next(iter(q.doc_ids)), set())
         words = q.text.split()
-        lead = 0  # the announcement is named first, then what is asked of it ("… 대상지 알려줘" keeps 대상지)
+        lead = 0
         while lead < len(words) and set(tokenize(words[lead])) <= titles | QUESTION_WORDS:
             lead += 1
-        rest = words[lead:]
-        return " ".join(rest) if any(set(tokenize(w)) - QUESTION_WORDS for w in rest) else q.text
+        return lead
 
     def _draft(self, q: Question, hits: list[Hit]) -> Draft:
         """Facts when they answer what is asked; a passage when the question asks for more than the facts
@@ -347,11 +352,16 @@ class Assistant:
         if extra:
             scope = (scope or set(q.doc_ids)) | extra
             hits = self.retriever.search(text, k=self.config.typed_hits, method=method, doc_ids=scope)
+        # a title word the question writes again after naming the announcement is asked about ("서울 청년월세
+        # 신청하려면 월세가 얼마 이하여야 해?": 월세)
+        named = self._title_lead(q)
+        asked_again = {t for w in q.text.split()[named:] for t in tokenize(w)} & \
+            {t for w in q.text.split()[:named] for t in tokenize(w)}
         typed = typed_answer(
             ask, self.finder, hits,
             lambda sub: self.retriever.search(sub, k=self.config.typed_hits, method=method, doc_ids=scope or q.doc_ids),
             tokenize, QUESTION_WORDS, doc_year=lambda d: self._docs[d].year,
-            title_terms=lambda d: self._title_terms.get(d, set()), dated=dated)
+            title_terms=lambda d: self._title_terms.get(d, set()) - asked_again, dated=dated)
         # a word no announcement contains (본예산 → 예산안, 중기부 …) may be a paraphrase: quote only a close match
         needed = self.config.typed_min_coverage + (0.2 if draft.rule == "not_found:unknown_noun" else 0.0)
         if typed is None or typed.coverage < needed or self._misses_target(q, typed.candidates) \

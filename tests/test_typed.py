@@ -132,6 +132,14 @@ def test_sum_and_difference_show_their_working():
     assert text.startswith("495만원")
 
 
+def test_two_rates_differ_by_points_and_the_working_names_each():
+    hits = [_chunk("□ 15~64세 고용률은 69.2%로 0.7%p 올랐다. 청년층 고용률은 46.0%로 0.1%p 높아졌다.")]
+    a = _best("15~64세 고용률", (PERCENT,), hits)
+    b = _best("청년층 고용률", (PERCENT,), hits)
+    text, value = combine("diff", a, b)
+    assert text.startswith("23.2%p (") and "고용률은 69.2%" in text and "로 0.7%p" not in text
+
+
 def test_a_sum_is_exact_whatever_the_units_written():
     a = _best("1차 확정", (COUNT,), [_chunk("□ 1차에서는 2만 1,757명이 확정되었다.")], counter="명")
     b = _best("2차 뽑는다", (COUNT,), [_chunk("□ 이번 2차에서는 3,500명을 뽑는다.", n=1)], counter="명")

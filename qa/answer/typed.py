@@ -497,13 +497,16 @@ def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
         working = f"{_short(hi)} {hi.quantity.text} - {_short(lo)} {lo.quantity.text}"
     if abs(round(v, dec) - v) * scale >= 0.5:  # "2만 1,757명 + 3,500명" is not "3만명": the exact amount
         return f"{korean_amount(v * scale)}{qa_.unit.lstrip(MAGNITUDE_CHARS)} ({working})", v
-    return f"{format_value(round(v, dec), qa_.unit, dec)} ({working})", v
+    unit = "%p" if op == "diff" and qa_.kind == "percent" else qa_.unit  # two rates differ by points
+    return f"{format_value(round(v, dec), unit, dec)} ({working})", v
 
 
 def _short(c: Candidate) -> str:
+    """What a value is, for the working of a sum or difference: its clause up to the value ("15~64세 고용률은"),
+    or its row label and column."""
     label = re.sub(r"^[□■○ㅇ◦•\-*※\s]+", "", c.label).strip()
-    label = label.replace(c.quantity.text, "").strip(" :,(")
-    return label[:40]
+    head = label.split(c.quantity.text)[0].strip(" :,(") if c.quantity.text in label else label
+    return (head or label.replace(c.quantity.text, "").strip(" :,("))[:40]
 
 
 # ------------------------------------------------------------------------------------------ the typed rule
@@ -613,11 +616,15 @@ def typed_answer(ask: TypedAsk, finder: TypedFinder, hits: Sequence, search: Cal
     if ask.op and ask.operands:
         a, b, rest = ask.operands
         pair: list[Candidate] = []
+        # "고용률과 청년층 고용률은 몇 %p 차이?": the operands are the two rates, their difference is in points
+        kinds = ("percent",) if ask.op == "diff" and ask.kinds[:1] == ("percent_point",) else ask.kinds
         for part in (a, b):
             sub = f"{part} {rest}"
-            found = finder.find(content_terms(sub, tokenize, question_words), ask.kinds, ask.counter, search(sub), **kw)
-            found = [c for c in found if not pair or (c.chunk.chunk_id, c.value_span, c.label) !=
-                     (pair[0].chunk.chunk_id, pair[0].value_span, pair[0].label)]
+            found = finder.find(content_terms(sub, tokenize, question_words), kinds, ask.counter, search(sub), **kw)
+            # the other operand is another value (the same figure quoted twice is one operand)
+            found = [c for c in found if not pair or ((c.chunk.chunk_id, c.value_span, c.label) !=
+                     (pair[0].chunk.chunk_id, pair[0].value_span, pair[0].label)
+                     and _compact(c.quantity.text) != _compact(pair[0].quantity.text))]
             if not found:
                 break
             pair.append(found[0])

@@ -379,8 +379,8 @@ class Assistant:
             return draft  # computed, counted, listed or per-announcement answers of the facts table stand
         elif q.english and draft.kind == "passage":
             pass  # a passage of an English question is chosen by fewer words than the value ranked by its glossary
-        elif self._months_asked(ask) and date_agreement(self._months_asked(ask), self._periods(draft)) < 0 \
-                and date_agreement(self._months_asked(ask), self._periods(typed)) > 0:
+        elif (months := self._months_asked(ask)) and date_agreement(months, self._periods(draft)) < 0 \
+                and date_agreement(months, self._periods(typed)) > 0:
             pass  # the passage speaks of another month than the one asked; the quoted value of that month answers
         elif draft.kind != "none" and states_kind(draft.text, ask.kinds, ask.stated):
             titles = set().union(*(self._title_terms.get(d, set()) for d in q.doc_ids or ()))

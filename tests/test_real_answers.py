@@ -36,6 +36,7 @@ CASES = [
     ("근로장려금 기한 후 신청하면 얼마나 줄어?", "5%", "typed:percent"),  # a cut by a share
     ("서울 청년월세 신청하려면 월세는 얼마 이하여야 돼?", "60만원", "typed:money"),  # 월세 asked again after the title
     ("2023년 12월 15~64세 고용률과 청년층 고용률 차이는 몇 %p야?", "23.2%p", "typed:diff"),  # two rates, in points
+    ("신길 책마루 도서관 임시 운영 때 주말에는 몇 시까지 열어?", "10:00~17:00", "typed:time"),  # 주말, not 평일
     # English: the glossary's Korean words rank the values of the announcement the meaning leads to
     ("What was the youth unemployment rate in December 2023?", "5.5%", "typed:percent"),
     ("How much were Korea's semiconductor exports in 2023?", "986.3억", "typed:money"),

@@ -374,3 +374,13 @@ def test_a_threshold_passed_is_not_the_figure_asked():
 def test_english_bound_words_are_whole_words():
     assert read_ask("How large is the Ministry of SMEs and Startups' budget?", _tok, set()).bound is None
     assert read_ask("When does the library close?", _tok, set()).bound == "upper"
+
+
+def test_a_time_named_by_words_the_question_does_not_ask_ranks_below():
+    """"주말에는 몇 시까지?": the weekend hours, not the weekday ones that open the same sentence."""
+    from qa.korean import tokenize
+
+    hits = [_chunk("□ (도서관) 임시 운영 기간에는 평일 10:00~20:00, 주말 10:00~17:00에 문을 연다.")]
+    finder = TypedFinder(tokenize, idf={"도서관": 2.0, "임시": 2.0, "운영": 1.0, "기간": 1.0, "평일": 3.0, "주말": 3.0})
+    best = finder.find(tokenize("임시 운영 주말"), (TIME,), None, hits)[0]
+    assert best.quantity.text == "10:00~17:00"

@@ -19,7 +19,7 @@ from ..chunk import ORDINAL_HEADER
 from ..facts import Fact
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT
-from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, Quantity, parse, times_within
+from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse, times_within
 from ..text import known_form, match_strength, sentence_spans
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
@@ -179,7 +179,7 @@ class TypedFinder:
                     score = coverage + 0.25 * agreement + 0.15 / (1 + rank) + self._fit(
                         chunk, qty, label, before, matched, own, kinds, bound, change, weight, after) \
                         - (self.MODIFIER_PENALTY * self._unasked(before, chunk.kind == "table_row", terms, titles)
-                           if qty.kind in NUMERIC_KINDS and terms else 0.0)
+                           if (qty.kind in NUMERIC_KINDS or qty.kind == TIME) and terms else 0.0)
                     if not q_dates and (_before_year(qty, y) or (qty.kind != DATE and v_dates is not u_dates
                                                                  and _year(v_dates) < _year(u_dates))):
                         # "언제 열려?": the announcement's own schedule, not its history (2005년 처음 열려); "몇 %야?":

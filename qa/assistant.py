@@ -27,7 +27,6 @@ from .answer import (
 )
 from .answer.rows import COUNT_ASKED, RowAnswer, select_column, select_rows, table_words, tables_of
 from .answer.typed import (
-    TypedAnswer,
     TypedAsk,
     TypedFinder,
     as_fact,
@@ -379,8 +378,8 @@ class Assistant:
             return draft  # computed, counted, listed or per-announcement answers of the facts table stand
         elif q.english and draft.kind == "passage":
             pass  # a passage of an English question is chosen by fewer words than the value ranked by its glossary
-        elif (months := self._months_asked(ask)) and date_agreement(months, self._periods(draft)) < 0 \
-                and date_agreement(months, self._periods(typed)) > 0:
+        elif (months := self._months_asked(ask)) and date_agreement(months, self._periods(self._draft_chunks(draft))) < 0 \
+                and date_agreement(months, self._periods({c.chunk.chunk_id for c in typed.candidates})) > 0:
             pass  # the passage speaks of another month than the one asked; the quoted value of that month answers
         elif draft.kind != "none" and states_kind(draft.text, ask.kinds, ask.stated):
             titles = set().union(*(self._title_terms.get(d, set()) for d in q.doc_ids or ()))
@@ -528,7 +527,7 @@ class Assistant:
         months = self._months_asked(ask)
         if not months:
             return draft
-        stated = self._periods(draft)
+        stated = self._periods(self._draft_chunks(draft))
         if stated and date_agreement(months, stated) < 0:
             return not_found("other_period")
         return draft
@@ -537,11 +536,13 @@ class Assistant:
     def _months_asked(ask: TypedAsk | None) -> list[str]:
         return [d for d in (ask.dates if ask else ()) if re.fullmatch(r"\d{4}-\d{2}", d)]
 
-    def _periods(self, answer: Draft | TypedAnswer) -> list[str]:
-        """The dates the passages of an answer (its facts' chunks, its passage, its quoted values) speak of."""
-        chunks = {f.chunk_id for f in getattr(answer, "facts", ())} or (
-            {answer.unit_chunk.chunk_id} if getattr(answer, "unit_chunk", None) else set())
-        chunks |= {c.chunk.chunk_id for c in getattr(answer, "candidates", ())}
+    @staticmethod
+    def _draft_chunks(draft: Draft) -> set[str]:
+        """The passages a draft answer stands on: its facts' chunks, else its passage."""
+        return {f.chunk_id for f in draft.facts} or ({draft.unit_chunk.chunk_id} if draft.unit_chunk else set())
+
+    def _periods(self, chunks: set[str]) -> list[str]:
+        """The dates those passages speak of."""
         return [x.date for cid in chunks if cid in self._chunks
                 for x in parse(self._chunks[cid].search_text, None)  # "12월" of a January release: no year
                 if x.kind == "date" and x.date and "/" not in x.date]

@@ -278,8 +278,10 @@ MAX_WORDS = r"가장많|제일많|가장높|최고|최다|most|highest"
 MIN_WORDS = r"가장적|제일적|가장낮|최저|최소|least|lowest"
 # verbs of applying (a count question about them counts applicants)
 APPLY_WORDS = r"신청|응모|참여|접수|applied|appl"
+# the kinds of entity a selection names ("선정된 지자체"), not things selected in one (선정 마을)
+SELECTED_KINDS = r"도시|지자체|지방자치단체|자치단체|곳|기관|지역|대상"
 # "선정된 도시 / 지자체 …": a question asking which ones were selected
-SELECTED_NOUN = r"선정(된|한|받은)?(도시|지자체|지방자치단체|자치단체|곳|기관|지역|대상)"
+SELECTED_NOUN = rf"선정(된|한|받은)?({SELECTED_KINDS})"
 # words that say who the question is about is selected
 SELECTION_WORD = "선정"
 

@@ -117,14 +117,9 @@ def _singular(word: str) -> str:
     return word
 
 
-_SINGULAR_KEYS: dict[int, dict[str, str]] = {}
-
-
 def _singular_keys(glossary: dict[str, str]) -> dict[str, str]:
     """The glossary with its keys read as questions are (plurals singular: "smes and startups")."""
-    if id(glossary) not in _SINGULAR_KEYS:
-        _SINGULAR_KEYS[id(glossary)] = {" ".join(_singular(w) for w in k.split()): v for k, v in glossary.items()}
-    return _SINGULAR_KEYS[id(glossary)]
+    return {" ".join(_singular(w) for w in k.split()): v for k, v in glossary.items()}
 
 
 def gloss_english(text: str, glossary: dict[str, str], longest: int = 7) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..chunk import ORDINAL_HEADER
 from ..facts import Fact
@@ -234,16 +235,20 @@ class TypedFinder:
             is_change = bool(_CHANGE.search(before)) or bool(_CHANGE_AFTER.match(after))
             changed = -0.25 if is_change != change else 0.0
         heading = -0.2 if chunk.kind in ("heading", "table_header", "section") else 0.0
-        if not bound and _THRESHOLD_AFTER.match(after):
-            heading -= 0.2  # "월 100만명을 넘었다" states a threshold passed, not how many
+        # "월 100만명을 넘었다" states a threshold passed, not how many
+        threshold = -0.2 if not bound and _THRESHOLD_AFTER.match(after) else 0.0
         cell = 0.0
         if chunk.kind == "table_row":  # a row the question does not name answers only as a total
             # named by its label cells (중국), not by the column every row shares (12월 방한객)
-            row_words = set(self.tokenize(" ".join(v for _, v in chunk.cells if v and not parse(v))))
+            row_words = self._row_words(chunk)
             row_named = any(match_strength(t, row_words) or any(t.startswith(w) for w in row_words if len(w) > 1)
                             for t in own)  # 지급 시기 for 들어오다, 일본 for 일본인
             cell = 0.1 if _TOTAL_LABEL.search(label) and not row_named else (0.0 if row_named else -0.15)
-        return 0.35 * near + head + preferred + bounded + changed + heading + cell
+        return 0.35 * near + head + preferred + bounded + changed + heading + threshold + cell
+
+    def _row_words(self, chunk) -> set[str]:
+        """The words of a table row's cells that state no quantity (its label cells), read once per row."""
+        return _row_words(tuple(chunk.cells), self.tokenize)
 
     MODIFIER_PENALTY = 0.2
 
@@ -320,6 +325,11 @@ class TypedFinder:
             # every value of the cell ("2024. 2. 21.(수) 16:00" holds a date and a time)
             yield (0, len(chunk.text)), f"{context}\n{v}\n{label} {dated}".rstrip(), [(span if len(qs) == 1 else _within(span, q.span),
                                                                   q, label, label, "") for q in qs]
+
+
+@lru_cache(maxsize=4096)
+def _row_words(cells: tuple[tuple[str, str], ...], tokenize: Callable[[str], list[str]]) -> frozenset[str]:
+    return frozenset(tokenize(" ".join(v for _, v in cells if v and not parse(v))))
 
 
 def _words_beside(cell: str, figures: Sequence[Quantity]) -> bool:

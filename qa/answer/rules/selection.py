@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...facts import Fact
-from ...lexicon import ATTRIBUTE_FAMILIES, SELECTED_NOUN, Attr
+from ...lexicon import ATTRIBUTE_FAMILIES, SELECTED_KINDS, Attr
 from ...question import Question
 from ..model import Draft
 from ..render import docs_draft
@@ -14,7 +14,7 @@ from ..table import FactTable
 # "선정(된) X": X names what was selected; a category (사업, 유형) or the kind of the entity (지자체, 곳) keeps the
 # question about the entity's selection, anything else (마을, 기업) asks for the selected things themselves
 _SELECTED_THING = re.compile(r"선정(?:된|한|받은)?\s+(?P<noun>[가-힣]{2,})")
-_ENTITY_KINDS = re.compile(SELECTED_NOUN.replace("선정(된|한|받은)?", ""))
+_ENTITY_KINDS = re.compile(rf"(?:{SELECTED_KINDS})")
 
 
 def applies(q: Question) -> bool:

@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from .answer import (
@@ -45,10 +46,10 @@ from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import admin_stem, normalize, predicates, reads_as, tokenize, warm_up
 from .lexicon import ASKING_WORDS, FAMILY_MEMBERS, KIND_WORDS, PREDICATE_WEIGHT, QUESTION_WORDS, REGION_OF, Attr
-from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
+from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS, asked_edge, parse
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
-from .text import Speller, compact, match_strength
+from .text import Speller, compact, match_strength, typo_neighbours
 from .units import Units
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class Assistant:
         frequency.update({w: rarest for w in ASKING_WORDS | KIND_WORDS if w not in frequency})  # corpus words first
         self.speller = Speller(frequency, analysed=lambda word: reads_as(word, frequency), asking=KIND_WORDS)
         self._title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
+        self._neighbours: dict[str, tuple[str, ...]] = {}  # unknown word → corpus words one jamo away (a dict: thread-safe)
         self._doc_categories: dict[str, set[str]] = {}  # the categories each announcement's facts name
         for f in self.fact_table:
             if f.qualifiers.get("category"):
@@ -294,7 +296,8 @@ class Assistant:
         if draft and not residual:
             return draft
         coverage, chunk, span = best_passage(q, hits, self.index.vocab_idf(), self.linker.entities, common,
-                                             exclude=title_words, weights=self.config.passage, known=self.finder.known)
+                                             exclude=title_words, weights=self.config.passage,
+                                             known=self._known_in(q.doc_ids, hits))
         if chunk is None or coverage < self.config.none_threshold:
             return draft or not_found("no_passage")
         span = extend_lead_in(chunk, span)
@@ -306,6 +309,24 @@ class Assistant:
                 return draft  # the passage does not say more about what the facts leave out
         return Draft(passage_text(chunk, span), "passage", unit_chunk=chunk, unit_span=span,
                      rule="passage:beyond_facts" if draft else "passage")
+
+    def _known_in(self, doc_ids: set[str] | None, hits: list[Hit]) -> Callable[[str], str]:
+        """A question word as the announcements it is about write it: of the corpus words one jamo away from a
+        word no announcement holds, the one those announcements hold, and of several the one in the passage
+        retrieved first ("나노코리아 2024 주체 기관" → 주최, its table row, though 주제 is more frequent);
+        otherwise as the whole corpus writes it (:meth:`TypedFinder.known`)."""
+        if not doc_ids:
+            return self.finder.known
+
+        def known(word: str) -> str:
+            if word in self.index.vocab or len(word) < 2:
+                return self.finder.known(word)
+            if word not in self._neighbours:
+                self._neighbours[word] = tuple(typo_neighbours(word, self.index.vocab))
+            near = [v for v in self._neighbours[word] if self.index.docs_with_term(v) & doc_ids]
+            first = next((v for h in hits for v in near if v in h.chunk.text), None)
+            return first or (near[0] if len(near) == 1 else self.finder.known(word))
+        return known
 
     def _widened(self, q: Question, terms: tuple[str, ...]) -> set[str]:
         """A title word can name the wrong announcement ("소상공인" is in two titles): announcements that hold
@@ -586,9 +607,9 @@ class Assistant:
         vocab = self.index.vocab
         from .korean import morphs
         unknown = 0
-        for m in morphs(q.text):
+        for m in morphs(asked_edge(q.text)[1]):  # "마지막 날", "무슨 요일" say which value, not about what
             if m.tag not in ("NNG", "NNP") or len(m.form) < 2 or m.form in vocab or m.form not in residual \
-                    or m.form in QUESTION_WORDS:
+                    or m.form in QUESTION_WORDS or m.form in KIND_WORDS:
                 continue
             if self.finder.known(m.form) != m.form:
                 continue  # a typo (기갼) or an abbreviation (중기부) of a word the corpus has

@@ -328,6 +328,20 @@ def _same_year(start: str | None, end: str | None) -> str | None:
     return end
 
 
+_YEAR_WRITTEN = re.compile(r"\d{4}|[’'‘`]\s*\d{2}")
+
+
+def _end_date(start: Quantity, end: Quantity) -> str | None:
+    """The ISO date of a period's end: in the start's year when the end does not write its own ("2023. 9. 5. ~
+    9. 18." ends 2023-09-18 whatever the document's year), the next year when it falls before the start."""
+    iso = _same_year(start.date, end.date)
+    if not (start.date and iso and re.match(r"\d{4}-", start.date) and re.match(r"\d{4}-\d{2}", iso)) \
+            or _YEAR_WRITTEN.search(end.text):
+        return iso
+    year = int(start.date[:4]) + (1 if iso[5:] < start.date[5:len(iso)] else 0)
+    return f"{year}{iso[4:]}"
+
+
 def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
     """Join "A~B" of one kind into one range; a bare number before "~B" takes B's unit ("10~20만원")."""
     out: list[Quantity] = []
@@ -344,7 +358,7 @@ def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
             if i + 3 < len(qs) and qs[i + 3].kind == TIME and not text[end.span[1]:qs[i + 3].span[0]].strip():
                 last, step = qs[i + 3], 4
             out.append(replace(q, text=text[q.span[0]:last.span[1]], span=(q.span[0], last.span[1]), upper=end.value,
-                               upper_base=end.base, date=f"{q.date}/{_same_year(q.date, end.date)}", rule=f"{q.rule}+range"))
+                               upper_base=end.base, date=f"{q.date}/{_end_date(q, end)}", rule=f"{q.rule}+range"))
             i += step
             continue
         if nxt is not None and nxt.kind == q.kind and _BETWEEN_RANGE.match(text[q.span[1]:nxt.span[0]]):
@@ -352,7 +366,7 @@ def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
             tail = _UNTIL_AFTER.match(text[end:])
             if tail:
                 end += tail.end()
-            date = f"{q.date}/{_same_year(q.date, nxt.date)}" if q.date else None
+            date = f"{q.date}/{_end_date(q, nxt)}" if q.date else None
             out.append(replace(q, text=text[q.span[0]:end], span=(q.span[0], end), upper=nxt.value,
                                upper_base=nxt.base, date=date, rule=f"{q.rule}+range"))
             i += 2
@@ -408,6 +422,31 @@ def times_within(q: Quantity) -> list[Quantity]:
     return [replace(first, bound="lower"), replace(last, bound="upper")]
 
 
+_RANGE_SPLIT = re.compile(rf"\s*(?:[{RANGE_SEPARATORS}]|부터)\s*")
+
+
+def range_edges(q: Quantity) -> list[Quantity]:
+    """The first and the last day of a period ("7월 3일(수)부터 5일(금)까지" → 7월 3일(수) from, 7월 5일(금)
+    until), spans relative to the period's text: "마지막 날은 무슨 요일이야?" asks for one of them. An end written
+    without its month takes the month of its date."""
+    if q.kind != DATE or not q.is_range or not q.date or "/" not in q.date:
+        return []
+    sep = _RANGE_SPLIT.search(q.text)
+    if not sep:
+        return []
+    out = []
+    for (a, b), iso, bound in (((0, sep.start()), q.date.split("/")[0], "lower"),
+                               ((sep.end(), len(q.text)), q.date.split("/")[1], "upper")):
+        written = re.sub(r"\s*까지\s*$", "", q.text[a:b])
+        text = written
+        if bound == "upper" and not re.search(r"월|\d\s*\.\s*\d", written) and re.match(r"(?:\d{4}|-)-\d{2}", iso):
+            text = f"{int(iso.split('-')[-2])}월 {written}"  # "5일(금)" of "7월 3일부터 5일까지"
+        out.append(replace(q, text=text, span=(a, a + len(written)), value=q.upper if bound == "upper" else q.value,
+                           base=q.upper_base if bound == "upper" else q.base, upper=None, upper_base=None, date=iso,
+                           bound=bound, rule=f"{q.rule}+edge"))
+    return out
+
+
 def parse(text: str, year: int | None = None) -> list[Quantity]:
     """Every quantity in ``text``, in order, non-overlapping.
 
@@ -434,8 +473,9 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
                 r"몇\s*년\s*(?:이상|까지)"), DURATION, None),
     (re.compile(r"언제|며칠|무슨\s*요일|몇\s*요일|몇\s*월|몇\s*일|날짜|일자|일정|기한|마감|시작일|종료일|(?:발표|시행|개최|접수|신청|선정|공고|개관|개막|지급|기준|출발|입금|납부)일|부터\s*언제|어느\s*날|"
                 r"몇\s*년도|몇\s*년에"), DATE, None),
-    (re.compile(rf"몇\s*(?:[십백천만]\s*)?(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))})"), COUNT,
-     "counter"),
+    # "몇 번" counts times as 회 does (번 after a number in a text is a serial: 1번 출구)
+    (re.compile(rf"몇\s*(?:[십백천만]\s*)?(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))}|번(?!째|지|호))"),
+     COUNT, "counter"),
     (re.compile(r"몇\s*(?:개|곳)|개수|몇\s*군데|얼마나\s*많|"
                 r"[가-힣](?:자|객|원|기업|가구|건)\s*수(?=$|[\s?？는가를])"), COUNT, None),  # 취업자 수, 방한객 수
     (re.compile(r"면적|넓이|길이|거리|높이|무게|몇\s*(?:㎡|제곱미터|미터|톤|km|킬로|m(?![A-Za-z])|평|헥타르|리터)"), MEASURE, None),
@@ -461,6 +501,20 @@ def _asked_tail(question: str) -> str:
     """The last two words of a question without its request ("… 국비 알려줘" → "받는 국비"): where a question
     without a question word names what it asks ("국비는?", "접수 마감은?")."""
     return " ".join(_REQUEST_END.sub("", question).split()[-2:])
+
+
+# "마지막 날은 무슨 요일이야?", "첫날 몇 시부터?": one end of a period is asked (upper: its last day), not the period
+_EDGE_ASKED = re.compile(r"(?P<upper>마지막\s*(?:날짜|날|일)|끝나는\s*날|끝\s*날|종료일|마감일|폐막일|폐막\s*날)|"
+                         r"(?P<lower>(?<![가-힣])첫\s*(?:날짜|날|째\s*날)|시작하는\s*날|시작일|개막일|개막\s*날)")
+
+
+def asked_edge(question: str) -> tuple[str | None, str]:
+    """Which end of a period a question asks for ("upper", "lower" or None) and the question without the words
+    saying so (they name no content: "나노코리아 2024 마지막 날은?" is about 나노코리아 2024)."""
+    m = _EDGE_ASKED.search(question)
+    if not m:
+        return None, question
+    return ("upper" if m.group("upper") else "lower"), _EDGE_ASKED.sub(" ", question)
 
 
 _DATE_NOUNS = re.compile(r"기한|마감|일정|날짜|일자|시작일|종료일")

@@ -162,10 +162,15 @@ def abbreviates(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
+def typo_neighbours(word: str, vocabulary) -> list[str]:
+    """The words of ``vocabulary`` one jamo away from ``word`` (주체 → 주제, 주최)."""
+    return [v for v in vocabulary if len(v) == len(word) and one_typo(word, v)]
+
+
 def typo_fix(word: str, vocabulary, frequency=None) -> str | None:
     """The word of ``vocabulary`` a word unknown to it is one jamo away from (기갼 → 기간, 증가뮬 → 증가율):
     the most frequent one when ``frequency(word)`` is given, else only when there is exactly one."""
-    found = [v for v in vocabulary if len(v) == len(word) and one_typo(word, v)]
+    found = typo_neighbours(word, vocabulary)
     if len(found) > 1 and frequency is not None:
         return max(found, key=frequency)
     return found[0] if len(found) == 1 else None

@@ -206,3 +206,31 @@ def test_a_period_asked_by_name_asks_a_date_range_or_a_duration():
 def test_a_month_range_written_once_with_its_year():
     assert [q.date for q in parse("’23.1~3월에 공모를 실시하고")] == ["2023-01/2023-03"]
     assert [q.date for q in parse("2023. 5. 1. ~ 5. 31.")] == ["2023-05-01/2023-05-31"]
+
+
+def test_a_period_ends_in_its_own_year_whatever_the_documents():
+    """The end of "2023. 9. 5. ~ 9. 18." is in 2023 even in a 2024 document; one before its start is in the next."""
+    assert [q.date for q in parse("2023. 9. 5.(화) 10:00 ~ 9. 18.(월) 18:00", 2024)] == ["2023-09-05/2023-09-18"]
+    assert [q.date for q in parse("2023. 12. 5. ~ 1. 18.", 2024)] == ["2023-12-05/2024-01-18"]
+    assert [q.date for q in parse("2023. 3. 2. ~ 2024. 4. 15.", 2023)] == ["2023-03-02/2024-04-15"]
+
+
+def test_the_ends_of_a_period_and_the_question_asking_one():
+    from qa.quantity import asked_edge, range_edges
+
+    (period, _) = parse("7월 3일(수)부터 5일(금)까지 3일간", 2024)
+    first, last = range_edges(period)
+    assert (first.text, first.date, first.bound) == ("7월 3일(수)", "2024-07-03", "lower")
+    assert (last.text, last.date, last.bound) == ("7월 5일(금)", "2024-07-05", "upper")  # its month from the start
+    assert period.text[last.span[0]:last.span[1]] == "5일(금)"
+    (period,) = parse("2024. 7. 3.(수) ~ 7. 5.(금)")
+    assert [e.text for e in range_edges(period)] == ["2024. 7. 3.(수)", "7. 5.(금)"]
+    assert range_edges(parse("7월 3일")[0]) == []
+    assert asked_edge("나노코리아 2024 마지막 날은 무슨 요일이야?")[0] == "upper"
+    assert asked_edge("축제 첫날 몇 시에 시작해?")[0] == "lower"
+    assert asked_edge("마지막으로 신청할 수 있는 사람은?") == (None, "마지막으로 신청할 수 있는 사람은?")
+
+
+def test_how_many_times_is_a_count_of_times():
+    assert question_kind("나눠 쓰는 건 몇 번까지 돼?") == (COUNT, "번")
+    assert question_kind("몇 번째 행사야?")[1] != "번"

@@ -384,3 +384,23 @@ def test_a_time_named_by_words_the_question_does_not_ask_ranks_below():
     finder = TypedFinder(tokenize, idf={"도서관": 2.0, "임시": 2.0, "운영": 1.0, "기간": 1.0, "평일": 3.0, "주말": 3.0})
     best = finder.find(tokenize("임시 운영 주말"), (TIME,), None, hits)[0]
     assert best.quantity.text == "10:00~17:00"
+
+
+def test_a_sub_bullet_speaks_of_the_topic_its_top_bullet_names():
+    """ "ㅇ 나누어 쓸 수 있는 횟수도 …" is about the (배우자 출산휴가) of the □ line above it."""
+    hits = [_chunk("□ (배우자 출산휴가) 배우자 출산휴가는 10일에서 20일로 늘어난다.\nㅇ 나누어 쓸 수 있는 횟수도 1회에서 3회로 확대된다.\n"
+                   "□ (근로시간 단축) 단축 기간을 최대 3회까지 나누어 쓸 수 있다.")]
+    best = _best("배우자 출산휴가 나누어 쓰는 횟수", (COUNT,), hits, counter="번")
+    assert best.quantity.text == "1회에서 3회"
+    untitled = [_chunk("□ 배우자 출산휴가는 10일에서 20일로 늘어난다.\nㅇ 나누어 쓸 수 있는 횟수도 1회에서 3회로 확대된다.")]
+    assert _best("배우자 출산휴가 나누어 쓰는 횟수", (COUNT,), untitled, counter="번").coverage < best.coverage
+
+
+def test_the_last_day_of_a_period_answers_a_question_asking_it():
+    hits = [_chunk("□ 나노코리아 2024를 7월 3일(수)부터 5일(금)까지 킨텍스에서 연다.")]
+    ask = read_ask("나노코리아 2024 마지막 날은 무슨 요일이야?", _tok, {"무슨", "이야"})
+    assert ask.edge == "upper" and "마지막" not in ask.terms
+    best = _best("나노코리아", ask.kinds, hits, edge=ask.edge, bound=ask.bound)
+    assert best.quantity.text == "7월 5일(금)"
+    assert hits[0].chunk.text[best.value_span[0]:best.value_span[1]] == "5일(금)"
+    assert _best("나노코리아", ask.kinds, hits).quantity.text == "7월 3일(수)부터 5일(금)까지"  # the period otherwise

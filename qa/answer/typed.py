@@ -16,16 +16,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..chunk import ORDINAL_HEADER
+from ..chunk import ORDINAL_HEADER, TOP_BULLETS
 from ..facts import Fact
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT
-from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse, times_within
+from ..quantity import (COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse, range_edges,
+                        times_within)
 from ..text import known_form, match_strength, sentence_spans
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
 COUNTER_GROUPS = (("명", "인"), ("곳", "개소", "개", "군데"), ("개국", "개국가"), ("건",), ("개사", "곳", "개", "기업"),
                   ("회", "번", "차례"), ("가구", "세대"), ("개월", "달"))
+# "□ (배우자 출산휴가) …": the topic a top bullet names in parentheses, which its sub-bullets ("ㅇ 나누어 쓸 수 있는
+# 횟수도 …") speak of without repeating it
+_TOPIC = re.compile(rf"^\s*[{re.escape(TOP_BULLETS)}]\s*[(\[［【]([^)\]］】]{{2,20}})[)\]］】]")
 _CLAUSE_SEP = re.compile(r"(?<!\d)[,，]|[,，](?!\d)|[;·]|\s(?:및|또는)\s|(?<=[다요])\.\s")
 _CHANGE = re.compile(r"보다|대비|비해|증감|증가|감소|늘|줄|상승|하락|올랐|내렸|변화|차이|폭")
 _THRESHOLD_AFTER = re.compile(r"\s*(?:을|를|이|가)?\s*(?:넘|돌파|웃돌|밑돌|하회|상회)")
@@ -121,7 +125,7 @@ class TypedFinder:
              year: int | None = None, q_dates: Sequence[str] = (), doc_year: Callable[[str], int | None] = lambda d: None,
              stated_values: Sequence[str] = (), title_terms: Callable[[str], set[str]] = lambda d: set(),
              bound: str | None = None, dated: bool = False, change: bool | None = None,
-             light: Sequence[str] = (), glossed: bool = False) -> list[Candidate]:
+             light: Sequence[str] = (), glossed: bool = False, edge: str | None = None) -> list[Candidate]:
         """Candidates best first.
 
         Args:
@@ -142,6 +146,8 @@ class TypedFinder:
                 their weight, since a sentence says the same with other verbs.
             glossed: the terms translate an English question (several words for one, some never written):
                 a unit holding them ranks higher, one without them is not ruled out (coverage 0.5 to 1).
+            edge: "upper" when the last day of a period is asked ("마지막 날"), "lower" for the first: a period
+                answers by that day.
         """
         terms = list(dict.fromkeys(self.known(t) for t in terms))
         light = set(light)
@@ -170,6 +176,8 @@ class TypedFinder:
                     matched = [t for t in terms if strength[t]]
                 u_dates = _dates(label_text.rsplit("\n", 1)[-1], None) or _dates(label_text, None)
                 for value_span, qty, label, before, after in values:
+                    if edge:
+                        value_span, qty = _edge_of(value_span, qty, edge)
                     if not self._admissible(qty, kinds, counter, stated, q_dates):
                         continue
                     # the dates of the value's own clause, when it has any ("'22년 15개소, '23년 24개소")
@@ -287,14 +295,19 @@ class TypedFinder:
             yield from self._cells(chunk, year)
             return
         context = chunk.search_text[: max(0, chunk.search_text.find(text))] if text in chunk.search_text else ""
+        topic = ""
         for s, e in sentence_spans(text, lines=True):
             sent = text[s:e]
+            if s == 0 or text[s - 1] == "\n":  # a line: a top bullet sets the topic its sub-bullets speak of
+                top = _TOPIC.match(sent)
+                if top or sent.lstrip()[:1] in TOP_BULLETS:
+                    topic = top.group(1) if top else ""
             values = []
             for q in _with_times(parse(sent, year)):
                 clause, before = _clause(sent, q.span)
                 values.append(((s + q.span[0], s + q.span[1]), q, clause, before, sent[q.span[1]:q.span[1] + 12]))
             if values:
-                yield (s, e), f"{context}\n{sent}", values
+                yield (s, e), f"{context}\n{topic}\n{sent}" if topic else f"{context}\n{sent}", values
 
     def _cells(self, chunk, year: int | None):
         """A table row: each cell is a value, read with the row's label cells, its column name and the caption."""
@@ -365,6 +378,15 @@ def _with_times(qs: list[Quantity]) -> list[Quantity]:
         out.append(q)
         out += [replace(t, span=(q.span[0] + t.span[0], q.span[0] + t.span[1])) for t in times_within(q)]
     return out
+
+
+def _edge_of(span: tuple[int, int] | None, qty: Quantity, edge: str) -> tuple[tuple[int, int] | None, Quantity]:
+    """A period's day at the end asked (its value span within the period's), else the value itself."""
+    day = next((e for e in range_edges(qty) if e.bound == edge), None)
+    if day is None:
+        return span, qty
+    return (_within(span, day.span) if span else None), replace(day, span=(qty.span[0] + day.span[0],
+                                                                            qty.span[0] + day.span[1]))
 
 
 def _within(span: tuple[int, int] | None, inner: tuple[int, int]) -> tuple[int, int] | None:
@@ -542,6 +564,7 @@ class TypedAsk:
     change: bool | None = None  # asks how much something changed (늘었어, 증가 폭), not its level
     light: tuple[str, ...] = ()  # its predicates (뽑, 열리), weighed lightly
     glossed: bool = False  # its terms are a glossary's Korean for English words: they rank, never rule out
+    edge: str | None = None  # one end of a period asked ("마지막 날": upper), not the period
 
 
 def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: set[str],
@@ -551,7 +574,7 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
     The words that only name the class asked (나이, 금액, 기한: the class says it) weigh as little as its predicates:
     a sentence holding them is a little closer, one without them is not further (기한 후 신청 is also a name)."""
     from ..lexicon import ENGLISH_GLOSSARY
-    from ..quantity import english_dates, english_question_kinds, question_kinds
+    from ..quantity import asked_edge, english_dates, english_question_kinds, question_kinds
     from ..text import gloss_english
 
     if not re.search(r"[가-힣]", text):  # English: the class from its question word, its words through the glossary
@@ -566,18 +589,21 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
                         dates=english_dates(text), stated=(), op=None, operands=None, glossed=True,
                         bound="upper" if upper else "lower" if lower else None)
     kinds, counter = question_kinds(text)
+    edge, rest = asked_edge(text)  # "마지막 날은 무슨 요일?": the words asking an end say nothing of what
+    if not kinds and edge:
+        kinds = (DATE,)  # "축제 마지막 날은?"
     if not kinds:
         return None
     qs = parse(text)
     op = "sum" if SUM_WORDS.search(text) else "diff" if DIFF_WORDS.search(text) else None
     return TypedAsk(
         kinds=kinds, counter=counter,
-        terms=tuple(content_terms(text, tokenize, question_words)),
-        light=tuple(predicates(text) | (KIND_WORDS & set(tokenize(text)))),
+        terms=tuple(content_terms(rest, tokenize, question_words)),
+        light=tuple(predicates(rest) | (KIND_WORDS & set(tokenize(rest)))),
         dates=tuple(q.date for q in qs if q.kind == DATE and q.date and "/" not in q.date),
         stated=tuple(q.text for q in qs), op=op, operands=operands(text) if op else None,
-        bound="upper" if _UPPER_WORDS.search(text) else "lower" if _LOWER_WORDS.search(text) else None,
-        change=None if op else bool(_CHANGE_ASKED.search(text)))
+        bound=edge or ("upper" if _UPPER_WORDS.search(text) else "lower" if _LOWER_WORDS.search(text) else None),
+        change=None if op else bool(_CHANGE_ASKED.search(text)), edge=edge)
 
 
 def followup_ask(text: str, previous: TypedAsk | None, tokenize: Callable[[str], list[str]],
@@ -622,7 +648,7 @@ def typed_answer(ask: TypedAsk, finder: TypedFinder, hits: Sequence, search: Cal
         **context: ``doc_year``, ``title_terms`` for :meth:`TypedFinder.find`.
     """
     kw = dict(q_dates=ask.dates, stated_values=ask.stated, bound=ask.bound, change=ask.change, light=ask.light,
-              glossed=ask.glossed, **context)
+              glossed=ask.glossed, edge=ask.edge, **context)
     if ask.op and ask.operands:
         a, b, rest = ask.operands
         pair: list[Candidate] = []

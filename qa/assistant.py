@@ -9,8 +9,8 @@ import logging
 import re
 import threading
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from .answer import (

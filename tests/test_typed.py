@@ -388,7 +388,8 @@ def test_a_time_named_by_words_the_question_does_not_ask_ranks_below():
 
 def test_a_sub_bullet_speaks_of_the_topic_its_top_bullet_names():
     """ "ㅇ 나누어 쓸 수 있는 횟수도 …" is about the (배우자 출산휴가) of the □ line above it."""
-    hits = [_chunk("□ (배우자 출산휴가) 배우자 출산휴가는 10일에서 20일로 늘어난다.\nㅇ 나누어 쓸 수 있는 횟수도 1회에서 3회로 확대된다.\n"
+    hits = [_chunk("□ (배우자 출산휴가) 배우자 출산휴가는 10일에서 20일로 늘어난다.\n"
+                   "ㅇ 나누어 쓸 수 있는 횟수도 1회에서 3회로 확대된다.\n"
                    "□ (근로시간 단축) 단축 기간을 최대 3회까지 나누어 쓸 수 있다.")]
     best = _best("배우자 출산휴가 나누어 쓰는 횟수", (COUNT,), hits, counter="번")
     assert best.quantity.text == "1회에서 3회"

@@ -20,8 +20,7 @@ from ..chunk import ORDINAL_HEADER, TOP_BULLETS
 from ..facts import Fact
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT
-from ..quantity import (COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse, range_edges,
-                        times_within)
+from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse, range_edges, times_within
 from ..text import known_form, match_strength, sentence_spans
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).

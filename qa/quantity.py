@@ -342,6 +342,16 @@ def _end_date(start: Quantity, end: Quantity) -> str | None:
     return f"{year}{iso[4:]}"
 
 
+_BECOMES = re.compile(r"\s*(?:\([^)]*\))?\s*(?:(?:으로|로)(?![가-힣])|(?:을|를|이|가)?\s*(?:늘|줄|증가|감소|확대|축소|상향|하향))")
+
+
+def _changes_from(between: str, a: Quantity, b: Quantity, after: str) -> bool:
+    """ "1회에서 3회로 확대", "10개월에서 2개월을 늘려": a value changed from one figure, not a range — "A에서 B" is
+    a range only when B is the larger and not what A becomes ("19세에서 39세까지")."""
+    return between.strip() == "에서" and (_BECOMES.match(after) is not None
+                                          or (a.base or a.value) > (b.base or b.value))
+
+
 def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
     """Join "A~B" of one kind into one range; a bare number before "~B" takes B's unit ("10~20만원")."""
     out: list[Quantity] = []
@@ -361,7 +371,8 @@ def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
                                upper_base=end.base, date=f"{q.date}/{_end_date(q, end)}", rule=f"{q.rule}+range"))
             i += step
             continue
-        if nxt is not None and nxt.kind == q.kind and _BETWEEN_RANGE.match(text[q.span[1]:nxt.span[0]]):
+        if nxt is not None and nxt.kind == q.kind and _BETWEEN_RANGE.match(text[q.span[1]:nxt.span[0]]) \
+                and not _changes_from(text[q.span[1]:nxt.span[0]], q, nxt, text[nxt.span[1]:]):
             end = nxt.span[1]
             tail = _UNTIL_AFTER.match(text[end:])
             if tail:

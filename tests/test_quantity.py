@@ -234,3 +234,9 @@ def test_the_ends_of_a_period_and_the_question_asking_one():
 def test_how_many_times_is_a_count_of_times():
     assert question_kind("나눠 쓰는 건 몇 번까지 돼?") == (COUNT, "번")
     assert question_kind("몇 번째 행사야?")[1] != "번"
+
+
+def test_a_figure_changed_from_is_no_range():
+    assert [q.text for q in parse("종전 10개월에서 2개월을 늘려 12개월로 운영한다")] == ["10개월", "2개월", "12개월"]
+    assert [q.text for q in parse("횟수도 1회에서 3회(총 4번 사용)로 확대된다")] == ["1회", "3회"]
+    assert [q.text for q in parse("만 19세에서 39세까지")] == ["만 19세에서 39세까지"]

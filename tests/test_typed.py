@@ -392,7 +392,7 @@ def test_a_sub_bullet_speaks_of_the_topic_its_top_bullet_names():
                    "ㅇ 나누어 쓸 수 있는 횟수도 1회에서 3회로 확대된다.\n"
                    "□ (근로시간 단축) 단축 기간을 최대 3회까지 나누어 쓸 수 있다.")]
     best = _best("배우자 출산휴가 나누어 쓰는 횟수", (COUNT,), hits, counter="번")
-    assert best.quantity.text == "1회에서 3회"
+    assert best.quantity.text == "3회"  # what it becomes, not "1회에서 3회"
     untitled = [_chunk("□ 배우자 출산휴가는 10일에서 20일로 늘어난다.\nㅇ 나누어 쓸 수 있는 횟수도 1회에서 3회로 확대된다.")]
     assert _best("배우자 출산휴가 나누어 쓰는 횟수", (COUNT,), untitled, counter="번").coverage < best.coverage
 
@@ -405,3 +405,35 @@ def test_the_last_day_of_a_period_answers_a_question_asking_it():
     assert best.quantity.text == "7월 5일(금)"
     assert hits[0].chunk.text[best.value_span[0]:best.value_span[1]] == "5일(금)"
     assert _best("나노코리아", ask.kinds, hits).quantity.text == "7월 3일(수)부터 5일(금)까지"  # the period otherwise
+
+
+def test_a_date_among_several_values_dates_the_value_it_stands_by():
+    """ "올해 4곳을 시작으로 2027년까지 10곳": 2027 is the date of 10곳; a date opening the clause dates all of it."""
+    hits = [_chunk("□ 정부는 올해 4곳을 시작으로 2027년까지 10곳을 지정할 계획이다.")]
+    assert _best("지정", (COUNT,), hits, q_dates=["2027"], counter="곳").quantity.text == "10곳"
+    hits = [_chunk("□ 2023년 수출은 6,327억 달러로 7.4% 줄었고, 2022년 수출은 6,836억 달러였다.")]
+    assert _best("수출 감소율", ("percent",), hits, q_dates=["2023"]).quantity.text == "7.4%"
+
+
+def test_a_figure_changed_from_answers_only_when_the_former_is_asked():
+    hits = [_chunk("□ 지원 기간은 올해부터 종전 10개월에서 2개월을 늘려 12개월로 운영한다.")]
+    assert _best("지원 기간", (DURATION,), hits).quantity.text == "12개월"
+    assert _best("종전 지원 기간", (DURATION,), hits).quantity.text == "10개월"
+
+
+def test_what_a_count_counts_may_follow_its_number():
+    hits = [_chunk("ㅇ 17개소는 11개 사업장과 6개 시·군으로 이루어져 있다.")]
+    assert _best("사업장", (COUNT,), hits).quantity.text == "11개"
+    hits = [_chunk("□ 국내외 356개 기업이 661개 부스를 꾸려 제품을 선보인다.")]
+    assert _best("부스", (COUNT,), hits).quantity.text == "661개"
+
+
+def test_a_range_start_takes_the_ranges_unit():
+    hits = [_chunk("- 첫 3개월 250만원, 4~6개월 200만원, 7개월째부터 160만원 -")]
+    assert _best("4개월 상한액", (MONEY,), hits).quantity.text == "200만원"
+
+
+def test_a_rendered_clause_stops_before_another_figure_of_the_class():
+    hits = [_chunk("ㅇ 연간으로는 2,272만명이 출국하여 방한객(1,103만명)의 약 2.1배에 달했다.")]
+    best = next(c for c in FINDER.find(["출국"], (COUNT,), "명", hits) if c.quantity.text == "2,272만명")
+    assert render(best) == "연간으로는 2,272만명이 출국하여 …"

@@ -21,7 +21,7 @@ from ..facts import Fact
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT
 from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse, range_edges, times_within
-from ..text import known_form, match_strength, sentence_spans
+from ..text import BULLET, known_form, match_strength, sentence_spans
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
 COUNTER_GROUPS = (("명", "인"), ("곳", "개소", "개", "군데"), ("개국", "개국가"), ("건",), ("개사", "곳", "개", "기업"),
@@ -163,7 +163,7 @@ class TypedFinder:
             own = [t for t in terms if t not in titles]
             for unit_span, label_text, values in self._units(chunk, y):
                 # line by line: a cell's figure ends a line, a label begins the next ("96" + "대만" is not 96대)
-                toks = {t for line in label_text.split("\n") for t in self.tokenize(line)}
+                toks = {t for line in label_text.split("\n") for t in self.tokenize(line)} | _range_starts(label_text)
                 strength = {t: match_strength(t, toks) for t in terms}
                 matched = [t for t in own if strength[t]]
                 if own and glossed:
@@ -174,13 +174,14 @@ class TypedFinder:
                     coverage = 0.5 + 0.5 * self._coverage(terms, strength, light, weight) if terms else 0.5
                     matched = [t for t in terms if strength[t]]
                 u_dates = _dates(label_text.rsplit("\n", 1)[-1], None) or _dates(label_text, None)
-                for value_span, qty, label, before, after in values:
+                for value_span, qty, label, before, after, owned in values:
                     if edge:
                         value_span, qty = _edge_of(value_span, qty, edge)
                     if not self._admissible(qty, kinds, counter, stated, q_dates):
                         continue
                     # the dates of the value's own clause, when it has any ("'22년 15개소, '23년 24개소")
-                    v_dates = (_dates(label, None) or u_dates) if chunk.kind != "table_row" else u_dates
+                    v_dates = owned if owned is not None else (_dates(label, None) or u_dates) \
+                        if chunk.kind != "table_row" else u_dates
                     agreement = date_agreement(q_dates, v_dates, whole=qty.kind not in TEMPORAL_KINDS)
                     if dated and agreement < 1:
                         continue
@@ -233,7 +234,13 @@ class TypedFinder:
         asked, it is a change when a change is asked (and a level when not), it is not a heading, and a table
         row answers only when the question names it (or as a total)."""
         near = self._near(label, matched, own, weight or self.weight)
-        head = 0.1 if any(t in set(self.tokenize(before[-12:])) for t in own) else 0.0
+        head = 0.1 if any(t in set(self.tokenize(before[-12:])) | _range_starts(before[-12:]) for t in own) else 0.0
+        counted = after[:1].isspace() and after.split()[:1]  # the word right after the number, not its particle
+        if not head and qty.kind == COUNT and counted and any(t in set(self.tokenize(counted[0])) for t in own):
+            head = 0.1  # what is counted follows its number ("661개 부스", "11개 어촌마을"; not "17개소는 …")
+        # a figure something changed from ("종전 10개월에서 …", a 현행 column) answers only a question asking it
+        former = -0.15 if (_FORMER.search(before if chunk.kind == "table_row" else before[-12:])
+                           or re.match(r"\s*에서(?![가-힣])", after)) and not _FORMER.search(" ".join(own)) else 0.0
         preferred = 0.1 if kinds and qty.kind == kinds[0] else 0.0
         bounded = 0.1 if bound and ((qty.bound or "").startswith(bound) or _BOUND_WORDS[bound].search(label)
                                     or qty.is_range) else 0.0  # a period states both its ends
@@ -251,7 +258,7 @@ class TypedFinder:
             row_named = any(match_strength(t, row_words) or any(t.startswith(w) for w in row_words if len(w) > 1)
                             for t in own)  # 지급 시기 for 들어오다, 일본 for 일본인
             cell = 0.1 if _TOTAL_LABEL.search(label) and not row_named else (0.0 if row_named else -0.15)
-        return 0.35 * near + head + preferred + bounded + changed + heading + threshold + cell
+        return 0.35 * near + head + preferred + bounded + changed + heading + threshold + cell + former
 
     def _row_words(self, chunk) -> set[str]:
         """The words of a table row's cells that state no quantity (its label cells), read once per row."""
@@ -268,7 +275,8 @@ class TypedFinder:
         for named in [before] if cell else reversed(_VALUE_TEXT.split(before)):
             verbs = predicates(named)
             words = [t for t in dict.fromkeys(self.tokenize(named)) if len(t) > 1 and not t[0].isdigit()
-                     and t not in verbs and t not in KIND_WORDS and t not in titles and not _BOUND_WORD.fullmatch(t)]
+                     and t not in verbs and t not in KIND_WORDS and t not in titles and not _BOUND_WORD.fullmatch(t)
+                     and t not in _PERIOD_WORDS]
             if words:
                 break
         else:
@@ -283,7 +291,7 @@ class TypedFinder:
         the one word a sentence shares with the question ("내년") is near only as far as that word weighs."""
         if not matched:
             return 0.0
-        toks = set(self.tokenize(clause))
+        toks = set(self.tokenize(clause)) | _range_starts(clause)
         inside = sum(weight(t) for t in matched if t in toks)
         return inside / sum(weight(t) for t in dict.fromkeys([*own, *matched]))
 
@@ -297,16 +305,21 @@ class TypedFinder:
         topic = ""
         for s, e in sentence_spans(text, lines=True):
             sent = text[s:e]
+            top = None
             if s == 0 or text[s - 1] == "\n":  # a line: a top bullet sets the topic its sub-bullets speak of
                 top = _TOPIC.match(sent)
                 if top or sent.lstrip()[:1] in TOP_BULLETS:
                     topic = top.group(1) if top else ""
+            about = f"({topic}) " if topic and not top else ""  # a sub-bullet's clause is about its topic
             values = []
-            for q in _with_times(parse(sent, year)):
+            qs = _with_times(parse(sent, year))
+            owners = _date_owners(sent, qs)
+            for q in qs:
                 clause, before = _clause(sent, q.span)
-                values.append(((s + q.span[0], s + q.span[1]), q, clause, before, sent[q.span[1]:q.span[1] + 12]))
+                values.append(((s + q.span[0], s + q.span[1]), q, about + BULLET.sub("", clause) if about else clause, before,
+                               sent[q.span[1]:q.span[1] + 12], owners.get(q.span)))
             if values:
-                yield (s, e), f"{context}\n{topic}\n{sent}" if topic else f"{context}\n{sent}", values
+                yield (s, e), f"{context}\n{about}\n{sent}" if about else f"{context}\n{sent}", values
 
     def _cells(self, chunk, year: int | None):
         """A table row: each cell is a value, read with the row's label cells, its column name and the caption."""
@@ -336,7 +349,7 @@ class TypedFinder:
             dated = " ".join(d for d in row_dates if d != v)
             # every value of the cell ("2024. 2. 21.(수) 16:00" holds a date and a time)
             yield (0, len(chunk.text)), f"{context}\n{v}\n{label} {dated}".rstrip(), [(span if len(qs) == 1 else _within(span, q.span),
-                                                                  q, label, label, "") for q in qs]
+                                                                  q, label, label, "", None) for q in qs]
 
 
 @lru_cache(maxsize=4096)
@@ -377,6 +390,43 @@ def _with_times(qs: list[Quantity]) -> list[Quantity]:
         out.append(q)
         out += [replace(t, span=(q.span[0] + t.span[0], q.span[0] + t.span[1])) for t in times_within(q)]
     return out
+
+
+# words saying over which period a figure counts ("연간으로는 2,272만명"): the dates the question names judge that
+_FORMER = re.compile(r"종전|기존|현행|당초|이전|개편\s*전|변경\s*전|개정\s*전")
+_PERIOD_WORDS = frozenset({"연간", "연중", "월간", "한해"})
+_RANGE_WORDS = re.compile(r"(?<![\d.])(\d+)\s*[~∼〜～]\s*\d+\s*(개월|년|세|일|주|시간|회|차|단계|등급|분기)")
+
+
+def _date_owners(sent: str, qs: Sequence[Quantity]) -> dict[tuple[int, int], list[str]]:
+    """The dates of each value in a clause holding several ("올해 4곳을 시작으로 2027년까지 10곳": 2027 is 10곳's,
+    4곳 has none): a date opening the clause is all of its values', one among them belongs to the value nearest
+    it (the one after it when as near). Values of clauses with one value are absent (the clause's dates are theirs)."""
+    out: dict[tuple[int, int], list[str]] = {}
+    for clause in {_clause(sent, q.span)[0] for q in qs}:
+        inside = [q for q in qs if clause and sent.find(clause) <= q.span[0] < sent.find(clause) + len(clause)]
+        values = [q for q in inside if q.kind not in (DATE, TIME)]
+        dates = [q for q in inside if q.kind == DATE and q.date]
+        if len(values) < 2 or not dates:
+            continue
+        for v in values:
+            out[v.span] = []
+        for d in dates:
+            written = _dates(d.text, None)  # as written (a year not stated stays unknown, as for the clause's dates)
+            if d.span[1] <= min(v.span[0] for v in values):  # "2023년 수출은 6,327억 달러로 7.4% 줄었다": all of it
+                for v in values:
+                    out[v.span] += written
+                continue
+            owner = min(values, key=lambda v: (v.span[0] - d.span[1]) * 2 if v.span[0] >= d.span[1]
+                        else (d.span[0] - v.span[1]) * 2 + 1)
+            out[owner.span] += written
+    return out
+
+
+def _range_starts(text: str) -> set[str]:
+    """The first number of a range with the range's unit ("4~6개월" → 4개월): a question asking "4개월째부터
+    6개월째까지" names both ends, the tokenizer gives the unit to the last number only."""
+    return {f"{m.group(1)}{m.group(2)}" for m in _RANGE_WORDS.finditer(text)}
 
 
 def _edge_of(span: tuple[int, int] | None, qty: Quantity, edge: str) -> tuple[tuple[int, int] | None, Quantity]:
@@ -443,6 +493,12 @@ def render(c: Candidate) -> str:
     value = c.quantity.text
     if label and value not in label:
         return f"{label}: {value}"
+    at = label.find(value)
+    if at >= 0 and any(q.kind == c.quantity.kind for q in parse(label[at + len(value):])):
+        # "연간으로는 2,272만명이 출국하여 방한객(1,103만명)의 …": the clause up to the value's own word, not the
+        # other figure after it
+        end = re.match(r"\S*(?:\s+\S+)?", label[at + len(value):]).end()
+        return f"{label[:at + len(value) + end].rstrip(',')} …"
     return label or value
 
 

@@ -45,7 +45,7 @@ from .facts import Fact, load_facts, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import Document, files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import admin_stem, normalize, predicates, reads_as, tokenize, warm_up
-from .lexicon import ASKING_WORDS, FAMILY_MEMBERS, KIND_WORDS, PREDICATE_WEIGHT, QUESTION_WORDS, REGION_OF, Attr
+from .lexicon import ASKING_WORDS, FAMILY_MEMBERS, KIND_WORDS, PREDICATE_WEIGHT, QUESTION_WORDS, REGION_OF, RELATIVE_TIME_WORDS, Attr
 from .quantity import NUMERIC_KINDS, TEMPORAL_KINDS, asked_edge, parse
 from .question import Linker, Question
 from .retrieve import Hit, Retriever
@@ -319,7 +319,7 @@ class Assistant:
             return self.finder.known
 
         def known(word: str) -> str:
-            if word in self.index.vocab or len(word) < 2:
+            if word in self.index.vocab or len(word) < 2 or word in RELATIVE_TIME_WORDS:
                 return self.finder.known(word)
             if word not in self._neighbours:
                 self._neighbours[word] = tuple(typo_neighbours(word, self.index.vocab))
@@ -413,7 +413,10 @@ class Assistant:
             # a fact stands unless the quoted value covers clearly more; a passage yields to a date or time covering
             # as much (its sentence may state other dates: "5월 공고 당시에는 10월까지 …" for "공고일이 언제였지?")
             temporal = draft.kind == "passage" and typed.candidates[0].quantity.kind in TEMPORAL_KINDS
-            if typed.coverage < own + (0.0 if temporal else self.config.typed_margin):
+            needed = own + (0.0 if temporal else self.config.typed_margin)
+            if own < 1.0:
+                needed = min(needed, 1.0)  # a value whose unit holds every word asked outweighs one missing some
+            if typed.coverage < needed:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
         return Draft(typed.text, "fact", facts=facts, rule=typed.rule)
@@ -609,7 +612,7 @@ class Assistant:
         unknown = 0
         for m in morphs(asked_edge(q.text)[1]):  # "마지막 날", "무슨 요일" say which value, not about what
             if m.tag not in ("NNG", "NNP") or len(m.form) < 2 or m.form in vocab or m.form not in residual \
-                    or m.form in QUESTION_WORDS or m.form in KIND_WORDS:
+                    or m.form in QUESTION_WORDS or m.form in KIND_WORDS or m.form in RELATIVE_TIME_WORDS:
                 continue
             if self.finder.known(m.form) != m.form:
                 continue  # a typo (기갼) or an abbreviation (중기부) of a word the corpus has

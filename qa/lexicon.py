@@ -249,6 +249,9 @@ ANAPHORA = ("그", "그곳", "거기", "해당", "그럼", "그러면", "그리�
 # one of them ("증가뮬") is corrected to it like a typo of a corpus word
 ASKING_WORDS = {"증가율", "감소율", "상승률", "하락률", "증감률", "증가폭", "감소폭", "변화율", "성장률", "비율", "경쟁률",
                 "참여율", "선정률", "합격률", "지원율", "인상률", "인하율", "점유율", "달성률", "집행률", "취업률", "실업률"}
+# words naming a time relative to now (작년, 올해): ordinary words, never a typo of a corpus word (작년 is not 학년)
+RELATIVE_TIME_WORDS = frozenset({"작년", "올해", "내년", "금년", "전년", "지난해", "재작년", "내후년", "지난달", "이번달",
+                                 "다음달", "전월", "전년도", "금월", "올해도", "예년"})
 # question and filler words that never make a question about something the corpus lacks
 QUESTION_WORDS = {"얼마", "무엇", "뭐", "무슨", "어떤", "어떻", "언제", "어디", "누구", "몇", "왜", "알려주", "알리", "알", "궁금",
                   "설명", "내용", "받", "주", "보", "말하", "대하", "관하", "관련", "경우", "정도", "좀", "이번", "해당", "총",

@@ -490,7 +490,7 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
     (re.compile(r"몇\s*(?:개|곳)|개수|몇\s*군데|얼마나\s*많|"
                 r"[가-힣](?:자|객|원|기업|가구|건)\s*수(?=$|[\s?？는가를])"), COUNT, None),  # 취업자 수, 방한객 수
     (re.compile(r"면적|넓이|길이|거리|높이|무게|몇\s*(?:㎡|제곱미터|미터|톤|km|킬로|m(?![A-Za-z])|평|헥타르|리터)"), MEASURE, None),
-    (re.compile(r"얼마|금액|액수|[가-힣]액(?=$|[\s?？은는이가을를])|비용|예산|사업비|국비|지방비|지원금|지원액|보조금|수당|월세|임금|요금|가격|"
+    (re.compile(r"얼마|금액|액수|[가-힣]액(?=$|[\s?？은는이가을를])|한도(?=$|[\s?？은는이가을를])|비용|예산|사업비|국비|지방비|지원금|지원액|보조금|수당|월세|임금|요금|가격|"
                 r"이용료|참가비|수수료|상금|몇\s*[십백천만억조\s]*원"), MONEY, None),
 )
 
@@ -498,7 +498,7 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
 # "얼마" alone asks for an amount of whatever the subject is measured in (취업자 → 명, 면적 → ㎡, 예산 → 원).
 AMOUNT_KINDS = (MONEY, COUNT, MEASURE, PERCENT, DURATION, MULTIPLE)
 _MONEY_WORDS = re.compile(r"금액|액수|[가-힣]액(?=$|[\s?？은는이가을를])|비용|예산|사업비|국비|지방비|도비|시비|"
-                          r"지원금|지원액|보조금|수당|월세|임금|급여|요금|가격|이용료|"
+                          r"지원금|지원액|보조금|수당|월세|임금|급여|요금|가격|이용료|한도|"
                           r"참가비|수수료|상금|장려금|자금|대출|융자|수출액|수입액|매출|원\b|몇\s*[십백천만억조\s]*원|달러")
 _BARE_AMOUNT = re.compile(r"얼마")
 _ASKS_VALUE = re.compile(r"얼마|몇|언제|며칠|금액은|액수|비율은|기간은|날짜|일정")

@@ -240,3 +240,10 @@ def test_a_figure_changed_from_is_no_range():
     assert [q.text for q in parse("종전 10개월에서 2개월을 늘려 12개월로 운영한다")] == ["10개월", "2개월", "12개월"]
     assert [q.text for q in parse("횟수도 1회에서 3회(총 4번 사용)로 확대된다")] == ["1회", "3회"]
     assert [q.text for q in parse("만 19세에서 39세까지")] == ["만 19세에서 39세까지"]
+
+
+def test_a_limit_asked_by_name_is_an_amount():
+    from qa.quantity import question_kinds
+
+    assert question_kinds("개소당 지원 한도는?") == ((MONEY,), None)
+    assert question_kinds("한도 초과하면 어떻게 돼?") == ((), None)

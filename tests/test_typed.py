@@ -437,3 +437,16 @@ def test_a_rendered_clause_stops_before_another_figure_of_the_class():
     hits = [_chunk("ㅇ 연간으로는 2,272만명이 출국하여 방한객(1,103만명)의 약 2.1배에 달했다.")]
     best = next(c for c in FINDER.find(["출국"], (COUNT,), "명", hits) if c.quantity.text == "2,272만명")
     assert render(best) == "연간으로는 2,272만명이 출국하여 …"
+
+
+def test_a_figure_before_an_arrow_is_what_it_was():
+    """ "지원 비율 70% → 50%": two levels, not a change; 작년 asks the first, a plain question the second."""
+    hits = [_chunk("ㅇ 키오스크는 올해부터 지원 비율 70% → 50%로 낮춘다.")]
+    assert _best("키오스크 지원 비율", ("percent",), hits, change=False).quantity.text == "50%"
+    assert _best("작년 키오스크 지원 비율", ("percent",), hits, change=False).quantity.text == "70%"
+
+
+def test_a_relative_time_word_is_never_corrected_as_a_typo():
+    finder = TypedFinder(_tok, idf={"학년": 1.0, "작성": 2.0}, max_chunks=8)
+    assert finder.known("작년") == "작년"
+    assert finder.known("학년") == "학년"

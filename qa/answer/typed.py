@@ -19,7 +19,7 @@ from functools import lru_cache
 from ..chunk import ORDINAL_HEADER, TOP_BULLETS
 from ..facts import Fact
 from ..korean import predicates
-from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT
+from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT, RELATIVE_TIME_WORDS
 from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse, range_edges, times_within
 from ..text import BULLET, known_form, match_strength, sentence_spans
 
@@ -111,7 +111,7 @@ class TypedFinder:
     def known(self, t: str) -> str:
         """A question word as the corpus writes it (typos and abbreviations resolved; remembered, since
         resolving an unknown word reads the whole vocabulary)."""
-        if t in self.idf:
+        if t in self.idf or t in RELATIVE_TIME_WORDS:
             return t
         if t not in self._known:
             self._known[t] = known_form(t, self.idf, lambda v: -self.idf[v])
@@ -238,15 +238,19 @@ class TypedFinder:
         counted = after[:1].isspace() and after.split()[:1]  # the word right after the number, not its particle
         if not head and qty.kind == COUNT and counted and any(t in set(self.tokenize(counted[0])) for t in own):
             head = 0.1  # what is counted follows its number ("661개 부스", "11개 어촌마을"; not "17개소는 …")
-        # a figure something changed from ("종전 10개월에서 …", a 현행 column) answers only a question asking it
-        former = -0.15 if (_FORMER.search(before if chunk.kind == "table_row" else before[-12:])
-                           or re.match(r"\s*에서(?![가-힣])", after)) and not _FORMER.search(" ".join(own)) else 0.0
+        # a figure something changed from ("종전 10개월에서 …", "70% → 50%", a 현행 column) answers a question
+        # asking what it was (작년, 종전), not one asking what it is
+        former = 0.0
+        if _FORMER.search(before if chunk.kind == "table_row" else before[-12:]) or _FROM_AFTER.match(after):
+            former = 0.15 if _FORMER_ASKED.search(" ".join(own)) else -0.15
         preferred = 0.1 if kinds and qty.kind == kinds[0] else 0.0
         bounded = 0.1 if bound and ((qty.bound or "").startswith(bound) or _BOUND_WORDS[bound].search(label)
                                     or qty.is_range) else 0.0  # a period states both its ends
         changed = 0.0
         if change is not None and qty.kind not in (DATE, "time"):
-            is_change = bool(_CHANGE.search(before)) or bool(_CHANGE_AFTER.match(after))
+            # "70% → 50%": both are levels (what it was, what it is), whatever the column says of them
+            arrow = _FROM_AFTER.match(after) or re.search(r"(?:→|->|⇒)\s*$", before)
+            is_change = not arrow and (bool(_CHANGE.search(before)) or bool(_CHANGE_AFTER.match(after)))
             changed = -0.25 if is_change != change else 0.0
         heading = -0.2 if chunk.kind in ("heading", "table_header", "section") else 0.0
         # "월 100만명을 넘었다" states a threshold passed, not how many
@@ -348,8 +352,10 @@ class TypedFinder:
             # the May applications)
             dated = " ".join(d for d in row_dates if d != v)
             # every value of the cell ("2024. 2. 21.(수) 16:00" holds a date and a time)
-            yield (0, len(chunk.text)), f"{context}\n{v}\n{label} {dated}".rstrip(), [(span if len(qs) == 1 else _within(span, q.span),
-                                                                  q, label, label, "", None) for q in qs]
+            # what follows a value in its cell ("지원 비율 70% → 50%": 70% is what it was)
+            yield (0, len(chunk.text)), f"{context}\n{v}\n{label} {dated}".rstrip(), [
+                (span if len(qs) == 1 else _within(span, q.span), q, label, label,
+                 shown[q.span[1]:q.span[1] + 12] if len(qs) > 1 else "", None) for q in qs]
 
 
 @lru_cache(maxsize=4096)
@@ -394,6 +400,8 @@ def _with_times(qs: list[Quantity]) -> list[Quantity]:
 
 # words saying over which period a figure counts ("연간으로는 2,272만명"): the dates the question names judge that
 _FORMER = re.compile(r"종전|기존|현행|당초|이전|개편\s*전|변경\s*전|개정\s*전")
+_FORMER_ASKED = re.compile(rf"{_FORMER.pattern}|작년|지난해|전년|예전|원래")
+_FROM_AFTER = re.compile(r"\s*(?:에서(?![가-힣])|→|->|⇒)")
 _PERIOD_WORDS = frozenset({"연간", "연중", "월간", "한해"})
 _RANGE_WORDS = re.compile(r"(?<![\d.])(\d+)\s*[~∼〜～]\s*\d+\s*(개월|년|세|일|주|시간|회|차|단계|등급|분기)")
 

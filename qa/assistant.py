@@ -239,8 +239,9 @@ class Assistant:
             hits = self.retriever.search(query, k=max(k, self.config.typed_hits), method=retriever, doc_ids=q.doc_ids)
             within = self._within(q) if query == q.text and asked else query
             # a value is looked for without the words naming its announcement (every row's caption repeats them)
-            value_hits = hits if within == query else self.retriever.search(
-                within, k=max(k, self.config.typed_hits), method=retriever, doc_ids=q.doc_ids)
+            # … and among a few rows of each table (a total is often stated in a sentence below the table)
+            value_hits = self.retriever.search(within, k=max(k, self.config.typed_hits), method=retriever,
+                                               doc_ids=q.doc_ids, per_table=self.config.typed_rows_per_table)
             draft = self._with_values(text, q, asked, value_hits, self._draft(q, hits[:max(k, 8)]), retriever,
                                      history=history)
         draft = self._in_period(self._about_named(self._with_rows(text, q, hits, draft), q, text), q, asked)

@@ -90,6 +90,7 @@ class Config:
     # answering
     none_threshold: float = 0.5
     typed_hits: int = 16  # passages searched for a quoted value (a figure may sit in any row of a table)
+    typed_rows_per_table: int = 6  # of them, rows of one table before the other passages
     typed_min_coverage: float = 0.4  # share of the question's words a quoted value's sentence must cover to answer
     typed_margin: float = 0.3  # how much more it must cover than the facts' answer to replace it
     max_question_chars: int = 500

@@ -156,7 +156,7 @@ class Retriever:
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, k: int | None = None, method: Method | None = None,
-               doc_ids: set[str] | None = None) -> list[Hit]:
+               doc_ids: set[str] | None = None, per_table: int | None = None) -> list[Hit]:
         """Top-``k`` chunks for a question.
 
         Args:
@@ -164,6 +164,8 @@ class Retriever:
             k: how many hits; defaults to ``config.top_k``.
             method: ``hybrid`` | ``bm25`` | ``dense``; defaults to ``config.retriever``.
             doc_ids: restrict to these documents (e.g. the year named in the question).
+            per_table: at most this many rows of one table before the other chunks (rows repeating their
+                caption's words would otherwise crowd out the sentence stating a total).
 
         Returns:
             Hits, best first; ``[]`` for an empty query, an empty index or an empty scope.
@@ -200,13 +202,30 @@ class Retriever:
         else:
             fused = convex(_Scores(bm), _Scores(de), rank_bm, rank_de, self.config.bm25_weight,
                            self.config.dense_weight)
-        order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        order = sorted(fused, key=lambda i: (-fused[i], i))
+        order = (_spread(order, self.index.chunks, per_table) if per_table else order)[:k]
         hits = []
         for r, i in enumerate(order, start=1):
             arm_ranks = {name: ranks[i] for name, ranks in (("bm25", rank_bm), ("dense", rank_de)) if i in ranks}
             hits.append(Hit(chunk=self.index.chunks[i], score=fused[i], method=method, rank=r,
                             bm25=float(bm.get(i, 0.0)), dense=float(de.get(i, 0.0)), arm_ranks=arm_ranks))
         return hits
+
+
+def _spread(order: list[int], chunks, per_table: int) -> list[int]:
+    """``order`` with the rows of one table past its first ``per_table`` moved after every other chunk."""
+    seen: dict[tuple[str, str], int] = {}
+    head, tail = [], []
+    for i in order:
+        c = chunks[i]
+        if c.kind == "table_row":
+            key = (c.doc_id, c.search_text.split("\n", 1)[0])
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > per_table:
+                tail.append(i)
+                continue
+        head.append(i)
+    return head + tail
 
 
 class _Scores:

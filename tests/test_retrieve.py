@@ -126,6 +126,22 @@ def test_k_limits_and_caps_at_the_number_of_searchable_chunks(assistant):
         assert {h.chunk.chunk_id for h in r.search("국비", k=1000, method=method)} == searchable
 
 
+def test_rows_of_one_table_make_room_for_other_passages(assistant):
+    """``per_table``: past its first rows a table's rows follow every other chunk (a total stated in a sentence
+    below a table is not crowded out by rows repeating the caption's words)."""
+    r = assistant.retriever
+    plain = r.search("지자체 국비 지원 규모", k=10)
+    spread = r.search("지자체 국비 지원 규모", k=10, per_table=2)
+    tables: dict[str, int] = {}
+    for h in spread:
+        if h.chunk.kind == "table_row":
+            key = h.chunk.search_text.split("\n", 1)[0]
+            tables[key] = tables.get(key, 0) + 1
+    assert sum(h.chunk.kind == "table_row" for h in plain) > 2
+    assert tables and max(tables.values()) <= 2
+    assert len(spread) == len(plain)
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_section_and_source_chunks_are_never_returned(assistant, method):
     for q in ("거점형 스마트도시 조성사업", "원출처 molit.go.kr", "특화단지 조성사업"):

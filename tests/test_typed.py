@@ -450,3 +450,12 @@ def test_a_relative_time_word_is_never_corrected_as_a_typo():
     finder = TypedFinder(_tok, idf={"학년": 1.0, "작성": 2.0}, max_chunks=8)
     assert finder.known("작년") == "작년"
     assert finder.known("학년") == "학년"
+
+
+def test_a_total_asked_is_the_figure_said_to_be_the_total():
+    """ "모두 얼마야?": 총 1,360억원, not the 140억원 it starts from, nor the 1,080억원 of a part."""
+    ask = read_ask("정부가 신규 선정지에 앞으로 주는 국비는 모두 얼마야?", _tok, {"얼마", "모두"})
+    assert ask.bound == "total"
+    hits = [_chunk("ㅇ 정부는 올해 신규 선정지 91곳에 약 140억원을 시작으로 향후 총 1,360억원(농어촌 1,080억원, "
+                   "도시 280억원) 안팎의 국비를 지원할 계획이다.")]
+    assert _best("신규 선정지 국비", (MONEY,), hits, bound=ask.bound).quantity.text == "1,360억원"

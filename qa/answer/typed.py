@@ -276,7 +276,7 @@ class TypedFinder:
         figure named by the question's words alone. A sentence value is named by the nouns after the previous
         value of its clause ("임차보증금 5,000만원 이하이면서 월세 60만원": 월세), or before it when none stand
         between them ("패키지는 3.3% 늘어난 1,513억원"); a table cell by its row label and column name."""
-        for named in [before] if cell else reversed(_VALUE_TEXT.split(before)):
+        for named in [before] if cell else reversed(_VALUE_TEXT.split(_CONNECTIVE.sub(" ", before))):
             verbs = predicates(named)
             words = [t for t in dict.fromkeys(self.tokenize(named)) if len(t) > 1 and not t[0].isdigit()
                      and t not in verbs and t not in KIND_WORDS and t not in titles and not _BOUND_WORD.fullmatch(t)
@@ -401,8 +401,9 @@ def _with_times(qs: list[Quantity]) -> list[Quantity]:
 # words saying over which period a figure counts ("연간으로는 2,272만명"): the dates the question names judge that
 _FORMER = re.compile(r"종전|기존|현행|당초|이전|개편\s*전|변경\s*전|개정\s*전")
 _FORMER_ASKED = re.compile(rf"{_FORMER.pattern}|작년|지난해|전년|예전|원래")
-_FROM_AFTER = re.compile(r"\s*(?:에서(?![가-힣])|→|->|⇒)")
-_PERIOD_WORDS = frozenset({"연간", "연중", "월간", "한해"})
+_FROM_AFTER = re.compile(r"\s*(?:에서(?![가-힣])|→|->|⇒|(?:을|를)\s*시작으로)")  # "140억원을 시작으로 향후 총 …"
+_CONNECTIVE = re.compile(r"(?:을|를)\s*시작으로|에\s*이어|에\s*더해")  # link two figures, name neither
+_PERIOD_WORDS = frozenset({"연간", "연중", "월간", "한해", "향후", "올해", "내년", "금년", "앞으로"})
 _RANGE_WORDS = re.compile(r"(?<![\d.])(\d+)\s*[~∼〜～]\s*\d+\s*(개월|년|세|일|주|시간|회|차|단계|등급|분기)")
 
 
@@ -478,7 +479,9 @@ def _clause(sent: str, span: tuple[int, int]) -> tuple[str, str]:
 
 _VALUE_TEXT = re.compile(r"[’'‘]?\d[\d,.]*\s*[^\s\d]*")
 _BOUND_WORD = re.compile(r"이하|이상|이내|미만|초과|최대|최소|최고|최저|내외|가량|수준|정도|규모")
-_BOUND_WORDS = {"upper": re.compile(r"최대|최고|상한|한도"), "lower": re.compile(r"최소|최저|하한")}
+_BOUND_WORDS = {"upper": re.compile(r"최대|최고|상한|한도"), "lower": re.compile(r"최소|최저|하한"),
+                "total": re.compile(r"(?<![가-힣])총(?![가-힣]{2})|합계|총계")}
+_TOTAL_WORDS = re.compile(r"(?<![가-힣])(?:총|모두|전부|통틀어)(?![가-힣]{2})|다\s*합")  # "모두 얼마야?" asks a total
 _TOTAL_LABEL = re.compile(r"(?:^|\s)(?:합\s*계|총\s*계|소\s*계|계|총계|전체|총지출)(?:\s|$)")
 _NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]*\s*%?$|^[-–—]$")
 _UNIT_NOTE = re.compile(r"단위\s*[:：]\s*([^)\]\n,]+)")
@@ -665,7 +668,8 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
         light=tuple(predicates(rest) | (KIND_WORDS & set(tokenize(rest)))),
         dates=tuple(q.date for q in qs if q.kind == DATE and q.date and "/" not in q.date),
         stated=tuple(q.text for q in qs), op=op, operands=operands(text) if op else None,
-        bound=edge or ("upper" if _UPPER_WORDS.search(text) else "lower" if _LOWER_WORDS.search(text) else None),
+        bound=edge or ("upper" if _UPPER_WORDS.search(text) else "lower" if _LOWER_WORDS.search(text)
+                       else "total" if _TOTAL_WORDS.search(text) and not op else None),
         change=None if op else bool(_CHANGE_ASKED.search(text)), edge=edge)
 
 

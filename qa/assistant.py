@@ -101,6 +101,7 @@ class Assistant:
         frequency.update({w: rarest for w in ASKING_WORDS | KIND_WORDS if w not in frequency})  # corpus words first
         self.speller = Speller(frequency, analysed=lambda word: reads_as(word, frequency), asking=KIND_WORDS)
         self._title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
+        self._sibling_cache: dict[str, tuple[str, ...]] = {}  # word → corpus words of its head (a dict: thread-safe)
         self._neighbours: dict[str, tuple[str, ...]] = {}  # unknown word → corpus words one jamo away (a dict: thread-safe)
         self._doc_categories: dict[str, set[str]] = {}  # the categories each announcement's facts name
         for f in self.fact_table:
@@ -385,6 +386,8 @@ class Assistant:
             title_terms=lambda d: self._title_terms.get(d, set()) - asked_again, dated=dated)
         # a word no announcement contains (본예산 → 예산안, 중기부 …) may be a paraphrase: quote only a close match
         needed = self.config.typed_min_coverage + (0.2 if draft.rule == "not_found:unknown_noun" else 0.0)
+        if typed is not None and own_ask and self._names_a_sibling(ask, typed.candidates[0]):
+            return not_found("variant_not_stated")  # 풀코스 asked, the announcement states 하프코스's fee
         if typed is None or typed.coverage < needed or self._misses_target(q, typed.candidates) \
                 or self._other_source(q, typed.candidates):
             return self._stating(draft, ask) if own_ask else draft
@@ -421,6 +424,45 @@ class Assistant:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
         return Draft(typed.text, "fact", facts=facts, rule=typed.rule)
+
+    def _names_a_sibling(self, ask: TypedAsk, best) -> bool:
+        """Whether the question asks about a variant of what the value's announcement speaks of: a compound word
+        of the question (풀코스, 초기창업패키지) that the value's passage does not hold, of a specific head that
+        the announcement writes with another modifier (하프코스, 예비창업패키지) — when no announcement writes the
+        question's word at all, or when the other is the announcement's own subject (a title word). The value
+        is then the sibling's, not the one asked."""
+        doc_id = best.chunk.doc_id
+        titles = self._title_terms.get(doc_id, set())
+        passage = compact(best.chunk.search_text)
+        asked = set(ask.terms)
+        for word in ask.terms:
+            if len(word) < 3 or word in titles or not word[0].isalpha() or word in passage:
+                continue
+            siblings = self._siblings(word)
+            if not siblings or asked & set(siblings) or len(siblings) > 2:
+                continue  # 맞벌이가구와 단독가구: both asked; 조성사업: a generic head (선도사업, 지원사업 …)
+            if not any(doc_id in self.index.docs_with_term(w) for w in siblings):
+                continue
+            if word not in self.index.vocab or any(w in titles for w in siblings):
+                return True
+        return False
+
+    def _siblings(self, word: str) -> tuple[str, ...]:
+        """Corpus words sharing the longest head of two syllables or more with ``word`` and differing before it
+        (풀코스 → 하프코스; 초기창업패키지 → 예비창업패키지), synonyms and words of a kind asked (기간) aside."""
+        if word not in self._sibling_cache:
+            found: tuple[str, ...] = ()
+            for n in range(len(word) - 1, 1, -1):
+                head, lead = word[-n:], word[:-n]
+                if head in KIND_WORDS or head not in self.index.vocab:
+                    continue
+                found = tuple(w for w in self.index.vocab if len(w) > n and w.endswith(head) and w[:-n] != lead
+                              and not w[:-n].endswith(lead) and not lead.endswith(w[:-n])
+                              and not match_strength(word, {w}) and not match_strength(w, {word}))
+                if found:
+                    break
+            self._sibling_cache[word] = found
+        return self._sibling_cache[word]
 
     @staticmethod
     def _other_source(q: Question, candidates) -> bool:

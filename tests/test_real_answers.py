@@ -41,6 +41,13 @@ CASES = [
     ("What was the youth unemployment rate in December 2023?", "5.5%", "typed:percent"),
     ("How much were Korea's semiconductor exports in 2023?", "986.3억", "typed:money"),
     ("How many booths does the joint promotion hall of Nano Korea have?", "6개 부스", "typed:count"),
+    # one end of a period asked: its day or its time
+    ("나노코리아 2024 첫날은 무슨 요일이야?", "7월 3일(수)", "typed:date"),
+    ("서울 청년월세 2차 신청 첫날 몇 시부터 받아?", "10:00", "typed:time"),
+    # a range's unit on its start ("4~6개월"), a sub-bullet's parenthesised topic, a total below its table
+    ("육아휴직 급여 4개월부터 6개월까지 월 상한액은 얼마야?", "200만원", "typed:money"),
+    ("2023년 한 해 해외관광 나간 국민은 몇 명이야?", "2,272만명", ""),
+    ("전남 취약지역 개조사업에 정부가 향후 주는 국비는 총 얼마야?", "1,360억원", "typed:money"),
 ]
 
 NOT_FOUND = [
@@ -53,6 +60,8 @@ NOT_FOUND = [
     ("2023년 12월 베트남 방한객은 몇 명이야?", "not_found:other_period"),  # only the whole year's figure
     ("전남 취약지역 개조사업 남산지구 도비는 얼마야?", "not_found:no_passage"),  # only 국비 is stated
     ("중기부 2024년 예산안에서 M&A 예산은 얼마야?", "not_found:unknown_noun"),  # no announcement has M&A
+    ("양천마라톤 풀코스 1위 상금은 얼마야?", "not_found:variant_not_stated"),  # 하프, 10km and 5km only
+    ("초기창업패키지는 평균 얼마를 지원해?", "not_found:variant_not_stated"),  # the figures are 예비창업패키지's
 ]
 
 

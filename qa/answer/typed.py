@@ -505,11 +505,13 @@ def render(c: Candidate) -> str:
     if label and value not in label:
         return f"{label}: {value}"
     at = label.find(value)
-    if at >= 0 and any(q.kind == c.quantity.kind for q in parse(label[at + len(value):])):
+    rest = label[at + len(value):] if at >= 0 else ""
+    later = next((q for q in parse(rest) if q.kind == c.quantity.kind), None)
+    if later is not None:
         # "연간으로는 2,272만명이 출국하여 방한객(1,103만명)의 …": the clause up to the value's own word, not the
         # other figure after it
-        end = re.match(r"\S*(?:\s+\S+)?", label[at + len(value):]).end()
-        return f"{label[:at + len(value) + end].rstrip(',')} …"
+        end = min(re.match(r"\S*(?:\s+\S+)?", rest).end(), later.span[0])
+        return f"{label[:at + len(value) + end].rstrip(' ,(')} …"
     return label or value
 
 

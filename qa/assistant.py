@@ -243,8 +243,10 @@ class Assistant:
             # … and among a few rows of each table (a total is often stated in a sentence below the table)
             value_hits = self.retriever.search(within, k=max(k, self.config.typed_hits), method=retriever,
                                                doc_ids=q.doc_ids, per_table=self.config.typed_rows_per_table)
-            draft = self._with_values(text, q, asked, value_hits, self._draft(q, hits[:max(k, 8)]), retriever,
-                                     history=history)
+            draft = self._draft(q, hits[:max(k, 8)])
+            if draft.rule == "not_found:no_passage":
+                draft = self._draft(q, self._wider(q, query, max(k, 8), retriever))
+            draft = self._with_values(text, q, asked, value_hits, draft, retriever, history=history)
         draft = self._in_period(self._about_named(self._with_rows(text, q, hits, draft), q, text), q, asked)
         t2 = time.perf_counter()
         sources = self._sources(draft, hits, k)
@@ -253,6 +255,19 @@ class Assistant:
                       sources=tuple(sources), rule=draft.rule, items=tuple(draft.items), shown=draft.shown,
                       timing_ms={"understand": (t1 - t0) * 1000, "retrieve_compose": (t2 - t1) * 1000,
                                  "sources": (t3 - t2) * 1000, "total": (t3 - t0) * 1000})
+
+    def _wider(self, q: Question, query: str, k: int, method: str | None) -> list[Hit]:
+        """Passages for a question no retrieved passage answers: among a few rows of each table (a sentence
+        listing what a row counts comes after many rows repeating the caption's words), and, when it names
+        someone, those found without its announcement's name ("장흥군 선정 마을 이름은?")."""
+        hits = self.retriever.search(query, k=k, method=method, doc_ids=q.doc_ids,
+                                     per_table=self.config.typed_rows_per_table)
+        untitled = self._within(q) if query == q.text and q.entities else query
+        if untitled != query:
+            seen = {h.chunk.chunk_id for h in hits}
+            hits += [h for h in self.retriever.search(untitled, k=4, method=method, doc_ids=q.doc_ids)
+                     if h.chunk.chunk_id not in seen]
+        return hits
 
     def _within(self, q: Question) -> str:
         """The question as a query inside the announcement its title words chose: without the words that name it

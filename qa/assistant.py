@@ -433,8 +433,8 @@ class Assistant:
             # as much (its sentence may state other dates: "5월 공고 당시에는 10월까지 …" for "공고일이 언제였지?")
             temporal = draft.kind == "passage" and typed.candidates[0].quantity.kind in TEMPORAL_KINDS
             needed = own + (0.0 if temporal else self.config.typed_margin)
-            if own < 1.0:
-                needed = min(needed, 1.0)  # a value whose unit holds every word asked outweighs one missing some
+            if own < 1.0 and draft.kind == "passage":
+                needed = min(needed, 1.0)  # a value whose unit holds every word asked outweighs a passage missing some
             if typed.coverage < needed:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]

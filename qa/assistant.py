@@ -22,6 +22,7 @@ from .answer import (
     best_passage,
     compose,
     extend_lead_in,
+    named_items,
     not_found,
     passage_fits,
     passage_text,
@@ -101,6 +102,7 @@ class Assistant:
         frequency.update({w: rarest for w in ASKING_WORDS | KIND_WORDS if w not in frequency})  # corpus words first
         self.speller = Speller(frequency, analysed=lambda word: reads_as(word, frequency), asking=KIND_WORDS)
         self._title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
+        self._aliases: frozenset[str] | None = None
         self._sibling_cache: dict[str, tuple[str, ...]] = {}  # word → corpus words of its head (a dict: thread-safe)
         self._neighbours: dict[str, tuple[str, ...]] = {}  # unknown word → corpus words one jamo away (a dict: thread-safe)
         self._doc_categories: dict[str, set[str]] = {}  # the categories each announcement's facts name
@@ -324,8 +326,20 @@ class Assistant:
             unit_toks = set(tokenize(chunk.text[span[0]:span[1]]))
             if sum(t in unit_toks for t in residual) * 2 < len(residual):
                 return draft  # the passage does not say more about what the facts leave out
+        aliases = [a for e in q.entities for a in self.linker.entities.get(e, {e})
+                   if not a.isascii() and not any(a in w or w in a for w in title_words)]
+        names = self._entity_aliases()
+        # the items of a long list of places (or bodies) naming the one asked about
+        span = named_items(chunk.text, span, aliases, lambda item: any(a in item for a in names)) or span
         return Draft(passage_text(chunk, span), "passage", unit_chunk=chunk, unit_span=span,
                      rule="passage:beyond_facts" if draft else "passage")
+
+    def _entity_aliases(self) -> frozenset[str]:
+        """Every Korean name of every place or body the corpus names (read once)."""
+        if self._aliases is None:
+            self._aliases = frozenset(a for aliases in self.linker.entities.values() for a in aliases
+                                      if len(a) >= 2 and not a.isascii())
+        return self._aliases
 
     def _known_in(self, doc_ids: set[str] | None, hits: list[Hit]) -> Callable[[str], str]:
         """A question word as the announcements it is about write it: of the corpus words one jamo away from a

@@ -187,3 +187,16 @@ def test_a_lookup_keeps_the_subject_the_question_writes():
     assert lookup.named_subjects(ask, limits) == [limits[1]]
     assert lookup.named_subjects(q("총소득 기준은?", attributes=["총소득 기준"]), limits) == limits
     assert "3,800" not in lookup.run(ask, t.facts, t).text
+
+
+def test_the_items_of_a_list_of_places_naming_the_one_asked():
+    from qa.answer.passage import named_items
+
+    text = ("ㅇ (농어촌 21곳) 순천 송강면 삼청마을·상사면 초곡마을, 나주 동강면 대전지구, 광양 봉강면 부암마을, "
+            "장흥 관산읍 동두마을·장흥읍 행원마을, 강진 작천면 죽산마을")
+    places = ("순천", "나주", "광양", "장흥", "강진")
+    span = named_items(text, (0, len(text)), ["장흥", "장흥군"], lambda item: any(p in item for p in places))
+    assert text[span[0]:span[1]] == "장흥 관산읍 동두마을·장흥읍 행원마을"
+    # a list of things, not of places: the whole passage stands
+    things = "ㅇ 김천형 MaaS, 드론 배송, 스마트 정류장, 수요응답형 버스를 도입한다"
+    assert named_items(things, (0, len(things)), ["김천"], lambda item: "김천" in item) is None

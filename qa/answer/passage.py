@@ -193,3 +193,27 @@ def extend_lead_in(chunk: Chunk, span: tuple[int, int]) -> tuple[int, int]:
 def passage_text(chunk: Chunk, span: tuple[int, int]) -> str:
     text = chunk.text[span[0]:span[1]]
     return "\n".join(BULLET.sub("", line).strip() for line in text.split("\n") if line.strip())
+
+
+_ITEM_SEP = re.compile(r"(?<!\d)[,，](?!\d)|[,，](?=\s)|\n")
+
+
+def named_items(text: str, span: tuple[int, int], aliases: list[str],
+                names_someone: Callable[[str], bool]) -> tuple[int, int] | None:
+    """In a passage listing items of many named ones ("순천 송강면 삼청마을, …, 장흥 관산읍 동두마을·장흥읍 행원마을,
+    …"), the span of the items naming one of ``aliases`` — the answer about that one, not the whole list; None
+    when the passage is no list of at least four items, most of them naming someone (``names_someone``), or the
+    name is in most of them."""
+    items, pos = [], span[0]
+    for m in _ITEM_SEP.finditer(text, span[0], span[1]):
+        items.append((pos, m.start()))
+        pos = m.end()
+    items.append((pos, span[1]))
+    items = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in items if text[a:b].strip()]
+    if len(items) < 4 or sum(names_someone(compact(text[a:b])) for a, b in items) * 2 < len(items):
+        return None  # a list of things ("김천형 MaaS, 드론 배송, …"), not of who gets them
+    named = [(a, b) for a, b in items if any(alias in compact(text[a:b]) for alias in aliases)]
+    if not named or len(named) * 2 > len(items):
+        return None
+    return named[0][0], named[-1][1]
+

@@ -47,7 +47,7 @@ CASES = [
     # a range's unit on its start ("4~6개월"), a sub-bullet's parenthesised topic, a total below its table
     ("육아휴직 급여 4개월부터 6개월까지 월 상한액은 얼마야?", "200만원", "typed:money"),
     ("2023년 한 해 해외관광 나간 국민은 몇 명이야?", "2,272만명", ""),
-    ("전남 취약지역 개조사업에 정부가 향후 주는 국비는 총 얼마야?", "1,360억원", "typed:money"),
+    ("전남 취약지역 개조사업에 정부가 향후 주는 국비는 총 얼마야?", "1,360억원", ""),
 ]
 
 NOT_FOUND = [
@@ -58,7 +58,7 @@ NOT_FOUND = [
     ("나노코리아 2023에는 몇 개 기업이 참가했어?", "not_found:year_not_in_corpus"),  # the 2024 event's notice
     ("2024년 1월 취업자 수는 몇 명이야?", "not_found:other_period"),  # a release on December's figures
     ("2023년 12월 베트남 방한객은 몇 명이야?", "not_found:other_period"),  # only the whole year's figure
-    ("전남 취약지역 개조사업 남산지구 도비는 얼마야?", "not_found:no_passage"),  # only 국비 is stated
+    ("전남 취약지역 개조사업 남산지구 도비는 얼마야?", "not_found:passage_without_number"),  # only 국비 is stated
     ("중기부 2024년 예산안에서 M&A 예산은 얼마야?", "not_found:unknown_noun"),  # no announcement has M&A
     ("양천마라톤 풀코스 1위 상금은 얼마야?", "not_found:variant_not_stated"),  # 하프, 10km and 5km only
     ("초기창업패키지는 평균 얼마를 지원해?", "not_found:variant_not_stated"),  # the figures are 예비창업패키지's

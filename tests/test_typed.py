@@ -393,7 +393,7 @@ def test_a_sub_bullet_speaks_of_the_topic_its_top_bullet_names():
                    "□ (근로시간 단축) 단축 기간을 최대 3회까지 나누어 쓸 수 있다.")]
     best = _best("배우자 출산휴가 나누어 쓰는 횟수", (COUNT,), hits, counter="번")
     assert best.quantity.text == "3회"  # what it becomes, not "1회에서 3회"
-    untitled = [_chunk("□ 배우자 출산휴가는 10일에서 20일로 늘어난다.\nㅇ 나누어 쓸 수 있는 횟수도 1회에서 3회로 확대된다.")]
+    untitled = [_chunk("□ 올해부터 배우자 출산휴가가 10일에서 20일로 늘어난다.\nㅇ 나누어 쓸 수 있는 횟수도 1회에서 3회로 확대된다.")]
     assert _best("배우자 출산휴가 나누어 쓰는 횟수", (COUNT,), untitled, counter="번").coverage < best.coverage
 
 
@@ -459,3 +459,18 @@ def test_a_total_asked_is_the_figure_said_to_be_the_total():
     hits = [_chunk("ㅇ 정부는 올해 신규 선정지 91곳에 약 140억원을 시작으로 향후 총 1,360억원(농어촌 1,080억원, "
                    "도시 280억원) 안팎의 국비를 지원할 계획이다.")]
     assert _best("신규 선정지 국비", (MONEY,), hits, bound=ask.bound).quantity.text == "1,360억원"
+
+
+def test_a_sub_bullet_counts_the_subject_its_top_bullet_opens_with():
+    """ "□ 연령계층별 연간 취업자는 …" / "ㅇ 성별로는 여성이 30만 3천명 …": the 여성 figure is one of 취업자."""
+    text = "□ 연령계층별 연간 취업자는 60세 이상에서 늘었다.\nㅇ 성별로는 여성이 30만 3천명, 남성이 2만 4천명 늘었다."
+    best = _best("연간 여성 취업자", (COUNT,), [_chunk(text)], counter="명")
+    assert best.quantity.text == "30만 3천명" and best.coverage == 1.0
+    assert render(best).startswith("성별로는 여성이 30만 3천명")  # widens what it covers, not what it shows
+
+
+def test_a_whole_number_of_thousands_is_written_in_thousands():
+    from qa.answer.typed import korean_amount
+
+    assert korean_amount(327_000) == "32만 7천"
+    assert korean_amount(25_257) == "2만 5,257"

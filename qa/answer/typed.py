@@ -29,6 +29,8 @@ COUNTER_GROUPS = (("명", "인"), ("곳", "개소", "개", "군데"), ("개국",
 # "□ (배우자 출산휴가) …": the topic a top bullet names in parentheses, which its sub-bullets ("ㅇ 나누어 쓸 수 있는
 # 횟수도 …") speak of without repeating it
 _TOPIC = re.compile(rf"^\s*[{re.escape(TOP_BULLETS)}]\s*[(\[［【]([^)\]］】]{{2,20}})[)\]］】]")
+# … or the subject it opens with ("□ 연령계층별 연간 취업자는 …": "ㅇ 성별로는 여성이 30만 3천명 …" counts 취업자 too)
+_SUBJECT = re.compile(rf"^\s*[{re.escape(TOP_BULLETS)}]\s*((?:[^\s,.()]+[^\s,.()이가을를에의로]\s){{0,2}}[^\s,.()]+?)(?:은|는)\s")
 _CLAUSE_SEP = re.compile(r"(?<!\d)[,，]|[,，](?!\d)|[;·]|\s(?:및|또는)\s|(?<=[다요])\.\s")
 _CHANGE = re.compile(r"보다|대비|비해|증감|증가|감소|늘|줄|상승|하락|올랐|내렸|변화|차이|폭")
 _THRESHOLD_AFTER = re.compile(r"\s*(?:을|를|이|가)?\s*(?:넘|돌파|웃돌|밑돌|하회|상회)")
@@ -306,15 +308,19 @@ class TypedFinder:
             yield from self._cells(chunk, year)
             return
         context = chunk.search_text[: max(0, chunk.search_text.find(text))] if text in chunk.search_text else ""
-        topic = ""
+        topic = parent = ""
         for s, e in sentence_spans(text, lines=True):
             sent = text[s:e]
-            top = None
+            top = subject = None
             if s == 0 or text[s - 1] == "\n":  # a line: a top bullet sets the topic its sub-bullets speak of
                 top = _TOPIC.match(sent)
+                subject = None if top else _SUBJECT.match(sent)
                 if top or sent.lstrip()[:1] in TOP_BULLETS:
                     topic = top.group(1) if top else ""
+                    parent = subject.group(1) if subject else ""
             about = f"({topic}) " if topic and not top else ""  # a sub-bullet's clause is about its topic
+            # … and about its parent's subject, which only widens what it covers (shown, it would read oddly)
+            widened = f"\n{parent}" if parent and not (top or subject) else ""
             values = []
             qs = _with_times(parse(sent, year))
             owners = _date_owners(sent, qs)
@@ -323,7 +329,7 @@ class TypedFinder:
                 values.append(((s + q.span[0], s + q.span[1]), q, about + BULLET.sub("", clause) if about else clause, before,
                                sent[q.span[1]:q.span[1] + 12], owners.get(q.span)))
             if values:
-                yield (s, e), f"{context}\n{about}\n{sent}" if about else f"{context}\n{sent}", values
+                yield (s, e), f"{context}{widened}\n{about}\n{sent}" if about else f"{context}{widened}\n{sent}", values
 
     def _cells(self, chunk, year: int | None):
         """A table row: each cell is a value, read with the row's label cells, its column name and the caption."""
@@ -566,14 +572,17 @@ def format_value(value: float, unit: str, decimals: int) -> str:
 
 
 def korean_amount(base: float) -> str:
-    """An exact amount written as Korean documents do: 25257 → "2만 5,257", 1.45135e13 → "14조 5,135억"."""
+    """An exact amount written as Korean documents do: 25257 → "2만 5,257", 1.45135e13 → "14조 5,135억", and a
+    whole number of thousands under 만 as 천 (327000 → "32만 7천", as "32만 7천명" is written)."""
     n = round(base)
     parts = []
     for size, name in ((10**12, "조"), (10**8, "억"), (10**4, "만")):
         if n >= size:
             parts.append(f"{n // size:,}{name}")
             n %= size
-    if n or not parts:
+    if n and parts and n % 1000 == 0:
+        parts.append(f"{n // 1000}천")
+    elif n or not parts:
         parts.append(f"{n:,}")
     return " ".join(parts)
 

@@ -483,8 +483,8 @@ class Assistant:
             found: tuple[str, ...] = ()
             for n in range(len(word) - 1, 1, -1):
                 head, lead = word[-n:], word[:-n]
-                if head in KIND_WORDS or head not in self.index.vocab:
-                    continue
+                if head in KIND_WORDS or head not in self.index.vocab or head in self.index.common_terms():
+                    continue  # 지역, 사업: too general a head for its other words to be variants of this one
                 found = tuple(w for w in self.index.vocab if len(w) > n and w.endswith(head) and w[:-n] != lead
                               and not w[:-n].endswith(lead) and not lead.endswith(w[:-n])
                               and not match_strength(word, {w}) and not match_strength(w, {word}))

@@ -45,8 +45,8 @@ ACCURACY_GATE = 0.94  # seed golden (evals/golden.jsonl) answer accuracy
 HIT3_GATE = 0.89  # seed golden hybrid hit@3
 MULTI_ACCURACY_GATE = 0.93  # evals/golden_multi.jsonl answer accuracy
 MULTI_HIT3_GATE = 0.91  # evals/golden_multi.jsonl hybrid hit@3
-REAL_ACCURACY_GATE = 0.83  # evals/golden_real.jsonl (announcements modelled on real ones) answer accuracy
-REAL_HIT3_GATE = 0.82  # evals/golden_real.jsonl hybrid hit@3
+REAL_ACCURACY_GATE = 0.89  # evals/golden_real.jsonl (announcements modelled on real ones) answer accuracy
+REAL_HIT3_GATE = 0.84  # evals/golden_real.jsonl hybrid hit@3
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOC = "molit_2025_smart_city_selection"

@@ -446,10 +446,10 @@ class Assistant:
             # a fact stands unless the quoted value covers clearly more; a passage yields to a date or time covering
             # as much (its sentence may state other dates: "5월 공고 당시에는 10월까지 …" for "공고일이 언제였지?")
             temporal = draft.kind == "passage" and typed.candidates[0].quantity.kind in TEMPORAL_KINDS
-            needed = own + (0.0 if temporal else self.config.typed_margin)
+            to_beat = own + (0.0 if temporal else self.config.typed_margin)
             if own < 1.0 and draft.kind == "passage":
-                needed = min(needed, 1.0)  # a value whose unit holds every word asked outweighs a passage missing some
-            if typed.coverage < needed:
+                to_beat = min(to_beat, 1.0)  # a value whose unit holds every word asked outweighs a passage missing some
+            if typed.coverage < to_beat:
                 return draft
         facts = [as_fact(c, self._docs[c.chunk.doc_id]) for c in typed.candidates]
         return Draft(typed.text, "fact", facts=facts, rule=typed.rule)

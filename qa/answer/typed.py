@@ -409,7 +409,7 @@ _FORMER = re.compile(r"종전|기존|현행|당초|이전|개편\s*전|변경\s*
 _FORMER_ASKED = re.compile(rf"{_FORMER.pattern}|작년|지난해|전년|예전|원래")
 _FROM_AFTER = re.compile(r"\s*(?:에서(?![가-힣])|→|->|⇒|(?:을|를)\s*시작으로)")  # "140억원을 시작으로 향후 총 …"
 _CONNECTIVE = re.compile(r"(?:을|를)\s*시작으로|에\s*이어|에\s*더해")  # link two figures, name neither
-_PERIOD_WORDS = frozenset({"연간", "연중", "월간", "한해", "향후", "올해", "내년", "금년", "앞으로"})
+_PERIOD_WORDS = frozenset({"연간", "연중", "월간", "한해", "향후", "앞으로"}) | RELATIVE_TIME_WORDS
 _RANGE_WORDS = re.compile(r"(?<![\d.])(\d+)\s*[~∼〜～]\s*\d+\s*(개월|년|세|일|주|시간|회|차|단계|등급|분기)")
 
 

@@ -102,7 +102,9 @@ class Assistant:
         frequency.update({w: rarest for w in ASKING_WORDS | KIND_WORDS if w not in frequency})  # corpus words first
         self.speller = Speller(frequency, analysed=lambda word: reads_as(word, frequency), asking=KIND_WORDS)
         self._title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
-        self._aliases: frozenset[str] | None = None
+        # every Korean name of every place or body the corpus names (a list of them is a list of who gets what)
+        self._entity_names = frozenset(a for aliases in self.linker.entities.values() for a in aliases
+                                       if len(a) >= 2 and not a.isascii())
         self._sibling_cache: dict[str, tuple[str, ...]] = {}  # word → corpus words of its head (a dict: thread-safe)
         self._neighbours: dict[str, tuple[str, ...]] = {}  # unknown word → corpus words one jamo away (a dict: thread-safe)
         self._doc_categories: dict[str, set[str]] = {}  # the categories each announcement's facts name
@@ -242,9 +244,11 @@ class Assistant:
             hits = self.retriever.search(query, k=max(k, self.config.typed_hits), method=retriever, doc_ids=q.doc_ids)
             within = self._within(q) if query == q.text and asked else query
             # a value is looked for without the words naming its announcement (every row's caption repeats them)
-            # … and among a few rows of each table (a total is often stated in a sentence below the table)
+            # … and among a few rows of each table (a total is often stated in a sentence below the table); only
+            # when a value may be asked (an English question searches on its own, see _with_values)
             value_hits = self.retriever.search(within, k=max(k, self.config.typed_hits), method=retriever,
-                                               doc_ids=q.doc_ids, per_table=self.config.typed_rows_per_table)
+                                               doc_ids=q.doc_ids, per_table=self.config.typed_rows_per_table) \
+                if (asked is not None or history) and not q.english else hits
             draft = self._draft(q, hits[:max(k, 8)])
             if draft.rule == "not_found:no_passage":
                 draft = self._draft(q, self._wider(q, query, max(k, 8), retriever))
@@ -328,18 +332,10 @@ class Assistant:
                 return draft  # the passage does not say more about what the facts leave out
         aliases = [a for e in q.entities for a in self.linker.entities.get(e, {e})
                    if not a.isascii() and not any(a in w or w in a for w in title_words)]
-        names = self._entity_aliases()
         # the items of a long list of places (or bodies) naming the one asked about
-        span = named_items(chunk.text, span, aliases, lambda item: any(a in item for a in names)) or span
+        span = named_items(chunk.text, span, aliases, lambda item: any(a in item for a in self._entity_names)) or span
         return Draft(passage_text(chunk, span), "passage", unit_chunk=chunk, unit_span=span,
                      rule="passage:beyond_facts" if draft else "passage")
-
-    def _entity_aliases(self) -> frozenset[str]:
-        """Every Korean name of every place or body the corpus names (read once)."""
-        if self._aliases is None:
-            self._aliases = frozenset(a for aliases in self.linker.entities.values() for a in aliases
-                                      if len(a) >= 2 and not a.isascii())
-        return self._aliases
 
     def _known_in(self, doc_ids: set[str] | None, hits: list[Hit]) -> Callable[[str], str]:
         """A question word as the announcements it is about write it: of the corpus words one jamo away from a

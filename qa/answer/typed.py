@@ -251,7 +251,7 @@ class TypedFinder:
         changed = 0.0
         if change is not None and qty.kind not in (DATE, "time"):
             # "70% → 50%": both are levels (what it was, what it is), whatever the column says of them
-            arrow = _FROM_AFTER.match(after) or re.search(r"(?:→|->|⇒)\s*$", before)
+            arrow = _FROM_AFTER.match(after) or _ARROW_BEFORE.search(before)
             is_change = not arrow and (bool(_CHANGE.search(before)) or bool(_CHANGE_AFTER.match(after)))
             changed = -0.25 if is_change != change else 0.0
         heading = -0.2 if chunk.kind in ("heading", "table_header", "section") else 0.0
@@ -311,23 +311,21 @@ class TypedFinder:
         topic = parent = ""
         for s, e in sentence_spans(text, lines=True):
             sent = text[s:e]
-            top = subject = None
-            if s == 0 or text[s - 1] == "\n":  # a line: a top bullet sets the topic its sub-bullets speak of
+            # a top bullet sets the topic its sub-bullets speak of: its parenthesised label, else its subject
+            opens = (s == 0 or text[s - 1] == "\n") and sent.lstrip()[:1] in TOP_BULLETS
+            if opens:
                 top = _TOPIC.match(sent)
                 subject = None if top else _SUBJECT.match(sent)
-                if top or sent.lstrip()[:1] in TOP_BULLETS:
-                    topic = top.group(1) if top else ""
-                    parent = subject.group(1) if subject else ""
-            about = f"({topic}) " if topic and not top else ""  # a sub-bullet's clause is about its topic
+                topic, parent = (top.group(1) if top else ""), (subject.group(1) if subject else "")
+            about = f"({topic}) " if topic and not opens else ""  # a sub-bullet's clause is about its topic
             # … and about its parent's subject, which only widens what it covers (shown, it would read oddly)
-            widened = f"\n{parent}" if parent and not (top or subject) else ""
-            values = []
+            widened = f"\n{parent}" if parent and not opens else ""
             qs = _with_times(parse(sent, year))
-            owners = _date_owners(sent, qs)
-            for q in qs:
-                clause, before = _clause(sent, q.span)
-                values.append(((s + q.span[0], s + q.span[1]), q, about + BULLET.sub("", clause) if about else clause, before,
-                               sent[q.span[1]:q.span[1] + 12], owners.get(q.span)))
+            clauses = [_clause(sent, q.span) for q in qs]
+            owners = _date_owners(qs, [q.span[0] - len(before) for q, (_, before) in zip(qs, clauses, strict=True)])
+            values = [((s + q.span[0], s + q.span[1]), q, about + BULLET.sub("", clause) if about else clause, before,
+                       sent[q.span[1]:q.span[1] + 12], owners.get(q.span))
+                      for q, (clause, before) in zip(qs, clauses, strict=True)]
             if values:
                 yield (s, e), f"{context}{widened}\n{about}\n{sent}" if about else f"{context}{widened}\n{sent}", values
 
@@ -404,22 +402,27 @@ def _with_times(qs: list[Quantity]) -> list[Quantity]:
     return out
 
 
-# words saying over which period a figure counts ("연간으로는 2,272만명"): the dates the question names judge that
+# what a figure was: named so, or followed by what it became ("10개월에서", "70% →", "140억원을 시작으로 향후 총 …")
 _FORMER = re.compile(r"종전|기존|현행|당초|이전|개편\s*전|변경\s*전|개정\s*전")
 _FORMER_ASKED = re.compile(rf"{_FORMER.pattern}|작년|지난해|전년|예전|원래")
-_FROM_AFTER = re.compile(r"\s*(?:에서(?![가-힣])|→|->|⇒|(?:을|를)\s*시작으로)")  # "140억원을 시작으로 향후 총 …"
-_CONNECTIVE = re.compile(r"(?:을|를)\s*시작으로|에\s*이어|에\s*더해")  # link two figures, name neither
+_ARROW = r"→|->|⇒"
+_STARTS_FROM = r"(?:을|를)\s*시작으로"
+_FROM_AFTER = re.compile(rf"\s*(?:에서(?![가-힣])|{_ARROW}|{_STARTS_FROM})")
+_ARROW_BEFORE = re.compile(rf"(?:{_ARROW})\s*$")
+_CONNECTIVE = re.compile(rf"{_STARTS_FROM}|에\s*이어|에\s*더해")  # link two figures, name neither
+# words saying over which period a figure counts ("연간으로는 2,272만명"): the dates the question names judge that
 _PERIOD_WORDS = frozenset({"연간", "연중", "월간", "한해", "향후", "앞으로"}) | RELATIVE_TIME_WORDS
 _RANGE_WORDS = re.compile(r"(?<![\d.])(\d+)\s*[~∼〜～]\s*\d+\s*(개월|년|세|일|주|시간|회|차|단계|등급|분기)")
 
 
-def _date_owners(sent: str, qs: Sequence[Quantity]) -> dict[tuple[int, int], list[str]]:
+def _date_owners(qs: Sequence[Quantity], clause_starts: Sequence[int]) -> dict[tuple[int, int], list[str]]:
     """The dates of each value in a clause holding several ("올해 4곳을 시작으로 2027년까지 10곳": 2027 is 10곳's,
     4곳 has none): a date opening the clause is all of its values', one among them belongs to the value nearest
-    it (the one after it when as near). Values of clauses with one value are absent (the clause's dates are theirs)."""
+    it (the one after it when as near). Values of clauses with one value are absent (the clause's dates are theirs).
+    ``clause_starts`` holds where each quantity's clause begins."""
     out: dict[tuple[int, int], list[str]] = {}
-    for clause in {_clause(sent, q.span)[0] for q in qs}:
-        inside = [q for q in qs if clause and sent.find(clause) <= q.span[0] < sent.find(clause) + len(clause)]
+    for start in set(clause_starts):
+        inside = [q for q, at in zip(qs, clause_starts, strict=True) if at == start]
         values = [q for q in inside if q.kind not in (DATE, TIME)]
         dates = [q for q in inside if q.kind == DATE and q.date]
         if len(values) < 2 or not dates:

@@ -232,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     from .ingest import CorpusError
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    logging.getLogger("qa.index").setLevel(logging.INFO)  # build progress (stages, tenths of the chunks) on stderr
+    logging.getLogger("qa.index").setLevel(logging.INFO)  # build stages on stderr
+    logging.getLogger("qa.progress").setLevel(logging.INFO)  # files read, chunks embedded: a bar on a terminal, else lines
     try:
         return args.func(args)
     except (IndexError_, CorpusError, QuestionError, ValueError) as exc:

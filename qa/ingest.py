@@ -3,8 +3,11 @@
 Announcements arrive as published: HWPX, HWP, PDF, DOCX, a saved HTML page, Markdown, or text in UTF-8,
 CP949 or UTF-16. :mod:`qa.readers` turns each into the same lines (tables as ``| a | b |`` rows with their
 ``< caption >``), so chunking and facts work unchanged. Metadata comes from a JSON sidecar (``name.json``
-beside ``name.hwpx``), ``---`` front matter (text files), the file's own properties (PDF info, DOCX core
-properties, HWPX/HWP summary, HTML ``<title>``/``<meta>``), else from the text itself.
+beside ``name.hwpx``), ``---`` front matter (text files), the document's own header and text (a press
+release's header table, headline and contact table, a plan's or notice's cover: :mod:`qa.readers.metadata`),
+and last the file's own properties (PDF info, DOCX core properties, HWPX/HWP summary, HTML
+``<title>``/``<meta>``), which are kept only where they agree with the text or nothing else exists: authoring
+tools keep the title and dates of the template a document was made from.
 
 :func:`scan_corpus` never stops at a bad file: each file gets a :class:`FileReport` (read, or skipped and
 why: unreadable, encrypted, scanned, empty, binary, oversized, bad sidecar, duplicate text or id, a symlink
@@ -23,7 +26,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .progress import Progress
 from .readers import EXTENSIONS, Parsed, ReadError, file_type, read_bytes
+from .readers.chars import clean_text
 from .readers.text import decode, markdown_lines
 
 log = logging.getLogger(__name__)
@@ -50,6 +55,13 @@ class Document:
     path: str
     lines: tuple[str, ...] = field(repr=False)
     checksums: tuple[tuple[str, str], ...] = ()  # (file name, sha256) of the bytes this document was read from
+    published_month: str | None = None  # "YYYY-MM" when the document states only a year and month ("2025. 1.")
+    department: str | None = None  # the department of its contact table ("대외경제국 국제경제과")
+    # its contact rows: (department, role, rank, name, phone or e-mail), e.g. ("국제경제과", "담당자", "사무관", …)
+    contacts: tuple[tuple[str, ...], ...] = ()
+
+    def __post_init__(self) -> None:  # a copy read back from JSON holds lists: the same value as tuples
+        object.__setattr__(self, "contacts", tuple(tuple(c) for c in self.contacts))
 
     @property
     def text(self) -> str:
@@ -57,9 +69,9 @@ class Document:
 
     @property
     def year(self) -> int | None:
-        """The announcement's year: from the release date, else from the title."""
-        if self.published:
-            return int(self.published[:4])
+        """The announcement's year: from the release date (or the month it states), else from the title."""
+        if self.published or self.published_month:
+            return int((self.published or self.published_month)[:4])
         m = re.search(r"(20\d{2})\s*년", self.title)
         return int(m.group(1)) if m else None
 
@@ -77,14 +89,16 @@ class Document:
         d = asdict(self)
         d.pop("lines")
         d["checksums"] = [list(c) for c in self.checksums]
+        d["contacts"] = [list(c) for c in self.contacts]
         d["year"] = self.year
         d["n_lines"] = len(self.lines)
         return d
 
 
 def normalize_text(text: str) -> str:
-    """NFC-normalise (decomposed Hangul breaks tokenization) and unify line endings and odd spaces."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC-normalise (decomposed Hangul breaks tokenization), unify line endings and odd spaces, and read NUL
+    and Hancom's private-use characters as the characters they show (:func:`qa.readers.chars.clean_text`)."""
+    text = unicodedata.normalize("NFC", clean_text(text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     return text.replace("\u00a0", " ").replace("\u3000", " ")
 
@@ -92,15 +106,6 @@ def normalize_text(text: str) -> str:
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _URL = re.compile(r"https?://\S+")
 _SOURCE_LINE = re.compile(r"^\s*(원출처|출처|source)\s*[:：]\s*(https?://\S+)", re.I)
-_DATE_PATTERNS = (
-    re.compile(r"(20\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})"),
-    re.compile(r"(20\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일"),
-)
-_PUBLISHERS = re.compile(
-    r"((?:국토교통부|행정안전부|과학기술정보통신부|기획재정부|교육부|보건복지부|환경부|산업통상자원부|고용노동부|"
-    r"농림축산식품부|해양수산부|중소벤처기업부|문화체육관광부|여성가족부|법무부|국방부|외교부|통일부|"
-    r"[가-힣]+(?:부|처|청|위원회|특별시|광역시|특별자치시|특별자치도|도|시|군|구)))\s*\(\s*(?:장관|처장|청장|위원장|시장|도지사|군수|구청장)"
-)
 
 
 def parse_front_matter(raw: str) -> tuple[dict[str, str], str]:
@@ -118,27 +123,21 @@ def parse_front_matter(raw: str) -> tuple[dict[str, str], str]:
 
 def find_date(text: str) -> str | None:
     """First full date in the text (whichever way it is written), as ISO ``YYYY-MM-DD``."""
-    found = []
-    for pat in _DATE_PATTERNS:
-        for m in pat.finditer(text):
-            y, mo, d = (int(g) for g in m.groups())
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                found.append((m.start(), f"{y:04d}-{mo:02d}-{d:02d}"))
-                break
-    return min(found)[1] if found else None
+    from .readers.dates import first_date
+
+    return first_date(text)
 
 
 def derive_title(lines: list[str]) -> str:
-    """A title from the text: a ``< … >`` / ``「…」`` caption or the first plain heading line."""
-    for line in lines[:15]:
-        s = line.strip()
-        m = re.fullmatch(r"[<〈《]\s*(.+?)\s*[>〉》]", s)
-        if m:
-            return m.group(1)
-    for line in lines[:15]:
-        m = re.search(r"[「『]\s*([^」』]{4,60})\s*[」』]", line)
-        if m:
-            return m.group(1)
+    """A title from the text: a release's headline, a cover's title, a ``< … >`` / ``「…」`` caption, or the
+    first plain line (see :mod:`qa.readers.metadata`)."""
+    from .readers.metadata import text_metadata
+
+    return text_metadata(lines).title or first_line(lines)
+
+
+def first_line(lines: list[str]) -> str:
+    """The first non-empty line without its table pipes and bullet: the title of last resort."""
     for line in lines:
         s = line.strip().strip("|").strip()
         if s:
@@ -151,8 +150,8 @@ class FileReport:
     """What happened to one corpus file: read (``status == "ok"``) or ``"skipped"``, and why.
 
     ``problem`` names the kind of failure of a skipped file: ``unreadable``, ``encrypted``, ``scanned``,
-    ``empty``, ``binary``, ``oversized``, ``wrong_type``, ``bad_sidecar``, ``duplicate``, ``duplicate_id``,
-    ``symlink``; ``reason`` says it in words (with the fix where there is one).
+    ``unmapped`` (a PDF whose fonts have no Unicode map), ``empty``, ``binary``, ``oversized``, ``wrong_type``,
+    ``bad_sidecar``, ``duplicate``, ``duplicate_id``, ``symlink``; ``reason`` says it in words (with the fix where there is one).
     """
 
     name: str
@@ -266,20 +265,25 @@ def _read(path: Path, max_bytes: int | None = None) -> tuple[Document, FileRepor
         raise _Skip("unreadable", f"too deeply nested or too large to parse ({type(exc).__name__})") from exc
     except Exception as exc:  # noqa: BLE001 - a parser bug on one odd file must not stop the build
         raise _Skip("unreadable", f"the {kind.upper()} reader failed ({type(exc).__name__}: {exc})") from exc
-    meta = {**parsed.meta, **front, **_read_sidecar(path, checksums)}
+    meta = {**front, **_read_sidecar(path, checksums)}
     lines = normalize_text("\n".join(parsed.lines)).split("\n") if kind not in ("txt",) else parsed.lines
     if kind != "txt":
         lines = [line for line in lines if line.strip()]
     if not any(line.strip() for line in lines):
         raise _Skip("empty", "the file has no text" + (" (only front matter)" if front else ""))
-    doc = _document(path, lines, meta, checksums)
+    doc = _document(path, lines, meta, parsed.meta, checksums)
     report = FileReport(name=path.name, type=kind, encoding=parsed.encoding, lines=len(lines),
                         tables=parsed.tables, doc_id=doc.doc_id)
     return doc, report
 
 
-def _document(path: Path, lines: list[str], meta: dict[str, str], checksums: list[tuple[str, str]]) -> Document:
-    text = "\n".join(lines)
+def _document(path: Path, lines: list[str], meta: dict[str, str], props: dict[str, str],
+              checksums: list[tuple[str, str]]) -> Document:
+    """The document with its metadata: ``meta`` (sidecar over front matter) > the text > ``props`` (the file's
+    own properties, kept only where they agree with the text or nothing else exists)."""
+    from .readers.metadata import choose_published, choose_publisher, choose_title, text_metadata
+
+    told = text_metadata(lines)
     source = meta.get("source") or meta.get("url")
     if not source:
         for line in lines[::-1]:
@@ -287,21 +291,20 @@ def _document(path: Path, lines: list[str], meta: dict[str, str], checksums: lis
             if m:
                 source = m.group(2)
                 break
-    publisher = meta.get("publisher")
-    if not publisher:
-        m = _PUBLISHERS.search(text)
-        publisher = m.group(1) if m else None
-    published = meta.get("published") or meta.get("released") or meta.get("date")
-    published = find_date(str(published)) if published else find_date(text)
+    stated = meta.get("published") or meta.get("released") or meta.get("date")
+    published, month = (find_date(str(stated)), None) if stated else choose_published(told, props.get("published"))
     return Document(
         doc_id=str(meta.get("doc_id") or path.stem),
-        title=str(meta.get("title") or derive_title(lines)),
-        publisher=publisher,
+        title=str(meta.get("title") or choose_title(told, props.get("title"), lines, first_line(lines))),
+        publisher=meta.get("publisher") or choose_publisher(told, props.get("publisher")),
         published=published,
-        source=source,
+        source=source or props.get("source"),
         path=str(path),
         lines=tuple(lines),
         checksums=tuple(checksums),
+        published_month=month,
+        department=told.department,
+        contacts=told.contacts,
     )
 
 
@@ -354,7 +357,10 @@ def scan_corpus(corpus_dir: Path, max_file_mb: float | None = DEFAULT_MAX_FILE_M
     reports: list[FileReport] = []
     texts: dict[str, str] = {}
     ids: dict[str, str] = {}
-    for path in corpus_files(corpus_dir):
+    files = corpus_files(corpus_dir)
+    progress = Progress("reading files", len(files), "files")
+    for n, path in enumerate(files, start=1):
+        progress(n - 1)
         kind = path.suffix.lower().lstrip(".")
         try:
             if _leaves(path, corpus_dir):
@@ -375,6 +381,7 @@ def scan_corpus(corpus_dir: Path, max_file_mb: float | None = DEFAULT_MAX_FILE_M
         ids[doc.doc_id] = path.name
         docs.append(doc)
         reports.append(report)
+    progress(len(files))
     return CorpusScan(docs, reports)
 
 

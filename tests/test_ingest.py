@@ -443,3 +443,52 @@ def test_find_date(text, iso):
 
 def test_find_date_returns_the_first_date_in_the_text():
     assert find_date("2025년 6월 19일 발표. 2023.12.31 기준 통계") == "2025-06-19"
+
+
+# ----------------------------------------------------------------------------- what the document states about itself
+KINDS = ROOT / "tests" / "data" / "kinds"
+RELEASES = {  # the team-written releases whose sidecars give neither title nor date: the header does
+    "sen_2024_class_organization": ("서울특별시교육청, 2024학년도 유·초·중·고·특수·각종학교 학급편성 결과 발표", "2024-07-10"),
+    "kostat_2020_q2_regional_economy": ("2020년 2/4분기 지역경제동향", "2020-08-19"),
+    "yeosu_2019_night_sea_fireworks": ("여수시, 26일(토) '2019 여수밤바다 불꽃축제' 개최…축제장 주변 8개 지점 교통통제",
+                                       "2019-10-25"),
+    "molit_2025_h2_youth_intern_recruitment": ("국토교통 정책 현장에서 일 경험을… 하반기 청년인턴 150명 뽑는다", "2025-07-17"),
+    "molit_2025_newlywed_birth_housing_priority": ("결혼·출산 가구의 내 집 마련 문턱 낮추고 주거 혜택 넓힌다", "2025-03-26"),
+    "kma_2023_summer_climate": ("2023년 여름, 전국이 평년보다 1.0 ℃ 덥고 비는 291.2 mm 더 내렸다", "2023-09-07"),
+    "krihs_2024_land_housing_policy_survey": ('국민 2천 명에게 물은 국토·주택·부동산정책: "자가 선호 97.0%, 내 집 마련 지원이 최우선"',
+                                              "2024-04-01"),  # 보도시점 "배포 즉시": the 배포 date
+    "me_2019_ecocar_purchase_subsidy": ("올해 전기차는 최대 1,900만 원, 수소차는 최대 3,600만 원까지 구매보조금 지원",
+                                        "2019-01-17"),  # 보도시점, not the 배포 date the day before
+}
+
+
+@pytest.mark.parametrize("doc_id", sorted(RELEASES))
+def test_a_release_without_sidecar_title_gets_its_headline_and_reporting_date(doc_id):
+    doc = read_document(KINDS / f"{doc_id}.txt")
+    assert (doc.title, doc.published) == RELEASES[doc_id]
+    assert doc.department and doc.contacts and all(len(c) == 5 for c in doc.contacts)
+
+
+def test_the_sidecar_outranks_the_header(tmp_path):
+    shutil.copy(KINDS / "kma_2023_summer_climate.txt", tmp_path / "kma.txt")
+    (tmp_path / "kma.json").write_text('{"title": "여름 기후", "published": "2023-09-06"}', encoding="utf-8")
+    doc = read_document(tmp_path / "kma.txt")
+    assert (doc.title, doc.published, doc.publisher, doc.department) == ("여름 기후", "2023-09-06", "기상청", "기후변화감시과")
+
+
+def test_a_documents_new_fields_survive_a_json_round_trip():
+    """The build caches documents as JSON (qa.units): contacts come back as lists and are tuples again."""
+    from dataclasses import asdict
+
+    doc = read_document(KINDS / "sen_2024_class_organization.txt")
+    back = Document(**json.loads(json.dumps(asdict(doc), ensure_ascii=False)) | {"lines": doc.lines,
+                                                                                "checksums": doc.checksums})
+    assert back == doc and hash(back.contacts) == hash(doc.contacts)
+    assert doc.to_dict()["contacts"][0] == ["학교지원과", "책임자", "과장", "김○○", "02-1396-5310"]
+
+
+def test_a_cover_month_sets_the_year_without_inventing_a_day(tmp_path):
+    (tmp_path / "rfp.txt").write_text("| K-water 디지털플랫폼 구축 제안 요청서 |\n2025. 1.\n1. 제안공모요강\n", encoding="utf-8")
+    doc = read_document(tmp_path / "rfp.txt")
+    assert (doc.title, doc.published, doc.published_month, doc.year) == (
+        "K-water 디지털플랫폼 구축 제안 요청서", None, "2025-01", 2025)

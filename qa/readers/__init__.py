@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
 
 from .base import Parsed, ReadError
@@ -27,7 +28,7 @@ def sniff(data: bytes) -> str | None:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
-                if "mimetype" in names and z.read("mimetype").strip().startswith(b"application/hwp"):
+                if "mimetype" in names and _head(z, "mimetype").strip().startswith(b"application/hwp"):
                     return "hwpx"
                 if any(n.startswith("Contents/section") for n in names):
                     return "hwpx"
@@ -46,6 +47,17 @@ def sniff(data: bytes) -> str | None:
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and not _mostly_utf16(head):
         return "binary"
     return "text"
+
+
+def _head(z: zipfile.ZipFile, name: str) -> bytes:
+    """The first bytes of a member: a type is told by its start, and a member that unpacks to a gigabyte
+    must cost no more than that (:mod:`.budget`)."""
+    from .budget import Budget
+
+    try:
+        return Budget().read_member(z, name, "zip", head=256)
+    except (ReadError, zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError):
+        return b""  # a member that cannot be read names no type
 
 
 def _has_hwp_header(data: bytes) -> bool:
@@ -127,8 +139,12 @@ def file_type(suffix: str, data: bytes) -> str:
 
 
 def read_bytes(kind: str, data: bytes, name: str = "") -> Parsed:
-    """Run the reader of a binary/markup type (``hwpx``, ``hwp``, ``pdf``, ``docx``, ``html``)."""
-    return _reader(kind)(data, name)
+    """Run the reader of a binary/markup type (``hwpx``, ``hwp``, ``pdf``, ``docx``, ``html``), with one
+    decompression budget for everything it unpacks (:mod:`.budget`)."""
+    from .budget import reading
+
+    with reading():
+        return _reader(kind)(data, name)
 
 
 __all__ = ["EXTENSIONS", "Parsed", "ReadError", "file_type", "read_bytes", "sniff"]

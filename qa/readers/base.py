@@ -3,11 +3,15 @@
 Each reader turns its file into a list of :class:`Paragraph` and :class:`Table` blocks in reading order;
 :func:`assemble` renders them the way the bundled ``.txt`` announcements are written, so chunking and fact
 extraction work unchanged whatever the file type: one line per paragraph, a table as ``| a | b |`` rows
-(one per table row, merged cells repeated in every row and column they cover, an empty cell as ``| |``),
-preceded by its caption as ``< caption >`` and its ``(단위: …)`` note, unless the header already names every
-unit the note lists. A two-level header (a top cell spanning columns that the second row names) is written
-the way the ``.txt`` form writes it: a spanning top cell once with empty cells after it, and a cell spanning
-both header rows once in the top row, so the chunker merges the two rows into column names.
+(one per table row, an empty cell as ``| |``), preceded by its caption as ``< caption >`` and its ``(단위: …)``
+note, unless the header already names every unit the note lists. A merged cell is written where it labels:
+its text is repeated down the rows it spans (the row label every row needs) when it is short
+(:data:`LABEL_CHARS`), and written once, in its first column, across the columns it spans, so a form's
+fine grid never multiplies its text (:func:`shown_rows`). A two-level header (a top cell spanning columns
+that the second row names) is written the way the ``.txt`` form writes it: a spanning top cell once with
+empty cells after it, and a cell spanning both header rows once in the top row, so the chunker merges the
+two rows into column names. A table nested in a cell is a table of its own, written after the table that
+holds it (its cell keeps its paragraphs).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ class ReadError(Exception):
     def __init__(self, reason: str, status: str = "unreadable") -> None:
         super().__init__(reason)
         self.reason = reason
-        self.status = status  # unreadable | encrypted | scanned | empty | binary | oversized | wrong_type
+        self.status = status  # unreadable | encrypted | scanned | unmapped | empty | binary | oversized | wrong_type
 
 
 @dataclass
@@ -108,8 +112,23 @@ def header_rows(table: Table) -> int:
     return 1
 
 
-def table_lines(table: Table) -> list[str]:
+LABEL_CHARS = 40  # a merged cell up to this long is a label, repeated down the rows it spans
+
+
+def shown_rows(table: Table) -> list[list[str]]:
+    """The cells as written: a position a merged cell covers keeps its text only in the cell's own column,
+    below its first row, and only when the cell is a label (at most :data:`LABEL_CHARS` long)."""
     rows = [[cell_text(c) for c in row] for row in table.rows]
+    for (r, c), (ar, ac) in table.merged.items():
+        if r >= len(rows) or c >= len(rows[r]):
+            continue
+        if c != ac or (r != ar and len(rows[ar][ac]) > LABEL_CHARS):
+            rows[r][c] = ""
+    return rows
+
+
+def table_lines(table: Table) -> list[str]:
+    rows = shown_rows(table)
     if header_rows(table) == 2:  # spanning header cells written once (see module docstring)
         for r in (0, 1):
             rows[r] = ["" if table.merged.get((r, c), (-1, c))[0] == 0 else v for c, v in enumerate(rows[r])]
@@ -136,6 +155,8 @@ def assemble(blocks: list[Paragraph | Table]) -> Parsed:
                     items.append(Paragraph(s))
         elif b.rows and any(any(cell_text(c) for c in row) for row in b.rows):
             items.append(Table([list(r) for r in b.rows], b.caption.strip() if b.caption else None, dict(b.merged)))
+        elif b.caption and b.caption.strip():  # a frame around pictures: its caption is text of its own
+            items.append(Paragraph(cell_text(b.caption)))
     # Caption paragraphs and unit notes directly above a table belong to it.
     for i, b in enumerate(items):
         if not isinstance(b, Table) or _is_box(b):

@@ -10,6 +10,10 @@ the record layer of the published format (한글 문서 파일 형식 5.0) is pa
   record and a ``LIST_HEADER`` per cell (column, row, spans) followed by the cell's paragraphs.
 * ``\\x05HwpSummaryInformation``: an OLE property set with title, author and dates.
 
+Drawing objects (``gso``: rectangles, text boxes, grouped shapes) are read in the place of their control:
+the paragraphs of each text box they hold. An overlapped character (``tcps``) is the character it shows.
+A table nested in a cell is a table of its own, after the table holding it.
+
 Page headers, footers and footnotes are left out (they repeat on every page or interrupt sentences).
 """
 
@@ -20,7 +24,9 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 
+from . import budget
 from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta, table_from_cells
+from .chars import compose_text
 
 HWPTAG_BEGIN = 0x10
 PARA_HEADER = HWPTAG_BEGIN + 50
@@ -31,7 +37,6 @@ TABLE = HWPTAG_BEGIN + 61
 
 _EXTENDED = {1, 2, 3, 11, 12, 14, 15, 16, 17, 18, 21, 22, 23}  # 8 WCHARs, own CTRL_HEADER
 _INLINE = {4, 5, 6, 7, 8, 9, 19, 20}  # 8 WCHARs, no record
-_MAX_SECTION = 256 * 1024 * 1024  # decompressed bytes of one section (a deflate-bomb guard)
 
 
 def ctrl_id(chars: str) -> bytes:
@@ -104,6 +109,8 @@ def _para_text(data: bytes) -> list[str | int]:
 
 
 def _paragraph_blocks(para: Record, blocks: list) -> None:
+    """Blocks of one paragraph in reading order: its text, with each table, drawing object (text box) and
+    overlapped character (``tcps``) in the place of its control."""
     text = next((c for c in para.children if c.tag == PARA_TEXT), None)
     ctrls = [c for c in para.children if c.tag == CTRL_HEADER]
     pieces = _para_text(text.data) if text else [""]
@@ -113,25 +120,53 @@ def _paragraph_blocks(para: Record, blocks: list) -> None:
             buf += piece
             continue
         ctrl = ctrls[piece] if piece < len(ctrls) else None
-        if ctrl is not None and ctrl.data[:4] == ctrl_id("tbl "):
+        kind = ctrl.data[:4] if ctrl is not None else b""
+        if kind == ctrl_id("tcps"):
+            buf += _compose(ctrl)
+        elif kind in (ctrl_id("tbl "), ctrl_id("gso ")):
             if buf.strip():
                 blocks.append(Paragraph(buf))
             buf = ""
-            blocks.append(_table(ctrl))
+            blocks.extend(_table_blocks(ctrl) if kind == ctrl_id("tbl ") else _shape_blocks(ctrl))
     if buf.strip():
         blocks.append(Paragraph(buf))
 
 
-def _list_text(paras: list[Record]) -> str:
+def _compose(ctrl: Record) -> str:
+    """An overlapped character (글자 겹치기, control ``tcps``): a length and the UTF-16 glyphs overlapped."""
+    if len(ctrl.data) < 6:
+        return ""
+    (n,) = struct.unpack_from("<H", ctrl.data, 4)
+    return compose_text(ctrl.data[6:6 + 2 * n].decode("utf-16-le", "replace"))
+
+
+def _shape_blocks(rec: Record) -> list:
+    """The text of a drawing object (``gso``): the paragraphs of every text box in it, containers and
+    captions included, in the order they are stored."""
+    blocks: list = []
+    in_list = False
+    for child in rec.children:
+        if child.tag == LIST_HEADER:
+            in_list = True
+        elif child.tag == PARA_HEADER:
+            if in_list:
+                _paragraph_blocks(child, blocks)
+        else:
+            blocks.extend(_shape_blocks(child))
+    return blocks
+
+
+def _cell_content(paras: list[Record]) -> tuple[str, list[Table]]:
+    """A cell's text (its paragraphs and text boxes) and the tables nested in it."""
     inner: list = []
     for p in paras:
         _paragraph_blocks(p, inner)
-    parts = [b.text if isinstance(b, Paragraph) else " ".join(c for row in b.rows for c in dict.fromkeys(row) if c)
-             for b in inner]
-    return " ".join(s.strip() for s in parts if s.strip())
+    text = " ".join(b.text.strip() for b in inner if isinstance(b, Paragraph) and b.text.strip())
+    return text, [b for b in inner if isinstance(b, Table)]
 
 
-def _table(ctrl: Record) -> Table:
+def _table_blocks(ctrl: Record) -> list[Table]:
+    """A table control as blocks: the table, then the tables nested in its cells (see :mod:`.base`)."""
     caption: str | None = None
     seen_table = False
     cells: list[tuple[int, int, int, int, list[Record]]] = []
@@ -147,25 +182,25 @@ def _table(ctrl: Record) -> Table:
         elif child.tag == PARA_HEADER and cells:
             cells[-1][4].append(child)
     grid_cells = []
+    nested: list[Table] = []
     for row, col, rs, cs, paras in cells:
+        text, inner = _cell_content(paras)
+        nested.extend(inner)
         if row < 0:
-            caption = _list_text(paras) or None
+            caption = text or None
         else:
-            grid_cells.append((row, col, rs, cs, _list_text(paras)))
+            grid_cells.append((row, col, rs, cs, text))
     if caption:
         caption = caption.strip().lstrip("<〈《").rstrip(">〉》").strip() or None
-    return table_from_cells(grid_cells, caption)
+    return [table_from_cells(grid_cells, caption), *nested]
 
 
 def _decompress(raw: bytes, name: str) -> bytes:
-    d = zlib.decompressobj(-15)
+    """A raw-deflate section, inflated against the file's decompression budget (:mod:`.budget`)."""
     try:
-        out = d.decompress(raw, _MAX_SECTION)
+        return budget.current().inflate(raw, name, wbits=-15, strict=False)
     except zlib.error as exc:
         raise ReadError(f"{name} is not valid compressed HWP data ({exc})") from exc
-    if d.unconsumed_tail:
-        raise ReadError(f"{name} decompresses to more than {_MAX_SECTION // 2**20} MB", "oversized")
-    return out
 
 
 def read_hwp(data: bytes, name: str = "") -> Parsed:

@@ -5,6 +5,9 @@
 controls; a table (``hp:tbl``) sits inside a run, its cells (``hp:tc``) carry their grid address
 (``hp:cellAddr``) and span (``hp:cellSpan``), and each cell holds paragraphs of its own (nested tables
 included). Covered cells of a merge are absent from the XML, so the grid is rebuilt from the addresses.
+A table nested in a cell becomes a table of its own after the table holding it. Drawing objects (``hp:rect``,
+``hp:container`` … with an ``hp:drawText`` text box) are read in the place they are anchored, and an
+overlapped character (``hp:compose``) is the character it shows.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ import re
 import zipfile
 from xml.etree import ElementTree as ET
 
+from . import budget
 from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta, table_from_cells
-
-_MAX_PART = 200 * 1024 * 1024  # uncompressed bytes of one XML part (a zip bomb guard)
+from .chars import compose_text
 
 
 def _local(tag: str) -> str:
@@ -53,41 +56,66 @@ def _t_text(t) -> str:
     return "".join(out)
 
 
+_SHAPES = {"rect", "ellipse", "arc", "polygon", "curve", "connectLine", "line", "container", "textart", "pic", "ole"}
+
+
 def _paragraph_blocks(p, blocks: list) -> None:
-    """Blocks of one ``hp:p`` in reading order: text before a table, the table, text after it."""
+    """Blocks of one ``hp:p`` in reading order: its text, with each table and drawing object (text box) in
+    the place it is anchored, and an overlapped character (``hp:compose``) as the character it shows."""
     buf: list[str] = []
+
+    def flush() -> None:
+        if "".join(buf).strip():
+            blocks.append(Paragraph("".join(buf)))
+        buf.clear()
+
     for run in _children(p, "run"):
         for node in run:
             tag = _local(node.tag)
             if tag == "t":
                 buf.append(_t_text(node))
+            elif tag == "compose":
+                buf.append(compose_text(node.get("composeText") or ""))
             elif tag == "tbl":
-                if "".join(buf).strip():
-                    blocks.append(Paragraph("".join(buf)))
-                buf = []
-                blocks.append(_table(node))
-            elif tag in ("ctrl",):
-                continue
-    if "".join(buf).strip():
-        blocks.append(Paragraph("".join(buf)))
+                flush()
+                blocks.extend(_table_blocks(node))
+            elif tag in _SHAPES:
+                flush()
+                blocks.extend(_shape_blocks(node))
+    flush()
 
 
-def _cell_text(tc) -> str:
-    lines = []
+def _shape_blocks(shape) -> list:
+    """The text of a drawing object: the paragraphs of its text box (``hp:drawText``) and caption, of the
+    shapes a container groups, and a text-art's text."""
+    blocks: list = []
+    if shape.get("text"):  # hp:textart
+        blocks.append(Paragraph(shape.get("text")))
+    for child in shape:
+        tag = _local(child.tag)
+        if tag in ("drawText", "caption"):
+            for sub in _children(child, "subList"):
+                for p in _children(sub, "p"):
+                    _paragraph_blocks(p, blocks)
+        elif tag in _SHAPES:
+            blocks.extend(_shape_blocks(child))
+    return blocks
+
+
+def _cell_content(tc) -> tuple[str, list[Table]]:
+    """A cell's text (its paragraphs and text boxes) and the tables nested in it."""
+    inner: list = []
     for sub in _children(tc, "subList"):
         for p in _children(sub, "p"):
-            inner: list = []
             _paragraph_blocks(p, inner)
-            for b in inner:
-                if isinstance(b, Paragraph):
-                    lines.append(b.text)
-                else:  # a nested table: its cells in reading order
-                    lines.append(" ".join(c for row in b.rows for c in dict.fromkeys(row) if c))
-    return " ".join(s.strip() for s in lines if s.strip())
+    text = " ".join(b.text.strip() for b in inner if isinstance(b, Paragraph) and b.text.strip())
+    return text, [b for b in inner if isinstance(b, Table)]
 
 
-def _table(tbl) -> Table:
+def _table_blocks(tbl) -> list[Table]:
+    """A table as blocks: the table, then the tables nested in its cells (see :mod:`.base`)."""
     cells = []
+    nested: list[Table] = []
     for r_i, tr in enumerate(_children(tbl, "tr")):
         for c_i, tc in enumerate(_children(tr, "tc")):
             addr = next(iter(_children(tc, "cellAddr")), None)
@@ -96,19 +124,19 @@ def _table(tbl) -> Table:
             col = int(addr.get("colAddr", c_i)) if addr is not None else c_i
             rs = int(span.get("rowSpan", 1)) if span is not None else 1
             cs = int(span.get("colSpan", 1)) if span is not None else 1
-            cells.append((row, col, rs, cs, _cell_text(tc)))
+            text, inner = _cell_content(tc)
+            cells.append((row, col, rs, cs, text))
+            nested.extend(inner)
     caption = None
     for cap in _children(tbl, "caption"):
         caption = " ".join(_text_of(p).strip() for sub in _children(cap, "subList") for p in _children(sub, "p")).strip()
         caption = re.sub(r"^\s*[<〈《]\s*(.*?)\s*[>〉》]\s*$", r"\1", caption) or None
-    return table_from_cells(cells, caption)
+    return [table_from_cells(cells, caption), *nested]
 
 
 def _read_part(z: zipfile.ZipFile, name: str) -> bytes:
-    info = z.getinfo(name)
-    if info.file_size > _MAX_PART:
-        raise ReadError(f"{name} inside the HWPX is {info.file_size // 2**20} MB uncompressed", "oversized")
-    return z.read(name)
+    """One part, read against the file's decompression budget (:mod:`.budget`)."""
+    return budget.current().read_member(z, name, "HWPX")
 
 
 def read_hwpx(data: bytes, name: str = "") -> Parsed:
@@ -117,6 +145,7 @@ def read_hwpx(data: bytes, name: str = "") -> Parsed:
     except zipfile.BadZipFile as exc:
         raise ReadError(f"not a valid HWPX (zip) file: {exc}") from exc
     with z:
+        budget.current().check_zip(z, "HWPX")
         names = set(z.namelist())
         if "META-INF/manifest.xml" in names and b"encryption-data" in _read_part(z, "META-INF/manifest.xml"):
             raise ReadError("the HWPX is password-protected (encrypted); save an unprotected copy", "encrypted")

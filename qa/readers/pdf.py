@@ -12,6 +12,12 @@ continues on the next page (the page starts with a table of as many columns, its
 not) is one table. Page numbers (``- 3 -``, ``3 / 12``) and running headers/footers (a line in the top or
 bottom margin band that recurs, digits aside, on two or more pages) are dropped. A PDF with pages but no
 text layer is a scan and is reported as such.
+
+Characters are read as drawn where the font's map says nothing useful: a NUL drawn as the space between two
+words (Hancom's export) is a space, and the letters and digits of Hancom's equation font are the ones it
+shows (:mod:`.chars`). A PDF whose fonts have no Unicode map at all gives glyph codes (``(cid:21)``) instead
+of text: when they are a large part of what it holds (:data:`MAX_UNMAPPED`), the file is refused as
+``unmapped`` (:func:`mapping_failure`); a few stray ones are dropped.
 """
 
 from __future__ import annotations
@@ -21,11 +27,14 @@ import re
 import statistics
 
 from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta
+from .chars import equation_char, is_equation_font
 
 _NEW_PARA = re.compile(r"^\s*([□■◆◇◎▣▶►ㅇ○◦•‧∙·*※\-–<〈《【|]|[➊-➓❶-❿ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ①-⑳]|\d{1,2}\s*[.)]\s|[가-하]\.\s|\(\S{1,10}\)\s)")
 _WEAK_MARK = re.compile(r"^\s*([‧∙·*\-–]|\d{1,2}\s*[.)]\s|[가-하]\.\s|\(\S{1,10}\)\s)")  # also seen mid-sentence
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*\d{1,4}\s*[-–]|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|page\s*\d+)\s*$", re.I)
 _MAX_PAGES = 2000
+_CID = re.compile(r"\(cid:\d+\)")
+MAX_UNMAPPED = 0.3  # share of the visible characters that may be glyph codes or unknown private-use characters
 
 
 def _fill_table(table) -> Table:
@@ -120,8 +129,6 @@ def _join_lines(lines: list[str]) -> str:
 def read_pdf(data: bytes, name: str = "") -> Parsed:
     pdf, pages = _open_pdf(data)
     with pdf:
-        if len(pages) > _MAX_PAGES:
-            raise ReadError(f"{len(pages)} pages (limit {_MAX_PAGES})", "oversized")
         blocks: list = []
         any_text = False
         try:
@@ -132,6 +139,8 @@ def read_pdf(data: bytes, name: str = "") -> Parsed:
                 blocks.extend(page_blocks)
                 blocks.append(None)  # page break marker
                 any_text = any_text or has_text
+        except ReadError:
+            raise  # the decompression budget (oversized), not a broken file
         except Exception as exc:  # noqa: BLE001
             raise ReadError(f"cannot extract the PDF text ({type(exc).__name__}: {exc})") from exc
         if not any_text:
@@ -140,6 +149,10 @@ def read_pdf(data: bytes, name: str = "") -> Parsed:
         info = pdf.metadata or {}
     meta = {"title": info.get("Title"), "publisher": info.get("Author"), "published": _pdf_date(info.get("CreationDate"))}
     parsed = assemble(_join_pages(blocks))
+    why = mapping_failure("\n".join(parsed.lines))
+    if why:
+        raise ReadError(why, "unmapped")
+    parsed.lines = [line for line in (_CID.sub("", line) for line in parsed.lines) if line.strip(" |")]
     parsed.meta = clean_meta({k: _s(v) for k, v in meta.items()})
     return parsed
 
@@ -149,9 +162,15 @@ def _open_pdf(data: bytes):
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+    raw = len(_PAGE_OBJECT.findall(data))  # incremental saves repeat page objects: only a gross excess here
+    if raw > 4 * _MAX_PAGES:
+        _refuse_many_pages(raw)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        _refuse_many_pages(_page_tree(pdf.doc))  # not pdf.close(): it builds every page to close it
         return pdf, pdf.pages
+    except ReadError:
+        raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise ReadError("the PDF is password-protected (encrypted); save an unprotected copy", "encrypted") from exc
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types for broken files
@@ -160,6 +179,35 @@ def _open_pdf(data: bytes):
                 or b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]):
             raise ReadError("the PDF is password-protected (encrypted); save an unprotected copy", "encrypted") from exc
         raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+
+
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def _refuse_many_pages(n: int) -> None:
+    """Over :data:`_MAX_PAGES` pages is refused before pdfplumber builds a page (200,000 took 23 s)."""
+    if n > _MAX_PAGES:
+        more = "more than " if n == _MAX_PAGES + 1 else ""  # the walk stops one page past the limit
+        raise ReadError(f"{more}{n if not more else _MAX_PAGES} pages (limit {_MAX_PAGES})", "oversized")
+
+
+def _page_tree(doc) -> int:
+    """The pages of the page tree, counted without building them: its ``/Count`` when that says too many,
+    else its leaves up to one past the limit (``/Count`` may lie; pages in object streams are not in the raw
+    bytes that :data:`_PAGE_OBJECT` counts first)."""
+    import itertools
+
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        root = resolve1(doc.catalog.get("Pages"))
+        declared = resolve1(root.get("Count")) if isinstance(root, dict) else None
+    except Exception:  # noqa: BLE001 - a broken tree: pdfminer finds the pages its own way
+        declared = None
+    if isinstance(declared, int) and declared > _MAX_PAGES:
+        return declared
+    return sum(1 for _ in itertools.islice(PDFPage.create_pages(doc), _MAX_PAGES + 1))
 
 
 _MARGIN_BAND = 0.1  # top and bottom tenth of a page: where running headers and footers stand
@@ -181,8 +229,38 @@ def _running_lines(layouts: list, pages) -> set[str]:
     return {k for k, n in seen.items() if n >= 2}
 
 
+def mapping_failure(text: str) -> str | None:
+    """Why a PDF's extracted text is not its text, when most of it is glyph codes without a Unicode map
+    (``(cid:NN)``), replacement characters or private-use characters; ``None`` for readable text."""
+    visible = re.sub(r"\s|\|", "", text)
+    if not visible:
+        return None
+    cids = _CID.findall(visible)  # one glyph each
+    rest = _CID.sub("", visible)
+    odd = sum(1 for ch in rest if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) >= 0xF0000)
+    glyphs = len(rest) + len(cids)
+    share = (len(cids) + odd) / glyphs
+    if share <= MAX_UNMAPPED:
+        return None
+    what = f"{len(cids):,} glyph codes like {cids[0]}" if cids else f"{odd:,} unknown or private-use characters"
+    return (f"the fonts have no Unicode map: {what} instead of text ({100 * share:.0f}% of it); "
+            "ask for the HWP/HWPX original or a PDF saved with Unicode text")
+
+
+def _read_as_drawn(page) -> None:
+    """Fix the text of characters the font's map gets wrong, in place: a NUL drawn between words is a space,
+    a glyph of Hancom's equation font the letter, digit or sign it shows."""
+    for ch in page.chars:
+        text = ch.get("text") or ""
+        if text == "\x00":
+            ch["text"] = " "
+        elif is_equation_font(ch.get("fontname") or ""):
+            ch["text"] = equation_char(text) or " "
+
+
 def _page_layout(page) -> tuple[list, list, list]:
     """The ruled tables, lone ruled cells and text lines outside them of one page."""
+    _read_as_drawn(page)
     finder = page.debug_tablefinder()
     tables = finder.tables
     in_tables = {cell for t in tables for cell in t.cells}

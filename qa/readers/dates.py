@@ -1,0 +1,67 @@
+"""Dates as published documents write them: ``2025. 6. 19.(목)``, ``2025-06-19``, ``2025년 6월 19일``,
+``’25. 5. 8.`` and ``'25년 5월 8일`` (a two-digit year after an apostrophe), and the year-and-month forms of
+a cover page (``2025. 1.``, ``2025년 1월``, ``(‘25. 10.)``).
+"""
+
+from __future__ import annotations
+
+import re
+
+_APOS = "'’‘`´"
+_YEAR = rf"(?:(?<!\d)(20\d{{2}})|[{_APOS}]\s*(\d{{2}}))"
+_DAY_PATTERNS = (
+    re.compile(_YEAR + r"\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})(?!\d)"),
+    re.compile(_YEAR + r"\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일"),
+)
+_MONTH_PATTERNS = (
+    re.compile(_YEAR + r"\s*[./]\s*(\d{1,2})\s*\.?(?!\s*\d)"),
+    re.compile(_YEAR + r"\s*년\s*(\d{1,2})\s*월(?!\s*\d{1,2}\s*일)"),
+)
+_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s*[:시]\s*([0-5]\d)?(?!\d)")
+
+
+def _year(full: str | None, short: str | None) -> int:
+    return int(full) if full else 2000 + int(short)
+
+
+def find_dates(text: str) -> list[tuple[int, int, str]]:
+    """Every full date in the text as ``(start, end, "YYYY-MM-DD")``, in text order."""
+    found = []
+    for pat in _DAY_PATTERNS:
+        for m in pat.finditer(text):
+            y, mo, d = _year(m.group(1), m.group(2)), int(m.group(3)), int(m.group(4))
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                found.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}"))
+    return sorted(found)
+
+
+def find_months(text: str) -> list[tuple[int, int, str]]:
+    """Every year-and-month written without a day (``2025. 1.``, ``2025년 1월``) as ``(start, end, "YYYY-MM")``."""
+    days = find_dates(text)
+    found = []
+    for pat in _MONTH_PATTERNS:
+        for m in pat.finditer(text):
+            y, mo = _year(m.group(1), m.group(2)), int(m.group(3))
+            inside = any(s <= m.start() < e for s, e, _ in days)
+            if 1 <= mo <= 12 and not inside:
+                found.append((m.start(), m.end(), f"{y:04d}-{mo:02d}"))
+    return sorted(found)
+
+
+def first_date(text: str) -> str | None:
+    """The first full date in the text (``YYYY-MM-DD``)."""
+    dates = find_dates(text)
+    return dates[0][2] if dates else None
+
+
+def time_of(text: str) -> str | None:
+    """The first clock time written after a date (``11:00``, ``16시``) as ``HH:MM``."""
+    dates = find_dates(text)
+    rest = text[dates[0][1]:] if dates else text
+    m = _TIME.search(rest)
+    return f"{int(m.group(1)):02d}:{m.group(2) or '00'}" if m else None
+
+
+def years_in(text: str) -> list[int]:
+    """The years of every full date and year-and-month in the text."""
+    return [int(iso[:4]) for _, _, iso in find_dates(text) + find_months(text)]

@@ -194,3 +194,165 @@ def test_web_app_routes_exist_only_with_a_token(config, cached_embedder, tmp_pat
         assert r.status_code == 202, r.text
         assert (Path(config.corpus_dir) / f"{URBAN}.pdf").exists()
         assert c.post("/api/ask", json={"question": "가" * 10, "history": ["x" * 70000]}).status_code == 413
+
+
+# --------------------------------------------------------------------------- token before validation, replace, jobs
+@pytest.mark.parametrize("headers,status", [({}, 401), ({"Authorization": "Bearer nope"}, 403),
+                                            ({"X-Admin-Token": "nope"}, 403)])
+def test_a_refused_token_comes_before_any_422(config, headers, status):
+    """Before: a wrong token with no file got 422 (the body was validated first)."""
+    c = client(config)
+    for body in ({}, {"data": {"replace": "maybe"}}, {"content": b"not multipart"}):
+        r = c.post("/api/documents", headers=headers, **body)
+        assert r.status_code == status, (body, r.text)
+    assert c.get("/api/admin/jobs", headers=headers).status_code == status
+    assert c.get("/api/admin/documents", headers=headers).status_code == status
+    assert c.post("/api/documents", headers=AUTH).status_code == 422  # with the token: the missing file
+
+
+def test_replace_a_document_by_its_id(config):
+    """``doc_id`` replaces that document with the file, whatever the file is called (and its sidecar stays)."""
+    c = client(config)
+    hwpx = (FORMATS / "hwpx" / f"{SEED_ID}.hwpx").read_bytes()
+    r = c.post("/api/documents", files={"file": ("새 보도자료.hwpx", hwpx)}, data={"doc_id": SEED_ID}, headers=AUTH)
+    assert r.status_code == 202, r.text
+    assert r.json()["file"]["name"] == f"{SEED_ID}.hwpx"
+    assert sorted(p.name for p in Path(config.corpus_dir).iterdir()) == [f"{SEED_ID}.hwpx", f"{SEED_ID}.json"]
+
+
+def test_jobs_are_listed_newest_first(config):
+    c = client(config)
+    for name in ("a.txt", "b.txt"):
+        assert c.post("/api/documents", files={"file": (name, "□ 본문 한 줄\n".encode())}, headers=AUTH).status_code == 202
+    jobs = c.get("/api/admin/jobs", headers=AUTH).json()
+    assert [j["reason"] for j in jobs[:2]] == ["upload b.txt", "upload a.txt"]
+    assert all({"job_id", "state", "progress", "elapsed", "created"} <= set(j) for j in jobs)
+
+
+def test_progress_lines_become_the_running_jobs_progress():
+    import logging
+    import threading
+
+    from qa.admin import Job, ProgressCapture
+
+    job = Job(job_id="j", reason="r", state="running")
+    capture = ProgressCapture([job])
+    with capture.attached():
+        logging.getLogger("qa.progress").info("embedding: 270/540 chunks (12.3s, ~12s left)")
+        other = threading.Thread(target=lambda: logging.getLogger("qa.progress").info("embedding: 1/9 chunks (0.1s)"))
+        other.start(), other.join()  # another thread's build is not this job's
+    assert job.progress == {"stage": "embedding", "done": 270, "total": 540, "unit": "chunks"}
+    assert logging.getLogger("qa.progress").handlers == [] or capture not in logging.getLogger("qa.progress").handlers
+
+
+def test_admin_documents_carry_their_build_report(config, assistant):
+    app = FastAPI()
+    live = LiveAssistant(assistant)
+    app.include_router(admin_router(config, live, _NoBuild(config, live)))
+    docs = TestClient(app).get("/api/admin/documents", headers=AUTH).json()
+    assert docs and {"name", "type", "encoding", "lines", "tables", "facts", "status", "reason", "title"} <= set(docs[0])
+    seed = next(d for d in docs if d["doc_id"] == SEED_ID)
+    assert seed["status"] == "ok" and seed["facts"] == len(assistant.facts(SEED_ID)) and seed["title"]
+
+
+def test_openapi_declares_the_bearer_scheme_and_every_status(config, assistant):
+    import ui
+
+    app = ui.create_app(dataclasses.replace(config, rate_limit=""), assistant=assistant)
+    spec = app.openapi()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["adminBearer"]["scheme"] == "bearer" and schemes["adminToken"]["in"] == "header"
+    expected = {("post", "/api/documents"): {"202", "401", "403", "404", "409", "413", "415", "422"},
+                ("delete", "/api/documents/{doc_id}"): {"202", "401", "403", "404"},
+                ("get", "/api/documents/jobs/{job_id}"): {"200", "401", "403", "404"},
+                ("get", "/api/admin/jobs"): {"200", "401", "403", "404"},
+                ("get", "/api/admin/documents"): {"200", "401", "403", "404"},
+                ("get", "/api/admin/feedback"): {"200", "401", "403", "404"},
+                ("get", "/api/admin/feedback.csv"): {"200", "401", "403", "404"}}
+    for (method, path), statuses in expected.items():
+        op = spec["paths"][path][method]
+        assert statuses <= set(op["responses"]), (path, sorted(op["responses"]))
+        assert {"adminBearer", "adminToken"} <= {k for s in op["security"] for k in s}, path
+
+
+def test_admin_page_and_feedback_routes(config, assistant):
+    """``/admin`` is served with a token configured (the token itself never appears in it or in a URL);
+    the feedback summary and CSV need the token."""
+    import ui
+
+    app = ui.create_app(dataclasses.replace(config, rate_limit=""), assistant=assistant)
+    with TestClient(app) as c:
+        page = c.get("/admin")
+        assert page.status_code == 200 and '<html lang="ko">' in page.text and "<h1>" in page.text
+        assert "s3cret" not in page.text and 'type="password"' in page.text
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        assert c.get("/admin/", follow_redirects=False).status_code == 307
+        assert c.get("/api/admin/feedback").status_code == 401
+        c.post("/api/feedback", json={"question": "=cmd()", "answer": "a", "rule": "lookup", "rating": "down"})
+        c.post("/api/ask", json={"question": "서울시 국비는?"})
+        summary = c.get("/api/admin/feedback", headers=AUTH).json()
+        assert summary["counts"]["down"] == 1 and summary["counts"]["not_found"] >= 1
+        assert {u["question"] for u in summary["unanswered"]} >= {"=cmd()"}
+        csv = c.get("/api/admin/feedback.csv", headers=AUTH)
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        assert "question" in csv.text.splitlines()[0] and "'=cmd()" in csv.text  # no formula injection
+    off = ui.create_app(dataclasses.replace(config, admin_token="", rate_limit=""), assistant=assistant)
+    with TestClient(off) as c:
+        r = c.get("/admin")
+        assert r.status_code == 404 and "QA_ADMIN_TOKEN" in r.text
+        assert c.get("/api/admin/feedback", headers=AUTH).status_code == 404
+
+
+@pytest.mark.slow
+def test_pages_show_the_new_index_after_an_upload_without_a_restart(config, cached_embedder):
+    """The public pages' counts, examples and facts come from the index loaded now: after an upload is
+    rebuilt and swapped in, the next page load shows the new announcement (no restart)."""
+    import ui
+    from qa import Assistant
+    from qa.assistant import build
+
+    build(config, embedder=cached_embedder)
+    assistant = Assistant.load(config, rebuild="never")
+    app = ui.create_app(dataclasses.replace(config, rate_limit=""), assistant=assistant)
+    app.state.web.answers.assistant.current.index.embedder = cached_embedder
+    pages = app.state.web.pages
+    before = pages.get()
+    assert before["status"]["documents"] == 1
+    with TestClient(app) as c:
+        r = c.post("/api/documents", files={"file": (f"{URBAN}.txt", (ROOT / "tests" / "data" / "announcements" /
+                                                                      f"{URBAN}.txt").read_bytes())}, headers=AUTH)
+        assert r.status_code == 202, r.text
+        assert app.state.rebuilder.wait(600)
+        after = pages.get()
+        assert after["status"]["documents"] == 2 and after["n_facts"] > before["n_facts"]
+        assert any(URBAN in row[-1] or "도시재생" in row[-1] for row in after["rows"])
+        assert c.get("/healthz").json()["documents"] == 2
+        assert {d["doc_id"] for d in c.get("/api/documents").json()} == {SEED_ID, URBAN}
+        job = c.get("/api/admin/jobs", headers=AUTH).json()[0]
+        assert job["state"] == "done" and job["progress"]["stage"] == "done" and job["elapsed"] is not None
+
+
+@pytest.mark.slow
+def test_other_workers_follow_an_index_rebuilt_by_one(config, cached_embedder):
+    """``--workers N``: the worker that took the upload rebuilds and swaps; another worker (here a second app
+    over the same folders) loads the new index on its next request, without a restart."""
+    import ui
+    from qa import Assistant
+    from qa.assistant import build
+    from qa.index import load_index
+
+    build(config, embedder=cached_embedder)
+    cfg = dataclasses.replace(config, rate_limit="")
+    one = ui.create_app(cfg, assistant=Assistant(cfg, load_index(cfg, embedder=cached_embedder)))
+    other = ui.create_app(cfg, assistant=Assistant(cfg, load_index(cfg, embedder=cached_embedder)))
+    other.state.web.follower.interval = 0
+    with TestClient(one) as a, TestClient(other) as b:
+        assert len(b.get("/api/documents").json()) == 1
+        r = a.post("/api/documents", files={"file": (f"{URBAN}.txt", (ROOT / "tests" / "data" / "announcements" /
+                                                                      f"{URBAN}.txt").read_bytes())}, headers=AUTH)
+        assert r.status_code == 202 and one.state.rebuilder.wait(600)
+        assert {d["doc_id"] for d in b.get("/api/documents").json()} == {SEED_ID, URBAN}
+        assert b.get("/healthz").json()["documents"] == 2 and other.state.web.pages.get()["status"]["documents"] == 2
+        before = other.state.web.assistant.current
+        b.get("/api/documents")
+        assert other.state.web.assistant.current is before  # nothing new on disk: nothing loaded

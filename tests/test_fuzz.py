@@ -85,7 +85,8 @@ def test_leading_rtl_mark_does_not_change_the_answer(assistant):
 
 
 # --------------------------------------------------------------------------- schemathesis on /openapi.json
-OPERATIONS = [("POST", "/api/ask"), ("GET", "/api/facts"), ("GET", "/api/documents"), ("GET", "/healthz")]
+OPERATIONS = [("POST", "/api/ask"), ("GET", "/api/facts"), ("GET", "/api/documents"), ("GET", "/healthz"),
+              ("GET", "/api/documents/{doc_id}"), ("POST", "/api/feedback")]
 
 
 def test_openapi_lists_the_fuzzed_operations(app):

@@ -216,6 +216,7 @@ def _latencies(assistant, questions) -> tuple[dict[str, list[float]], list[float
     embedder = assistant.index.embedder
     stages: dict[str, list[float]] = {}
     bare = []
+    embeds = _count_embeddings(assistant)
     for q, history in questions:
         t = time.perf_counter()
         embedder.encode_query([q], normalize_embeddings=True, show_progress_bar=False)
@@ -226,7 +227,28 @@ def _latencies(assistant, questions) -> tuple[dict[str, list[float]], list[float
         for stage, ms in ans.timing_ms.items():
             stages.setdefault(stage, []).append(ms)
         stages.setdefault("ask() wall", []).append(wall)
+        stages.setdefault("query embeddings per question", []).append(float(embeds.pop()))
     return stages, bare
+
+
+def _count_embeddings(assistant) -> list[int]:
+    """Count the query embeddings each ask() computes (the search handle should need exactly one)."""
+    retriever = assistant.retriever
+    real = retriever.embed_query
+    counts = [0]
+
+    def counted(query: str):
+        counts[-1] += 1
+        return real(query)
+
+    class Counts(list):
+        def pop(self) -> int:  # the count of the question just asked, and a fresh one for the next
+            n = counts[-1]
+            counts.append(0)
+            return n
+
+    retriever.embed_query = counted
+    return Counts()
 
 
 def warm(corpus: Path, index_dir: Path, questions) -> Rows:
@@ -245,6 +267,9 @@ def warm(corpus: Path, index_dir: Path, questions) -> Rows:
         b50, b95 = statistics.median(bare), pct(bare, 95)
         rows.append((f"[{label}] bare query embedding ({len(bare)} questions)", f"p50 {b50:.1f} ms, p95 {b95:.1f} ms"))
         for stage, ms in stages.items():
+            if stage == "query embeddings per question":
+                rows.append((f"[{label}] {stage}", f"max {max(ms):.0f}, mean {statistics.mean(ms):.2f}"))
+                continue
             rows.append((f"[{label}] {stage}", f"p50 {statistics.median(ms):.1f} ms, p95 {pct(ms, 95):.1f} ms"))
         total = stages.get("ask() wall", [])
         if total:

@@ -23,6 +23,8 @@ EVALS_DIR = Path(__file__).resolve().parent
 SEED_GOLDEN = EVALS_DIR / "golden.jsonl"
 MULTI_GOLDEN = EVALS_DIR / "golden_multi.jsonl"
 REAL_GOLDEN = EVALS_DIR / "golden_real.jsonl"  # announcements modelled on real ones (tests/data/real)
+KINDS_GOLDEN = EVALS_DIR / "golden_kinds.jsonl"  # 24 announcements of other kinds (tests/data/kinds)
+FRESH_GOLDEN = EVALS_DIR / "golden_seed_fresh.jsonl"  # questions on the bundled announcement written apart
 DEFAULT_CORPUS = ["corpus"]
 
 
@@ -64,7 +66,7 @@ def corpus_dirs(meta: dict[str, Any], root: Path = ROOT) -> list[Path]:
 
 
 def default_goldens() -> list[Path]:
-    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN) if p.is_file()]
+    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN, KINDS_GOLDEN, FRESH_GOLDEN) if p.is_file()]
 
 
 def validate_items(items: list[dict[str, Any]], documents: dict[str, Any] | None = None,

@@ -15,7 +15,7 @@ from typing import Any
 
 KINDS = ("fact", "passage", "none")
 TYPES = ("lookup", "list", "count", "sum", "difference", "total", "description", "unanswerable", "english",
-         "paraphrase", "typo", "followup", "multi_doc")
+         "paraphrase", "typo", "followup", "multi_doc", "arithmetic", "inverse", "attribution", "date", "metadata")
 RETRIEVAL_METRICS = {"hit@1": "hit_rate@1", "hit@3": "hit_rate@3", "hit@5": "hit_rate@5",
                      "mrr@10": "mrr@10", "ndcg@10": "ndcg@10"}
 NO_RESULT = "__no_result__"

@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .folds import CHECK, DEV, assign
 from .golden import ROOT, corpus_dirs, default_goldens, load_golden
 from .metrics import chunk_keys, compute_metrics, first_relevant_rank, judge, retrieval_judgement
 
@@ -150,7 +151,7 @@ def manifest_info(assistant) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------------ evaluation
 def evaluate_items(assistant, items: list[dict[str, Any]], retriever: str | None = None, k: int = DEFAULT_K,
-                   prefix: str = "", warm_up: bool = True) -> list[dict[str, Any]]:
+                   prefix: str = "", warm_up: bool = True, judge_with=None) -> list[dict[str, Any]]:
     """Ask every golden question (``ask(q, history=…, k=k, retriever=…)``) and judge the answer.
 
     Returns one record per item: correctness, kinds, missing / forbidden strings, the ranked source keys
@@ -164,8 +165,10 @@ def evaluate_items(assistant, items: list[dict[str, Any]], retriever: str | None
         except Exception:  # noqa: BLE001 — the real call below records the error
             pass
     records = []
+    folds = assign(items)
     for it in items:
         rec: dict[str, Any] = {"key": f"{prefix}{it['id']}", "id": it["id"], "type": it["type"], "q": it["q"],
+                               "fold": "released" if it.get("released") else folds[it["id"]],
                                "history": it.get("history"), "expected_kind": it["kind"],
                                "must": it.get("must") or [], "must_not": it.get("must_not") or [], "error": None}
         t0 = time.perf_counter()
@@ -176,6 +179,8 @@ def evaluate_items(assistant, items: list[dict[str, Any]], retriever: str | None
             rec["error"] = f"{type(exc).__name__}: {exc}"
         rec["latency_ms"] = (time.perf_counter() - t0) * 1000.0
         verdict = judge(it, got)
+        if judge_with is not None:  # the released sets' own scorer
+            verdict["correct"] = judge_with(it["released"], got)
         sources = got.get("sources") or []
         evidence = it.get("evidence") or []
         if evidence and it["kind"] != "none":
@@ -195,7 +200,7 @@ def evaluate_items(assistant, items: list[dict[str, Any]], retriever: str | None
 def failure_rows(records: list[dict[str, Any]], golden: str) -> list[dict[str, Any]]:
     out = []
     for r in records:
-        if r["correct"]:
+        if r["correct"] or r.get("fold") == CHECK:  # the check fold is counted, never read
             continue
         ans = r["answer"].replace("\n", " / ")
         ans = ans[:ANSWER_CHARS] + ("…" if len(ans) > ANSWER_CHARS else "")
@@ -209,7 +214,7 @@ def failure_rows(records: list[dict[str, Any]], golden: str) -> list[dict[str, A
 
 def run(goldens: list[Path], retriever: str | None = None, compare: bool = False, k: int = DEFAULT_K,
         corpus: list[Path] | None = None, index_dir: Path | None = None, rebuild: bool = False,
-        formats: list[str] | None = None) -> dict[str, Any]:
+        formats: list[str] | None = None, with_released: bool = True) -> dict[str, Any]:
     """Evaluate golden files; returns the summary (also what ``summary.json`` holds). With ``formats``
     the primary retriever also runs over the corpus read from each published format (``summary["formats"]``,
     see :func:`run_formats`)."""
@@ -240,6 +245,8 @@ def run(goldens: list[Path], retriever: str | None = None, compare: bool = False
                         "records": records})
     if formats:
         del assistants
+    if with_released:
+        results += run_released(primary, k)
     summary = build_summary(results, primary, retrievers, k, time.perf_counter() - t_start)
     if formats:
         summary["formats"] = run_formats(loaded, results, formats, primary, k, rebuild)
@@ -300,21 +307,71 @@ def build_summary(results: list[dict[str, Any]], primary: str, retrievers: list[
     pooled: dict[str, list[dict[str, Any]]] = {r: [] for r in retrievers}
     failures: list[dict[str, Any]] = []
     for res in results:
+        released = res["name"].startswith("released/")  # its own fold: not pooled into the primary metric
         for r in retrievers:
-            pooled[r].extend(res["records"][r])
+            if not released:
+                pooled[r].extend(res["records"].get(r, []))
         failures.extend(failure_rows(res["records"][primary], res["name"]))
         goldens_out[res["name"]] = {
             "path": res["path"], "corpus": res["corpus"], "description": res.get("description"),
             "items": len(res["items"]), "types": dict(sorted(Counter(it["type"] for it in res["items"]).items())),
-            "index": res.get("index") or {}, "runs": {r: compute_metrics(res["records"][r]) for r in retrievers}}
+            "index": res.get("index") or {},
+            "runs": {r: compute_metrics(res["records"][r]) for r in retrievers if r in res["records"]}}
     overall = {r: compute_metrics(recs) for r, recs in pooled.items()}
-    return {
+    return {"folds": fold_table(results, primary),
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "primary": {"metric": "answer_accuracy", "retriever": primary,
                     "value": overall[primary]["answer_accuracy"]},
         "retriever": primary, "retrievers": list(retrievers), "k": k, "qa_source_sha256": qa_source_hash(),
         "goldens": goldens_out, "overall": overall, "failures": failures, "elapsed_s": elapsed_s,
     }
+
+
+def fold_table(results: list[dict[str, Any]], primary: str) -> dict[str, dict[str, list[int]]]:
+    """``{golden: {fold: [correct, n]}}`` and ``{"all": …}`` for the dev, check and released folds."""
+    table: dict[str, dict[str, list[int]]] = {}
+    total: dict[str, list[int]] = {}
+    for res in results:
+        row = table.setdefault(res["name"], {})
+        for r in res["records"][primary]:
+            fold = r.get("fold", DEV)
+            for cell in (row.setdefault(fold, [0, 0]), total.setdefault(fold, [0, 0])):
+                cell[0] += bool(r["correct"])
+                cell[1] += 1
+    table["all"] = total
+    return table
+
+
+def render_folds(folds: dict[str, dict[str, list[int]]]) -> str:
+    """The dev, check and released accuracies side by side (the check fold's failures are never printed)."""
+    lines = ["folds (answer accuracy; dev: failures read and the chooser fitted on it; check: only counted; "
+             "released: ../shared/evals/released):",
+             f"  {'golden':<28} {'dev':>16} {'check':>16} {'released':>16}"]
+    for name, row in folds.items():
+        cells = [f"{row[f][0]}/{row[f][1]} = {row[f][0] / row[f][1]:.3f}" if row.get(f) else "-"
+                 for f in (DEV, CHECK, "released")]
+        lines.append(f"  {name:<28} {cells[0]:>16} {cells[1]:>16} {cells[2]:>16}")
+    return "\n".join(lines)
+
+
+def run_released(retriever: str | None, k: int, cache: Path = CACHE_DIR) -> list[dict[str, Any]]:
+    """The released former checks, each over its own corpus, judged by their own rule."""
+    from . import released
+
+    if not released.available():
+        log.warning("../shared/evals/released is absent: the released sets are skipped")
+        return []
+    results = []
+    for name in released.SETS:
+        items = [released.as_golden(it) for it in released.load_set(name)]
+        corpus = released.corpus_for(name, cache)
+        a = load_assistant([corpus], index_dir=cache / f"index-released-{name}")
+        records = evaluate_items(a, items, retriever=retriever, k=k, prefix=f"released/{name}/",
+                                 judge_with=released.passes)
+        results.append({"name": f"released/{name}", "path": str(released.RELEASED_DIR / f"{name}.jsonl"),
+                        "corpus": [str(corpus)], "description": "released former check", "items": items,
+                        "index": manifest_info(a), "records": {retriever or a.config.retriever: records}})
+    return results
 
 
 def _rel(p: Path) -> str:
@@ -345,11 +402,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--format", nargs="+", choices=sorted(FORMAT_EXT), metavar="FMT", dest="formats",
                    help="also answer with the documents read from these published formats "
                         f"({', '.join(FORMAT_EXT)}; renders from tests/data/formats/) and report each beside the .txt")
+    p.add_argument("--ablation", action="store_true", help="also print the development fold's cross-validated "
+                   "accuracy with each feature and each generator of the chooser left out (see python -m evals fit)")
+    p.add_argument("--no-released", action="store_true", help="skip the released former checks "
+                   "(../shared/evals/released; skipped anyway when that folder is absent)")
     p.add_argument("-v", "--verbose", action="store_true")
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["fit"]:
+        from .fit import main as fit_main
+
+        return fit_main(argv[1:])
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TQDM_DISABLE", "1")  # no per-question "Batches" progress bars from the encoder
@@ -376,10 +442,19 @@ def main(argv: list[str] | None = None) -> int:
         print("evals: --format builds one index per format under evals/.cache; drop --index", file=sys.stderr)
         return 2
     summary = run(goldens, retriever=args.retriever, compare=args.compare, k=args.k, corpus=args.corpus,
-                  index_dir=args.index, rebuild=args.rebuild, formats=args.formats)
+                  index_dir=args.index, rebuild=args.rebuild, formats=args.formats,
+                  with_released=not args.no_released and args.index is None and not args.corpus)
     paths = write_report(summary, args.report)
     out = sys.stderr if args.json else sys.stdout
     print(render_text(summary), file=out)
+    print(render_folds(summary["folds"]), file=out)
+    if args.ablation:
+        from .fit import ablation, best_c, collect, feature_names, print_ablation
+
+        rows = collect(goldens, cache=CACHE_DIR)
+        names = feature_names(rows)
+        c, by_c = best_c(rows, names)
+        print_ablation(ablation(rows, names, c), by_c[c], file=out)
     if summary.get("formats"):
         print(render_formats(summary["formats"]), file=out)
     print(f"report: {', '.join(_rel(p) for p in paths)}", file=out)

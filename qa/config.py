@@ -39,6 +39,7 @@ class PassageWeights:
     other_entity_penalty: float = 0.5  # a chunk that does not mention the entity the question names
     slot_bonus: float = 0.2  # "어디/언제/누구/어떻게": a unit stating that slot ("장소: …", "| 일시 | … |")
     row_label_bonus: float = 0.2  # a table row whose label (first cell) the question names: the row about it
+    cause_bonus: float = 0.15  # "왜/이유": a unit stating a cause or purpose (때문, 영향, 위해 …)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,19 @@ class Config:
     max_file_mb: float = 50.0
     # admin upload (POST/DELETE /api/documents): off unless a token is set (QA_ADMIN_TOKEN)
     admin_token: str = ""
+    # hostile files: what one file may unpack to (zip members, PDF streams, HWP sections together), and what one
+    # member or stream may unpack to as a multiple of its packed size (past 8 MB); over either it is skipped
+    max_unpacked_mb: float = 256.0
+    max_unpack_ratio: float = 200.0
+    # an upload's trial read runs in a worker process with these limits (address space, wall-clock seconds) …
+    check_memory_mb: float = 3072.0
+    check_timeout: float = 300.0
+    # … and the web app's rebuilds in another (the embedding processes it starts get the same address space)
+    build_memory_mb: float = 8192.0
+    build_timeout: float = 3600.0
+    # the feedback and unanswered-question log (qa/feedback.py): "" = "<index folder>.feedback.sqlite" beside it
+    feedback_db: str = ""
+    feedback_retention_days: float = 180.0  # rows older than this are deleted; 0 keeps them (up to 100,000 rows)
 
     # chunking
     chunk_max_chars: int = 500
@@ -97,6 +111,8 @@ class Config:
     answer_list_items: int = 20  # a list answer shows this many items, then "외 N건 (총 M건)" (the API pages on)
     max_answer_chars: int = 2000  # a fact answer's text is cut to this length at an item boundary
     passage: PassageWeights = field(default_factory=PassageWeights)
+    # the chooser's weights (qa/answer/chooser.py): a JSON file written by `python -m evals fit`; "" = the packaged one
+    chooser_weights: str = ""
 
     # web app
     host: str = "127.0.0.1"
@@ -105,6 +121,7 @@ class Config:
 
     # request limits (web app): no single client or request may hold the service
     max_body_bytes: int = 65536  # request body; larger gets 413 (also bounds Gradio's event payloads)
+    body_timeout: float = 20.0  # seconds a request body may stall (and after them it must average 16 KB/s); 408
     max_history_items: int = 20  # earlier questions per request; each at most max_question_chars
     rate_limit: str = "60/minute"  # per client address, slowapi/limits syntax ("30/minute;500/day"); "" = off
 

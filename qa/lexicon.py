@@ -379,4 +379,119 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "ministry of gender equality and family": "여성가족부", "statistics korea": "통계청",
     "national tax service": "국세청", "korea tourism organization": "한국관광공사",
     "seoul metropolitan government": "서울특별시", "sme": "중소기업", "smes": "중소기업",
+    # weather and climate
+    "heatwave": "폭염", "heat wave": "폭염", "heatwave days": "폭염일수", "tropical night": "열대야",
+    "tropical nights": "열대야 열대야일수", "rain": "강수 강수량 비", "rainfall": "강수량", "precipitation": "강수량",
+    "rainy days": "강수일수", "temperature": "기온", "average temperature": "평균기온", "typhoon": "태풍",
+    "monsoon": "장마", "rainy season": "장마", "summer": "여름", "winter": "겨울", "normal": "평년",
+    # schools and people
+    "kindergarten": "유치원", "elementary school": "초등학교", "middle school": "중학교", "high school": "고등학교",
+    "student": "학생", "students": "학생 학생 수", "teacher": "교사", "teachers": "교사", "class": "학급",
+    "classes": "학급", "school year": "학년도", "public school": "공립", "private school": "사립", "intern": "인턴",
+    "interns": "인턴", "adult": "성인", "people": "명 인구",
+    "hire": "선발 채용", "recruit": "모집 채용", "headquarters": "본부", "households": "가구",
+    # events and places
+    "ticket": "입장료 요금", "admission": "입장료", "fireworks": "불꽃",
+    "held": "개최 열리", "where": "장소 어디", "trees": "나무", "cherry": "벚꽃", "king cherry": "왕벚나무",
+    "garden": "정원", "shuttle": "셔틀버스", "parking": "주차",
+    # statistics and money
+    "rate": "비율 단가 율", "quarter": "분기", "previous quarter": "전기", "facility investment":
+    "설비투자", "imports": "수입", "net": "순", "left": "유출", "moved out": "유출",
+    "isolation": "고립", "isolated": "고립", "charger": "충전기", "hectare": "㏊ 헥타르", "paddy": "논", "field": "밭",
+    "semi-basement": "반지하", "repair": "수리", "maximum support": "지원 한도", "fare": "요금",
+    "bus": "버스", "insurance": "보험료", "premium": "보험료", "days": "일수 일"
 }
+
+# arithmetic asked in other words than 더하면/차이 (qa.answer.generators.arithmetic)
+COMPLEMENT_WORDS = r"아닌|아니었던|제외한|뺀\s*나머지|말고"  # "보행 중이 아닌 사고": the whole less the part named
+RATIO_WORDS = r"몇배|몇곱절"  # "A는 B의 몇 배"
+SHARE_WORDS = r"비중|비율|몇%|몇퍼센트|몇프로"  # "A는 전체의 몇 %"
+# "떨어진 곳": those who applied less those selected (operands as the announcements write them)
+FAILED_OPERANDS = {"떨어진": ("신청", "선정"), "탈락": ("신청", "선정"), "떨어졌": ("신청", "선정"), "못뽑힌": ("신청", "선정"),
+                   "안뽑힌": ("신청", "선정")}
+
+# what a question asks about the announcement itself (qa.answer.generators.metadata), read off its wording
+METADATA_ASKS = {
+    # "보도자료 언제 나왔어?", "발표일이 며칠이야?"
+    "published": r"(?:발표|배포|공개|보도|게시|공고|발간|나왔|나온|올라온|올라왔|냈|낸)\S*\s*(?:\S+\s+){0,2}(?:언제|며칠|날짜|일자)"
+                 r"|(?:언제|며칠|날짜|일자)\S*\s*(?:\S+\s+){0,1}(?:발표|배포|공개|보도|게시|공고|발간|나왔|나온|냈|낸)"
+                 r"|(?:발표|배포|보도|게시|공고)\s*(?:일|일자|날짜|시점)",
+    # "문의는 어느 부서로?", "담당 부서가 어디야?"
+    "department": r"부서|어느\s*과|무슨\s*과|담당\s*과|어느\s*팀|무슨\s*팀|담당\s*팀|문의|연락|담당자|물어보",
+    # "전화번호 알려줘"
+    "phone": r"전화|연락처|번호",
+    # "… 라고 말한 사람 누구야? 직책은?"
+    "speaker": r"누가\s*(?:말|밝|강조|발언|얘기|이야기|언급)"
+               r"|(?:말|발언|얘기|이야기|언급|인터뷰)\S*\s*(?:\S+\s+){0,2}(?:누구|사람|직책|직함)"
+               r"|직책|직함",
+    # "어느 기관이 발표했어?"
+    "publisher": r"(?:어디|어느\s*(?:기관|부처|곳|부서))\S*\s*(?:\S+\s+){0,1}(?:발표|냈|낸|배포|공개|발간)|발표한\s*(?:곳|기관|부처)",
+}
+QUOTE_MARKS = "“”\"‘’'"
+# titles of people quoted in releases beyond the government ranks of SPEAKER_ROLES
+MORE_SPEAKER_ROLES = r"교육감|대표|이사장|연구위원|부연구위원|센터장|소장|관장|총장"
+
+# a question asking which one (a place, a body, a category, an item): inverse lookups and attribution
+WHICH_ASKS = (r"어느\s*(?:시|군|구|도|도시|지자체|지방자치단체|지역|기관|곳|데|회사|기업|학교|나라|국가"
+              r"|유형|분야|항목|부문|업종|달|월|노선|팀|과)"
+              r"|어디|어떤\s*(?:곳|데|도시|지역|기관|유형|분야|항목|부문|업종|사업|노선)|무슨\s*(?:유형|분야|항목|부문|업종|사업)"
+              r"|(?:곳|데|도시|지역|기관|유형|분야|항목|부문|업종|노선|달|나라)(?:은|는|이|가)?\s*(?:뭐|무엇|어디|누구)|누구|뭐야|뭐예요|뭔가요|무엇"
+              r"|(?:곳|데|도시|지역|지자체|기관|유형|분야|항목|부문|업종|노선|달|나라|학교급|사람|시군|시·군|시도|시·도)(?:은|는|이|가|들은)?\s*[?？]?\s*$")
+# what an owner of a plan is called in a question ("어느 지자체 계획이야?")
+OWNER_KINDS = r"시|군|구|도|도시|지자체|지방자치단체|지역|기관|곳|데|회사|기업|학교|나라"
+
+# ------------------------------------------------------------------------------------------------ published files
+# the standard press-release layout (qa.readers.release): the header table, the headline, the contact table, 붙임
+# what the first header cell calls the document (a file that opens with one of these is read as a release)
+RELEASE_MARKERS = ("보도자료", "보도참고자료", "설명자료", "해명자료", "설명·해명자료", "보도해명자료", "보도설명자료",
+                   "정책설명자료", "브리핑자료", "참고자료")
+# labels of the date from which the release may be reported: the published date
+RELEASE_TIME_LABELS = ("보도시점", "보도일시", "보도일", "보도시간", "보도", "공표일시", "공표일", "발표일시", "발표일", "발표")
+# labels of the date it was handed out: the published date when no reporting date is given ("배포 즉시")
+RELEASE_SENT_LABELS = ("배포일시", "배포일", "배포시점", "배포")
+# first cells of the contact rows (in the header or the closing table)
+CONTACT_TABLE_LABELS = ("담당부서", "담당과", "협조부서", "공동담당부서", "담당과장", "담당자", "담당", "문의", "책임자")
+# who a contact row names (책임자 = the head of the desk, 담당자 = the officer)
+CONTACT_ROLE_LABELS = ("책임자", "담당자", "담당과장", "과장", "팀장")
+# civil-service and research ranks written before or after a name in a contact row
+CONTACT_RANKS = ("과장", "팀장", "국장", "실장", "단장", "부장", "차장", "사무관", "서기관", "주무관", "연구관", "연구사",
+                 "행정관", "전문위원", "연구위원", "부연구위원", "선임연구위원", "연구원", "책임", "선임", "주임", "계장",
+                 "팀원", "대리", "과장대리", "축제팀장", "담당관", "장학관", "장학사", "연구관", "교육연구관")
+# a line that lists an attachment ("붙임 1. … 1부.")
+ATTACHMENT_LABELS = ("붙임", "별첨", "첨부")
+# the spokesperson's closing box names the publishing body ("기획재정부 대변인 …")
+SPOKESPERSON = ("대변인",)
+# the name ending of a public body (a one-cell "| 국토연구원 |" row in a header is the publisher, not the headline)
+ORG_ENDINGS = ("부", "처", "청", "원", "위원회", "공단", "공사", "재단", "센터", "교육청", "시", "도", "군", "구", "은행",
+               "연구원", "진흥원", "본부", "협회", "연구소", "관리원", "박물관")
+# heads of bodies written "기관(장관 이름)": the body is the publisher ("행정안전부(장관 윤호중)는")
+PUBLISHER_HEADS = ("장관", "차관", "처장", "청장", "위원장", "시장", "도지사", "군수", "구청장", "교육감", "원장", "이사장",
+                   "사장", "총장", "회장")
+# a date followed by these is the period a figure refers to, not the document's own date ("2010.1월 누계 기준")
+DATE_REFERENCE_WORDS = ("기준", "현재", "누계", "잠정", "말", "까지", "부터", "~")
+# labels of a form's cell that holds what the document is about ("| 품목명 | … |"): its title when it has no other
+TITLE_LABELS = ("사업명", "과제명", "품목명", "행사명", "용역명", "과업명", "공고명", "건명", "제목")
+# words that say the reporting time is the handing-out time ("배포 즉시 보도 가능")
+IMMEDIATE_WORDS = ("즉시",)
+# endings of a sentence (a line that ends so, with a full stop, is body text, not a title or headline)
+SENTENCE_ENDINGS = ("다", "요", "오", "음", "함", "임")
+# what a table of contents calls itself (a cover's box that is one is not the title)
+CONTENTS_WORDS = ("목차", "CONTENTS", "차례", "순서")
+# kinds of numbered public notices ("강남구 공고 제2023-745호" is the notice's number, not its title)
+NOTICE_KINDS = ("공고", "고시", "훈령", "예규", "공시")
+# the days of the week as dates write them ("2025. 6. 19.(목)")
+WEEKDAYS = "월화수목금토일"
+
+# "왜 늘었어?", "이유가 뭐야?": a question asking why, and the words that state a cause or a purpose in a sentence
+WHY_ASKS = r"왜|이유|원인|까닭|배경|때문|어째서|목적"
+CAUSE_MARKERS = (r"때문|영향|으로 인해|로 인해|인해|에 따라|따른|덕분|요인|원인|이유|위해|위하여|의 결과|여파|로 인한|으로 인한"
+                 r"|면서|되어|늘어|줄어")
+
+# the counters a count of listed places or bodies answers ("몇 곳 선정됐어?"; None: "몇 개", "몇 군데" …)
+PLACE_COUNTERS = (None, "곳", "개소", "개", "군데", "개사", "기관", "개 기관", "단체", "업체")
+
+# a question asking for several items ("뭐뭐 내야 돼?", "어디어디야?", "어떤 게 있어?")
+LIST_ASKS = (r"뭐뭐|무엇무엇|어디어디|누구누구|종류|목록|어떤\s*(?:것|게|거)\S*\s*있|뭐가\s*있|무엇이\s*있|어떤\s*\S+들"
+             r"|모두\s*알려|다\s*알려")
+# a sentence announcing the list that follows it ("다음과 같다", "네 개의 정원으로 꾸며진다", "두 조건을 모두 충족")
+LIST_LEADS = r"다음|아래|[두세네다섯여섯일곱]\s*(?:가지|개|곳|개의|조건)|[0-9]+\s*(?:가지|개|곳|개의)"

@@ -155,8 +155,13 @@ class Retriever:
         return rows[pos[0][valid]], scores[0][valid]
 
     # ------------------------------------------------------------------ search
+    def handle(self, query: str, method: Method | None = None) -> SearchHandle:
+        """One question's searches: its vector is embedded once, on the first dense search."""
+        return SearchHandle(self, query, method)
+
     def search(self, query: str, k: int | None = None, method: Method | None = None,
-               doc_ids: set[str] | None = None, per_table: int | None = None) -> list[Hit]:
+               doc_ids: set[str] | None = None, per_table: int | None = None,
+               vector: np.ndarray | None = None) -> list[Hit]:
         """Top-``k`` chunks for a question.
 
         Args:
@@ -166,6 +171,7 @@ class Retriever:
             doc_ids: restrict to these documents (e.g. the year named in the question).
             per_table: at most this many rows of one table before the other chunks (rows repeating their
                 caption's words would otherwise crowd out the sentence stating a total).
+            vector: the query's embedding when the caller has it (a variant of a question keeps its vector).
 
         Returns:
             Hits, best first; ``[]`` for an empty query, an empty index or an empty scope.
@@ -185,7 +191,7 @@ class Retriever:
         de: dict[int, float] = {}
         rank_de: dict[int, int] = {}
         if method in ("hybrid", "dense"):
-            q = self.embed_query(query)
+            q = vector if vector is not None else self.embed_query(query)
             de_rows, de_scores = self.dense_arm(q, codes, rows, ck)
             de = dict(zip(de_rows.tolist(), de_scores.tolist(), strict=True))
             rank_de = _top(de_rows, de_scores, ck)
@@ -210,6 +216,33 @@ class Retriever:
             hits.append(Hit(chunk=self.index.chunks[i], score=fused[i], method=method, rank=r,
                             bm25=float(bm.get(i, 0.0)), dense=float(de.get(i, 0.0)), arm_ranks=arm_ranks))
         return hits
+
+
+class SearchHandle:
+    """The searches of one question: every dense arm reuses the question's one embedding, computed on first
+    use; variants of the question differ only in their BM25 words, scope and table spread."""
+
+    def __init__(self, retriever: Retriever, query: str, method: Method | None = None) -> None:
+        self.retriever = retriever
+        self.query = query
+        self.method = method
+        self._vector: np.ndarray | None = None
+        self.embeddings = 0  # how many times this question was embedded (0 or 1)
+
+    @property
+    def vector(self) -> np.ndarray:
+        if self._vector is None:
+            self._vector = self.retriever.embed_query(self.query)
+            self.embeddings += 1
+        return self._vector
+
+    def search(self, words: str | None = None, k: int | None = None, doc_ids: set[str] | None = None,
+               per_table: int | None = None, method: Method | None = None) -> list[Hit]:
+        """Hits for the question, or for other BM25 ``words`` with the question's vector."""
+        method = method or self.method or self.retriever.config.retriever
+        vector = self.vector if method in ("hybrid", "dense") and self.retriever.index.chunks else None
+        return self.retriever.search(words or self.query, k=k, method=method, doc_ids=doc_ids, per_table=per_table,
+                                     vector=vector)
 
 
 def _spread(order: list[int], chunks, per_table: int) -> list[int]:

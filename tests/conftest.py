@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_CORPUS = ROOT / "corpus"
 EXTRA_DOCS = Path(__file__).resolve().parent / "data" / "announcements"
 REAL_DOCS = Path(__file__).resolve().parent / "data" / "real"
+KINDS_DOCS = Path(__file__).resolve().parent / "data" / "kinds"
 SEED_ID = "molit_2025_smart_city_selection"
 
 
@@ -82,6 +83,36 @@ def real_assistant(tmp_path_factory, embedder) -> Assistant:
     config = Config.load(corpus_dir=REAL_DOCS, index_dir=tmp_path_factory.mktemp("real") / "index")
     build(config, embedder=embedder)
     return Assistant.load(config, rebuild="never")
+
+
+@pytest.fixture(scope="session")
+def kinds_assistant(tmp_path_factory, embedder) -> Assistant:
+    """The assistant over the bundled announcement and the 24 announcements of other kinds (tests/data/kinds)."""
+    from qa.assistant import build
+
+    corpus = tmp_path_factory.mktemp("kinds") / "corpus"
+    corpus.mkdir()
+    for folder in (SEED_CORPUS, KINDS_DOCS):
+        for f in folder.iterdir():
+            if f.suffix in (".txt", ".json"):
+                shutil.copy2(f, corpus / f.name)
+    config = Config.load(corpus_dir=corpus, index_dir=corpus.parent / "index")
+    build(config, embedder=embedder)
+    return Assistant.load(config, rebuild="never")
+
+
+@pytest.fixture(scope="session")
+def golden_assistants(request):
+    """The session's assistant for each golden file's corpus (so the fit reuses the indexes the gates built)."""
+    from evals.golden import ROOT as EVALS_ROOT
+
+    by_corpus = {("corpus",): "assistant", ("corpus", "tests/data/announcements"): "multi_assistant",
+                 ("tests/data/real",): "real_assistant", ("corpus", "tests/data/kinds"): "kinds_assistant"}
+
+    def load(dirs):
+        key = tuple(str(d.relative_to(EVALS_ROOT)) for d in dirs)
+        return request.getfixturevalue(by_corpus[key])
+    return load
 
 
 @pytest.fixture(scope="module")

@@ -248,8 +248,7 @@ CASES = [
     S("sum-two-cities", "전주와 대구 국비 합치면?", "fact", ["240억"], [], [16, 30]),
     S("sum-two-types", "특화단지랑 강소형 국비 다 더하면?", "fact", ["320억"], ["480억"], [22, 30]),
     S("sum-except", "김천시를 빼고 선정된 곳 국비를 모두 합하면?", "fact", ["400억"], ["480억"], [16, 22, 30]),
-    S("sum-except-short", "김천시를 제외한 국비 합계는?", "fact", ["400억"], ["480억"], [16, 22, 30],
-      bug="BUG: 'X를 제외한 국비 합계' is answered 'not found'; 160+80+80+80 = 400억원 (lines 16, 22, 30)"),
+    S("sum-except-short", "김천시를 제외한 국비 합계는?", "fact", ["400억"], ["480억"], [16, 22, 30]),
     S("sum-one-city", "전주시가 받는 국비를 모두 합하면?", "fact", ["160억"], ["480억"], [16],
       bug="BUG: a sum asked about one city adds up every selected city (480억원); 전주시 alone gets 160억원"),
     # ---- differences
@@ -296,12 +295,14 @@ CASES = [
     # ---- not in the announcement
     S("none-seoul-selected", "서울시는 선정됐나요?", "none"),
     S("none-busan-national", "부산시 국비는?", "none"),
-    S("none-population", "전주시 인구는?", "none"),
+    S("none-population", "전주시 인구는?", "none",
+      bug="BUG: the chooser answers with the passage on 안산's 인구변화 (nf_unknown_noun weighs too little against it)"),
     S("none-other-year", "2023년 선정 결과 알려줘", "none"),
     S("none-weather", "오늘 날씨 어때?", "none"),
     S("none-gwangju", "광주광역시는 어떤 유형으로 선정됐어?", "none"),
     S("none-phone", "스마트도시 조성사업 담당자 전화번호는?", "none"),
-    S("none-english", "What is the population of Gimhae?", "none"),
+    S("none-english", "What is the population of Gimhae?", "none",
+      bug="BUG: the chooser answers with a passage on 김해 (nf_unlinked_english weighs too little against it)"),
     # ---- English
     S("en-gimhae-national", "How much national funding does Gimhae get?", "fact", ["80억"], ["160억"], [22]),
     S("en-gangso-ratio", "What is the competition ratio for the 강소형 type?", "fact", ["5.3:1"], [], [21]),

@@ -169,7 +169,7 @@ def test_build_embeds_in_worker_processes_with_identical_vectors(embedder):
 
 def test_worker_processes_only_for_the_bundled_engine_with_enough_work(embedder):
     from qa.config import Config
-    from qa.index import _embedding_workers
+    from qa.index_build import _embedding_workers
 
     config = Config(embed_batch_size=32, build_workers=2)
     assert _embedding_workers(config, None, 1000) == 2

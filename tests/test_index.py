@@ -544,7 +544,7 @@ def test_build_reports_progress(seed_config, tmp_path, caplog):
 
     docs = load_corpus(ROOT / "corpus")
     chunks = chunk_corpus(docs)
-    with caplog.at_level(logging.INFO, logger="qa.index"):
+    with caplog.at_level(logging.INFO, logger="qa.index"), caplog.at_level(logging.INFO, logger="qa.progress"):
         build_index(seed_config.replace(index_dir=tmp_path / "index"), docs, chunks, embedder=StubEmbedder())
     text = caplog.text
     n = len(chunks)
@@ -566,7 +566,7 @@ def test_large_corpus_file_builds_with_progress(seed_config, tmp_path, caplog):
     (corpus / "big_notice.txt").write_text(text, encoding="utf-8")
     assert (corpus / "big_notice.txt").stat().st_size > 1_000_000  # 2 MB took 46 s on a loaded 2-core machine
     cfg = seed_config.replace(corpus_dir=corpus, index_dir=tmp_path / "index")
-    with caplog.at_level(logging.INFO, logger="qa.index"):
+    with caplog.at_level(logging.INFO, logger="qa.index"), caplog.at_level(logging.INFO, logger="qa.progress"):
         qa.assistant.build(cfg, embedder=StubEmbedder())
     m = read_manifest(Path(cfg.index_dir))
     n = m["counts"]["chunks"]

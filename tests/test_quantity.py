@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.quantity import (
-    AGE,
-    COUNT,
-    DATE,
-    DURATION,
-    MEASURE,
-    MONEY,
-    MULTIPLE,
-    PERCENT,
-    PERCENT_POINT,
-    RATIO,
-    TIME,
-    parse,
-    parse_amount,
-    question_kind,
-)
+from qa.asked import question_kind
+from qa.quantity import AGE, COUNT, DATE, DURATION, MEASURE, MONEY, MULTIPLE, PERCENT, PERCENT_POINT, RATIO, TIME, parse, parse_amount
 
 # (text, kind, value, unit, base) of the one quantity the text states
 SINGLE = [
@@ -163,7 +149,7 @@ def test_years_ago_is_a_duration_and_a_bare_day_no_date():
 
 
 def test_a_dotted_range_end_written_before_kkaji_and_the_times_of_a_period():
-    from qa.quantity import times_within
+    from qa.asked import times_within
 
     (q,) = parse("정기 신청 기간을 놓친 경우 2024. 6. 1.부터 11. 30.까지 기한 후 신청을 할 수 있다.")
     assert q.date == "2024-06-01/2024-11-30"
@@ -173,7 +159,7 @@ def test_a_dotted_range_end_written_before_kkaji_and_the_times_of_a_period():
 
 
 def test_english_dates_are_conditions_like_korean_ones():
-    from qa.quantity import english_dates
+    from qa.asked import english_dates
 
     assert english_dates("How many foreign visitors came to Korea in 2023?") == ("2023",)
     assert english_dates("What was the unemployment rate in December 2023?") == ("2023-12",)
@@ -182,7 +168,7 @@ def test_english_dates_are_conditions_like_korean_ones():
 
 
 def test_a_count_of_countries_asks_for_the_counter_of_countries():
-    from qa.quantity import question_kinds
+    from qa.asked import question_kinds
 
     assert question_kinds("논문은 몇 개 나라에서 나와?") == ((COUNT,), "개국")
     assert question_kinds("몇 개 기업이 참가해?") == ((COUNT,), "개")
@@ -196,7 +182,7 @@ def test_a_year_and_month_before_an_age_range_is_one_date():
 
 
 def test_a_period_asked_by_name_asks_a_date_range_or_a_duration():
-    from qa.quantity import question_kinds
+    from qa.asked import question_kinds
 
     assert question_kinds("어촌분야 공모 기간은?") == ((DATE, DURATION), None)  # when it runs
     assert question_kinds("지원 기간은?") == ((DURATION, DATE), None)  # how long
@@ -216,7 +202,7 @@ def test_a_period_ends_in_its_own_year_whatever_the_documents():
 
 
 def test_the_ends_of_a_period_and_the_question_asking_one():
-    from qa.quantity import asked_edge, range_edges
+    from qa.asked import asked_edge, range_edges
 
     (period, _) = parse("7월 3일(수)부터 5일(금)까지 3일간", 2024)
     first, last = range_edges(period)
@@ -243,7 +229,7 @@ def test_a_figure_changed_from_is_no_range():
 
 
 def test_a_limit_asked_by_name_is_an_amount():
-    from qa.quantity import question_kinds
+    from qa.asked import question_kinds
 
     assert question_kinds("개소당 지원 한도는?") == ((MONEY,), None)
     assert question_kinds("한도 초과하면 어떻게 돼?") == ((), None)

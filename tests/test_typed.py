@@ -10,9 +10,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from qa.answer.typed import TypedFinder, combine, date_agreement, operands, read_ask, render
+from qa.answer.ask import read_ask
+from qa.answer.compute import combine, operands
+from qa.answer.dates import date_agreement
+from qa.answer.quote import render
+from qa.answer.typed import TypedFinder
+from qa.asked import AMOUNT_KINDS, question_kinds
 from qa.chunk import Chunk
-from qa.quantity import AMOUNT_KINDS, COUNT, DATE, DURATION, MEASURE, MONEY, PERCENT, RATIO, TIME, question_kinds
+from qa.quantity import COUNT, DATE, DURATION, MEASURE, MONEY, PERCENT, RATIO, TIME
 
 
 def _tok(text: str) -> list[str]:
@@ -194,7 +199,7 @@ def test_question_kinds(question, kinds):
 
 def test_a_quoted_value_is_a_fact_with_provenance():
     """The fact of a quoted value points at its raw text: doc.lines[line - 1][span] == raw."""
-    from qa.answer.typed import as_fact
+    from qa.answer.quote import as_fact
     from qa.chunk import chunk_document
     from qa.ingest import Document
 
@@ -285,21 +290,19 @@ def test_a_change_written_after_the_value_is_a_change():
 
 
 def test_a_value_question_is_not_answered_by_a_passage_without_a_value_of_its_family():
-    from qa.answer.model import Draft
-    from qa.assistant import Assistant
+    """What the ``states_asked`` feature reads: a text states a value of the asked class's family (any amount or
+    count for 얼마; a ratio for 경쟁률 read as a percentage), other than the values the question itself writes."""
+    from qa.answer.ask import states_kind
+    from qa.quantity import NUMERIC_KINDS
 
     fee = read_ask("수영장 정규 강습 이용료는 얼마야?", _tok, {"얼마"})
-    passage = Draft("이용료는 영등포구 체육시설 요금 기준에 따라 7월부터 부과한다.", "passage", rule="passage")
-    assert Assistant._stating(passage, fee).rule == "not_found:value_not_stated"  # 7월 is no amount
-    stated = Draft("이용료는 월 5만원이다.", "passage", rule="passage")
-    assert Assistant._stating(stated, fee) is stated
-    # 경쟁률 read as a percentage still takes a ratio: the class of one question word is a guess among neighbours
+    family = tuple(NUMERIC_KINDS | set(fee.kinds))
+    assert not states_kind("이용료는 영등포구 체육시설 요금 기준에 따라 7월부터 부과한다.", family)  # 7월 is no amount
+    assert states_kind("이용료는 월 5만원이다.", family)
     rate = read_ask("거점형 갱쟁률은 얼마야?", _tok, {"얼마"})
-    ratio = Draft("거점형 경쟁률: 3:1", "fact", rule="lookup")
-    assert Assistant._stating(ratio, rate) is ratio
-    computed = Draft("합계: 5곳", "fact", rule="sum")
-    assert Assistant._stating(computed, fee) is computed  # computed answers are the facts table's own
-
+    assert states_kind("거점형 경쟁률: 3:1", tuple(NUMERIC_KINDS | set(rate.kinds)))
+    asked = read_ask("2024년 신청은 언제까지야?", _tok, {"언제"})
+    assert not states_kind("2024년 신청 안내", asked.kinds, asked.stated)  # the year the question names answers nothing
 
 def test_an_english_question_weighs_the_glossary_words_of_its_own():
     """"unemployment rate" → 실업률: the sentence about it, not the first percentage the passages hold; a unit
@@ -337,7 +340,7 @@ def test_a_table_row_is_named_by_its_label_cells_not_by_the_column_every_row_sha
 def test_a_followup_picks_its_value_by_what_it_names():
     """"그럼 시·군 역량강화는?" after "… 권역단위 거점개발 국비는?": the previous question's remaining words keep the
     context lightly, so the clause of what the follow-up names wins over the previous subject's clause."""
-    from qa.answer.typed import followup_ask
+    from qa.answer.ask import followup_ask
     from qa.korean import tokenize
     from qa.lexicon import QUESTION_WORDS
 
@@ -470,7 +473,7 @@ def test_a_sub_bullet_counts_the_subject_its_top_bullet_opens_with():
 
 
 def test_a_whole_number_of_thousands_is_written_in_thousands():
-    from qa.answer.typed import korean_amount
+    from qa.answer.compute import korean_amount
 
     assert korean_amount(327_000) == "32만 7천"
     assert korean_amount(25_257) == "2만 5,257"

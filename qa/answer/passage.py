@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..chunk import Chunk
 from ..config import PassageWeights
 from ..korean import predicates, tokenize
-from ..lexicon import KIND_WORDS, QUESTION_WORDS, SLOT_LABELS, SLOT_QUESTIONS, Attr
+from ..lexicon import CAUSE_MARKERS, KIND_WORDS, QUESTION_WORDS, SLOT_LABELS, SLOT_QUESTIONS, WHY_ASKS, Attr
 from ..question import Question, compact
 from ..text import BULLET, DATE_EXPR, PHONE_SHAPE, known_form, match_strength, sentence_spans, strip_bullet
 
@@ -64,7 +64,19 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
                  common: set[str] = frozenset(), exclude: set[str] = frozenset(),
                  weights: PassageWeights = DEFAULT_WEIGHTS,
                  known: Callable[[str], str] | None = None) -> tuple[float, Chunk | None, tuple[int, int] | None]:
-    """Pick the sentence that covers most of the question (IDF-weighted), and that coverage in [0, 1].
+    """The sentence that covers most of the question (IDF-weighted), and that coverage in [0, 1]."""
+    ranked = rank_passages(q, hits, idf, entity_aliases, common, exclude, weights, known, top=1)
+    if not ranked:
+        return 0.0, None, None
+    _, coverage, chunk, span = ranked[0]
+    return coverage, chunk, span
+
+
+def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_aliases: dict[str, set[str]],
+                  common: set[str] = frozenset(), exclude: set[str] = frozenset(),
+                  weights: PassageWeights = DEFAULT_WEIGHTS, known: Callable[[str], str] | None = None,
+                  top: int = 3) -> list[tuple[float, float, Chunk, tuple[int, int]]]:
+    """The ``top`` best units (one per chunk), best first: ``(score, coverage, chunk, span)``.
 
     Units inside chunks that mention the question's entity are preferred; "언제" questions prefer units
     that hold a date. Coverage counts a question word unknown to the corpus at the maximum IDF, so a
@@ -75,7 +87,7 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
     toks = [t for t in dict.fromkeys(toks) if t not in exclude]
     slots = asked_slots(q.text) if not q.english else []
     if not hits or (not toks and not q.entities and not (slots and q.doc_ids)):
-        return 0.0, None, None
+        return []
     max_idf = max(idf.values()) if idf else 1.0
     light = predicates(q.text) if not q.english else set()
     word_weights = {t: idf.get(t, max_idf) for t in toks if t not in light}
@@ -84,7 +96,7 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
     # an entity the announcement's title names (전남 in a release about 전남) is what every passage is about
     about = [e for e in q.entities if not (set(entity_aliases.get(e, {e})) & set(exclude))]
     aliases = [a for e in about for a in entity_aliases.get(e, {e}) if not a.isascii()]
-    best = (-1.0, None, None, 0.0)
+    best: dict[str, tuple[float, float, Chunk, tuple[int, int]]] = {}
     for rank, h in enumerate(hits):
         c = h.chunk
         if c.kind not in PASSAGE_KINDS:
@@ -92,21 +104,21 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
         ctx_toks = set(tokenize(c.search_text))
         mentions_entity = not aliases or any(a in compact(c.search_text) for a in aliases)
         for s, e in units(c.text):
+            if _echoes(c.text[s:e], echo_words):
+                continue  # it repeats the question (a caption naming the announcement): never the answer
             slotted = bool(slots) and _answers_slot(c.text[s:e], slots)
             coverage = _coverage(word_weights, light_weights, set(tokenize(c.text[s:e])), ctx_toks, weights,
                                  slotted, named=bool(q.entities))
             score = coverage - weights.rank_penalty * rank - (weights.table_row_penalty if c.kind == "table_row"
                                                                else 0.0)
             score = _with_bonus(score, q, c.text[s:e], aliases, bool(toks), weights)
-            if _echoes(c.text[s:e], echo_words):
-                continue  # it repeats the question (a caption naming the announcement): never the answer
             if slotted:
                 score += weights.slot_bonus
             if not mentions_entity:  # the question names someone this passage is not about
                 score -= weights.other_entity_penalty
-            if score > best[0]:
-                best = (score, c, (s, e), coverage if mentions_entity else 0.0)
-    return best[3], best[1], best[2]
+            if c.chunk_id not in best or score > best[c.chunk_id][0]:
+                best[c.chunk_id] = (score, coverage if mentions_entity else 0.0, c, (s, e))
+    return sorted(best.values(), key=lambda b: -b[0])[:top]
 
 
 def _echoes(unit: str, known: set[str]) -> bool:
@@ -176,6 +188,8 @@ def _with_bonus(score: float, q: Question, unit: str, aliases: list[str], asks_w
     label = slot_label(unit) if body.startswith("|") else ""
     if len(compact(label)) >= 2 and compact(label) in q.compact and label not in q.categories:
         score += w.row_label_bonus  # "특별전시관은 어떤 게 있어?": the row labelled 특별전시관, not a row listing it
+    if re.search(WHY_ASKS, q.text) and re.search(CAUSE_MARKERS, unit) and not body.startswith("|"):
+        score += w.cause_bonus  # "왜 늘었어?" is answered by the sentence saying what made it so
     if q.intent == "quote" and re.search(r"[“\"]", unit):
         score += w.quote_bonus
     if q.intent == "where" and re.search(r"[가-힣]+(동|면|읍|리|구|군)(,|\s|$)|일원|일대", unit):

@@ -16,12 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from ..asked import range_edges, times_within
 from ..chunk import ORDINAL_HEADER, TOP_BULLETS
-from ..facts import Fact
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT, RELATIVE_TIME_WORDS
-from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse, range_edges, times_within
+from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse
 from ..text import BULLET, known_form, match_strength, sentence_spans
+from .dates import _dates, date_agreement
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
 COUNTER_GROUPS = (("명", "인"), ("곳", "개소", "개", "군데"), ("개국", "개국가"), ("건",), ("개사", "곳", "개", "기업"),
@@ -57,50 +58,6 @@ def counter_fits(asked: str | None, unit: str) -> bool:
     return any(asked in g and unit in g for g in COUNTER_GROUPS) or unit == asked
 
 
-def _dates(text: str, year: int | None) -> list[str]:
-    """The dates a text states, a period by its two ends."""
-    return [d for q in parse(text, year) if q.kind == DATE and q.date for d in q.date.split("/")]
-
-
-def _ymd(iso: str) -> tuple[str | None, ...]:
-    """ "2023-12" → ("2023", "12", None); "--12" (a month without a year) → (None, "12", None); "---05" (a day
-    alone) → (None, None, "05")."""
-    if iso.startswith("---"):
-        return None, None, iso[3:] or None
-    parts = (iso.split("-") + [None, None])[:3] if not iso.startswith("-") else [None] + iso.lstrip("-").split("-")
-    return tuple((p or None) for p in (parts + [None, None])[:3])
-
-
-def _date_relation(q: str, u: str, whole: bool = False) -> float:
-    """1 when the candidate's date fits the question's in every part both state (0.5 when the candidate leaves
-    out a year the question names: "12월" read for "2022년 12월"), -1 when a part differs. With ``whole`` (a
-    figure is asked, not a date), a month's figure given for a year ("12월 방한객" for "2023년") is a part of the
-    period: -0.5."""
-    qa, ua = _ymd(q), _ymd(u)
-    if whole and qa[0] and not qa[1] and ua[1] and not ua[2] and ua[0] in (None, qa[0]):
-        return -0.5
-    shared = [(a, b) for a, b in zip(qa, ua, strict=True) if a and b and not a.startswith(("H", "Q")) and not b.startswith(("H", "Q"))]
-    if not shared:
-        return 0
-    if not all(a == b for a, b in shared):
-        return -1
-    if qa[0] and qa[1] and ua[0] and not ua[1]:
-        return -1  # "2023년 12월" asked, a figure of the whole of 2023 given: another period
-    # a part the question names that the candidate leaves out: "2022년 12월" read as "12월", or as "2022년"
-    return 0.5 if any(x and not y for x, y in zip(qa, ua, strict=True)) else 1
-
-
-def date_agreement(q_dates: Sequence[str], unit_dates: Sequence[str], whole: bool = False) -> float:
-    """+1 when every date the question names fits one the candidate names, -1 when the candidate only names
-    others (2022년 12월 asked, 2023년 12월 given), 0 when it says nothing about dates."""
-    if not q_dates or not unit_dates:
-        return 0.0
-    rel = [max(_date_relation(d, u, whole) for u in unit_dates) for d in q_dates]
-    if any(r < 0 for r in rel):
-        return min(rel)
-    return min(rel) if all(r > 0 for r in rel) else 0.0
-
-
 class TypedFinder:
     """Finds the best value of a wanted class in retrieved passages (stateless between questions)."""
 
@@ -127,29 +84,13 @@ class TypedFinder:
              stated_values: Sequence[str] = (), title_terms: Callable[[str], set[str]] = lambda d: set(),
              bound: str | None = None, dated: bool = False, change: bool | None = None,
              light: Sequence[str] = (), glossed: bool = False, edge: str | None = None) -> list[Candidate]:
-        """Candidates best first.
-
-        Args:
-            terms: the question's content morphemes (no question words).
-            kinds: the unit classes that may answer, most likely first (empty: any).
-            counter: the counter a count question names (몇 명 → 명).
-            hits: retrieved passages, best first.
-            q_dates: ISO dates the question names (conditions, not answers).
-            stated_values: quantities written in the question (never the answer).
-            title_terms: a document's title words: they say which announcement, not which sentence, so
-                they do not count towards a sentence's coverage.
-            bound: "upper" when the question asks for a maximum (최대, 상한, 까지), "lower" for a minimum.
-            dated: only candidates that state the question's dates (when no announcement is of the year
-                asked, a value must say it is of that year).
-            change: True when the question asks how much something changed (늘었어, 증가율), False when it
-                asks a level; None when that does not matter.
-            light: the question's predicates (뽑, 열리): they count :data:`~qa.lexicon.PREDICATE_WEIGHT` of
-                their weight, since a sentence says the same with other verbs.
-            glossed: the terms translate an English question (several words for one, some never written):
-                a unit holding them ranks higher, one without them is not ruled out (coverage 0.5 to 1).
-            edge: "upper" when the last day of a period is asked ("마지막 날"), "lower" for the first: a period
-                answers by that day.
-        """
+        """Candidates best first. ``terms``: the question's content morphemes; ``kinds``: the classes that may
+        answer, likeliest first; ``counter``: 몇 명 → 명; ``q_dates``: ISO dates the question names (conditions,
+        not answers); ``stated_values``: quantities it writes (never the answer); ``title_terms``: an
+        announcement's title words (they say which announcement, not which sentence); ``bound``: upper / lower /
+        total asked; ``dated``: only values stating the question's dates; ``change``: a change asked (True), a
+        level (False) or either (None); ``light``: predicates, weighed lightly; ``glossed``: an English
+        question's glossary terms (they rank, never rule out); ``edge``: one end of a period asked."""
         terms = list(dict.fromkeys(self.known(t) for t in terms))
         light = set(light)
 
@@ -164,17 +105,7 @@ class TypedFinder:
             titles = title_terms(chunk.doc_id)
             own = [t for t in terms if t not in titles]
             for unit_span, label_text, values in self._units(chunk, y):
-                # line by line: a cell's figure ends a line, a label begins the next ("96" + "대만" is not 96대)
-                toks = {t for line in label_text.split("\n") for t in self.tokenize(line)} | _range_starts(label_text)
-                strength = {t: match_strength(t, toks) for t in terms}
-                matched = [t for t in own if strength[t]]
-                if own and glossed:
-                    coverage = 0.5 + 0.5 * self._coverage(own, strength, light, weight)
-                elif own:
-                    coverage = self._coverage(own, strength, light, weight)
-                else:  # only the announcement's name: its words in the unit tell a little
-                    coverage = 0.5 + 0.5 * self._coverage(terms, strength, light, weight) if terms else 0.5
-                    matched = [t for t in terms if strength[t]]
+                coverage, matched = self._unit_coverage(label_text, terms, own, light, weight, glossed)
                 u_dates = _dates(label_text.rsplit("\n", 1)[-1], None) or _dates(label_text, None)
                 for value_span, qty, label, before, after, owned in values:
                     if edge:
@@ -191,14 +122,25 @@ class TypedFinder:
                         chunk, qty, label, before, matched, own, kinds, bound, change, weight, after) \
                         - (self.MODIFIER_PENALTY * self._unasked(before, chunk.kind == "table_row", terms, titles)
                            if (qty.kind in NUMERIC_KINDS or qty.kind == TIME) and terms else 0.0)
-                    if not q_dates and (_before_year(qty, y) or (qty.kind != DATE and v_dates is not u_dates
-                                                                 and _year(v_dates) < _year(u_dates))):
-                        # "언제 열려?": the announcement's own schedule, not its history (2005년 처음 열려); "몇 %야?":
-                        # the latest figure of a trend, not its earlier years ('21년 22개소, … '23년 24개소)
+                    if not q_dates and _past(qty, y, v_dates, u_dates):
                         score -= 0.15
                     out.append(Candidate(chunk, unit_span, value_span, qty, label, score, coverage))
         out.sort(key=lambda c: -c.score)
         return _most_precise_first(out)
+
+    def _unit_coverage(self, label_text: str, terms: Sequence[str], own: Sequence[str], light: set[str],
+                       weight: Callable[[str], float], glossed: bool) -> tuple[float, list[str]]:
+        """How much of the question a unit covers, and the question's words it holds (line by line: a cell's
+        figure ends a line, a label begins the next — "96" + "대만" is not 96대)."""
+        toks = {t for line in label_text.split("\n") for t in self.tokenize(line)} | _range_starts(label_text)
+        strength = {t: match_strength(t, toks) for t in terms}
+        if own and glossed:
+            return 0.5 + 0.5 * self._coverage(own, strength, light, weight), [t for t in own if strength[t]]
+        if own:
+            return self._coverage(own, strength, light, weight), [t for t in own if strength[t]]
+        # only the announcement's name: its words in the unit tell a little
+        coverage = 0.5 + 0.5 * self._coverage(terms, strength, light, weight) if terms else 0.5
+        return coverage, [t for t in terms if strength[t]]
 
     @staticmethod
     def _coverage(own: Sequence[str], strength: dict[str, float], light: set[str],
@@ -461,6 +403,13 @@ def _within(span: tuple[int, int] | None, inner: tuple[int, int]) -> tuple[int, 
     return (span[0] + inner[0], span[0] + inner[1]) if span else None
 
 
+def _past(qty: Quantity, year: int | None, v_dates: Sequence[str], u_dates: Sequence[str]) -> bool:
+    """A value of the past, when the question names no date: "언제 열려?" asks the announcement's own schedule, not
+    its history (2005년 처음 열려); "몇 %야?" the latest figure of a trend, not its earlier years ('21년 22개소, …
+    '23년 24개소)."""
+    return _before_year(qty, year) or (qty.kind != DATE and v_dates is not u_dates and _year(v_dates) < _year(u_dates))
+
+
 def _year(dates: Sequence[str]) -> int:
     """The latest year among ISO dates (0 when none states one)."""
     return max((int(d[:4]) for d in dates if d[:4].isdigit()), default=0)
@@ -494,7 +443,8 @@ _TOTAL_WORDS = re.compile(r"(?<![가-힣])(?:총|모두|전부|통틀어)(?![가
 _TOTAL_LABEL = re.compile(r"(?:^|\s)(?:합\s*계|총\s*계|소\s*계|계|총계|전체|총지출)(?:\s|$)")
 _NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]*\s*%?$|^[-–—]$")
 _UNIT_NOTE = re.compile(r"단위\s*[:：]\s*([^)\]\n,]+)")
-_HEADER_UNIT = re.compile(r"[(\[]\s*([^()\[\]]*?(?:원|명|개|곳|건|%|㎡|톤|가구|세대|개소|달러))\s*[)\]]\s*$")
+_HEADER_UNIT = re.compile(r"[(\[]\s*([^()\[\]]*?(?:원|명|개|곳|건|%|㎡|톤|가구|세대|개소|달러|mm|㎜|℃|°C|km|㎞|ha|㏊|일|회|대))"
+                          r"\s*[)\]]\s*$")
 
 
 def _caption_unit(search_text: str) -> str | None:
@@ -505,306 +455,3 @@ def _caption_unit(search_text: str) -> str | None:
 def _header_unit(header: str) -> str | None:
     m = _HEADER_UNIT.search(header or "")
     return m.group(1).strip() if m else None
-
-
-def render(c: Candidate) -> str:
-    """ "label: value" with the value as written (and its bound word when it has one)."""
-    label = re.sub(r"^[□■○ㅇ◦•\-*※\s]+", "", c.label).strip()
-    value = c.quantity.text
-    if label and value not in label:
-        return f"{label}: {value}"
-    at = label.find(value)
-    rest = label[at + len(value):] if at >= 0 else ""
-    later = next((q for q in parse(rest) if q.kind == c.quantity.kind), None)
-    if later is not None:
-        # "연간으로는 2,272만명이 출국하여 방한객(1,103만명)의 …": the clause up to the value's own word, not the
-        # other figure after it
-        end = min(re.match(r"\S*(?:\s+\S+)?", rest).end(), later.span[0])
-        return f"{label[:at + len(value) + end].rstrip(' ,(')} …"
-    return label or value
-
-
-
-
-# ------------------------------------------------------------------------------------------ arithmetic
-_PAIR = re.compile(r"(?P<a>[^\s,]+?)(?:와|과|이랑|랑|하고|및|,)\s*(?P<b>[^\s,]+)")
-SUM_WORDS = re.compile(r"더하면|더한|합치면|합친|합하면|합한|합계|합산|총합|모두\s*합")
-DIFF_WORDS = re.compile(r"차이|빼면|뺀|얼마나\s*더\s*(?:많|적|크|작)|보다\s*얼마나\s*(?:많|적)")
-
-
-def operands(question: str) -> tuple[str, str, str] | None:
-    """ "자동차랑 선박 수출액 합치면 얼마야?" → ("자동차", "선박", rest): the two things an arithmetic question
-    names, and the words they share."""
-    m = _PAIR.search(question)
-    if not m:
-        return None
-    start, end = m.start(), m.end()
-    a, b = m.group("a"), m.group("b")
-    if _ORDINAL.fullmatch(b):  # "1위 일본과 2위 중국을": the operand is the word after the rank
-        nxt = re.match(r"\s*([^\s,]+)", question[end:])
-        if nxt:
-            b, end = nxt.group(1), end + nxt.end()
-    after = re.match(r"\s*([^\s,]+)", question[end:])
-    before = re.search(r"([^\s,]+)\s*$", question[:start])
-    if _ORDINAL.fullmatch(a) and before:  # "하프 1위랑 10km 1위": the operand is the word before the rank, with it
-        a, start = f"{before.group(1)} {a}", before.start()
-        before = re.search(r"([^\s,]+)\s*$", question[:start])
-    if after and before and _stem(after.group(1)) == _stem(a):
-        # "중국 방한객과 일본 방한객": the two differ in the words before their shared head
-        a, start = before.group(1), before.start()
-    rest = question[:start] + " " + question[end:]
-    return a, b, DIFF_WORDS.sub(" ", SUM_WORDS.sub(" ", rest))  # "차이", "더하면" say what to do, not which value
-
-
-_ORDINAL = re.compile(r"\d+\s*(?:위|등|번째|순위)")
-
-
-def _stem(word: str) -> str:
-    """A word without its particle (방한객과 → 방한객, 방한객을 → 방한객)."""
-    return re.sub(r"(?:과|와|을|를|이|가|은|는|의|도|랑|이랑|하고)$", "", word)
-
-
-def _decimals(text: str) -> int:
-    m = re.search(r"\.(\d+)", text)
-    return len(m.group(1)) if m else 0
-
-
-def format_value(value: float, unit: str, decimals: int) -> str:
-    """ "928.4억달러", "9,930억원": the unit as the document writes it, the precision of the inputs."""
-    return f"{value:,.{decimals}f}{unit}"
-
-
-def korean_amount(base: float) -> str:
-    """An exact amount written as Korean documents do: 25257 → "2만 5,257", 1.45135e13 → "14조 5,135억", and a
-    whole number of thousands under 만 as 천 (327000 → "32만 7천", as "32만 7천명" is written)."""
-    n = round(base)
-    parts = []
-    for size, name in ((10**12, "조"), (10**8, "억"), (10**4, "만")):
-        if n >= size:
-            parts.append(f"{n // size:,}{name}")
-            n %= size
-    if n and parts and n % 1000 == 0:
-        parts.append(f"{n // 1000}천")
-    elif n or not parts:
-        parts.append(f"{n:,}")
-    return " ".join(parts)
-
-
-def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
-    """Sum or difference of two values of one class, in the first one's unit, with its working."""
-    qa_, qb = a.quantity, b.quantity
-    if qa_.kind != qb.kind or qa_.base is None or qb.base is None or not qa_.value:
-        return None
-    if qa_.kind == "money" and qa_.unit[-1:] != qb.unit[-1:]:
-        return None  # 원 and 달러 are never added
-    scale = qa_.base / qa_.value
-    vb = qb.base / scale
-    dec = max(_decimals(qa_.text), _decimals(qb.text))
-    if op == "sum":
-        v = qa_.value + vb
-        working = f"{_short(a)} {qa_.text} + {_short(b)} {qb.text}"
-    else:
-        v = abs(qa_.value - vb)
-        hi, lo = (a, b) if qa_.value >= vb else (b, a)
-        working = f"{_short(hi)} {hi.quantity.text} - {_short(lo)} {lo.quantity.text}"
-    if abs(round(v, dec) - v) * scale >= 0.5:  # "2만 1,757명 + 3,500명" is not "3만명": the exact amount
-        return f"{korean_amount(v * scale)}{qa_.unit.lstrip(MAGNITUDE_CHARS)} ({working})", v
-    unit = "%p" if op == "diff" and qa_.kind == "percent" else qa_.unit  # two rates differ by points
-    return f"{format_value(round(v, dec), unit, dec)} ({working})", v
-
-
-def _short(c: Candidate) -> str:
-    """What a value is, for the working of a sum or difference: its clause up to the value ("15~64세 고용률은"),
-    or its row label and column."""
-    label = re.sub(r"^[□■○ㅇ◦•\-*※\s]+", "", c.label).strip()
-    head = label.split(c.quantity.text)[0].strip(" :,(") if c.quantity.text in label else label
-    return (head or label.replace(c.quantity.text, "").strip(" :,("))[:40]
-
-
-# ------------------------------------------------------------------------------------------ the typed rule
-_UPPER_WORDS = re.compile(r"최대|최고|상한|한도|까지|마감|마지막|종료")
-_LOWER_WORDS = re.compile(r"최소|최저|하한|이상|부터|시작|개시")
-_PLAIN_NUMBER = re.compile(r"\d+(?:년|월|일)?")
-_CHANGE_ASKED = re.compile(r"늘었|늘어|줄었|줄어|증가|감소|증감|변화|올랐|내렸|상승|하락|폭")
-
-
-@dataclass(frozen=True)
-class TypedAsk:
-    """What a question asks in terms of values: the classes that can answer, the counter, its content words,
-    the dates it names (conditions), the values it states, the bound it wants and its arithmetic."""
-
-    kinds: tuple[str, ...]
-    counter: str | None
-    terms: tuple[str, ...]
-    dates: tuple[str, ...]
-    stated: tuple[str, ...]
-    bound: str | None
-    op: str | None  # sum | diff
-    operands: tuple[str, str, str] | None
-    change: bool | None = None  # asks how much something changed (늘었어, 증가 폭), not its level
-    light: tuple[str, ...] = ()  # its predicates (뽑, 열리), weighed lightly
-    glossed: bool = False  # its terms are a glossary's Korean for English words: they rank, never rule out
-    edge: str | None = None  # one end of a period asked ("마지막 날": upper), not the period
-
-
-def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: set[str],
-             predicates: Callable[[str], set[str]] = lambda text: set()) -> TypedAsk | None:
-    """The value a question asks for, or None when it asks for none (무슨 사업, 어디, 누구 …).
-
-    The words that only name the class asked (나이, 금액, 기한: the class says it) weigh as little as its predicates:
-    a sentence holding them is a little closer, one without them is not further (기한 후 신청 is also a name)."""
-    from ..lexicon import ENGLISH_GLOSSARY
-    from ..quantity import asked_edge, english_dates, english_question_kinds, question_kinds
-    from ..text import gloss_english
-
-    if not re.search(r"[가-힣]", text):  # English: the class from its question word, its words through the glossary
-        kinds = english_question_kinds(text)
-        if not kinds:
-            return None
-        glossed = " ".join(gloss_english(text, ENGLISH_GLOSSARY))  # the Korean words for its English ones
-        upper = re.search(r"\bmaximum\b|\bup to\b|\bat most\b|\buntil\b|\bclos(?:e|es|ing)\b|\bdeadline\b|\bdue\b|"
-                          r"\blast day\b|\bend(?:s)?\b", text, re.I)
-        lower = re.search(r"\bminimum\b|\bat least\b|\bfrom when\b|\bstart(?:s|ing)?\b", text, re.I)
-        return TypedAsk(kinds=kinds, counter=None, terms=tuple(content_terms(glossed, tokenize, question_words)),
-                        dates=english_dates(text), stated=(), op=None, operands=None, glossed=True,
-                        bound="upper" if upper else "lower" if lower else None)
-    kinds, counter = question_kinds(text)
-    edge, rest = asked_edge(text)  # "마지막 날은 무슨 요일?": the words asking an end say nothing of what
-    if not kinds and edge:
-        kinds = (DATE,)  # "축제 마지막 날은?"
-    if not kinds:
-        return None
-    qs = parse(text)
-    op = "sum" if SUM_WORDS.search(text) else "diff" if DIFF_WORDS.search(text) else None
-    return TypedAsk(
-        kinds=kinds, counter=counter,
-        terms=tuple(content_terms(rest, tokenize, question_words)),
-        light=tuple(predicates(rest) | (KIND_WORDS & set(tokenize(rest)))),
-        dates=tuple(q.date for q in qs if q.kind == DATE and q.date and "/" not in q.date),
-        stated=tuple(q.text for q in qs), op=op, operands=operands(text) if op else None,
-        bound=edge or ("upper" if _UPPER_WORDS.search(text) else "lower" if _LOWER_WORDS.search(text)
-                       else "total" if _TOTAL_WORDS.search(text) and not op else None),
-        change=None if op else bool(_CHANGE_ASKED.search(text)), edge=edge)
-
-
-def followup_ask(text: str, previous: TypedAsk | None, tokenize: Callable[[str], list[str]],
-                 question_words: set[str], weight: Callable[[str], float]) -> TypedAsk | None:
-    """ "그럼 농림어업은?" after "12월 건설업 취업자 증가 폭은?": the previous value question about what this one
-    names — its words replace the previous question's most specific ones (건설업), the rest stays."""
-    if previous is None or previous.op:
-        return None
-    own = content_terms(text, tokenize, question_words)
-    if not own:
-        return None
-    kept = [t for t in previous.terms if t not in own]
-    dropped = set(sorted(kept, key=weight, reverse=True)[: len(own)])
-    kept = [t for t in kept if t not in dropped]
-    # what it names picks the value; the previous question's words only keep the context, lightly
-    return replace(previous, terms=tuple(own + kept), light=tuple(dict.fromkeys([*previous.light, *kept])), stated=())
-
-
-def content_terms(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> list[str]:
-    """The morphemes that say what is asked about (no question words, bare numbers or single syllables)."""
-    return [t for t in dict.fromkeys(tokenize(text))
-            if t not in question_words and not _PLAIN_NUMBER.fullmatch(t) and len(t) > 1]
-
-
-@dataclass(frozen=True)
-class TypedAnswer:
-    """The typed rule's answer: its text, the candidates quoted (one, or two with arithmetic), how much of
-    the question they cover, and the rule name."""
-
-    text: str
-    candidates: tuple[Candidate, ...]
-    coverage: float
-    rule: str
-
-
-def typed_answer(ask: TypedAsk, finder: TypedFinder, hits: Sequence, search: Callable[[str], Sequence],
-                 tokenize: Callable[[str], list[str]], question_words: set[str], **context) -> TypedAnswer | None:
-    """The best value of the asked class; with "A와 B를 더하면/차이", both values and the computed result.
-
-    Args:
-        search: retrieval for a sub-question (the arithmetic operands are looked up one by one).
-        **context: ``doc_year``, ``title_terms`` for :meth:`TypedFinder.find`.
-    """
-    kw = dict(q_dates=ask.dates, stated_values=ask.stated, bound=ask.bound, change=ask.change, light=ask.light,
-              glossed=ask.glossed, edge=ask.edge, **context)
-    if ask.op and ask.operands:
-        a, b, rest = ask.operands
-        pair: list[Candidate] = []
-        # "고용률과 청년층 고용률은 몇 %p 차이?": the operands are the two rates, their difference is in points
-        kinds = ("percent",) if ask.op == "diff" and ask.kinds[:1] == ("percent_point",) else ask.kinds
-        for part in (a, b):
-            sub = f"{part} {rest}"
-            found = finder.find(content_terms(sub, tokenize, question_words), kinds, ask.counter, search(sub), **kw)
-            # the other operand is another value (the same figure quoted twice is one operand)
-            found = [c for c in found if not pair or ((c.chunk.chunk_id, c.value_span, c.label) !=
-                     (pair[0].chunk.chunk_id, pair[0].value_span, pair[0].label)
-                     and _compact(c.quantity.text) != _compact(pair[0].quantity.text))]
-            if not found:
-                break
-            pair.append(found[0])
-        if len(pair) == 2:
-            done = combine("sum" if ask.op == "sum" else "diff", *pair)
-            if done:
-                name = "합계" if ask.op == "sum" else "차이"
-                return TypedAnswer(f"{name}: {done[0]}", tuple(pair), min(p.coverage for p in pair),
-                                   f"typed:{ask.op}")
-    found = finder.find(ask.terms, ask.kinds, ask.counter, hits, **kw)
-    if not found:
-        return None
-    best = found[0]
-    return TypedAnswer(render(best), (best,), best.coverage, f"typed:{best.quantity.kind}")
-
-
-def states_kind(text: str, kinds: Sequence[str], stated: Sequence[str] = ()) -> bool:
-    """Whether an answer text states a value of one of the asked classes, other than those the question
-    states itself ("2024년" in a caption does not answer "2024년 신청은 언제까지야?")."""
-    known = {_compact(x) for x in stated}
-    return any(q.kind in kinds and _compact(q.text) not in known for q in parse(text))
-
-
-def draft_coverage(text: str, terms: Sequence[str], tokenize: Callable[[str], list[str]], weight: Callable[[str], float]) -> float:
-    toks = set(tokenize(text))
-    total = sum(weight(t) for t in terms) or 1.0
-    return sum(weight(t) for t in terms if t in toks) / total
-
-
-# ------------------------------------------------------------------------------------------ provenance
-KIND_NAMES = {"money": "금액", "count": "수", "percent": "비율", "percent_point": "증감(%p)", "ratio": "비율",
-              "multiple": "배수", "duration": "기간", "date": "날짜", "time": "시각", "age": "나이", "measure": "규모"}
-
-
-def as_fact(c: Candidate, doc) -> Fact:
-    """A quoted value as a :class:`~qa.facts.Fact`: where it stands (line and span of its raw text in the
-    document), what it is (its class, the clause or row it was read with), so answers built on quoted values
-    carry the same provenance as those of the facts table."""
-    chunk = c.chunk
-    raw = c.quantity.text if c.value_span is None else chunk.text[c.value_span[0]:c.value_span[1]]
-    line, col = _doc_position(chunk, doc, c.value_span[0] if c.value_span else 0)
-    in_line = doc.lines[line - 1].find(raw, col) if c.value_span else doc.lines[line - 1].find(raw.split(" ")[0])
-    if in_line < 0:
-        raw = chunk.text.split("\n")[0]
-        in_line = max(0, doc.lines[line - 1].find(raw))
-    q = c.quantity
-    return Fact(fact_id=f"{chunk.chunk_id}@{line}:{in_line}", doc_id=chunk.doc_id, subject=_short(c) or "전체",
-                attribute=KIND_NAMES.get(q.kind, q.kind), value=q.value, unit=q.unit, text=q.text, raw=raw,
-                chunk_id=chunk.chunk_id, line=line, span=(in_line, in_line + len(raw)),
-                qualifiers={"bound": q.bound, "clause": c.label, "source": "quoted", "year": doc.year})
-
-
-def _doc_position(chunk, doc, offset: int) -> tuple[int, int]:
-    """(line, column) in the document of an offset in ``chunk.text`` (the stripped non-blank lines of the
-    chunk's span joined by newlines)."""
-    before = chunk.text[:offset]
-    k = before.count("\n")
-    col = offset - (before.rfind("\n") + 1)
-    seen = -1
-    for n in range(chunk.start, chunk.end + 1):
-        raw = doc.lines[n - 1]
-        if raw.strip():
-            seen += 1
-            if seen == k:
-                return n, col + len(raw) - len(raw.lstrip())
-    return chunk.start, 0

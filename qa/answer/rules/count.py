@@ -3,8 +3,9 @@ number of entities a document lists ("강소형 선정 도시는 몇 곳?")."""
 
 from __future__ import annotations
 
+from ...asked import question_kinds
 from ...facts import Fact
-from ...lexicon import Attr
+from ...lexicon import PLACE_COUNTERS, Attr
 from ...question import Question, compact, family_of
 from ..model import Draft
 from ..render import docs_draft, name_list, render_facts
@@ -22,6 +23,8 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
         return docs_draft(t, parts, stated)
     if q.entities:
         return None  # "전주시 인구는 몇 명?" is not a count of the selected entities
+    if question_kinds(q.text)[1] not in PLACE_COUNTERS:
+        return None  # "몇 명 뽑아?" counts people, not the places or bodies the announcement lists
     members = t.selected_entities(facts, q)
     if not members or len(t.selected_entities(facts, q, by_row=True)) > len(members):
         # a place listed in several rows (two 대상지 of one 군): the rows are what is counted, and the number

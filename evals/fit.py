@@ -1,0 +1,223 @@
+"""``python -m evals fit``: fit the chooser's weights on the development fold and measure them.
+
+Every golden question of the development fold is asked once; each of its candidates gets its features and a
+label (would this candidate's text be judged correct?). The weights are a pairwise logistic regression (a
+RankSVM-style fit: for each question, every correct candidate's features minus every wrong one's, weighted so
+each question counts once), with no intercept, so only differences between candidates matter. The
+regularisation is chosen by cross-validation grouped by announcement (``GroupKFold``): no question's
+announcement is ever in the fold that fits it, so the cross-validated accuracy says how the chooser does on
+announcements it was not fitted on. The final weights are fitted on the whole development fold and written to
+``qa/data/chooser.json``; the check fold is never read here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .folds import DEV, assign, question_doc
+from .golden import corpus_dirs, load_golden
+from .metrics import judge
+
+log = logging.getLogger("evals")
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+SPLITS = 5
+
+
+# ------------------------------------------------------------------------------------------------ data
+def collect(goldens: list[Path], folds: tuple[str, ...] = (DEV,), cache: Path | None = None,
+            assistant_for=None) -> list[dict[str, Any]]:
+    """One row per question of the given folds: its candidates' features, labels and generators.
+
+    ``assistant_for(corpus_dirs)`` gives the assistant of a golden file's corpus (default: the evals cache's).
+    """
+    from .run import load_assistant, qa_source_hash
+
+    assistant_for = assistant_for or load_assistant
+
+    key = hashlib.sha256(("|".join(str(g) for g in goldens) + "|".join(folds) + qa_source_hash()
+                          + "".join(Path(g).read_text(encoding="utf-8") for g in goldens)).encode()).hexdigest()[:16]
+    cached = cache / f"fit-rows-{key}.json" if cache else None
+    if cached and cached.is_file():
+        return json.loads(cached.read_text(encoding="utf-8"))
+    rows = []
+    for path in goldens:
+        meta, items = load_golden(path)
+        fold = assign(items)
+        wanted = [it for it in items if fold[it["id"]] in folds]
+        if not wanted:
+            continue
+        t0 = time.perf_counter()
+        a = assistant_for(corpus_dirs(meta))  # the features do not depend on the chooser's weights
+        for it in wanted:
+            _, cands = a.candidates(it["q"], it.get("history"))
+            rows.append({"id": f"{Path(path).stem}/{it['id']}", "q": it["q"], "group": question_doc(it, items) or Path(path).stem,
+                         "fold": fold[it["id"]], "generators": [c.generator for c in cands],
+                         "rules": [c.rule for c in cands], "texts": [c.text[:200] for c in cands],
+                         "features": [c.features for c in cands],
+                         "labels": [judge(it, {"answer": c.text, "kind": c.kind})["correct"] for c in cands]})
+        log.info("%s: %d questions in %.1fs", Path(path).name, len(wanted), time.perf_counter() - t0)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    return rows
+
+
+def feature_names(rows: list[dict[str, Any]]) -> list[str]:
+    return sorted({name for r in rows for f in r["features"] for name in f})
+
+
+def matrix(row: dict[str, Any], names: list[str], skip_generators: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """A question's candidates as a feature matrix, and their labels (candidates of skipped generators left out)."""
+    keep = [i for i, g in enumerate(row["generators"]) if g not in skip_generators]
+    x = np.array([[row["features"][i].get(n, 0.0) for n in names] for i in keep], dtype=float).reshape(len(keep), len(names))
+    return x, np.array([row["labels"][i] for i in keep], dtype=bool)
+
+
+# ------------------------------------------------------------------------------------------------ fit
+def fit(rows: list[dict[str, Any]], names: list[str], c: float, skip_generators: tuple[str, ...] = ()) -> np.ndarray:
+    """Pairwise logistic regression: weights such that correct candidates outscore wrong ones."""
+    from sklearn.linear_model import LogisticRegression
+
+    diffs, weights = [], []
+    for r in rows:
+        x, y = matrix(r, names, skip_generators)
+        pos, neg = x[y], x[~y]
+        if not len(pos) or not len(neg):
+            continue
+        d = (pos[:, None, :] - neg[None, :, :]).reshape(-1, len(names))
+        diffs.append(d)
+        weights.append(np.full(len(d), 1.0 / len(d)))
+    if not diffs:
+        return np.zeros(len(names))
+    d = np.vstack(diffs)
+    w = np.concatenate(weights)
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=5000)
+    model.fit(np.vstack([d, -d]), np.r_[np.ones(len(d)), np.zeros(len(d))], sample_weight=np.r_[w, w])
+    return model.coef_[0]
+
+
+def accuracy(rows: list[dict[str, Any]], names: list[str], weights: np.ndarray,
+             skip_generators: tuple[str, ...] = ()) -> float:
+    """Share of questions whose best-scoring candidate (the first of equals) is correct."""
+    good = 0
+    for r in rows:
+        x, y = matrix(r, names, skip_generators)
+        if len(x):
+            good += bool(y[int(np.argmax(x @ weights))])
+    return good / len(rows) if rows else 0.0
+
+
+def cross_validate(rows: list[dict[str, Any]], names: list[str], c: float,
+                   skip_generators: tuple[str, ...] = ()) -> float:
+    """Accuracy of weights fitted without each question's announcement (GroupKFold by announcement)."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = [r["group"] for r in rows]
+    splits = min(SPLITS, len(set(groups)))
+    if splits < 2:
+        return accuracy(rows, names, fit(rows, names, c, skip_generators), skip_generators)
+    good = 0
+    for train, test in GroupKFold(n_splits=splits).split(rows, groups=groups):
+        w = fit([rows[i] for i in train], names, c, skip_generators)
+        good += accuracy([rows[i] for i in test], names, w, skip_generators) * len(test)
+    return good / len(rows)
+
+
+def oracle(rows: list[dict[str, Any]]) -> float:
+    """Share of questions with at least one correct candidate: what a perfect chooser would reach."""
+    return sum(any(r["labels"]) for r in rows) / len(rows) if rows else 0.0
+
+
+def best_c(rows: list[dict[str, Any]], names: list[str]) -> tuple[float, dict[float, float]]:
+    scores = {c: cross_validate(rows, names, c) for c in C_GRID}
+    return max(scores, key=lambda c: (scores[c], -c)), scores
+
+
+def ablation(rows: list[dict[str, Any]], names: list[str], c: float) -> dict[str, dict[str, float]]:
+    """Cross-validated accuracy with one feature, or one generator (its candidates and its prior), left out."""
+    out = {"feature": {}, "generator": {}}
+    for n in names:
+        if n.startswith("gen:"):
+            continue
+        out["feature"][n] = cross_validate(rows, [m for m in names if m != n], c)
+    for g in sorted({g for r in rows for g in r["generators"]}):
+        out["generator"][g] = cross_validate(rows, [m for m in names if m != f"gen:{g}"], c, skip_generators=(g,))
+    return out
+
+
+def fit_rows(rows: list[dict[str, Any]]) -> tuple[list[str], np.ndarray, float, dict[float, float]]:
+    """The shipped fit: the feature names, the weights fitted on all ``rows`` with the C that cross-validates
+    best, that C and the cross-validated accuracy of every C tried."""
+    names = feature_names(rows)
+    c, by_c = best_c(rows, names)
+    return names, fit(rows, names, c), c, by_c
+
+
+def differs(names: list[str], weights: np.ndarray, shipped: dict[str, float]) -> float:
+    """The largest difference between fitted and shipped weights (a feature either side lacks counts as 0)."""
+    fitted = dict(zip(names, weights, strict=True))
+    return max((abs(fitted.get(n, 0.0) - shipped.get(n, 0.0)) for n in set(fitted) | set(shipped)), default=0.0)
+
+
+def write_weights(names: list[str], weights: np.ndarray, meta: dict[str, Any], path: Path | None = None) -> Path:
+    from qa.answer.chooser import Chooser
+
+    return Chooser({n: float(w) for n, w in zip(names, weights, strict=True)}, meta).save(path)
+
+
+# ------------------------------------------------------------------------------------------------ CLI
+def main(argv: list[str] | None = None) -> int:
+    """``python -m evals fit [--golden FILE …] [--ablation] [--check] [--out FILE]``."""
+    import argparse
+
+    from .golden import default_goldens
+    from .run import CACHE_DIR
+
+    p = argparse.ArgumentParser(prog="python -m evals fit", description=__doc__.split("\n\n")[0])
+    p.add_argument("--golden", nargs="+", type=Path, metavar="FILE", help="golden files (default: all of evals/)")
+    p.add_argument("--ablation", action="store_true", help="also print the accuracy with each feature and each "
+                   "generator left out (cross-validated)")
+    p.add_argument("--check", action="store_true", help="fit, and compare with the shipped weights instead of "
+                   "writing them (exit 1 when they differ)")
+    p.add_argument("--out", type=Path, help="where to write the weights (default qa/data/chooser.json)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    goldens = args.golden or default_goldens()
+    rows = collect(goldens, (DEV,), cache=CACHE_DIR)
+    names, weights, c, by_c = fit_rows(rows)
+    cv = by_c[c]
+    print(f"development fold: {len(rows)} questions, {len({r['group'] for r in rows})} announcements, "
+          f"{len(names)} features")
+    print(f"oracle (a correct candidate exists): {oracle(rows):.3f}")
+    print("cross-validated accuracy by C (GroupKFold by announcement): "
+          + ", ".join(f"C={k:g} {v:.3f}" for k, v in by_c.items()))
+    print(f"chosen C={c:g}: cross-validated {cv:.3f}, in-sample {accuracy(rows, names, weights):.3f}")
+    if args.ablation:
+        print_ablation(ablation(rows, names, c), cv)
+    meta = {"fitted_by": "python -m evals fit", "c": c, "questions": len(rows),
+            "announcements": len({r["group"] for r in rows}), "cv_accuracy": round(cv, 4),
+            "goldens": [Path(g).name for g in goldens], "fold": DEV}
+    if args.check:
+        from qa.answer.chooser import Chooser
+
+        diff = differs(names, weights, Chooser.load(args.out).weights)
+        print(f"largest difference from the shipped weights: {diff:.6f}")
+        return 0 if diff < 1e-3 else 1
+    print(f"weights: {write_weights(names, weights, meta, args.out)}")
+    return 0
+
+
+def print_ablation(result: dict[str, dict[str, float]], full: float, file=None) -> None:
+    print(f"\nablation (development fold, cross-validated by announcement; all in: {full:.3f})", file=file)
+    print(f"{'left out':<28} {'accuracy':>8} {'change':>8}", file=file)
+    for kind in ("generator", "feature"):
+        for name, acc in sorted(result[kind].items(), key=lambda kv: kv[1]):
+            print(f"{kind[:3]} {name:<24} {acc:8.3f} {acc - full:+8.3f}", file=file)

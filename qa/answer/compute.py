@@ -1,0 +1,102 @@
+"""Arithmetic over two quoted values: the operands a question names ("A와 B를 더하면"), the result in the first
+value's unit and precision, and the working ("합계: 928.4억달러 (A 466.3억달러 + B 462.1억달러)")."""
+
+from __future__ import annotations
+
+import re
+
+from ..quantity import MAGNITUDE_CHARS
+from .typed import Candidate
+
+_PAIR = re.compile(r"(?P<a>[^\s,]+?)(?:와|과|이랑|랑|하고|및|,)\s*(?P<b>[^\s,]+)")
+SUM_WORDS = re.compile(r"더하면|더한|합치면|합친|합하면|합한|합계|합산|총합|모두\s*합")
+DIFF_WORDS = re.compile(r"차이|빼면|뺀|얼마나\s*더\s*(?:많|적|크|작)|보다\s*얼마나\s*(?:많|적)")
+
+
+def operands(question: str) -> tuple[str, str, str] | None:
+    """ "자동차랑 선박 수출액 합치면 얼마야?" → ("자동차", "선박", rest): the two things an arithmetic question
+    names, and the words they share."""
+    m = _PAIR.search(question)
+    if not m:
+        return None
+    start, end = m.start(), m.end()
+    a, b = m.group("a"), m.group("b")
+    if _ORDINAL.fullmatch(b):  # "1위 일본과 2위 중국을": the operand is the word after the rank
+        nxt = re.match(r"\s*([^\s,]+)", question[end:])
+        if nxt:
+            b, end = nxt.group(1), end + nxt.end()
+    after = re.match(r"\s*([^\s,]+)", question[end:])
+    before = re.search(r"([^\s,]+)\s*$", question[:start])
+    if _ORDINAL.fullmatch(a) and before:  # "하프 1위랑 10km 1위": the operand is the word before the rank, with it
+        a, start = f"{before.group(1)} {a}", before.start()
+        before = re.search(r"([^\s,]+)\s*$", question[:start])
+    if after and before and _stem(after.group(1)) == _stem(a):
+        # "중국 방한객과 일본 방한객": the two differ in the words before their shared head
+        a, start = before.group(1), before.start()
+    rest = question[:start] + " " + question[end:]
+    return a, b, DIFF_WORDS.sub(" ", SUM_WORDS.sub(" ", rest))  # "차이", "더하면" say what to do, not which value
+
+
+_ORDINAL = re.compile(r"\d+\s*(?:위|등|번째|순위)")
+
+
+def _stem(word: str) -> str:
+    """A word without its particle (방한객과 → 방한객, 방한객을 → 방한객)."""
+    return re.sub(r"(?:과|와|을|를|이|가|은|는|의|도|랑|이랑|하고)$", "", word)
+
+
+def _decimals(text: str) -> int:
+    m = re.search(r"\.(\d+)", text)
+    return len(m.group(1)) if m else 0
+
+
+def format_value(value: float, unit: str, decimals: int) -> str:
+    """ "928.4억달러", "9,930억원": the unit as the document writes it, the precision of the inputs."""
+    return f"{value:,.{decimals}f}{unit}"
+
+
+def korean_amount(base: float) -> str:
+    """An exact amount written as Korean documents do: 25257 → "2만 5,257", 1.45135e13 → "14조 5,135억", and a
+    whole number of thousands under 만 as 천 (327000 → "32만 7천", as "32만 7천명" is written)."""
+    n = round(base)
+    parts = []
+    for size, name in ((10**12, "조"), (10**8, "억"), (10**4, "만")):
+        if n >= size:
+            parts.append(f"{n // size:,}{name}")
+            n %= size
+    if n and parts and n % 1000 == 0:
+        parts.append(f"{n // 1000}천")
+    elif n or not parts:
+        parts.append(f"{n:,}")
+    return " ".join(parts)
+
+
+def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
+    """Sum or difference of two values of one class, in the first one's unit, with its working."""
+    qa_, qb = a.quantity, b.quantity
+    if qa_.kind != qb.kind or qa_.base is None or qb.base is None or not qa_.value:
+        return None
+    if qa_.kind == "money" and qa_.unit[-1:] != qb.unit[-1:]:
+        return None  # 원 and 달러 are never added
+    scale = qa_.base / qa_.value
+    vb = qb.base / scale
+    dec = max(_decimals(qa_.text), _decimals(qb.text))
+    if op == "sum":
+        v = qa_.value + vb
+        working = f"{_short(a)} {qa_.text} + {_short(b)} {qb.text}"
+    else:
+        v = abs(qa_.value - vb)
+        hi, lo = (a, b) if qa_.value >= vb else (b, a)
+        working = f"{_short(hi)} {hi.quantity.text} - {_short(lo)} {lo.quantity.text}"
+    if abs(round(v, dec) - v) * scale >= 0.5:  # "2만 1,757명 + 3,500명" is not "3만명": the exact amount
+        return f"{korean_amount(v * scale)}{qa_.unit.lstrip(MAGNITUDE_CHARS)} ({working})", v
+    unit = "%p" if op == "diff" and qa_.kind == "percent" else qa_.unit  # two rates differ by points
+    return f"{format_value(round(v, dec), unit, dec)} ({working})", v
+
+
+def _short(c: Candidate) -> str:
+    """What a value is, for the working of a sum or difference: its clause up to the value ("15~64세 고용률은"),
+    or its row label and column."""
+    label = re.sub(r"^[□■○ㅇ◦•\-*※\s]+", "", c.label).strip()
+    head = label.split(c.quantity.text)[0].strip(" :,(") if c.quantity.text in label else label
+    return (head or label.replace(c.quantity.text, "").strip(" :,("))[:40]

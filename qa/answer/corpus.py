@@ -1,0 +1,191 @@
+"""What answering reads of a loaded index, built once at load and shared (read-only) by every question.
+
+The generators and features ask the same few questions of the corpus — which words it writes, which
+announcement names a place, which dates a passage speaks of, how a mistyped word is written — and the answers
+are kept here so that no generator scans the corpus per question. Caches are plain dicts written with one
+assignment each, so concurrent questions never see a half-written entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..asked import asked_edge
+from ..chunk import Chunk
+from ..config import Config
+from ..facts import Fact
+from ..korean import admin_stem, morphs, tokenize
+from ..lexicon import KIND_WORDS, QUESTION_WORDS, REGION_OF, RELATIVE_TIME_WORDS
+from ..quantity import parse
+from ..question import Linker, Question
+from ..text import compact, match_strength, typo_neighbours
+from .rows import tables_of
+from .table import FactTable
+from .typed import TypedFinder
+
+if TYPE_CHECKING:
+    from ..index import Index
+    from ..ingest import Document
+
+_YEAR_MENTION = re.compile(r"(?<!\d)(20\d{2})\s*년|[’'‘](\d{2})\s*년?(?=[\s.\d월상하])")
+
+
+class Corpus:
+    """The loaded announcements as answering reads them: facts, vocabulary, tables, titles and caches."""
+
+    def __init__(self, config: Config, index: Index, facts: list[Fact]) -> None:
+        self.config = config
+        self.index = index
+        self.facts = facts
+        self.docs: dict[str, Document] = index.doc_by_id
+        self.chunks: dict[str, Chunk] = {c.chunk_id: c for c in index.chunks}
+        self.tables = tables_of(index.chunks)  # each table row's whole table
+        self.linker = Linker(facts, index.documents, set(index.vocab), index.docs_with_term)
+        entity_names = {f.subject for f in facts if f.qualifiers.get("entity") or
+                        (f.subject in self.linker.entities and f.qualifiers.get("category"))}
+        self.table = FactTable(facts, index.documents, entity_names, config.answer_list_items,
+                               config.max_answer_chars)
+        self.finder = TypedFinder(tokenize, index.vocab_idf(), max_chunks=config.typed_hits)
+        self.title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
+        # every Korean name of every place or body the corpus names (a list of them is a list of who gets what)
+        self.entity_names = frozenset(a for aliases in self.linker.entities.values() for a in aliases
+                                      if len(a) >= 2 and not a.isascii())
+        self.doc_categories: dict[str, set[str]] = {}  # the categories each announcement's facts name
+        for f in facts:
+            if f.qualifiers.get("category"):
+                self.doc_categories.setdefault(f.doc_id, set()).add(f.qualifiers.get("category"))
+        self.year_mentions = year_mentions(index.documents)
+        self.lead_points: dict[str, Chunk] = {}  # each announcement's first point (its lead)
+        self.doc_chunks: dict[str, list[Chunk]] = {}  # each announcement's chunks, in order
+        for c in index.chunks:
+            self.doc_chunks.setdefault(c.doc_id, []).append(c)
+            if c.kind in ("point", "text"):
+                self.lead_points.setdefault(c.doc_id, c)
+        self._doc_texts: dict[str, str] = {}
+        self._siblings: dict[str, tuple[str, ...]] = {}
+        self._neighbours: dict[str, tuple[str, ...]] = {}
+
+    # ------------------------------------------------------------------ words
+    @property
+    def vocab(self):
+        return self.index.vocab
+
+    def docs_with_term(self, term: str) -> set[str]:
+        return self.index.docs_with_term(term)
+
+    def compact_text(self, doc_id: str) -> str:
+        """A document's text without spaces (kept per document once asked)."""
+        text = self._doc_texts.get(doc_id)
+        if text is None:
+            text = self._doc_texts[doc_id] = compact("\n".join(self.docs[doc_id].lines))
+        return text
+
+    def known_in(self, doc_ids: set[str] | None, hits) -> Callable[[str], str]:
+        """A question word as the announcements it is about write it: of the corpus words one jamo away from a
+        word no announcement holds, the one those announcements hold, and of several the one in the passage
+        retrieved first ("나노코리아 2024 주체 기관" → 주최); otherwise as the whole corpus writes it."""
+        if not doc_ids:
+            return self.finder.known
+
+        def known(word: str) -> str:
+            if word in self.vocab or len(word) < 2 or word in RELATIVE_TIME_WORDS:
+                return self.finder.known(word)
+            if word not in self._neighbours:
+                self._neighbours[word] = tuple(typo_neighbours(word, self.vocab))
+            near = [v for v in self._neighbours[word] if self.docs_with_term(v) & doc_ids]
+            first = next((v for h in hits for v in near if v in h.chunk.text), None)
+            return first or (near[0] if len(near) == 1 else self.finder.known(word))
+        return known
+
+    def siblings(self, word: str) -> tuple[str, ...]:
+        """Corpus words sharing the longest head of two syllables or more with ``word`` and differing before it
+        (풀코스 → 하프코스; 초기창업패키지 → 예비창업패키지), synonyms and words of a kind asked (기간) aside."""
+        if word not in self._siblings:
+            found: tuple[str, ...] = ()
+            for n in range(len(word) - 1, 1, -1):
+                head, lead = word[-n:], word[:-n]
+                if head in KIND_WORDS or head not in self.vocab or head in self.index.common_terms():
+                    continue  # 지역, 사업: too general a head for its other words to be variants of this one
+                found = tuple(w for w in self.vocab if len(w) > n and w.endswith(head) and w[:-n] != lead
+                              and not w[:-n].endswith(lead) and not lead.endswith(w[:-n])
+                              and not match_strength(word, {w}) and not match_strength(w, {word}))
+                if found:
+                    break
+            self._siblings[word] = found
+        return self._siblings[word]
+
+    def unknown_nouns(self, q: Question, residual: list[str]) -> bool:
+        """A content noun of the question that no announcement contains (인구 in a corpus without it)."""
+        if not residual or q.english:
+            return False
+        unknown = 0
+        for m in morphs(asked_edge(q.text)[1]):  # "마지막 날", "무슨 요일" say which value, not about what
+            if m.tag not in ("NNG", "NNP") or len(m.form) < 2 or m.form in self.vocab or m.form not in residual \
+                    or m.form in QUESTION_WORDS or m.form in KIND_WORDS or m.form in RELATIVE_TIME_WORDS:
+                continue
+            if self.finder.known(m.form) != m.form:
+                continue  # a typo (기갼) or an abbreviation (중기부) of a word the corpus has
+            if not any(len(v) >= 2 and (v in m.form or m.form in v) for v in self.vocab):
+                unknown += 1  # shares nothing with any word of any announcement (not a compound of known parts)
+        unknown += sum(1 for t in residual if "&" in t and t not in self.vocab)  # R&D in a corpus without it
+        return unknown > 0 and unknown * 2 >= len(residual)
+
+    # ------------------------------------------------------------------ announcements
+    def title_lead(self, q: Question) -> int:
+        """How many of the question's first words name its one announcement (by its title's words)."""
+        if not q.doc_ids or len(q.doc_ids) > 1:
+            return 0
+        titles = self.linker.title_tokens.get(next(iter(q.doc_ids)), set())
+        words = q.text.split()
+        lead = 0
+        while lead < len(words) and set(tokenize(words[lead])) <= titles | QUESTION_WORDS:
+            lead += 1
+        return lead
+
+    def within(self, q: Question) -> str:
+        """The question as a query inside the announcement its title words chose: without the words that name it
+        first, which every one of its passages shares ("어촌분야 … 공모 기간은?" → "공모 기간은?")."""
+        rest = q.text.split()[self.title_lead(q):]
+        return " ".join(rest) if any(set(tokenize(w)) - QUESTION_WORDS for w in rest) else q.text
+
+    def widened(self, q: Question, terms: tuple[str, ...]) -> set[str]:
+        """Announcements holding a word of the question (not a name) that none of those its title words chose
+        holds: a title word can name the wrong announcement ("소상공인" is in two titles)."""
+        if not q.doc_ids or q.dated or len(q.years) > 1:
+            return set()
+        names = {a for aliases in self.linker.entities.values() for a in aliases} | set(q.unknown_names)
+        extra: set[str] = set()
+        for t in terms:
+            if t in names or t[0].isdigit():
+                continue
+            docs = set(self.docs_with_term(t))
+            if docs and not docs & q.doc_ids:
+                extra |= docs
+        return extra
+
+    def periods(self, chunk_ids) -> list[str]:
+        """The dates those passages speak of."""
+        return [x.date for cid in chunk_ids if cid in self.chunks
+                for x in parse(self.chunks[cid].search_text, None)  # "12월" of a January release: no year
+                if x.kind == "date" and x.date and "/" not in x.date]
+
+    def place(self, name: str) -> bool:
+        return bool(admin_stem(name)) or name in REGION_OF
+
+    def places_named(self, q: Question) -> list[set[str]]:
+        """The places a question names, each as the set of its written forms."""
+        names = [self.linker.entities.get(e, {e}) | {e} for e in q.entities if self.place(e)]
+        words = set(tokenize(q.text))
+        names += [set(g) for g in {REGION_OF[w] for w in words & REGION_OF.keys()}]  # each region once, whichever name
+        return [{compact(a) for a in aliases if len(a) >= 2 and not a.isascii()} for aliases in names]
+
+
+def year_mentions(documents: list[Document]) -> dict[int, set[str]]:
+    """Which announcements state figures of which years in their text ("’22년 478억 달러")."""
+    out: dict[int, set[str]] = {}
+    for d in documents:
+        for m in _YEAR_MENTION.finditer(d.text):
+            out.setdefault(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)), set()).add(d.doc_id)
+    return out

@@ -1,0 +1,420 @@
+"""Features: small named measurements of how well one candidate answers the question.
+
+Each feature is ``feature(c, ctx, rivals) -> float`` over the candidate, the question's :class:`Context` and
+all candidates of the question (for the few that compare: the best rival's coverage). They read what the
+generators recorded (``c.evidence``) and the question; none loads a model, so each has a unit test that runs
+in milliseconds. :data:`FEATURES` is the registry the chooser's weights are keyed by, with one more feature
+per generator (``gen:<name>``: its prior) added by :func:`featurize`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..korean import tokenize
+from ..quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
+from ..text import compact, match_strength
+from .ask import states_kind
+from .candidate import Candidate
+from .context import Context
+from .dates import date_agreement
+from .generators.arithmetic import operand_names, read_operation
+from .passage import slot_label
+from .precedence import pick
+
+Feature = Callable[[Candidate, Context, list[Candidate]], float]
+
+
+# ------------------------------------------------------------------------------------------------ support
+def support_text(c: Candidate, ctx: Context) -> str:
+    """The text an answer stands on: its passage, or its facts' lines with what they are about."""
+    if c.unit_chunk is not None:
+        return c.unit_chunk.text[slice(*(c.unit_span or (0, len(c.unit_chunk.text))))]
+    parts = []
+    for f in c.facts:
+        doc = ctx.corpus.docs.get(f.doc_id)
+        line = doc.lines[f.line - 1] if doc and 0 < f.line <= len(doc.lines) else f.raw
+        parts.append(f"{f.subject} {f.attribute} {f.qualifiers.get('clause') or ''} {line}")
+    return "\n".join(parts)
+
+
+def _support_tokens(c: Candidate, ctx: Context) -> set[str]:
+    key = ("support", id(c))
+    if key not in ctx.memo:
+        ctx.memo[key] = {t for line in support_text(c, ctx).split("\n") for t in tokenize(line)}
+    return ctx.memo[key]
+
+
+def coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """IDF-weighted share of the question's content words that the candidate's support holds (title words of
+    its announcement aside: they say which announcement, not which sentence). The same measure for every
+    generator, so evidence of different kinds competes on equal terms."""
+    if c.kind == "none":
+        return 0.0
+    titles = set().union(*(ctx.corpus.title_terms.get(d, set()) for d in c.doc_ids))
+    terms = [t for t in ctx.terms if t not in titles] or list(ctx.terms)
+    if not terms:
+        return 0.5
+    held = _support_tokens(c, ctx)
+    weight = ctx.corpus.finder.weight
+    total = sum(weight(t) for t in terms)
+    return sum(weight(t) * match_strength(ctx.corpus.finder.known(t), held) for t in terms) / total
+
+
+def _terms_of(c: Candidate, ctx: Context) -> list[str]:
+    titles = set().union(*(ctx.corpus.title_terms.get(d, set()) for d in c.doc_ids))
+    return [t for t in ctx.terms if t not in titles] or list(ctx.terms)
+
+
+def missing_weight(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """How much of the question the answer's support leaves unexplained: the summed IDF of the question's words it
+    lacks, in units of the rarest word's IDF (capped at 3). A tempting wrong answer covers the common words and
+    misses the one that matters ("장애인 구분모집" answered by the sentence on 지역구분모집)."""
+    if c.kind == "none":
+        return 0.0
+    held = _support_tokens(c, ctx)
+    finder = ctx.corpus.finder
+    top = max(finder.idf.values(), default=1.0)
+    lost = sum(finder.weight(t) for t in _terms_of(c, ctx) if not match_strength(finder.known(t), held))
+    return min(3.0, lost / top)
+
+
+def missing_top(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """The IDF of the rarest question word the answer's support lacks, relative to the corpus's rarest word."""
+    if c.kind == "none":
+        return 0.0
+    held = _support_tokens(c, ctx)
+    finder = ctx.corpus.finder
+    top = max(finder.idf.values(), default=1.0)
+    return max((finder.weight(t) / top for t in _terms_of(c, ctx) if not match_strength(finder.known(t), held)),
+               default=0.0)
+
+
+def label_coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """Share of the question's words in what names the value: a quoted value's clause head or row label, a
+    fact's subject and attribute, a passage's slot label ("신청 기간: …")."""
+    if c.kind == "none":
+        return 0.0
+    if c.facts:
+        label = " ".join(f"{f.subject} {f.attribute} {f.qualifiers.get('clause') or ''}" for f in c.facts[:3])
+    elif c.unit_chunk is not None:
+        label = slot_label(c.unit_chunk.text[slice(*(c.unit_span or (0, len(c.unit_chunk.text))))])
+    else:
+        return 0.0
+    terms = _terms_of(c, ctx)
+    if not terms or not label:
+        return 0.0
+    held = set(tokenize(label))
+    weight = ctx.corpus.finder.weight
+    return sum(weight(t) * match_strength(ctx.corpus.finder.known(t), held) for t in terms) / sum(weight(t) for t in terms)
+
+
+def gen_coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """The generator's own coverage measure (the value finder's, the passage ranker's)."""
+    return c.evidence.get("coverage", 0.0)
+
+
+def gen_score(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """The generator's own score (coverage with its bonuses and penalties), clipped to [-1, 2]."""
+    return max(-1.0, min(2.0, c.evidence.get("score", 0.0)))
+
+
+def margin(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """How far a quoted value's score stands above the next other value's (clipped to 1)."""
+    return min(1.0, c.evidence.get("margin", 0.0))
+
+
+def first_of_generator(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 for a generator's first candidate, 1/2 for its second …"""
+    return 1.0 / (1.0 + c.evidence.get("rank", 0.0))
+
+
+def best_rival_coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """For "not found": the best coverage any answer reaches (high coverage argues against not found)."""
+    if c.kind != "none":
+        return 0.0
+    return max((coverage(r, ctx, rivals) for r in rivals if r.kind != "none"), default=0.0)
+
+
+# ------------------------------------------------------------------------------------------------ the value asked
+def states_asked(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """+1 when a value question (얼마, 몇 명, 언제) gets an answer stating a value of the asked family, -1 when the
+    answer states none; 0 for questions that ask no value and for "not found"."""
+    ask = ctx.own_ask
+    if ask is None or c.kind == "none" or ctx.q.english:
+        return 0.0
+    family = TEMPORAL_KINDS if set(ask.kinds) <= TEMPORAL_KINDS else NUMERIC_KINDS
+    return 1.0 if states_kind(c.text, tuple(family | set(ask.kinds)), ask.stated) else -1.0
+
+
+def kind_first(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when the value given is of the class the question asks first (몇 명 → a count)."""
+    ask = ctx.ask
+    return float(bool(ask and ask.kinds and c.value_kind == ask.kinds[0]))
+
+
+def asks_operation(ctx: Context) -> bool:
+    if "asks_op" not in ctx.memo:
+        ask = ctx.own_ask
+        ctx.memo["asks_op"] = bool(ctx.q.intent in ("sum", "diff") or (
+            ask is not None and not ctx.q.english and read_operation(ctx.text, ask, operand_names(ctx)) is not None))
+    return ctx.memo["asks_op"]
+
+
+def computed_for_operation(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when a question asking for a computation (합치면, 차이, 몇 배) gets a computed answer."""
+    return float(asks_operation(ctx) and bool(c.evidence.get("computed")))
+
+
+def plain_for_operation(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when a question asking for a computation gets an answer that computes nothing."""
+    return float(asks_operation(ctx) and c.kind != "none" and not c.evidence.get("computed"))
+
+
+def computed(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 for an answer computed from several values (a sum, a count, a difference)."""
+    return float(bool(c.evidence.get("computed")))
+
+
+# ------------------------------------------------------------------------------------------------ the announcement
+def doc_named(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """+1 when the question names its announcement (title, year) and the answer is from it, -1 from another."""
+    named = ctx.q.doc_ids
+    if not named or not c.doc_ids:
+        return 0.0
+    return 1.0 if c.doc_ids <= named else -1.0
+
+
+def doc_retrieved(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when the answer's announcement is among those of the question's first three passages."""
+    return float(bool(c.doc_ids & ctx.retrieved_docs))
+
+
+def doc_first(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when the answer is from the announcement of the question's first passage."""
+    return float(bool(ctx.hits) and ctx.hits[0].chunk.doc_id in c.doc_ids)
+
+
+def several_docs(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when the answer spans several announcements (one labelled part each)."""
+    return float(len(c.doc_ids) > 1)
+
+
+def place_missing(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when the question names a place the answer's announcements never mention ("서울의 실업률" answered
+    from a national release, "경남은 몇 곳" from a release about 전남)."""
+    if c.kind == "none" or ctx.q.english or not c.doc_ids:
+        return 0.0
+    for forms in ctx.corpus.places_named(ctx.q):
+        if forms and not any(f in ctx.corpus.compact_text(d) for d in c.doc_ids for f in forms):
+            return 1.0
+    return 0.0
+
+
+def period_conflict(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when a question about a month ("2024년 1월 취업자 수는?") gets an answer from passages that speak only of
+    other months."""
+    ask = ctx.own_ask
+    if c.kind == "none" or ctx.q.english or ask is None:
+        return 0.0
+    months = [d for d in ask.dates if re.fullmatch(r"\d{4}-\d{2}", d)]
+    if not months:
+        return 0.0
+    stated = ctx.corpus.periods(c.chunk_ids)
+    return float(bool(stated) and date_agreement(months, stated) < 0)
+
+
+def year_agreement(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """+1 when a question naming a year gets an answer of an announcement of that year or stating it, -1 when
+    neither; 0 when no year is named."""
+    years = ctx.q.years
+    if not years or c.kind == "none" or not c.doc_ids:
+        return 0.0
+    if any(ctx.corpus.docs[d].years & set(years) for d in c.doc_ids):
+        return 1.0
+    said = {x.date[:4] for x in parse(support_text(c, ctx)) if x.kind == "date" and x.date and x.date[:4].isdigit()}
+    return 1.0 if said & {str(y) for y in years} else -1.0
+
+
+# ------------------------------------------------------------------------------------------------ who it is about
+def names_target(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """+1 when the question names an entity or category and the answer's support names it, -1 when it does not."""
+    q = ctx.q
+    targets = q.entities + q.categories
+    if not targets or c.kind == "none" or q.english:
+        return 0.0
+    flat = compact(support_text(c, ctx) + " " + c.text)
+    v = ctx.corpus.linker.vocabulary
+    for t in targets:
+        names = v.entities.get(t, set()) | v.categories.get(t, set()) | {t}
+        if any(len(n) >= 2 and compact(n) in flat for n in names):
+            return 1.0
+    return -1.0
+
+
+def misses_target(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A quoted value whose passage names none of the question's targets."""
+    return c.evidence.get("misses_target", 0.0)
+
+
+def other_source(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A quoted amount named by another source of money (도비 asked, 국비 given)."""
+    return c.evidence.get("other_source", 0.0)
+
+
+def names_sibling(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A quoted value of a sibling of what is asked (하프코스's fee for 풀코스)."""
+    return c.evidence.get("names_sibling", 0.0)
+
+
+def unnamed_list(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A lookup listing every fact of an attribute (three or more) when the question named none of them."""
+    return float(c.rule == "lookup" and len(c.facts) >= 3 and not ctx.q.entities)
+
+
+# ------------------------------------------------------------------------------------------------ passages
+def fits_number(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """-1 for a passage that states no number where the question asks for one (or a phone, a URL)."""
+    return 0.0 if c.evidence.get("fits", 1.0) else -1.0
+
+
+def residual_said(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """Share of the question's words the facts do not explain (용적률, 보도시점) that the answer's support holds."""
+    residual = ctx.specific_residual
+    if not residual or c.kind == "none":
+        return 0.0
+    held = _support_tokens(c, ctx)
+    return sum(t in held for t in residual) / len(residual)
+
+
+def headline(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A passage that is a caption or headline line ("< … >", "- … -"): what the announcement is titled, not a
+    sentence stating an answer."""
+    if c.kind != "passage" or c.unit_chunk is None:
+        return 0.0
+    unit = c.unit_chunk.text[slice(*(c.unit_span or (0, len(c.unit_chunk.text))))].strip()
+    return float(bool(re.fullmatch(r"[<〈《].*[>〉》]|-\s.*\s-", unit)))
+
+
+def english_passage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A passage for an English question (chosen by fewer words than a value ranked by its glossary)."""
+    return float(ctx.q.english and c.kind == "passage")
+
+
+def long_answer(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """How long the answer is, in hundreds of characters (capped at 3): a long passage is a vague answer."""
+    return min(3.0, len(c.text) / 100.0)
+
+
+# ------------------------------------------------------------------------------------------------ tables
+def rows_cover(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """Share of the question's other words that the selected rows' table holds."""
+    return c.evidence.get("covers", 0.0)
+
+
+def rows_narrowed(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """Rows selected by two named cell values together (no fact states that conjunction)."""
+    return c.evidence.get("narrowed", 0.0)
+
+
+def rows_column(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """Rows (or a column) read by the header the question names."""
+    return c.evidence.get("column", 0.0)
+
+
+# ------------------------------------------------------------------------------------------------ the old precedences
+def facts_no_residual(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A facts-table answer to a question whose every word the facts explain (nothing left for a passage)."""
+    return float(c.generator == "facts" and not ctx.specific_residual)
+
+
+def below_threshold(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A passage (or attribution) covering less of the question than ``none_threshold``, or a quoted value covering
+    less than ``typed_min_coverage``: what the old rules never answered with."""
+    config = ctx.corpus.config
+    if c.generator in ("passage", "attribution"):
+        return float(c.evidence.get("coverage", 0.0) < config.none_threshold)
+    if c.generator in ("quoted", "arithmetic"):
+        return float(c.evidence.get("coverage", 0.0) < config.typed_min_coverage)
+    return 0.0
+
+
+def over_facts(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """How much more of the question a quoted value covers than the best facts-table answer (0 without one)."""
+    if c.generator not in ("quoted", "arithmetic"):
+        return 0.0
+    facts = [coverage(r, ctx, rivals) for r in rivals if r.generator == "facts"]
+    return c.evidence.get("coverage", 0.0) - max(facts) if facts else 0.0
+
+
+def facts_foreign(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A facts-table answer from announcements the question neither names nor is led to by its passages."""
+    return float(c.generator == "facts" and not ctx.q.doc_ids and bool(c.doc_ids) and not c.doc_ids & ctx.retrieved_docs)
+
+
+# ------------------------------------------------------------------------------------------------ which one
+def _evidence(name: str, doc: str) -> Feature:
+    def feature(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+        return c.evidence.get(name, 0.0)
+    feature.__doc__ = doc
+    return feature
+
+
+def owners_named(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """How many places or bodies an inverse or attribution answer names (capped at 5)."""
+    return min(5.0, c.evidence.get("owners", c.evidence.get("found", 0.0)))
+
+
+# ------------------------------------------------------------------------------------------------ not found
+def _reason(name: str) -> Feature:
+    def feature(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+        return c.evidence.get(name, 0.0) if c.kind == "none" else 0.0
+    feature.__doc__ = f'"Not found" because of {name.replace("_", " ")}.'
+    return feature
+
+
+def value_asked_none(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """For "not found": 1 when the question asks a value and no rival states one of its family."""
+    if c.kind != "none" or ctx.own_ask is None or ctx.q.english:
+        return 0.0
+    return float(all(states_asked(r, ctx, rivals) < 0 for r in rivals if r.kind != "none"))
+
+
+FEATURES: dict[str, Feature] = {
+    "coverage": coverage, "missing_weight": missing_weight, "missing_top": missing_top,
+    "label_coverage": label_coverage, "gen_coverage": gen_coverage, "gen_score": gen_score, "margin": margin,
+    "first_of_generator": first_of_generator, "best_rival_coverage": best_rival_coverage,
+    "states_asked": states_asked, "kind_first": kind_first, "computed": computed,
+    "computed_for_operation": computed_for_operation, "plain_for_operation": plain_for_operation,
+    "doc_named": doc_named, "doc_retrieved": doc_retrieved, "doc_first": doc_first, "several_docs": several_docs,
+    "place_missing": place_missing, "period_conflict": period_conflict, "year_agreement": year_agreement,
+    "names_target": names_target, "misses_target": misses_target, "other_source": other_source,
+    "names_sibling": names_sibling, "unnamed_list": unnamed_list, "fits_number": fits_number,
+    "residual_said": residual_said, "headline": headline, "english_passage": english_passage, "long_answer": long_answer,
+    "rows_cover": rows_cover, "rows_narrowed": rows_narrowed, "rows_column": rows_column,
+    "value_asked_none": value_asked_none, "owners_named": owners_named,
+    "facts_no_residual": facts_no_residual, "below_threshold": below_threshold, "over_facts": over_facts,
+    "facts_foreign": facts_foreign,
+    "inverse_from_facts": _evidence("from_facts", "An inverse answer read off the facts table (subjects of the value)."),
+    "inverse_from_table": _evidence("from_table", "An inverse answer read off a table row holding the value."),
+    "metadata_asked": _evidence("asked", "The question asks about the announcement itself (date, department …)."),
+    **{f"nf_{r}": _reason(r) for r in ("unknown_name", "unknown_noun", "unlinked_english", "year_not_in_corpus",
+                                       "variant_not_stated")},
+}
+
+
+def featurize(candidates: list[Candidate], ctx: Context, names: dict[str, Feature] | None = None,
+              generators: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> None:
+    """Fill every candidate's ``features``: each registered feature, ``gen:<name>`` for its generator, and
+    ``precedence`` (:mod:`qa.answer.precedence`) for the one the earlier ladder would have chosen."""
+    names = FEATURES if names is None else names
+    for c in candidates:
+        c.features = {name: float(f(c, ctx, candidates)) for name, f in names.items()}
+        for g in generators:
+            c.features[f"gen:{g}"] = float(c.generator == g)
+    if "precedence" not in skip:
+        # read off the features above: the candidate the earlier ladder of overrides would have answered with
+        chosen = pick(candidates, ctx)
+        for c in candidates:
+            c.features["precedence"] = float(c is chosen)

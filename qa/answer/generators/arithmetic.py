@@ -1,0 +1,191 @@
+"""Arithmetic in any wording, over stated values, with the working shown.
+
+The question's operation and its two operands are read from its words (:func:`read_operation`): a sum or
+difference of two named things ("A와 B를 더하면", "A랑 B 차이"), a comparison ("A는 B보다 몇 건 더 많아"), what
+is left ("X 중 Y가 아닌 것", "떨어진 곳" = applied − selected), a multiple ("A는 B의 몇 배") or a share ("A는 전체의
+몇 %"). Each operand is then the best value of the asked class for its words (:class:`TypedFinder`), and the
+result is computed from the two values as written (:func:`~qa.answer.compute.combine`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...korean import tokenize
+from ...lexicon import COMPLEMENT_WORDS, FAILED_OPERANDS, QUESTION_WORDS, RATIO_WORDS, RELATIVE_TIME_WORDS, SHARE_WORDS
+from ...quantity import COUNT, DATE, MONEY, NUMERIC_KINDS, PERCENT, parse
+from ...text import compact
+from ..ask import TypedAsk, content_terms
+from ..candidate import Candidate
+from ..compute import combine, operands
+from ..context import Context
+from ..quote import as_fact
+from ..typed import Candidate as Value
+from .quoted import finder_kwargs
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What to compute: ``op`` (sum | diff | ratio | share) of the values named by ``a`` and ``b`` (words),
+    each looked for together with ``rest``; ``total_b``: the second operand is the total ("전체", "총")."""
+
+    op: str
+    a: str
+    b: str
+    rest: str
+    total_b: bool = False
+    total_a: bool = False  # the first operand is the whole ("X 중 Y가 아닌 것": the whole less Y)
+    level: bool = False  # both operands are levels, not changes ("작년보다 몇 개 늘었어": this year's and last year's)
+
+
+_THAN = re.compile(r"(?P<b>(?:[^\s,]+\s)?[^\s,]+?)보다")
+_OF = re.compile(r"(?P<a>[^\s,]+?)(?:은|는|이|가)\s+(?:.*?\s)?(?P<b>[^\s,]+?)의\s*(?:몇|얼마)")
+_LESS = re.compile(r"(?P<a>[^\s,]+?)에서\s+(?P<b>[^\s,]+?)(?:을|를)?\s*(?:빼|제외)")
+_NOT = re.compile(rf"(?P<b>[^\s,]+?)(?:이|가)?\s*(?:{COMPLEMENT_WORDS})")
+_PARTICLE = re.compile(r"(?:은|는|이|가|을|를|에|에서|의|도|랑|이랑|와|과)$")
+
+
+def _dates_in(text: str) -> list[str]:
+    return [x.text for x in parse(text) if x.kind == DATE] + [w for w in text.split() if w.rstrip("에는도") in RELATIVE_TIME_WORDS]
+
+
+def _comparison(text: str, names: frozenset[str] = frozenset(), op: str = "diff") -> Operation | None:
+    """ "2023년 성장률이 2022년보다 몇 %p 떨어진 거야?", "강소형 신청이 특화단지보다 몇 곳 더 많았어?": the value the
+    question is about, against the one it is compared with, asked with the same words, the thing compared swapped
+    for it: a date for a date, a named place, body or category for another, else the question's first word."""
+    m = _THAN.search(text)
+    if not m:
+        return None
+    b = m.group("b")
+    rest = (text[:m.start()] + " " + text[m.end():]).strip()
+    swap = _counterpart(b, rest, names)
+    other = rest.replace(swap, b, 1) if swap else f"{b} {rest}"
+    return Operation(op, rest, other, "", level=True)
+
+
+def _counterpart(b: str, rest: str, names: frozenset[str]) -> str | None:
+    """The words of ``rest`` that play the part ``b`` plays in the other operand."""
+    if _dates_in(b):
+        mine = _dates_in(rest)
+        return mine[0] if mine else None
+    flat_b = compact(b)
+    if any(n in flat_b for n in names):
+        own = [w for w in rest.split() if any(n in compact(w) for n in names) and compact(w) != flat_b]
+        if own:
+            return own[0]
+    first = rest.split()[0] if rest.split() else ""
+    return first if first and not _PARTICLE.search(first) else None
+
+
+def read_operation(text: str, ask: TypedAsk, names: frozenset[str] = frozenset()) -> Operation | None:
+    """The computation a value question asks for, if any (``names``: the corpus's places, bodies and categories,
+    which a comparison swaps for each other)."""
+    if ask.op and ask.operands:
+        a, b, rest = ask.operands
+        return Operation(ask.op, f"{a} {rest}", f"{b} {rest}", "")
+    c = compact(text)
+    if re.search(RATIO_WORDS, c):
+        m = _OF.search(text)
+        if m:
+            return Operation("ratio", f"{m.group('a')} {_rest(text, m)}", f"{m.group('b')} {_rest(text, m)}", "")
+        return _comparison(text, names, "ratio")
+    if re.search(SHARE_WORDS, c) and ask.kinds[:1] == (PERCENT,):
+        m = _OF.search(text)
+        if m:
+            return Operation("share", f"{m.group('a')} {_rest(text, m)}", f"{m.group('b')} {_rest(text, m)}", "",
+                             total_b=True)
+    m = _LESS.search(text)
+    if m:  # "수출액에서 수입액 빼면"
+        return Operation("diff", f"{m.group('a')} {_rest(text, m)}", f"{m.group('b')} {_rest(text, m)}", "")
+    if ask.kinds and ask.kinds[0] in NUMERIC_KINDS | {"duration"} and _THAN.search(text):
+        return _comparison(text, names)
+    for word, (a, b) in FAILED_OPERANDS.items():
+        if word in c:
+            rest = text.replace(word, " ")
+            return Operation("diff", f"{a} {rest}", f"{b} {rest}", "")
+    m = _NOT.search(text)
+    if m:  # "보행 중이 아닌 사고": the whole less the part named
+        rest = text[m.end():]
+        return Operation("diff", rest, f"{text[:m.end('b')]} {rest}", "", total_a=True) if rest.strip() else None
+    return None
+
+
+def _rest(text: str, m: re.Match) -> str:
+    return text[:m.start()] + " " + text[m.end():]
+
+
+def _best(ctx: Context, words: str, kinds: tuple[str, ...], ask: TypedAsk, bound: str | None,
+          exclude: Value | None, level: bool = False) -> Value | None:
+    """The best value of ``kinds`` for ``words`` (another value than ``exclude``)."""
+    terms = content_terms(words, tokenize, QUESTION_WORDS)
+    kw = finder_kwargs(ctx, ask)
+    kw["bound"] = bound
+    kw["q_dates"] = tuple(x.date for x in parse(words) if x.kind == DATE and x.date and "/" not in x.date)
+    if level:
+        kw["change"] = False
+    found = ctx.corpus.finder.find(terms, kinds, ask.counter, ctx.sub_search(words), **kw)
+    for v in found:
+        if exclude is None or (compact(v.quantity.text) != compact(exclude.quantity.text)
+                               and (v.chunk.chunk_id, v.value_span) != (exclude.chunk.chunk_id, exclude.value_span)):
+            return v
+    return None
+
+
+def generate(ctx: Context) -> list[Candidate]:
+    ask = ctx.ask if ctx.own_ask is not None else None
+    if ask is None or ctx.q.english:
+        return []
+    operation = read_operation(ctx.text, ask, operand_names(ctx))
+    if operation is None:
+        return []
+    op = operation.op
+    # "고용률과 청년층 고용률은 몇 %p 차이?": the operands are the two rates, their difference is in points
+    kinds = (PERCENT,) if op == "diff" and ask.kinds[:1] == ("percent_point",) else ask.kinds
+    if op in ("ratio", "share"):
+        kinds = tuple(k for k in (MONEY, COUNT, PERCENT) if k) if not set(kinds) & {MONEY, COUNT} else kinds
+        kinds = tuple(k for k in kinds if k in NUMERIC_KINDS and k not in ("multiple",)) or (MONEY, COUNT)
+    a = _best(ctx, operation.a, kinds, ask, "total" if operation.total_a else None, None, operation.level)
+    if a is None:
+        return []
+    b = _best(ctx, operation.b, kinds, ask, "total" if operation.total_b else None, a, operation.level)
+    if b is None:
+        return []
+    done = _compute(op, a, b)
+    if done is None:
+        return []
+    text, name = done
+    facts = [as_fact(v, ctx.corpus.docs[v.chunk.doc_id]) for v in (a, b)]
+    same = float(a.chunk.chunk_id == b.chunk.chunk_id)
+    return [Candidate(generator="arithmetic", rule=f"typed:{name}", text=text, kind="fact", facts=facts,
+                      value_kind=a.quantity.kind,
+                      evidence={"coverage": min(a.coverage, b.coverage), "score": min(a.score, b.score),
+                                "same_passage": same, "computed": 1.0})]
+
+
+def operand_names(ctx: Context) -> frozenset[str]:
+    """The corpus's places, bodies and categories (compact), which a comparison swaps for each other."""
+    if "operand_names" not in ctx.memo:
+        v = ctx.corpus.linker.vocabulary
+        ctx.memo["operand_names"] = frozenset(compact(a) for kind in (v.entities, v.categories)
+                                              for name, aliases in kind.items() for a in aliases | {name} if len(a) >= 2)
+    return ctx.memo["operand_names"]
+
+
+def _compute(op: str, a: Value, b: Value) -> tuple[str, str] | None:
+    """The result text (with its working) and the rule's name."""
+    if op in ("sum", "diff"):
+        done = combine("sum" if op == "sum" else "diff", a, b)
+        if not done:
+            return None
+        return f"{'합계' if op == 'sum' else '차이'}: {done[0]}", op
+    qa_, qb = a.quantity, b.quantity
+    if qa_.base is None or qb.base is None or not qb.base or qa_.kind != qb.kind:
+        return None
+    value = qa_.base / qb.base
+    if op == "ratio":
+        return f"{value:,.1f}배 ({qa_.text} ÷ {qb.text})".replace(".0배", "배"), "ratio"
+    return f"{value * 100:,.1f}% ({qa_.text} ÷ {qb.text})", "share"
+
+
+__all__ = ["Operation", "generate", "operands", "read_operation"]

@@ -1,0 +1,64 @@
+"""Attribution: whose plan a described service is. "AI학습 서버 구축은 어느 지자체 계획이야?", "드론 쓰는 데 어디야?":
+the passages that describe it belong to the place or body they name, or, for a sub-point, the one its point
+(□) opens with."""
+
+from __future__ import annotations
+
+import re
+
+from ...chunk import Chunk
+from ...lexicon import WHICH_ASKS
+from ...text import compact
+from ..candidate import Candidate
+from ..context import Context
+from .passages import ranked
+
+MIN_COVERAGE = 0.5  # share of the question's words a passage must hold to say whose plan it is
+
+
+def asks_which(text: str) -> bool:
+    return bool(re.search(WHICH_ASKS, text))
+
+
+def owner(chunk: Chunk, span: tuple[int, int], names: dict[str, str]) -> str | None:
+    """The place or body a unit is about: one it names, else the one its chunk's first line opens with."""
+    for text in (chunk.text[span[0]:span[1]], chunk.text.split("\n", 1)[0]):
+        flat = compact(text)
+        found = sorted(((flat.find(a), -len(a), name) for a, name in names.items() if a in flat))
+        if found:
+            return found[0][2]
+    return None
+
+
+def alias_names(ctx: Context) -> dict[str, str]:
+    """Every Korean written form of every place or body the corpus names → its name (two syllables or more)."""
+    if "aliases" not in ctx.memo:
+        ctx.memo["aliases"] = {compact(a): name for name, aliases in ctx.corpus.linker.entities.items()
+                               for a in aliases | {name} if len(a) >= 2 and not a.isascii()}
+    return ctx.memo["aliases"]
+
+
+def generate(ctx: Context) -> list[Candidate]:
+    q = ctx.q
+    if q.english or ctx.year_only or not asks_which(ctx.text) or not (q.residual or q.values):
+        return []
+    names = alias_names(ctx)
+    asked = {e for e in q.entities}
+    owners: list[tuple[str, Chunk, tuple[int, int], float]] = []
+    for _score, coverage, chunk, span in ranked(ctx, ctx.hits[: max(ctx.k, 8)]):
+        if coverage < MIN_COVERAGE:
+            continue
+        who = owner(chunk, span, names)
+        doc = ctx.corpus.docs[chunk.doc_id]
+        if who and compact(who) in compact(f"{doc.publisher or ''} {doc.title}"):
+            continue  # the body announcing it, not the one whose plan it is
+        if who and who not in asked and who not in {o[0] for o in owners}:
+            owners.append((who, chunk, span, coverage))
+    if not owners:
+        return []
+    best = owners[0][3]
+    kept = [o for o in owners if o[3] >= best - 0.15]
+    first = kept[0]
+    return [Candidate(generator="attribution", rule="attribution", text=", ".join(o[0] for o in kept), kind="fact",
+                      unit_chunk=first[1], unit_span=first[2],
+                      evidence={"coverage": best, "owners": float(len(kept))})]

@@ -1,0 +1,178 @@
+"""Each feature alone, on candidates of the kit corpus (no embedding model): what it measures, on one candidate
+that has the property and one that does not."""
+
+from __future__ import annotations
+
+from answer_kit import context
+
+from qa.answer import features as F
+from qa.answer.candidate import Candidate, none_candidate
+from qa.answer.features import FEATURES, featurize
+from qa.answer.generators import GENERATORS, generate
+
+
+def cands(question: str, history=None):
+    ctx = context(question, history)
+    found = generate(ctx)
+    featurize(found, ctx, generators=tuple(GENERATORS))
+    return ctx, found
+
+
+def first(found, generator: str, rule: str | None = None) -> Candidate:
+    return next(c for c in found if c.generator == generator and (rule is None or c.rule == rule))
+
+
+def passage(ctx, words: str) -> Candidate:
+    """A passage candidate over the kit chunk holding ``words``."""
+    chunk = next(c for c in ctx.corpus.index.chunks if words in c.text)
+    return Candidate(generator="passage", rule="passage", text=chunk.text, kind="passage", unit_chunk=chunk,
+                     unit_span=(0, len(chunk.text)), evidence={"coverage": 0.2, "fits": 0.0})
+
+
+def test_every_feature_is_registered_and_gives_a_number():
+    ctx, found = cands("여수시 국비는?")
+    names = set(FEATURES) | {f"gen:{g}" for g in GENERATORS} | {"precedence"}
+    assert all(set(c.features) == names for c in found)
+    assert all(isinstance(v, float) for c in found for v in c.features.values())
+    assert sum(c.features["precedence"] for c in found) == 1.0  # the ladder picks exactly one
+
+
+def test_coverage_and_what_is_missing():
+    ctx, found = cands("여수시 드론 택배 계획은?")
+    right, wrong = passage(ctx, "드론 택배"), passage(ctx, "수산물 경매장")
+    assert F.coverage(right, ctx, found) > F.coverage(wrong, ctx, found)
+    assert F.missing_weight(right, ctx, found) < F.missing_weight(wrong, ctx, found)
+    assert F.missing_top(right, ctx, found) <= F.missing_top(wrong, ctx, found)
+    assert F.coverage(none_candidate("x"), ctx, found) == 0.0
+
+
+def test_label_coverage_reads_what_names_the_value():
+    ctx, found = cands("여수시 국비는?")
+    assert F.label_coverage(first(found, "facts"), ctx, found) > 0.5
+
+
+def test_generator_evidence_features():
+    ctx, found = cands("강소형 경쟁률은?")
+    top = first(found, "quoted")
+    assert F.gen_coverage(top, ctx, found) == top.evidence["coverage"]
+    assert -1.0 <= F.gen_score(top, ctx, found) <= 2.0
+    assert F.margin(top, ctx, found) >= 0.0
+    assert F.first_of_generator(top, ctx, found) == 1.0
+    assert F.best_rival_coverage(first(found, "not_found"), ctx, found) > 0.0
+
+
+def test_states_asked_and_kind_first():
+    ctx, found = cands("강소형 경쟁률은 얼마야?")
+    assert F.states_asked(first(found, "quoted"), ctx, found) == 1.0
+    assert F.states_asked(passage(ctx, "드론 택배"), ctx, found) == -1.0
+    assert F.kind_first(first(found, "quoted"), ctx, found) == 1.0
+    assert F.value_asked_none(first(found, "not_found"), ctx, found) == 0.0
+
+
+def test_operation_features():
+    ctx, found = cands("거점형과 강소형 신청 지자체 합치면 몇 곳?")
+    total = first(found, "arithmetic")
+    assert F.computed(total, ctx, found) == F.computed_for_operation(total, ctx, found) == 1.0
+    assert F.plain_for_operation(first(found, "quoted"), ctx, found) == 1.0
+    plain_ctx, plain = cands("강소형 경쟁률은?")
+    assert F.plain_for_operation(first(plain, "quoted"), plain_ctx, plain) == 0.0
+
+
+def test_announcement_features():
+    ctx, found = cands("부산항 물동량 몇 % 줄었어?")
+    stats = first(found, "quoted")
+    assert F.doc_named(stats, ctx, found) == 1.0 and F.doc_retrieved(stats, ctx, found) == 1.0
+    assert F.doc_first(stats, ctx, found) == 1.0 and F.several_docs(stats, ctx, found) == 0.0
+    other = passage(ctx, "드론 택배")
+    assert F.doc_named(other, ctx, found) == -1.0
+
+
+def test_place_missing_and_year_agreement():
+    ctx, found = cands("통영시 물동량은 몇 % 늘었어?")
+    stats = passage(ctx, "부산항 물동량")
+    assert F.place_missing(stats, ctx, found) == 1.0  # the statistics release never names 통영
+    ctx2, found2 = cands("2024년 물동량 몇 % 늘었어?")
+    assert F.year_agreement(passage(ctx2, "전국 항만 물동량"), ctx2, found2) == 1.0
+    assert F.year_agreement(passage(ctx2, "드론 택배"), ctx2, found2) == -1.0
+
+
+def test_period_conflict_needs_a_month_asked():
+    ctx, found = cands("2030년 3월 공모 신청은 몇 곳?")
+    assert F.period_conflict(passage(ctx, "드론 택배"), ctx, found) == 0.0  # no month stated: no conflict
+    ctx2, found2 = cands("강소형 경쟁률은?")
+    assert F.period_conflict(first(found2, "quoted"), ctx2, found2) == 0.0  # no month asked
+
+
+def test_names_target():
+    ctx, found = cands("여수시 국비는?")
+    assert F.names_target(first(found, "facts"), ctx, found) == 1.0
+    assert F.names_target(passage(ctx, "수산물 경매장"), ctx, found) == -1.0
+
+
+def test_quoted_value_flags_are_read_from_the_evidence():
+    c = Candidate("quoted", "typed:money", "x", "fact", evidence={"misses_target": 1.0, "other_source": 1.0,
+                                                                 "names_sibling": 1.0})
+    ctx, found = cands("강소형 경쟁률은?")
+    assert F.misses_target(c, ctx, found) == F.other_source(c, ctx, found) == F.names_sibling(c, ctx, found) == 1.0
+
+
+def test_unnamed_list_and_facts_precedences():
+    ctx, found = cands("국비는 얼마야?")
+    listed = first(found, "facts")
+    assert F.unnamed_list(listed, ctx, found) == 1.0
+    assert F.facts_no_residual(listed, ctx, found) == 1.0
+    assert F.facts_foreign(listed, ctx, found) == 0.0
+
+
+def test_passage_features():
+    ctx, found = cands("여수시 국비는 얼마야?")
+    bare = passage(ctx, "드론 택배")
+    assert F.fits_number(bare, ctx, found) == -1.0 and F.below_threshold(bare, ctx, found) == 1.0
+    assert F.long_answer(bare, ctx, found) > 0.0
+    assert F.english_passage(bare, ctx, found) == 0.0
+    assert F.residual_said(bare, ctx, found) == 0.0
+
+
+def test_headline_marks_a_caption_line():
+    from dataclasses import replace
+
+    ctx, found = cands("2030 스마트 항만 공모 선정 결과는?")
+    plain = passage(ctx, "드론 택배")
+    line = "< 2030 스마트 항만 공모 선정 결과 >"
+    caption = Candidate("passage", "passage", line, "passage", unit_chunk=replace(plain.unit_chunk, text=line),
+                        unit_span=(0, len(line)))
+    assert F.headline(caption, ctx, found) == 1.0
+    assert F.headline(passage(ctx, "드론 택배"), ctx, found) == 0.0
+
+
+def test_over_facts_compares_a_quoted_value_with_the_facts():
+    ctx, found = cands("강소형 경쟁률은?")
+    assert F.over_facts(first(found, "quoted"), ctx, found) <= 0.5
+    assert F.over_facts(first(found, "facts"), ctx, found) == 0.0
+
+
+def test_rows_features():
+    c = Candidate("rows", "rows", "x", "fact", evidence={"covers": 0.8, "narrowed": 1.0, "column": 1.0})
+    ctx, found = cands("강소형 경쟁률은?")
+    assert F.rows_cover(c, ctx, found) == 0.8 and F.rows_narrowed(c, ctx, found) == 1.0
+    assert F.rows_column(c, ctx, found) == 1.0
+
+
+def test_which_one_features():
+    ctx, found = cands("국비 90억원 받는 곳은?")
+    table = first(found, "inverse", "inverse:table")
+    assert FEATURES["inverse_from_table"](table, ctx, found) == 1.0 and F.owners_named(table, ctx, found) == 2.0
+    assert FEATURES["inverse_from_facts"](first(found, "inverse", "inverse:facts"), ctx, found) == 1.0
+    ctx2, found2 = cands("담당 부서 어디야?")
+    assert FEATURES["metadata_asked"](first(found2, "metadata"), ctx2, found2) == 1.0
+
+
+def test_not_found_reasons_only_on_not_found():
+    ctx, found = cands("제주시 국비는?")
+    none = first(found, "not_found")
+    assert F.FEATURES["nf_unknown_name"](none, ctx, found) == 1.0
+    assert F.FEATURES["nf_unknown_name"](first(found, "facts"), ctx, found) == 0.0
+    for name in ("nf_unlinked_english", "nf_year_not_in_corpus", "nf_variant_not_stated"):
+        assert F.FEATURES[name](none, ctx, found) == 0.0
+    ctx2, found2 = cands("강소형 경쟁률은?")
+    assert all(F.FEATURES[n](first(found2, "not_found"), ctx2, found2) == 0.0 for n in F.FEATURES if n.startswith("nf_"))

@@ -1,0 +1,120 @@
+"""Each generator alone, on the kit corpus (two short announcements written for these tests; no embedding model):
+what it proposes for a question it is made for, and that it stays silent where it has nothing to say."""
+
+from __future__ import annotations
+
+import pytest
+from answer_kit import context
+
+from qa.answer.generators import (
+    GENERATORS,
+    arithmetic,
+    attribution,
+    facts,
+    generate,
+    inverse,
+    listing,
+    metadata,
+    not_found,
+    passages,
+    quoted,
+    tables,
+)
+
+
+def texts(cands) -> list[str]:
+    return [c.text for c in cands]
+
+
+def test_every_generator_is_registered_by_name():
+    assert set(GENERATORS) >= {"facts", "quoted", "arithmetic", "rows", "passage", "lead", "inverse", "attribution",
+                               "listing", "metadata", "not_found"}
+    assert [c.generator for c in generate(context("여수시 국비는?"), names=("not_found",))] == ["not_found"]
+
+
+def test_facts_proposes_each_applicable_compose_rule():
+    found = facts.generate(context("여수시 국비는?"))
+    assert found[0].rule == "lookup" and "90억원" in found[0].text
+    assert all(c.kind == "fact" and c.facts for c in found)
+    assert facts.generate(context("미래부 과장이 뭐라고 말했어?")) == []  # a quote is a sentence, not a fact
+
+
+def test_quoted_quotes_distinct_values_of_the_asked_class_best_first():
+    found = quoted.generate(context("강소형 경쟁률은?"))
+    assert found[0].value_kind == "ratio" and "6:1" in found[0].text
+    assert len({c.text for c in found}) == len(found) <= quoted.TOP
+    assert found[0].evidence["coverage"] > 0 and found[0].facts[0].qualifiers["source"] == "quoted"
+    assert quoted.generate(context("여수시는 무슨 사업을 해?")) == []  # no value is asked
+
+
+def test_arithmetic_adds_two_named_values_with_the_working():
+    found = arithmetic.generate(context("거점형과 강소형 신청 지자체 합치면 몇 곳?"))
+    assert found and found[0].text.startswith("합계: 20개") and "8개" in found[0].text and "12개" in found[0].text
+    assert found[0].evidence["computed"] == 1.0 and len(found[0].facts) == 2
+
+
+def test_arithmetic_reads_a_comparison_as_a_difference():
+    op = arithmetic.read_operation("강소형 신청은 거점형보다 몇 곳 더 많아?", context("강소형 신청은 거점형보다 몇 곳 더 많아?").ask)
+    assert op is not None and op.op == "diff" and "거점형" in op.b
+    found = arithmetic.generate(context("강소형 신청은 거점형보다 몇 곳 더 많아?"))
+    assert found and "4개" in found[0].text
+
+
+def test_rows_reads_the_rows_a_cell_value_names():
+    found = tables.generate(context("강소형으로 뽑힌 지자체는?"))
+    assert found and "여수시" in found[0].text and "통영시" in found[0].text and "강서구" not in found[0].text
+
+
+def test_passage_ranks_units_one_per_chunk():
+    found = passages.generate(context("여수시 섬 주민을 위한 계획은?"))
+    assert "드론 택배" in found[0].text and found[0].kind == "passage" and found[0].unit_span is not None
+    assert len({c.unit_chunk.chunk_id for c in found}) == len(found)
+
+
+def test_lead_answers_a_summary_question_with_the_first_point():
+    found = passages.lead(context("2030 스마트 항만 공모 주요 내용은?"))
+    assert found and found[0].text.startswith("미래부는")
+    assert passages.lead(context("여수시 국비는?")) == []
+
+
+def test_inverse_finds_who_has_a_stated_value():
+    found = inverse.generate(context("국비 90억원 받는 곳은?"))
+    by_rule = {c.rule: c.text for c in found}
+    assert "여수시" in by_rule["inverse:table"] and "통영시" in by_rule["inverse:table"]
+    assert "강서구" not in by_rule["inverse:table"]
+    assert inverse.stated("경쟁률이 6:1인 유형은?")[0].text == "6:1"
+
+
+def test_attribution_names_whose_plan_a_described_service_is():
+    found = attribution.generate(context("드론 택배 도입하는 곳은?"))
+    assert found and found[0].text == "여수시"
+    # a sub-point belongs to the one its point opens with
+    assert attribution.generate(context("수중 로봇 관제 하는 곳은 어디야?"))[0].text == "여수시"
+
+
+def test_listing_reads_a_tables_labels_for_a_where_list():
+    found = listing.generate(context("선정된 곳 어디어디야?"))
+    assert found and all(n in found[0].text for n in ("강서구", "여수시", "통영시"))
+    assert not listing.asks_list("여수시 국비는?")
+
+
+def test_metadata_reads_the_contact_block_date_and_speaker():
+    assert metadata.asked("담당 부서 어디야?") >= {"department"}
+    assert "published" in metadata.asked("보도자료 언제 나왔어?")
+    dept = metadata.generate(context("담당 부서 어디야?"))
+    assert dept and "항만정책과" in dept[0].text and "044-200-1111" in dept[0].text
+    who = metadata.generate(context("섬 주민 이동권 얘기한 사람 누구야?"))
+    assert who and who[0].text.endswith("김하나 항만정책과장")
+    date = metadata.generate(context("2030 스마트 항만 공모 결과 보도자료 언제 나왔어?"))
+    assert date and "2030년 6월 10일" in date[0].text
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("제주시 국비는?", "unknown_name"),
+    ("여수시 인구는 몇 명이야?", "unknown_noun"),
+    ("강소형 경쟁률은?", "no_answer"),
+])
+def test_not_found_always_proposes_itself_with_its_reasons(question, reason):
+    (none,) = not_found.generate(context(question))
+    assert none.kind == "none" and none.rule == f"not_found:{reason}"
+    assert set(none.evidence) == set(not_found.REASONS)

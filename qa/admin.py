@@ -38,7 +38,6 @@ from .rebuild import Job, LiveAssistant, ProgressCapture, Rebuilder  # noqa: F40
 from .upload import SAVED_AS, AdminError, check_upload, delete_document, safe_stem, save_upload  # noqa: F401
 
 UPLOAD_PATH = "/api/documents"
-MAX_CHECKS = 2  # uploads checked at once (each in a worker process of up to check_memory_mb)
 
 
 def given_token(headers: Any) -> str:
@@ -113,7 +112,8 @@ class AdminRoutes:
         self.config = config
         self.live = live
         self.rebuilder = rebuilder
-        self._checks = threading.BoundedSemaphore(MAX_CHECKS)
+        # uploads checked at once (max_upload_checks), each in a worker process of up to check_memory_mb
+        self._checks = threading.BoundedSemaphore(max(1, config.max_upload_checks))
         self._texts: tuple[Any, dict[str, str]] = (None, {})
 
     def upload(self, file: Annotated[UploadFile, File(description="공고문 파일 (HWPX, HWP, PDF, DOCX, HTML, TXT, MD)")],

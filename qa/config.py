@@ -72,6 +72,11 @@ class Config:
     # member or stream may unpack to as a multiple of its packed size (past 8 MB); over either it is skipped
     max_unpacked_mb: float = 256.0
     max_unpack_ratio: float = 200.0
+    unpack_ratio_floor_mb: float = 8.0  # a member or stream may always unpack to this much, whatever its ratio
+    max_pdf_pages: int = 2000  # more pages is refused, counted from the page tree before pdfplumber builds a page
+    # uploads: UTF-8 bytes of a saved name's stem (a file name holds 255 bytes), and uploads checked at once
+    max_name_bytes: int = 180
+    max_upload_checks: int = 2
     # an upload's trial read runs in a worker process with these limits (address space, wall-clock seconds) …
     check_memory_mb: float = 3072.0
     check_timeout: float = 300.0
@@ -121,7 +126,8 @@ class Config:
 
     # request limits (web app): no single client or request may hold the service
     max_body_bytes: int = 65536  # request body; larger gets 413 (also bounds Gradio's event payloads)
-    body_timeout: float = 20.0  # seconds a request body may stall (and after them it must average 16 KB/s); 408
+    body_timeout: float = 20.0  # seconds a request body may stall (and after them it must average min_body_rate); 408
+    min_body_rate: int = 16384  # bytes per second a body must average once it has taken body_timeout seconds
     max_history_items: int = 20  # earlier questions per request; each at most max_question_chars
     rate_limit: str = "60/minute"  # per client address, slowapi/limits syntax ("30/minute;500/day"); "" = off
 

@@ -26,13 +26,13 @@ import io
 import re
 import statistics
 
+from . import budget
 from .base import Paragraph, Parsed, ReadError, Table, assemble, clean_meta
 from .chars import equation_char, is_equation_font
 
 _NEW_PARA = re.compile(r"^\s*([□■◆◇◎▣▶►ㅇ○◦•‧∙·*※\-–<〈《【|]|[➊-➓❶-❿ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ①-⑳]|\d{1,2}\s*[.)]\s|[가-하]\.\s|\(\S{1,10}\)\s)")
 _WEAK_MARK = re.compile(r"^\s*([‧∙·*\-–]|\d{1,2}\s*[.)]\s|[가-하]\.\s|\(\S{1,10}\)\s)")  # also seen mid-sentence
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*\d{1,4}\s*[-–]|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|page\s*\d+)\s*$", re.I)
-_MAX_PAGES = 2000
 _CID = re.compile(r"\(cid:\d+\)")
 MAX_UNMAPPED = 0.3  # share of the visible characters that may be glyph codes or unknown private-use characters
 
@@ -162,12 +162,13 @@ def _open_pdf(data: bytes):
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+    limit = budget.limits().pages
     raw = len(_PAGE_OBJECT.findall(data))  # incremental saves repeat page objects: only a gross excess here
-    if raw > 4 * _MAX_PAGES:
-        _refuse_many_pages(raw)
+    if raw > 4 * limit:
+        _refuse_many_pages(raw, limit)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        _refuse_many_pages(_page_tree(pdf.doc))  # not pdf.close(): it builds every page to close it
+        _refuse_many_pages(_page_tree(pdf.doc, limit), limit)  # not pdf.close(): it builds every page to close it
         return pdf, pdf.pages
     except ReadError:
         raise
@@ -184,14 +185,14 @@ def _open_pdf(data: bytes):
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
 
-def _refuse_many_pages(n: int) -> None:
-    """Over :data:`_MAX_PAGES` pages is refused before pdfplumber builds a page (200,000 took 23 s)."""
-    if n > _MAX_PAGES:
-        more = "more than " if n == _MAX_PAGES + 1 else ""  # the walk stops one page past the limit
-        raise ReadError(f"{more}{n if not more else _MAX_PAGES} pages (limit {_MAX_PAGES})", "oversized")
+def _refuse_many_pages(n: int, limit: int) -> None:
+    """Over ``limit`` pages (``max_pdf_pages``) is refused before pdfplumber builds a page (200,000 took 23 s)."""
+    if n > limit:
+        more = "more than " if n == limit + 1 else ""  # the walk stops one page past the limit
+        raise ReadError(f"{more}{n if not more else limit} pages (limit {limit}, max_pdf_pages)", "oversized")
 
 
-def _page_tree(doc) -> int:
+def _page_tree(doc, limit: int) -> int:
     """The pages of the page tree, counted without building them: its ``/Count`` when that says too many,
     else its leaves up to one past the limit (``/Count`` may lie; pages in object streams are not in the raw
     bytes that :data:`_PAGE_OBJECT` counts first)."""
@@ -205,9 +206,9 @@ def _page_tree(doc) -> int:
         declared = resolve1(root.get("Count")) if isinstance(root, dict) else None
     except Exception:  # noqa: BLE001 - a broken tree: pdfminer finds the pages its own way
         declared = None
-    if isinstance(declared, int) and declared > _MAX_PAGES:
+    if isinstance(declared, int) and declared > limit:
         return declared
-    return sum(1 for _ in itertools.islice(PDFPage.create_pages(doc), _MAX_PAGES + 1))
+    return sum(1 for _ in itertools.islice(PDFPage.create_pages(doc), limit + 1))
 
 
 _MARGIN_BAND = 0.1  # top and bottom tenth of a page: where running headers and footers stand

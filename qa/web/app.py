@@ -81,7 +81,8 @@ def web_component_script() -> Path:
 def _middleware(app: FastAPI, config: Config, origins: tuple[str, ...], limiter: Limiter, events: dict) -> None:
     # Innermost first: the guard, then CORS (so a 413/429 still carries CORS headers), then security headers.
     app.add_middleware(RequestGuard, max_body=config.max_body_bytes, events=events, limiter=limiter,
-                       limit=config.rate_limit, body_timeout=config.body_timeout, admin=config)
+                       limit=config.rate_limit, body_timeout=config.body_timeout,
+                       min_body_rate=config.min_body_rate, admin=config)
     # CORS: only the configured origins. A parent CORSMiddleware also makes Gradio skip its own CORS
     # handling for the mounted apps (which would otherwise let any origin through on a non-localhost host).
     app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_credentials=True,
@@ -170,7 +171,7 @@ def create_app(config: Config | None = None, *, assistant: Assistant | None = No
         config = assistant.config if assistant is not None else Config.load()
     origins = normalize_origins(config.allowed_origins)
     _check_rate_limit(config)
-    budget.configure(config.max_unpacked_mb, config.max_unpack_ratio)  # a build at start-up reads the corpus here
+    budget.configure_from(config)  # a build at start-up reads the corpus here
     load_problem = None
     if assistant is None:
         assistant, load_problem = load_assistant(config)

@@ -59,13 +59,15 @@ class IndexFollower:
     def _load(self, built: str) -> None:
         from .. import Assistant
         from ..index import load_index
+        from ..rebuild import handing_over
 
         current = self.web.assistant.current
-        try:
-            index = load_index(self.web.config, embedder=current.index.embedder, check_corpus=False)
-        except Exception:  # noqa: BLE001 - keep answering from what is loaded; try again later
-            log.exception("could not load the index another worker built")
-            return
-        self.web.assistant.swap(Assistant(self.web.config, index))
-        self._built = built
-        self.web.on_swap(self.web.assistant.current)
+        with handing_over():  # the other requests of this worker keep their pace while it loads
+            try:
+                index = load_index(self.web.config, embedder=current.index.embedder, check_corpus=False)
+            except Exception:  # noqa: BLE001 - keep answering from what is loaded; try again later
+                log.exception("could not load the index another worker built")
+                return
+            self.web.assistant.swap(Assistant(self.web.config, index))
+            self._built = built
+            self.web.on_swap(self.web.assistant.current)

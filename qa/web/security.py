@@ -17,6 +17,7 @@ from limits import parse_many
 from slowapi import Limiter
 
 from ..admin import UPLOAD_PATH, token_refusal, upload_limit
+from ..config import Config
 
 # Gradio routes that accept files; the UI has no upload component, so they are switched off
 UPLOAD_ROUTES = ("/gradio_api/upload", "/gradio_api/process_recording")
@@ -32,7 +33,6 @@ CORS_ALLOW_HEADERS = [
 ]
 CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
 
-MIN_BODY_RATE = 16 * 1024  # bytes per second a body must average once it has taken body_timeout seconds
 _ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
 # Gradio's page template says lang="en"; the pages are Korean (screen readers pick the voice from it)
 _HTML_LANG = re.compile(rb'<html(\s[^>]*?)?\slang="en"', re.S)
@@ -73,9 +73,9 @@ def too_large_message(limit: int) -> str:
     return f"요청이 너무 큽니다 (최대 {limit:,}바이트). (Request body too large: at most {limit:,} bytes.)"
 
 
-def too_slow_message(timeout: float) -> str:
+def too_slow_message(timeout: float, min_rate: int) -> str:
     return (f"요청 본문이 너무 느리게 도착합니다 ({timeout:g}초). (Request body too slow: nothing for {timeout:g} s, or "
-            f"under {MIN_BODY_RATE // 1024} KB/s.)")
+            f"under {min_rate / 1024:g} KB/s after it; body_timeout, min_body_rate.)")
 
 
 def rate_limited_message(limit: str) -> str:
@@ -171,7 +171,7 @@ class RequestGuard:
 
     * every request body is read here up to ``max_body`` bytes (413 beyond, also without Content-Length),
       then replayed to the app; a body that stalls for ``body_timeout`` seconds (or averages under
-      :data:`MIN_BODY_RATE` after them) gets 408, whichever route it is for;
+      ``min_body_rate`` bytes a second after them) gets 408, whichever route it is for;
     * an admin upload (``admin``: the config, when uploads are on) is checked for its token from the headers
       alone: without the right one it gets 401/403 at once and its body is never read; with it, the body is
       passed to the route as it arrives (never held here), counted up to ``max_file_mb`` (413 beyond);
@@ -186,7 +186,8 @@ class RequestGuard:
     """
 
     def __init__(self, app, *, max_body: int, events: dict[str, tuple[set[int], set[int]]],
-                 limiter: Limiter | None = None, limit: str = "", body_timeout: float = 20.0, admin=None) -> None:
+                 limiter: Limiter | None = None, limit: str = "", body_timeout: float = 20.0,
+                 min_body_rate: int = Config.min_body_rate, admin=None) -> None:
         self.app = app
         self.max_body = max_body
         self.events = events
@@ -194,6 +195,7 @@ class RequestGuard:
         self.limit = limit
         self.items = parse_many(limit) if limit else []
         self.body_timeout = body_timeout
+        self.min_body_rate = min_body_rate
         self.admin = admin if admin is not None and getattr(admin, "admin_token", "") else None
 
     async def __call__(self, scope, receive, send):
@@ -254,7 +256,7 @@ class RequestGuard:
         except TimeoutError:
             raise BodyTooSlow from None
         elapsed = time.monotonic() - started
-        if elapsed > self.body_timeout and size / elapsed < MIN_BODY_RATE and message.get("more_body", False):
+        if elapsed > self.body_timeout and size / elapsed < self.min_body_rate and message.get("more_body", False):
             raise BodyTooSlow
         return message
 
@@ -266,7 +268,8 @@ class RequestGuard:
             try:
                 message = await self._next(receive, started, size)
             except BodyTooSlow:
-                await send_json(send, 408, {"detail": too_slow_message(self.body_timeout)}, {"Connection": "close"})
+                slow = too_slow_message(self.body_timeout, self.min_body_rate)
+                await send_json(send, 408, {"detail": slow}, {"Connection": "close"})
                 return None
             if message["type"] == "http.disconnect":
                 return None
@@ -311,7 +314,8 @@ class RequestGuard:
             if not refused:
                 raise
         if refused and not responded:
-            detail = too_large_message(max_body) if refused == 413 else too_slow_message(self.body_timeout)
+            detail = (too_large_message(max_body) if refused == 413
+                      else too_slow_message(self.body_timeout, self.min_body_rate))
             await send_json(send, refused, {"detail": detail}, {"Connection": "close"})
 
     def _check_event(self, scope, event: re.Match, body: bytes) -> tuple[int, str, dict] | None:

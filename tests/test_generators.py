@@ -39,6 +39,22 @@ def test_facts_proposes_each_applicable_compose_rule():
     assert facts.generate(context("미래부 과장이 뭐라고 말했어?")) == []  # a quote is a sentence, not a fact
 
 
+def test_in_parentheses_tells_a_reference_figure():
+    from types import SimpleNamespace
+
+    text = "근원물가 상승률은 전년(2.2%)보다 낮은 1.8%\n(참고) 2.0%"
+
+    def value(raw: str, nth: int = 0) -> SimpleNamespace:
+        at = -1
+        for _ in range(nth + 1):
+            at = text.find(raw, at + 1)
+        return SimpleNamespace(chunk=SimpleNamespace(text=text), value_span=(at, at + len(raw)))
+    assert quoted.in_parentheses(value("2.2%"))
+    assert not quoted.in_parentheses(value("1.8%"))
+    assert not quoted.in_parentheses(value("2.0%"))  # the line's parenthesis closed before it
+    assert not quoted.in_parentheses(SimpleNamespace(chunk=SimpleNamespace(text=text), value_span=None))
+
+
 def test_quoted_quotes_distinct_values_of_the_asked_class_best_first():
     found = quoted.generate(context("강소형 경쟁률은?"))
     assert found[0].value_kind == "ratio" and "6:1" in found[0].text

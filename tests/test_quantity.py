@@ -29,6 +29,7 @@ SINGLE = [
     ("300호", COUNT, 300, "호", 300),
     ("3.2% 증가", PERCENT, 3.2, "%", 3.2),
     ("0.5%p 상승", PERCENT_POINT, 0.5, "%p", 0.5),
+    ("증가율 1,080%", PERCENT, 1080.0, "%", 1080.0),  # a thousands comma (read once as float('1,080'): a crash)
     ("5.3:1의 경쟁률", RATIO, 5.3, ":1", 5.3),
     ("7.5 대 1", RATIO, 7.5, ":1", 7.5),
     ("2.5배", MULTIPLE, 2.5, "배", 2.5),

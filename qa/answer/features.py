@@ -26,6 +26,14 @@ from .precedence import pick
 Feature = Callable[[Candidate, Context, list[Candidate]], float]
 
 
+def _evidence(name: str, doc: str) -> Feature:
+    """A feature that reads what its generator measured (``c.evidence[name]``, 0 when it did not)."""
+    def feature(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+        return c.evidence.get(name, 0.0)
+    feature.__doc__ = doc
+    return feature
+
+
 # ------------------------------------------------------------------------------------------------ support
 def support_text(c: Candidate, ctx: Context) -> str:
     """The text an answer stands on: its passage, or its facts' lines with what they are about."""
@@ -253,19 +261,13 @@ def names_target(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     return -1.0
 
 
-def misses_target(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """A quoted value whose passage names none of the question's targets."""
-    return c.evidence.get("misses_target", 0.0)
+misses_target = _evidence("misses_target", "A quoted value whose passage names none of the question's targets.")
 
 
-def other_source(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """A quoted amount named by another source of money (도비 asked, 국비 given)."""
-    return c.evidence.get("other_source", 0.0)
+other_source = _evidence("other_source", "A quoted amount named by another source of money (도비 asked, 국비 given).")
 
 
-def names_sibling(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """A quoted value of a sibling of what is asked (하프코스's fee for 풀코스)."""
-    return c.evidence.get("names_sibling", 0.0)
+names_sibling = _evidence("names_sibling", "A quoted value of a sibling of what is asked (하프코스's fee for 풀코스).")
 
 
 def unnamed_list(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
@@ -308,19 +310,13 @@ def long_answer(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
 
 
 # ------------------------------------------------------------------------------------------------ tables
-def rows_cover(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """Share of the question's other words that the selected rows' table holds."""
-    return c.evidence.get("covers", 0.0)
+rows_cover = _evidence("covers", "Share of the question's other words that the selected rows' table holds.")
 
 
-def rows_narrowed(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """Rows selected by two named cell values together (no fact states that conjunction)."""
-    return c.evidence.get("narrowed", 0.0)
+rows_narrowed = _evidence("narrowed", "Rows selected by two named cell values together (no fact states that conjunction).")
 
 
-def rows_column(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """Rows (or a column) read by the header the question names."""
-    return c.evidence.get("column", 0.0)
+rows_column = _evidence("column", "Rows (or a column) read by the header the question names.")
 
 
 # ------------------------------------------------------------------------------------------------ the old precedences
@@ -354,13 +350,6 @@ def facts_foreign(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
 
 
 # ------------------------------------------------------------------------------------------------ which one
-def _evidence(name: str, doc: str) -> Feature:
-    def feature(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-        return c.evidence.get(name, 0.0)
-    feature.__doc__ = doc
-    return feature
-
-
 def owners_named(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     """How many places or bodies an inverse or attribution answer names (capped at 5)."""
     return min(5.0, c.evidence.get("owners", c.evidence.get("found", 0.0)))
@@ -398,6 +387,8 @@ FEATURES: dict[str, Feature] = {
     "facts_foreign": facts_foreign,
     "inverse_from_facts": _evidence("from_facts", "An inverse answer read off the facts table (subjects of the value)."),
     "inverse_from_table": _evidence("from_table", "An inverse answer read off a table row holding the value."),
+    "value_in_parentheses": _evidence("in_parentheses", "A quoted value inside parentheses: a figure given for "
+                                      "reference (전년(2.2%)), beside the one its sentence states."),
     "metadata_asked": _evidence("asked", "The question asks about the announcement itself (date, department …)."),
     **{f"nf_{r}": _reason(r) for r in ("unknown_name", "unknown_noun", "unlinked_english", "year_not_in_corpus",
                                        "variant_not_stated")},

@@ -72,10 +72,21 @@ def generate(ctx: Context) -> list[Candidate]:
             value_kind=v.quantity.kind,
             evidence={"coverage": v.coverage, "score": v.score, "margin": v.score - nxt, "rank": len(out),
                       "misses_target": float(misses_target(ctx, [v])), "other_source": float(other_source(ctx, [v])),
-                      "names_sibling": float(ctx.asks_value and names_sibling(ctx, v))}))
+                      "names_sibling": float(ctx.asks_value and names_sibling(ctx, v)),
+                      "in_parentheses": float(in_parentheses(v))}))
         if len(out) >= TOP:
             break
     return out
+
+
+def in_parentheses(v: Value) -> bool:
+    """Whether the value stands inside parentheses on its line ("전년(2.2%)보다 낮은 1.8%", "방한객(1,103만명)"):
+    a figure given for reference beside the one the sentence states."""
+    if v.value_span is None:
+        return False
+    before = v.chunk.text[:v.value_span[0]]
+    line = before[before.rfind("\n") + 1:]
+    return line.count("(") > line.count(")")
 
 
 def names_sibling(ctx: Context, best: Value) -> bool:

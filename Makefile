@@ -28,7 +28,7 @@ run: $(STAMP)
 
 ## test: install (with chromium for the browser tests) and run the whole suite, slow tests included
 test: $(STAMP) browser-deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"

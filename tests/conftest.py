@@ -158,3 +158,19 @@ class CachedEmbedder:
 def cached_embedder(embedder, assistant) -> CachedEmbedder:
     """The session embedder reusing the seed index's vectors, for tests that rebuild indexes."""
     return CachedEmbedder(embedder, assistant.index)
+
+
+_EVALUATED: dict[tuple[int, str], tuple[object, list[dict]]] = {}
+
+
+def evaluated(assistant, path) -> list[dict]:
+    """Every question of a golden file asked of an assistant and judged (hybrid, k = 10), once per session: the
+    regression gates and the format checks read the same records."""
+    from evals.golden import load_golden
+    from evals.run import evaluate_items
+
+    key = (id(assistant), str(path))
+    if key not in _EVALUATED:
+        _, items = load_golden(path)
+        _EVALUATED[key] = (assistant, evaluate_items(assistant, items, retriever="hybrid", k=10))
+    return _EVALUATED[key][1]

@@ -254,10 +254,9 @@ def test_seed_golden_stated_values_are_in_the_evidence():
 
 # ------------------------------------------------------------------------------------------------ regression gates
 def _gate(assistant, path, accuracy_gate, hit3_gate):
-    from evals.run import evaluate_items
+    from conftest import evaluated
 
-    _, items = load_golden(path)
-    records = evaluate_items(assistant, items, retriever="hybrid", k=10)
+    records = evaluated(assistant, path)
     m = compute_metrics(records)
     failures = "\n".join(f"  {r['id']} [{r['type']}] {r['q']!r}: got {r['got_kind']} {r['answer'][:80]!r}"
                          for r in records if not r["correct"] and r["fold"] == "dev")  # the check fold is only counted

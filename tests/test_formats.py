@@ -186,11 +186,25 @@ def _answers(tmp: Path, fmt: str | None, embedder) -> list[tuple]:
     config = Config.load(corpus_dir=corpus, index_dir=tmp / "index")
     build(config, embedder=embedder)
     assistant = Assistant.load(config, rebuild="never")
-    out = []
-    for item in _golden():
-        a = assistant.ask(item["q"]).to_dict()
-        out.append((item["id"], a["kind"], a["answer"], [(s["doc_id"], tuple(s["lines"])) for s in a["sources"]]))
-    return out
+    read = _fingerprint(assistant.index.documents)
+    if read not in _ASKED:  # a format read into the very same documents builds the very same index
+        out = []
+        for item in _golden():
+            a = assistant.ask(item["q"]).to_dict()
+            out.append((item["id"], a["kind"], a["answer"], [(s["doc_id"], tuple(s["lines"])) for s in a["sources"]]))
+        _ASKED[read] = out
+    return _ASKED[read]
+
+
+_ASKED: dict[str, list[tuple]] = {}  # the answers over an index, by what its documents were read as
+
+
+def _fingerprint(documents) -> str:
+    """What an index is built from: each document's id, metadata and lines (not the file it was read from)."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps([(d.doc_id, d.title, d.publisher, d.published, d.published_month, d.department,
+                                       d.contacts, d.lines) for d in documents], ensure_ascii=False).encode()).hexdigest()
 
 
 @pytest.fixture(scope="module")

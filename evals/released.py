@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from .golden import ROOT
 
 RELEASED_DIR = (ROOT.parent / "shared" / "evals" / "released").resolve()
+# the corpora and indexes built from the released documents live outside the project (their texts are never copied
+# into it, not even into its git-ignored caches)
+CACHE_DIR = Path(tempfile.gettempdir()) / "gongo-qa-released"
 # set → the documents of released/docs/ its corpus adds to the bundled one
 SETS = {"seed_2025": (), "smartcity_2023": ("molit_2023_smartcity_selection",),
         "real_2019_2021": ("mois_2019_school_zone_accidents", "msit_2020_regional_future_science",
@@ -32,7 +36,7 @@ def load_set(name: str, folder: Path = RELEASED_DIR) -> list[dict[str, Any]]:
             if line.strip()]
 
 
-def corpus_for(name: str, cache: Path, folder: Path = RELEASED_DIR) -> Path:
+def corpus_for(name: str, cache: Path = CACHE_DIR, folder: Path = RELEASED_DIR) -> Path:
     """A corpus folder (under ``cache``) with the bundled announcement and the set's documents."""
     target = cache / f"released-{name}"
     if target.exists():

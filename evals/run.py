@@ -354,9 +354,12 @@ def render_folds(folds: dict[str, dict[str, list[int]]]) -> str:
     return "\n".join(lines)
 
 
-def run_released(retriever: str | None, k: int, cache: Path = CACHE_DIR) -> list[dict[str, Any]]:
-    """The released former checks, each over its own corpus, judged by their own rule."""
+def run_released(retriever: str | None, k: int, cache: Path | None = None) -> list[dict[str, Any]]:
+    """The released former checks, each over its own corpus (built under ``released.CACHE_DIR``, outside the
+    project), judged by their own rule."""
     from . import released
+
+    cache = cache or released.CACHE_DIR
 
     if not released.available():
         log.warning("../shared/evals/released is absent: the released sets are skipped")
@@ -365,7 +368,7 @@ def run_released(retriever: str | None, k: int, cache: Path = CACHE_DIR) -> list
     for name in released.SETS:
         items = [released.as_golden(it) for it in released.load_set(name)]
         corpus = released.corpus_for(name, cache)
-        a = load_assistant([corpus], index_dir=cache / f"index-released-{name}")
+        a = load_assistant([corpus], index_dir=cache / f"index-released-{name}", cache=cache)
         records = evaluate_items(a, items, retriever=retriever, k=k, prefix=f"released/{name}/",
                                  judge_with=released.passes)
         results.append({"name": f"released/{name}", "path": str(released.RELEASED_DIR / f"{name}.jsonl"),

@@ -252,6 +252,21 @@ def test_seed_golden_stated_values_are_in_the_evidence():
         assert not missing_musts(text, it["must"]), f"{it['id']}: {missing_musts(text, it['must'])} not in evidence"
 
 
+def test_released_corpora_are_built_outside_the_project(tmp_path):
+    """The released documents are read where they are published and indexed outside the project."""
+    from evals import released
+    from evals.golden import ROOT
+
+    assert not released.CACHE_DIR.resolve().is_relative_to(ROOT.resolve())
+    if not released.available():
+        pytest.skip("../shared/evals/released is absent")
+    corpus = released.corpus_for("real_2019_2021", cache=tmp_path)
+    names = {p.name for p in corpus.iterdir()}
+    assert {f"{d}.txt" for d in released.SETS["real_2019_2021"]} <= names
+    assert released.passes({"all": ["42개"]}, {"kind": "fact", "answer": "42 개"})
+    assert not released.passes({"none": True}, {"kind": "fact", "answer": "42개"})
+
+
 # ------------------------------------------------------------------------------------------------ regression gates
 def _gate(assistant, path, accuracy_gate, hit3_gate):
     from conftest import evaluated

@@ -9,6 +9,7 @@ Linux only (``/proc``); resetting the peak RSS (``clear_refs``) needs the server
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -63,6 +64,19 @@ def alive(pid: int) -> bool:
         return state != "Z"
     except OSError:
         return False
+
+
+def survivors(pids, within: float) -> list[int]:
+    """Those of ``pids`` still alive after up to ``within`` seconds (killed before returning: a test that finds
+    some leaves none behind)."""
+    deadline = time.monotonic() + within
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [p for p in pids if alive(p)]
+    for p in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(p, signal.SIGKILL)
+    return left
 
 
 class Server:
@@ -355,7 +369,7 @@ def case_rebuild_stall(s: Server, files: dict) -> dict:
     return {"status": code, "job": jobs[0]["state"] if jobs else None, **w.row()}
 
 
-def _spawned(pid: int) -> list[int]:
+def spawned(pid: int) -> list[int]:
     """The embedding processes (multiprocessing's spawned children) under ``pid``."""
     out = []
     for p in descendants(pid):
@@ -374,7 +388,7 @@ def case_kill_during_embedding(work: Path, files: dict) -> dict:
     try:
         s.upload("long_text_2.txt", hostile.long_text(paragraphs=600, seed=11))
         deadline = time.time() + 300
-        while time.time() < deadline and len(spawned := _spawned(s.pid)) < 2:
+        while time.time() < deadline and len(found := spawned(s.pid)) < 2:
             time.sleep(0.02)
         tree = descendants(s.pid)
         os.kill(s.pid, signal.SIGKILL)
@@ -384,7 +398,7 @@ def case_kill_during_embedding(work: Path, files: dict) -> dict:
         held = sum(rss_kb(p) for p in left)
         for p in left:
             os.kill(p, signal.SIGKILL)
-        return {"embedding processes seen": len(spawned), "descendants": len(tree), "alive 10 s later": len(left),
+        return {"embedding processes seen": len(found), "descendants": len(tree), "alive 10 s later": len(left),
                 "their RSS MB": round(held / 1024)}
     finally:
         s.stop()

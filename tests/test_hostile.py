@@ -16,7 +16,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import tracemalloc
 import zipfile
 import zlib
@@ -26,6 +25,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile  # noqa: E402
+from hostile_probe import alive, survivors  # noqa: E402
 
 from qa.config import Config  # noqa: E402
 from qa.readers import ReadError, budget, read_bytes, sniff  # noqa: E402
@@ -271,25 +271,15 @@ time.sleep(60)
 """
 
 
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG and /proc are Linux")
 def test_a_worker_dies_with_its_parent():
     parent = subprocess.Popen([sys.executable, "-c", PARENT, CHILD.format(root=str(ROOT))], stdout=subprocess.PIPE)
     try:
         child = int(parent.stdout.readline())
-        assert _alive(child)
+        assert alive(child)
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()
-        deadline = time.monotonic() + 10
-        while _alive(child) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _alive(child)
+        assert not survivors([child], within=10)
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -21,7 +21,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile  # noqa: E402
-from hostile_probe import TOKEN, Server, Watch, alive, descendants  # noqa: E402
+from hostile_probe import TOKEN, Server, Watch, spawned, survivors  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")]
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,17 +101,6 @@ with embedding_workers_die_with_parent():
 """
 
 
-def _spawned(pid: int) -> list[int]:
-    out = []
-    for p in descendants(pid):
-        try:
-            if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes():
-                out.append(p)
-        except OSError:
-            pass
-    return out
-
-
 @pytest.mark.parametrize("when", ["starting", "embedding"])
 def test_a_builds_embedding_processes_die_with_it(when):
     """Before: three spawned embedding processes of a killed server were alive 49 s later, holding 265 MB.
@@ -122,18 +111,12 @@ def test_a_builds_embedding_processes_die_with_it(when):
         deadline = time.monotonic() + 120
         if when == "embedding":
             assert parent.stdout.readline().startswith(b"done")  # the workers are up and embedding
-        while len(workers := _spawned(parent.pid)) < 2 and time.monotonic() < deadline:
+        while len(workers := spawned(parent.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
         assert len(workers) == 2
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()
-        deadline = time.monotonic() + 20
-        while any(alive(p) for p in workers) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        left = [p for p in workers if alive(p)]
-        for p in left:
-            os.kill(p, signal.SIGKILL)
-        assert not left, "embedding processes outlived their parent"
+        assert not survivors(workers, within=20), "embedding processes outlived their parent"
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -12,6 +12,8 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+from hostile_probe import alive, survivors
+
 from qa.serve import resolve_workers
 from qa.threads import cpu_count
 
@@ -59,13 +61,6 @@ def _start(port: int) -> tuple[subprocess.Popen, str]:
             time.sleep(0.1)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def test_two_workers_share_one_socket_and_the_state_loaded_before_the_fork():
     proc, url = _start(_port())
     try:
@@ -84,7 +79,7 @@ def test_two_workers_share_one_socket_and_the_state_loaded_before_the_fork():
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
     assert proc.returncode == 0
-    assert not any(_alive(p) for p in pids)
+    assert not any(alive(p) for p in pids)
 
 
 def test_workers_die_with_a_killed_parent():
@@ -93,16 +88,10 @@ def test_workers_die_with_a_killed_parent():
     try:
         workers = [int(p) for t in os.listdir(f"/proc/{proc.pid}/task")
                    for p in open(f"/proc/{proc.pid}/task/{t}/children").read().split()]
-        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        assert len(workers) == 2 and all(alive(p) for p in workers)
         proc.kill()
         proc.wait(10)
-        deadline = time.time() + 20
-        while any(_alive(p) for p in workers) and time.time() < deadline:
-            time.sleep(0.1)
-        left = [p for p in workers if _alive(p)]
-        for p in left:
-            os.kill(p, signal.SIGKILL)
-        assert not left, "workers outlived their parent"
+        assert not survivors(workers, within=20), "workers outlived their parent"
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -58,13 +58,18 @@ def assistant(seed_config, embedder) -> Assistant:
 @pytest.fixture(scope="session")
 def multi_config(tmp_path_factory) -> Config:
     """Config over the bundled announcement plus the test announcements in tests/data/announcements."""
-    corpus = tmp_path_factory.mktemp("multi") / "corpus"
+    return _combined(tmp_path_factory.mktemp("multi"), SEED_CORPUS, EXTRA_DOCS)
+
+
+def _combined(root: Path, *folders: Path) -> Config:
+    """Config over one corpus folder holding the announcements (and sidecars) of ``folders``."""
+    corpus = root / "corpus"
     corpus.mkdir()
-    for folder in (SEED_CORPUS, EXTRA_DOCS):
+    for folder in folders:
         for f in folder.iterdir():
             if f.suffix in (".txt", ".json"):
                 shutil.copy2(f, corpus / f.name)
-    return Config.load(corpus_dir=corpus, index_dir=corpus.parent / "index")
+    return Config.load(corpus_dir=corpus, index_dir=root / "index")
 
 
 @pytest.fixture(scope="session")
@@ -90,13 +95,7 @@ def kinds_assistant(tmp_path_factory, embedder) -> Assistant:
     """The assistant over the bundled announcement and the 24 announcements of other kinds (tests/data/kinds)."""
     from qa.assistant import build
 
-    corpus = tmp_path_factory.mktemp("kinds") / "corpus"
-    corpus.mkdir()
-    for folder in (SEED_CORPUS, KINDS_DOCS):
-        for f in folder.iterdir():
-            if f.suffix in (".txt", ".json"):
-                shutil.copy2(f, corpus / f.name)
-    config = Config.load(corpus_dir=corpus, index_dir=corpus.parent / "index")
+    config = _combined(tmp_path_factory.mktemp("kinds"), SEED_CORPUS, KINDS_DOCS)
     build(config, embedder=embedder)
     return Assistant.load(config, rebuild="never")
 

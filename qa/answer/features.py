@@ -47,11 +47,16 @@ def support_text(c: Candidate, ctx: Context) -> str:
     return "\n".join(parts)
 
 
-def _support_tokens(c: Candidate, ctx: Context) -> set[str]:
-    key = ("support", id(c))
+def _once(ctx: Context, name: str, c: Candidate, compute: Callable[[], object]):
+    """A per-candidate measurement computed once per question (features of one candidate read its rivals' too)."""
+    key = (name, id(c))
     if key not in ctx.memo:
-        ctx.memo[key] = {t for line in support_text(c, ctx).split("\n") for t in tokenize(line)}
+        ctx.memo[key] = compute()
     return ctx.memo[key]
+
+
+def _support_tokens(c: Candidate, ctx: Context) -> set[str]:
+    return _once(ctx, "support", c, lambda: {t for line in support_text(c, ctx).split("\n") for t in tokenize(line)})
 
 
 def coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
@@ -60,8 +65,11 @@ def coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     generator, so evidence of different kinds competes on equal terms."""
     if c.kind == "none":
         return 0.0
-    titles = set().union(*(ctx.corpus.title_terms.get(d, set()) for d in c.doc_ids))
-    terms = [t for t in ctx.terms if t not in titles] or list(ctx.terms)
+    return _once(ctx, "coverage", c, lambda: _coverage(c, ctx))
+
+
+def _coverage(c: Candidate, ctx: Context) -> float:
+    terms = _terms_of(c, ctx)
     if not terms:
         return 0.5
     held = _support_tokens(c, ctx)
@@ -153,7 +161,8 @@ def states_asked(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     if ask is None or c.kind == "none" or ctx.q.english:
         return 0.0
     family = TEMPORAL_KINDS if set(ask.kinds) <= TEMPORAL_KINDS else NUMERIC_KINDS
-    return 1.0 if states_kind(c.text, tuple(family | set(ask.kinds)), ask.stated) else -1.0
+    states = _once(ctx, "states_asked", c, lambda: states_kind(c.text, tuple(family | set(ask.kinds)), ask.stated))
+    return 1.0 if states else -1.0
 
 
 def kind_first(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:

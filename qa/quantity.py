@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 # Unit classes a quantity (and a question) can have.
 MONEY, COUNT, PERCENT, PERCENT_POINT, RATIO, MULTIPLE = "money", "count", "percent", "percent_point", "ratio", "multiple"
@@ -449,9 +450,16 @@ def parse(text: str, year: int | None = None) -> list[Quantity]:
     """
     if not text or not any(ch.isdigit() for ch in text):
         return []
+    return list(_parsed(text, year))
+
+
+@lru_cache(maxsize=16384)
+def _parsed(text: str, year: int | None) -> tuple[Quantity, ...]:
+    """:func:`parse`, remembered: the same retrieved sentences are read by several generators and features of a
+    question and by the next questions over the same announcements (a quantity is frozen, so sharing is safe)."""
     qs = _select(_candidates(text, year))
-    return [_day_count(text, _relative_year(text, _signed(text, q), year)) for q in _bounds(text, _ranges(text, qs))
-            if not _decade(q)]
+    return tuple(_day_count(text, _relative_year(text, _signed(text, q), year))
+                 for q in _bounds(text, _ranges(text, qs)) if not _decade(q))
 
 
 def _decade(q: Quantity) -> bool:

@@ -216,7 +216,8 @@ def match_strength(word: str, toks: set[str]) -> float:
         return 1.0
     if _SYNONYMS_OF.get(word, frozenset()) & toks:
         return SYNONYM_WEIGHT
-    if len(word) >= 2 and not word[0].isdigit() and any(len(t) > len(word) and word in t for t in toks):
+    # a longer token holding the word (the word itself is not in toks): one C-level scan of the joined tokens
+    if len(word) >= 2 and not word[0].isdigit() and "\n" not in word and word in "\n".join(toks):
         return PART_WEIGHT
     if len(word) >= 3 and word[-1] in _PLACE_TIME_SUFFIXES and word[:-1] in toks:
         return PART_WEIGHT  # the day, point or place of what a sentence names (발표일 ← 발표, 반환점 ← 반환)

@@ -52,6 +52,13 @@ class Corpus:
         # every Korean name of every place or body the corpus names (a list of them is a list of who gets what)
         self.entity_names = frozenset(a for aliases in self.linker.entities.values() for a in aliases
                                       if len(a) >= 2 and not a.isascii())
+        # each of them compact → its name (whose plan a passage is); places, bodies and categories (compact) that a
+        # comparison swaps for each other: read once per loaded index, not per question
+        self.alias_names = {compact(a): name for name, aliases in self.linker.entities.items()
+                            for a in aliases | {name} if len(a) >= 2 and not a.isascii()}
+        vocabulary = self.linker.vocabulary
+        self.operand_names = frozenset(compact(a) for kind in (vocabulary.entities, vocabulary.categories)
+                                       for name, aliases in kind.items() for a in aliases | {name} if len(a) >= 2)
         self.doc_categories: dict[str, set[str]] = {}  # the categories each announcement's facts name
         for f in facts:
             if f.qualifiers.get("category"):

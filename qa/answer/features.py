@@ -50,9 +50,10 @@ def support_text(c: Candidate, ctx: Context) -> str:
 def _once(ctx: Context, name: str, c: Candidate, compute: Callable[[], object]):
     """A per-candidate measurement computed once per question (features of one candidate read its rivals' too)."""
     key = (name, id(c))
-    if key not in ctx.memo:
-        ctx.memo[key] = compute()
-    return ctx.memo[key]
+    held = ctx.memo.get(key)
+    if held is None or held[0] is not c:  # an id is reused once its candidate is gone: keep the candidate to tell
+        held = ctx.memo[key] = (c, compute())
+    return held[1]
 
 
 def _support_tokens(c: Candidate, ctx: Context) -> set[str]:
@@ -91,7 +92,7 @@ def missing_weight(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float
         return 0.0
     held = _support_tokens(c, ctx)
     finder = ctx.corpus.finder
-    top = max(finder.idf.values(), default=1.0)
+    top = finder.top_idf
     lost = sum(finder.weight(t) for t in _terms_of(c, ctx) if not match_strength(finder.known(t), held))
     return min(3.0, lost / top)
 
@@ -102,7 +103,7 @@ def missing_top(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
         return 0.0
     held = _support_tokens(c, ctx)
     finder = ctx.corpus.finder
-    top = max(finder.idf.values(), default=1.0)
+    top = finder.top_idf
     return max((finder.weight(t) / top for t in _terms_of(c, ctx) if not match_strength(finder.known(t), held)),
                default=0.0)
 

@@ -75,7 +75,7 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
 def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_aliases: dict[str, set[str]],
                   common: set[str] = frozenset(), exclude: set[str] = frozenset(),
                   weights: PassageWeights = DEFAULT_WEIGHTS, known: Callable[[str], str] | None = None,
-                  top: int = 3) -> list[tuple[float, float, Chunk, tuple[int, int]]]:
+                  top: int = 3, max_idf: float | None = None) -> list[tuple[float, float, Chunk, tuple[int, int]]]:
     """The ``top`` best units (one per chunk), best first: ``(score, coverage, chunk, span)``.
 
     Units inside chunks that mention the question's entity are preferred; "언제" questions prefer units
@@ -88,7 +88,8 @@ def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_al
     slots = asked_slots(q.text) if not q.english else []
     if not hits or (not toks and not q.entities and not (slots and q.doc_ids)):
         return []
-    max_idf = max(idf.values()) if idf else 1.0
+    if max_idf is None:  # the caller's, read once per index (a max over the whole vocabulary per question is not)
+        max_idf = max(idf.values()) if idf else 1.0
     light = predicates(q.text) if not q.english else set()
     word_weights = {t: idf.get(t, max_idf) for t in toks if t not in light}
     light_weights = {t: idf.get(t, max_idf) for t in toks if t in light}

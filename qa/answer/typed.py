@@ -64,6 +64,7 @@ class TypedFinder:
     def __init__(self, tokenize: Callable[[str], list[str]], idf: dict[str, float], max_chunks: int = 8) -> None:
         self.tokenize = tokenize
         self.idf = idf
+        self.top_idf = max(idf.values(), default=1.0)  # an unknown word's weight: the rarest word's, read once
         self.max_chunks = max_chunks
         self._known: dict[str, str] = {}  # unknown question word → its corpus form (a dict: safe across threads)
 
@@ -77,7 +78,7 @@ class TypedFinder:
         return self._known[t]
 
     def weight(self, t: str) -> float:
-        return self.idf.get(t, max(self.idf.values(), default=1.0))
+        return self.idf.get(t, self.top_idf)
 
     def find(self, terms: Sequence[str], kinds: Sequence[str], counter: str | None, hits: Sequence, *,
              year: int | None = None, q_dates: Sequence[str] = (), doc_year: Callable[[str], int | None] = lambda d: None,

@@ -165,11 +165,7 @@ def generate(ctx: Context) -> list[Candidate]:
 
 def operand_names(ctx: Context) -> frozenset[str]:
     """The corpus's places, bodies and categories (compact), which a comparison swaps for each other."""
-    if "operand_names" not in ctx.memo:
-        v = ctx.corpus.linker.vocabulary
-        ctx.memo["operand_names"] = frozenset(compact(a) for kind in (v.entities, v.categories)
-                                              for name, aliases in kind.items() for a in aliases | {name} if len(a) >= 2)
-    return ctx.memo["operand_names"]
+    return ctx.corpus.operand_names
 
 
 def _compute(op: str, a: Value, b: Value) -> tuple[str, str] | None:

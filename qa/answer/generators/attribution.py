@@ -32,10 +32,7 @@ def owner(chunk: Chunk, span: tuple[int, int], names: dict[str, str]) -> str | N
 
 def alias_names(ctx: Context) -> dict[str, str]:
     """Every Korean written form of every place or body the corpus names → its name (two syllables or more)."""
-    if "aliases" not in ctx.memo:
-        ctx.memo["aliases"] = {compact(a): name for name, aliases in ctx.corpus.linker.entities.items()
-                               for a in aliases | {name} if len(a) >= 2 and not a.isascii()}
-    return ctx.memo["aliases"]
+    return ctx.corpus.alias_names
 
 
 def generate(ctx: Context) -> list[Candidate]:

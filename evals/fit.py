@@ -32,7 +32,7 @@ SPLITS = 5
 
 # ------------------------------------------------------------------------------------------------ data
 def collect(goldens: list[Path], folds: tuple[str, ...] = (DEV,), cache: Path | None = None,
-            assistant_for=None) -> list[dict[str, Any]]:
+            assistant_for=None, k: int | None = None) -> list[dict[str, Any]]:
     """One row per question of the given folds: its candidates' features, labels and generators.
 
     ``assistant_for(corpus_dirs)`` gives the assistant of a golden file's corpus (default: the evals cache's).
@@ -41,7 +41,7 @@ def collect(goldens: list[Path], folds: tuple[str, ...] = (DEV,), cache: Path | 
 
     assistant_for = assistant_for or load_assistant
 
-    key = hashlib.sha256(("|".join(str(g) for g in goldens) + "|".join(folds) + qa_source_hash()
+    key = hashlib.sha256(("|".join(str(g) for g in goldens) + "|".join(folds) + f"|k={k}|" + qa_source_hash()
                           + "".join(Path(g).read_text(encoding="utf-8") for g in goldens)).encode()).hexdigest()[:16]
     cached = cache / f"fit-rows-{key}.json" if cache else None
     if cached and cached.is_file():
@@ -56,17 +56,21 @@ def collect(goldens: list[Path], folds: tuple[str, ...] = (DEV,), cache: Path | 
         t0 = time.perf_counter()
         a = assistant_for(corpus_dirs(meta))  # the features do not depend on the chooser's weights
         for it in wanted:
-            _, cands = a.candidates(it["q"], it.get("history"))
-            rows.append({"id": f"{Path(path).stem}/{it['id']}", "q": it["q"], "group": question_doc(it, items) or Path(path).stem,
-                         "fold": fold[it["id"]], "generators": [c.generator for c in cands],
-                         "rules": [c.rule for c in cands], "texts": [c.text[:200] for c in cands],
-                         "features": [c.features for c in cands],
-                         "labels": [judge(it, {"answer": c.text, "kind": c.kind})["correct"] for c in cands]})
+            _, cands = a.candidates(it["q"], it.get("history"), k=k)
+            rows.append(fit_row(Path(path).stem, it, items, fold[it["id"]], cands))
         log.info("%s: %d questions in %.1fs", Path(path).name, len(wanted), time.perf_counter() - t0)
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     return rows
+
+
+def fit_row(stem: str, it: dict[str, Any], items: list[dict[str, Any]], fold: str, cands) -> dict[str, Any]:
+    """One question's row: its candidates' generators, texts, features and labels (would each be judged correct?)."""
+    return {"id": f"{stem}/{it['id']}", "q": it["q"], "group": question_doc(it, items) or stem, "fold": fold,
+            "generators": [c.generator for c in cands], "rules": [c.rule for c in cands],
+            "texts": [c.text[:200] for c in cands], "features": [c.features for c in cands],
+            "labels": [judge(it, {"answer": c.text, "kind": c.kind})["correct"] for c in cands]}
 
 
 def feature_names(rows: list[dict[str, Any]]) -> list[str]:
@@ -178,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     from .golden import default_goldens
-    from .run import CACHE_DIR
+    from .run import CACHE_DIR, DEFAULT_K
 
     p = argparse.ArgumentParser(prog="python -m evals fit", description=__doc__.split("\n\n")[0])
     p.add_argument("--golden", nargs="+", type=Path, metavar="FILE", help="golden files (default: all of evals/)")
@@ -191,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     goldens = args.golden or default_goldens()
-    rows = collect(goldens, (DEV,), cache=CACHE_DIR)
+    rows = collect(goldens, (DEV,), cache=CACHE_DIR, k=DEFAULT_K)  # the candidates python -m evals judges
     names, weights, c, by_c = fit_rows(rows)
     cv = by_c[c]
     print(f"development fold: {len(rows)} questions, {len({r['group'] for r in rows})} announcements, "

@@ -17,7 +17,7 @@ KINDS = ("fact", "passage", "none")
 TYPES = ("lookup", "list", "count", "sum", "difference", "total", "description", "unanswerable", "english",
          "paraphrase", "typo", "followup", "multi_doc", "arithmetic", "inverse", "attribution", "date", "metadata")
 RETRIEVAL_METRICS = {"hit@1": "hit_rate@1", "hit@3": "hit_rate@3", "hit@5": "hit_rate@5",
-                     "mrr@10": "mrr@10", "ndcg@10": "ndcg@10"}
+                     "mrr@5": "mrr@5", "ndcg@5": "ndcg@5"}
 NO_RESULT = "__no_result__"
 
 _STRIP = re.compile(r"[\s,，]+")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-RET_COLS = ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10")
+RET_COLS = ("hit@1", "hit@3", "hit@5", "mrr@5", "ndcg@5")
 
 
 def rounded(obj: Any, digits: int = 4) -> Any:

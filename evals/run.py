@@ -39,7 +39,9 @@ RETRIEVERS = ("bm25", "dense", "hybrid")
 FORMAT_RENDERS = (ROOT / "tests" / "data" / "formats" / "real", ROOT / "tests" / "data" / "formats")
 FORMAT_EXT = {"hwpx": ".hwpx", "hwp": ".hwp", "pdf": ".pdf", "docx": ".docx", "html": ".html", "md": ".md",
               "cp949": ".txt", "utf16": ".txt"}
-DEFAULT_K = 10
+# sources per question: the assistant's own default (Config.top_k), so the answers judged are the answers users and
+# the independent checks get (generators read the first k passages) and the fit learns from those same candidates
+DEFAULT_K = 5
 ANSWER_CHARS = 160
 
 log = logging.getLogger("evals")
@@ -47,12 +49,25 @@ log = logging.getLogger("evals")
 
 # ------------------------------------------------------------------------------------------------ index / corpus
 def qa_source_hash(root: Path = ROOT) -> str:
-    """sha256 over the ``qa`` package sources: a cached eval index is rebuilt when the pipeline code changes
-    (the index manifest only tracks settings and corpus files, not chunking / fact-extraction code)."""
+    """sha256 over the ``qa`` package sources: what a report and the fit's cached rows were computed with."""
     h = hashlib.sha256()
     for p in sorted((root / "qa").rglob("*.py")):
         h.update(p.relative_to(root).as_posix().encode())
         h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def index_source_hash(root: Path = ROOT) -> str:
+    """sha256 over the sources that shape a stored index (what it reads, chunks, extracts, embeds and writes): a
+    cached evaluation index is rebuilt when they change, not when only the answering code does."""
+    from qa.index import BUILD_SOURCES, PIPELINE_SOURCES
+
+    h = hashlib.sha256()
+    for name in sorted(PIPELINE_SOURCES + BUILD_SOURCES):
+        path = root / "qa" / name
+        for p in sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.is_file() else []:
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
     return h.hexdigest()
 
 
@@ -127,9 +142,9 @@ def load_assistant(dirs: list[Path], index_dir: Path | None = None, cache: Path 
         key = corpus_key(dirs) + (f"-{fmt}" if fmt else "")
         index_dir = cache / f"index-{key}"
         stamp = cache / f"index-{key}.qa-sha256"
-        code = qa_source_hash()
+        code = index_source_hash()
         if index_dir.exists() and (rebuild or not stamp.is_file() or stamp.read_text().strip() != code):
-            why = "--rebuild" if rebuild else "qa sources changed since it was built"
+            why = "--rebuild" if rebuild else "the index's sources changed since it was built"
             log.info("rebuilding %s (%s)", index_dir, why)
             shutil.rmtree(index_dir)
     elif rebuild and Path(index_dir).exists():
@@ -150,13 +165,18 @@ def manifest_info(assistant) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ evaluation
-def evaluate_items(assistant, items: list[dict[str, Any]], retriever: str | None = None, k: int = DEFAULT_K,
-                   prefix: str = "", warm_up: bool = True, judge_with=None) -> list[dict[str, Any]]:
+def evaluate_items(assistant, items: list[dict[str, Any]], retriever: str | None = None, k: int | None = DEFAULT_K,
+                   prefix: str = "", warm_up: bool = True, judge_with=None,
+                   rows: list[dict[str, Any]] | None = None, stem: str = "") -> list[dict[str, Any]]:
     """Ask every golden question (``ask(q, history=…, k=k, retriever=…)``) and judge the answer.
 
     Returns one record per item: correctness, kinds, missing / forbidden strings, the ranked source keys
-    and relevant keys for the retrieval metrics, and the wall-clock latency of ``ask`` in ms.
+    and relevant keys for the retrieval metrics, and the wall-clock latency of ``ask`` in ms. With ``rows``,
+    the same run's candidates are appended to it as the fit's rows (:func:`evals.fit.fit_row`, ids under
+    ``stem``): one asking serves the report and the fit.
     """
+    from .fit import fit_row
+
     chunks = list(getattr(getattr(assistant, "index", None), "chunks", []) or [])
     keys = chunk_keys(chunks)
     if warm_up and items:  # first-call costs (lazy model parts, caches) are not the latency users see
@@ -173,7 +193,10 @@ def evaluate_items(assistant, items: list[dict[str, Any]], retriever: str | None
                                "must": it.get("must") or [], "must_not": it.get("must_not") or [], "error": None}
         t0 = time.perf_counter()
         try:
-            got = assistant.ask(it["q"], history=it.get("history"), k=k, retriever=retriever).to_dict()
+            answer, cands = assistant.explain(it["q"], history=it.get("history"), k=k, retriever=retriever)
+            got = answer.to_dict()
+            if rows is not None:
+                rows.append(fit_row(stem, it, items, rec["fold"], cands))
         except Exception as exc:  # noqa: BLE001 — a crash is a failed item, not a failed run
             got = {"answer": "", "kind": "error", "sources": []}
             rec["error"] = f"{type(exc).__name__}: {exc}"
@@ -454,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.ablation:
         from .fit import ablation, best_c, collect, feature_names, print_ablation
 
-        rows = collect(goldens, cache=CACHE_DIR)
+        rows = collect(goldens, cache=CACHE_DIR, k=DEFAULT_K)
         names = feature_names(rows)
         c, by_c = best_c(rows, names)
         print_ablation(ablation(rows, names, c), by_c[c], file=out)

@@ -179,10 +179,16 @@ class Assistant:
         Raises:
             QuestionError: empty or over-long question.
         """
+        return self.explain(question, history, k, retriever)[0]
+
+    def explain(self, question: str, history: list[str] | None = None, k: int | None = None,
+                retriever: str | None = None) -> tuple[Answer, list[Candidate]]:
+        """:meth:`ask`, and every candidate the answer was chosen from with its features (what ``python -m evals``
+        and its fit read of one run)."""
         t0 = time.perf_counter()
         ctx = self.understand(question, history, k, retriever)
         t1 = time.perf_counter()
-        best, _ = run(ctx, self.chooser)
+        best, candidates = run(ctx, self.chooser)
         draft = best.draft()
         t2 = time.perf_counter()
         found = sources(draft, ctx.hits, ctx.k, self.corpus.chunks, self.corpus.docs)
@@ -190,7 +196,7 @@ class Assistant:
         return Answer(question=question, answer=draft.text, kind=draft.kind, facts=tuple(draft.facts),
                       sources=tuple(found), rule=draft.rule, items=tuple(draft.items), shown=draft.shown,
                       timing_ms={"understand": (t1 - t0) * 1000, "retrieve_compose": (t2 - t1) * 1000,
-                                 "sources": (t3 - t2) * 1000, "total": (t3 - t0) * 1000})
+                                 "sources": (t3 - t2) * 1000, "total": (t3 - t0) * 1000}), candidates
 
     def understand(self, question: str, history: list[str] | None = None, k: int | None = None,
                    retriever: str | None = None) -> Context:
@@ -203,8 +209,8 @@ class Assistant:
         ctx.settle_scope()
         return ctx
 
-    def candidates(self, question: str, history: list[str] | None = None, skip: tuple[str, ...] = ()
-                   ) -> tuple[Candidate, list[Candidate]]:
+    def candidates(self, question: str, history: list[str] | None = None, skip: tuple[str, ...] = (),
+                   k: int | None = None) -> tuple[Candidate, list[Candidate]]:
         """The chosen candidate and every candidate with its features (what ``python -m evals fit`` learns
         from; ``skip`` leaves generators out for the ablation)."""
-        return run(self.understand(question, history), self.chooser, skip=skip)
+        return run(self.understand(question, history, k), self.chooser, skip=skip)

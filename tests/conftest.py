@@ -159,17 +159,28 @@ def cached_embedder(embedder, assistant) -> CachedEmbedder:
     return CachedEmbedder(embedder, assistant.index)
 
 
-_EVALUATED: dict[tuple[int, str], tuple[object, list[dict]]] = {}
+_EVALUATED: dict[tuple[int, str], tuple[object, list[dict], list[dict]]] = {}
 
 
-def evaluated(assistant, path) -> list[dict]:
-    """Every question of a golden file asked of an assistant and judged (hybrid, k = 10), once per session: the
-    regression gates and the format checks read the same records."""
+def _evaluate(assistant, path) -> tuple[object, list[dict], list[dict]]:
     from evals.golden import load_golden
-    from evals.run import evaluate_items
+    from evals.run import DEFAULT_K, evaluate_items
 
     key = (id(assistant), str(path))
     if key not in _EVALUATED:
         _, items = load_golden(path)
-        _EVALUATED[key] = (assistant, evaluate_items(assistant, items, retriever="hybrid", k=10))
-    return _EVALUATED[key][1]
+        rows: list[dict] = []
+        records = evaluate_items(assistant, items, retriever="hybrid", k=DEFAULT_K, rows=rows, stem=Path(path).stem)
+        _EVALUATED[key] = (assistant, records, rows)
+    return _EVALUATED[key]
+
+
+def evaluated(assistant, path) -> list[dict]:
+    """Every question of a golden file asked of an assistant and judged as ``python -m evals`` does, once per
+    session: the regression gates and the format checks read the same records."""
+    return _evaluate(assistant, path)[1]
+
+
+def evaluated_rows(assistant, path) -> list[dict]:
+    """The fit's rows of the same run (every candidate of every question, with its features and label)."""
+    return _evaluate(assistant, path)[2]

@@ -137,16 +137,16 @@ def test_ranx_metrics_on_a_hand_computed_case():
     judged = {
         "q1": (["a", "b", "c"], ["a"]),  # relevant at rank 1
         "q2": (["x", "b", "y"], ["b"]),  # rank 2
-        "q3": (["x", "y", "z", "w", "v", "u"], ["u"]),  # rank 6: outside hit@5, inside @10
+        "q3": (["x", "y", "z", "w", "u", "v"], ["u"]),  # rank 5: inside hit@5, outside hit@3
         "q4": ([], ["r"]),  # nothing returned
     }
     m = retrieval_metrics(judged)
     assert m["n"] == 4
     assert m["hit@1"] == pytest.approx(1 / 4)
     assert m["hit@3"] == pytest.approx(2 / 4)
-    assert m["hit@5"] == pytest.approx(2 / 4)
-    assert m["mrr@10"] == pytest.approx((1 + 1 / 2 + 1 / 6 + 0) / 4)
-    assert m["ndcg@10"] == pytest.approx((1 + 1 / math.log2(3) + 1 / math.log2(7) + 0) / 4)
+    assert m["hit@5"] == pytest.approx(3 / 4)
+    assert m["mrr@5"] == pytest.approx((1 + 1 / 2 + 1 / 5 + 0) / 4)
+    assert m["ndcg@5"] == pytest.approx((1 + 1 / math.log2(3) + 1 / math.log2(6) + 0) / 4)
 
 
 def _record(key, type_, expected, got, correct, ranked=(), relevant=(), ms=10.0):
@@ -252,6 +252,28 @@ def test_seed_golden_stated_values_are_in_the_evidence():
         assert not missing_musts(text, it["must"]), f"{it['id']}: {missing_musts(text, it['must'])} not in evidence"
 
 
+def test_evals_judge_the_answers_users_get():
+    from evals.run import DEFAULT_K
+    from qa.config import Config
+
+    assert DEFAULT_K == Config().top_k  # the generators read the first k passages: another k, other answers
+
+
+def test_cached_eval_indexes_are_rebuilt_for_index_code_not_for_answering_code(tmp_path):
+    from evals.run import index_source_hash
+
+    for name in ("qa/quantity.py", "qa/facts/extract.py", "qa/answer/features.py", "qa/index_build.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    before = index_source_hash(tmp_path)
+    (tmp_path / "qa/answer/features.py").write_text("x = 2\n")  # the chooser's features read the index, never shape it
+    assert index_source_hash(tmp_path) == before
+    for name in ("qa/quantity.py", "qa/facts/extract.py", "qa/index_build.py"):  # facts are parsed with quantities
+        (tmp_path / name).write_text(f"x = '{name}'\n")
+        assert index_source_hash(tmp_path) != before
+        before = index_source_hash(tmp_path)
+
+
 def test_released_corpora_are_built_outside_the_project(tmp_path):
     """The released documents are read where they are published and indexed outside the project."""
     from evals import released
@@ -298,11 +320,16 @@ def test_fresh_golden_regression_gate(assistant):
 def test_fit_reproduces_the_shipped_weights(golden_assistants):
     """`python -m evals fit` on the development fold gives the weights in qa/data/chooser.json, at the C the shipped
     file records (choosing C again, a grid of cross-validated fits, is ``python -m evals fit --check``)."""
-    from evals.fit import collect, differs, feature_names, fit
-    from evals.golden import default_goldens
+    from conftest import evaluated_rows
+
+    from evals.fit import differs, feature_names, fit
+    from evals.folds import DEV
+    from evals.golden import corpus_dirs, default_goldens, load_golden
     from qa.answer.chooser import Chooser
 
-    rows = collect(default_goldens(), assistant_for=golden_assistants)
+    # the rows of the regression gates' run (the same questions, asked once per session)
+    rows = [r for path in default_goldens()
+            for r in evaluated_rows(golden_assistants(corpus_dirs(load_golden(path)[0])), path) if r["fold"] == DEV]
     shipped = Chooser.load()
     assert shipped.meta.get("questions") == len(rows)
     names = feature_names(rows)

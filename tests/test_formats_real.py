@@ -207,7 +207,7 @@ def test_golden_real_answers_match_the_txt(request, embedder, tmp_path):
 
     from evals.golden import REAL_GOLDEN, load_golden
     from evals.metrics import compute_metrics
-    from evals.run import evaluate_items
+    from evals.run import DEFAULT_K, evaluate_items
     from qa import Assistant, Config
     from qa.assistant import build
 
@@ -221,7 +221,7 @@ def test_golden_real_answers_match_the_txt(request, embedder, tmp_path):
     pdf_assistant = Assistant.load(config, rebuild="never")
     _, items = load_golden(REAL_GOLDEN)
     want = evaluated(txt_assistant, REAL_GOLDEN)  # the real set's regression gate asks the same
-    got = evaluate_items(pdf_assistant, items, retriever="hybrid", k=10)
+    got = evaluate_items(pdf_assistant, items, retriever="hybrid", k=DEFAULT_K)
     differ = [(w["id"], w["answer"][:60], g["answer"][:60]) for w, g in zip(want, got, strict=True)
               if w["correct"] != g["correct"]]
     allowed = len(items) // 100

@@ -448,9 +448,12 @@ def parse(text: str, year: int | None = None) -> list[Quantity]:
         text: one line or sentence of an announcement or a question.
         year: the document's year, for dates written without one ("6월 19일" → 2025-06-19).
     """
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or not _DIGIT.search(text):
         return []
     return list(_parsed(text, year))
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=16384)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from .korean import normalize
 from .lexicon import NOTE_MARKS, PART_WEIGHT, SUB_BULLETS, SYNONYM_WEIGHT, SYNONYMS, TOP_BULLETS
@@ -69,8 +70,10 @@ def format_number(v: float) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
+@lru_cache(maxsize=16384)
 def compact(text: str) -> str:
-    """Lower-case, no spaces or punctuation: the form triggers and aliases are compared in."""
+    """Lower-case, no spaces or punctuation: the form triggers and aliases are compared in (remembered: the same
+    passages and names are compared for every candidate of a question)."""
     return re.sub(r"[^\w%]+|_", "", normalize(text).lower())
 
 

@@ -6,7 +6,11 @@ milliseconds."""
 from __future__ import annotations
 
 import math
+import zlib
 from functools import lru_cache
+
+import faiss
+import numpy as np
 
 from qa.answer.context import Context
 from qa.answer.corpus import Corpus
@@ -47,6 +51,19 @@ DOCS = {
 }
 
 
+DIM = 64
+
+
+def kit_vector(text: str) -> np.ndarray:
+    """A stand-in for an embedding: the text's tokens hashed into ``DIM`` dimensions, normalised (texts sharing
+    words are close), so the features that read vectors run without a model."""
+    v = np.zeros(DIM, dtype=np.float32)
+    for t in tokenize(text):
+        v[zlib.crc32(t.encode()) % DIM] += 1.0
+    n = float(np.linalg.norm(v))
+    return v / n if n else v
+
+
 class KitIndex:
     """What :class:`~qa.answer.corpus.Corpus` reads of an index, from a token table over the chunks."""
 
@@ -65,6 +82,8 @@ class KitIndex:
         self._docs = df
         self._df = chunk_df
         self.vocab = {t: i for i, t in enumerate(sorted(df))}
+        self.faiss_index = faiss.IndexFlatIP(DIM)
+        self.faiss_index.add(np.stack([kit_vector(c.search_text) for c in chunks]))
 
     def term_df(self, term: str) -> int:
         return self._df.get(term, 0)
@@ -86,6 +105,8 @@ class KitHandle:
     def __init__(self, corpus: Corpus, query: str) -> None:
         self.corpus = corpus
         self.query = query
+        self.vector = kit_vector(query).reshape(1, -1)
+        self.embeddings = 1
 
     def search(self, words=None, k=None, doc_ids=None, per_table=None, method=None) -> list[Hit]:
         toks = set(tokenize(words or self.query))

@@ -109,6 +109,21 @@ def test_names_target():
     assert F.names_target(passage(ctx, "수산물 경매장"), ctx, found) == -1.0
 
 
+def test_dense_similarity_and_how_close_the_closest_passage_is():
+    ctx, found = cands("여수시 드론 택배 계획은?")
+    right, wrong = passage(ctx, "드론 택배"), passage(ctx, "수산물 경매장")
+    assert F.dense_similarity(wrong, ctx, found) < F.dense_similarity(right, ctx, found) <= 0.0
+    closest = max(ctx.hits[: ctx.k], key=lambda h: ctx.similarity({h.chunk.chunk_id}))
+    assert F.dense_similarity(passage(ctx, closest.chunk.text), ctx, found) == 0.0
+    nf = first(found, "not_found")
+    assert F.dense_similarity(nf, ctx, found) == 0.0 and 0.0 < F.none_closest(nf, ctx, found) <= 1.0
+    assert F.none_closest(right, ctx, found) == 0.0
+    ctx.handle.embeddings = 0  # a BM25-only search: no vector, no feature (never another embedding)
+    ctx.memo.clear()
+    ctx.__dict__.pop("closest", None)
+    assert F.dense_similarity(wrong, ctx, found) == 0.0 and F.none_closest(nf, ctx, found) == 0.0
+
+
 def test_quoted_value_flags_are_read_from_the_evidence():
     c = Candidate("quoted", "typed:money", "x", "fact", evidence={"misses_target": 1.0, "other_source": 1.0,
                                                                  "names_sibling": 1.0})

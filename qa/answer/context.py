@@ -96,6 +96,23 @@ class Context:
             return self.handle.search(k=self.search_k)  # shown as related passages only
         return self.handle.search(k=self.search_k, doc_ids=self.scope)
 
+    def similarity(self, chunk_ids: set[str]) -> float | None:
+        """The closest of these passages to the question in the embedding space (the inner product of normalised
+        e5 vectors: the stored passage vectors and the question's one embedding), or None when the question was
+        not embedded (a BM25-only search: a feature never costs another embedding)."""
+        if self.handle.embeddings == 0 or not chunk_ids:
+            return None
+        key = ("similarity", frozenset(chunk_ids))
+        if key not in self.memo:
+            rows = [r for r in (self.corpus.chunk_rows.get(c) for c in chunk_ids) if r is not None]
+            self.memo[key] = self.corpus.similarity(self.handle.vector, rows) if rows else None
+        return self.memo[key]
+
+    @cached_property
+    def closest(self) -> float | None:
+        """The similarity of the closest of the question's passages (what a candidate's is measured against)."""
+        return self.similarity({h.chunk.chunk_id for h in self.hits[: self.k]})
+
     @cached_property
     def value_hits(self) -> list[Hit]:
         """Passages for a quoted value: without the words naming its announcement (every row's caption repeats

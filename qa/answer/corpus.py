@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..asked import asked_edge
 from ..chunk import Chunk
 from ..config import Config
@@ -70,9 +72,15 @@ class Corpus:
             self.doc_chunks.setdefault(c.doc_id, []).append(c)
             if c.kind in ("point", "text"):
                 self.lead_points.setdefault(c.doc_id, c)
+        self.chunk_rows = {c.chunk_id: i for i, c in enumerate(index.chunks)}  # a passage's row of stored vectors
         self._doc_texts: dict[str, str] = {}
         self._siblings: dict[str, tuple[str, ...]] = {}
         self._neighbours: dict[str, tuple[str, ...]] = {}
+
+    def similarity(self, vector: np.ndarray, rows: list[int]) -> float:
+        """The largest inner product of a normalised query vector with the stored vectors of ``rows``."""
+        stored = self.index.faiss_index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        return float(np.max(stored @ np.asarray(vector, dtype=np.float32).reshape(-1)))
 
     # ------------------------------------------------------------------ words
     @property

@@ -271,6 +271,23 @@ def names_target(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     return -1.0
 
 
+def dense_similarity(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """How close the answer's passage is to the question in meaning (e5 vectors: the question's one embedding and
+    the stored passage vectors), relative to the closest of the question's passages: 0 for the closest, below
+    0 for others. A paraphrase shares few words but keeps the meaning; a value from a passage about something
+    else does not. 0 for "not found" and when the question was not embedded."""
+    if c.kind == "none":
+        return 0.0
+    own, top = ctx.similarity(c.chunk_ids), ctx.closest
+    return 0.0 if own is None or top is None else min(0.0, own - top)
+
+
+def none_closest(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """For "not found": how close the question's closest passage is in meaning (an announcement that speaks of
+    nothing like it argues for "not found"; one that speaks of just that, against)."""
+    return (ctx.closest or 0.0) if c.kind == "none" else 0.0
+
+
 misses_target = _evidence("misses_target", "A quoted value whose passage names none of the question's targets.")
 
 
@@ -388,7 +405,8 @@ FEATURES: dict[str, Feature] = {
     "computed_for_operation": computed_for_operation, "plain_for_operation": plain_for_operation,
     "doc_named": doc_named, "doc_retrieved": doc_retrieved, "doc_first": doc_first, "several_docs": several_docs,
     "place_missing": place_missing, "period_conflict": period_conflict, "year_agreement": year_agreement,
-    "names_target": names_target, "misses_target": misses_target, "other_source": other_source,
+    "names_target": names_target, "dense_similarity": dense_similarity, "none_closest": none_closest,
+    "misses_target": misses_target, "other_source": other_source,
     "names_sibling": names_sibling, "unnamed_list": unnamed_list, "fits_number": fits_number,
     "residual_said": residual_said, "headline": headline, "english_passage": english_passage, "long_answer": long_answer,
     "rows_cover": rows_cover, "rows_narrowed": rows_narrowed, "rows_column": rows_column,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -98,8 +99,8 @@ class MilvusBackend:
 
     name = "milvus"
 
-    def __init__(self, client: Any, collection: str, index: Index, config: Config) -> None:
-        self.client = client
+    def __init__(self, client: Any, collection: str, index: Index, config: Config, uri: str = "") -> None:
+        self._client, self._pid, self.uri = client, os.getpid(), uri
         self.collection = collection
         self.index = index
         self.config = config
@@ -126,11 +127,21 @@ class MilvusBackend:
         except Exception as exc:  # noqa: BLE001 - whatever the transport raises, said in one line
             raise MilvusUnavailable(f"cannot open Milvus at {uri}: {' '.join(str(exc).split())[:300]} "
                                     f"(QA_MILVUS_URI: a local .db file for Milvus Lite, or http://host:19530)") from None
-        backend = cls(client, collection_name(config), index, config)
+        backend = cls(client, collection_name(config), index, config, uri)
         backend.ensure_collection(int(index.faiss_index.d))
         if sync:
             backend.sync()
         return backend
+
+    @property
+    def client(self) -> Any:
+        """This process's connection: a worker forked after loading (``ui.py --workers``) opens its own, as a
+        gRPC channel must not cross a fork (a Milvus Lite file serves one process: use a server for several)."""
+        if self._pid != os.getpid():
+            from pymilvus import MilvusClient
+
+            self._client, self._pid = MilvusClient(uri=self.uri), os.getpid()
+        return self._client
 
     def ensure_collection(self, dim: int) -> None:
         """The collection with its schema and indexes; dropped and made again for another vector dimension."""

@@ -218,7 +218,7 @@ class Store:
     def publish(self, index: Index, facts: list[Fact], reports: list[dict[str, Any]]) -> dict[str, int]:
         """Make the store hold this index: the facts and reports of changed documents replaced, removed documents
         deleted, the version row set to its build (one transaction; a no-op when this build is already there)."""
-        built = str(index.manifest.get("built_at") or "")
+        built = build_id(index.manifest)
         by_doc: dict[str, list[Fact]] = {}
         for f in facts:
             by_doc.setdefault(f.doc_id, []).append(f)
@@ -227,8 +227,8 @@ class Store:
         position = {f.fact_id: i for i, f in enumerate(facts)}
         with self.db.transaction() as tx:
             now = tx.execute("select built_at from index_version where id = 1").fetchone()
-            if now and now[0] == built:
-                return {"changed": 0, "removed": 0}
+            if now and (now[0] == built or now[0].split("/")[0] > built.split("/")[0]):
+                return {"changed": 0, "removed": 0}  # this build, or a newer one another replica loaded, is there
             have = dict(tx.execute("select doc_id, content_sha from documents").fetchall())
             removed = [d for d in have if d not in docs]
             changed = [d for d in docs if have.get(d) != sha[d]]
@@ -329,6 +329,13 @@ class Store:
             return None
         out = dict(zip(("job_id", "state", "reason", "created", "started", "finished", "message"), r[:7], strict=True))
         return {**out, **json.loads(r[7] or "{}")}
+
+
+def build_id(manifest: dict[str, Any]) -> str:
+    """A build's name in the version row: its time (orders builds) and a hash of its files (tells apart two
+    builds of one second)."""
+    files = hashlib.sha256(json.dumps(manifest.get("files", {}), sort_keys=True).encode()).hexdigest()[:12]
+    return f"{manifest.get('built_at') or ''}/{files}"
 
 
 def _content_sha(doc: Any, facts: list[Fact]) -> str:

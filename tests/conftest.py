@@ -173,3 +173,21 @@ def evaluated(assistant, path) -> list[dict]:
         _, items = load_golden(path)
         _EVALUATED[key] = (assistant, evaluate_items(assistant, items, retriever="hybrid", k=10))
     return _EVALUATED[key][1]
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL server for the session (tests/pg_kit.py; skips when the binaries are missing)."""
+    from pg_kit import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def milvus_config(seed_config, tmp_path_factory) -> Config:
+    """The seed config on the Milvus backend, a Milvus Lite file of its own (skips without pymilvus/milvus-lite)."""
+    pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install 'gongo-qa[milvus]')")
+    pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (pip install 'gongo-qa[milvus]')")
+    return seed_config.replace(retrieval_backend="milvus",
+                               milvus_uri=str(tmp_path_factory.mktemp("milvus") / "seed.milvus.db"))

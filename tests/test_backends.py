@@ -194,3 +194,20 @@ def test_a_bad_store_url_is_one_line(postgres_url):
     with pytest.raises(StoreError, match="cannot connect to PostgreSQL.*QA_STORE_URL"):
         Store.open(f"postgresql://nobody:secret@127.0.0.1:{port}/nodb").version()
     assert "secret" not in repr(Database(f"postgresql://nobody:secret@127.0.0.1:{port}/nodb"))
+
+
+# ------------------------------------------------------------------------------------------------ deployment
+def test_the_compose_file_names_real_settings():
+    """deploy/compose.yaml parses, holds Milvus (etcd, MinIO), PostgreSQL, two replicas and a proxy, and every QA_
+    variable it sets is a Config field (``docker-compose config`` validated it too: see the README)."""
+    import yaml
+    from conftest import ROOT
+
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text(encoding="utf-8"))
+    assert {"etcd", "minio", "milvus", "postgres", "app1", "app2", "proxy"} <= set(compose["services"])
+    env = compose["services"]["app1"]["environment"]
+    fields = {f.name for f in dataclasses.fields(Config)}
+    assert {k[3:].lower() for k in env if k.startswith("QA_")} <= fields
+    assert env["QA_RETRIEVAL_BACKEND"] == "milvus" and env["QA_STORE_URL"].startswith("postgresql://")
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert "server app1:7860" in nginx and "server app2:7860" in nginx

@@ -61,7 +61,20 @@ def _du_mib(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
 
-def announcements(size: int, tmp: Path, questions) -> Rows:
+def _store_size_mib(url: str) -> str:
+    """What the facts and documents take in the store: PostgreSQL's table sizes (with indexes), or the file."""
+    from qa.store import Database
+
+    db = Database(url)
+    if db.dialect == "sqlite":
+        return f"{Path(url).stat().st_size / 2**20:.1f} MiB (SQLite file)"
+    with db.transaction() as tx:
+        sizes = {t: tx.execute("select pg_total_relation_size(?)", (t,)).fetchone()[0] / 2**20
+                 for t in ("facts", "documents", "file_reports")}
+    return ", ".join(f"{t} {v:.1f} MiB" for t, v in sizes.items()) + " (PostgreSQL, with indexes)"
+
+
+def announcements(size: int, tmp: Path, questions, store_url: str = "") -> Rows:
     """Build, add one and ask on both backends at ``size`` announcements (see the module docstring)."""
     from qa.assistant import Assistant, build
     from qa.embed import load_embedder
@@ -80,10 +93,23 @@ def announcements(size: int, tmp: Path, questions) -> Rows:
     rows.append((f"{size:,} announcements ({n:,} chunks): local build, full, stand-in vectors",
                  f"{time.perf_counter() - t0:.1f} s"))
     local = Assistant(config, index)
+    if store_url:
+        from qa.store import Store
+
+        t0 = time.perf_counter()
+        Store.open(store_url).publish(index, local.fact_table, [])
+        rows.append((f"{size:,} announcements ({len(local.fact_table):,} facts): store publish, first",
+                     f"{time.perf_counter() - t0:.1f} s; {_store_size_mib(store_url)}"))
     t0 = time.perf_counter()
+    rss0 = _rss_mib()
     remote = Assistant(mconfig, index)  # opening the backend fills the collection from the index
     rows.append((f"{size:,} announcements: Milvus Lite build (collection filled from the index: morphemes, vectors)",
-                 f"{time.perf_counter() - t0:.1f} s, file {_du_mib(Path(mconfig.milvus_uri)):.0f} MiB"))
+                 f"{time.perf_counter() - t0:.1f} s, file {_du_mib(Path(mconfig.milvus_uri)):.0f} MiB, "
+                 f"peak RSS +{_rss_mib() - rss0:.0f} MiB"))
+    folder = Path(config.index_dir)
+    parts = {name: _du_mib(folder / name) for name in ("dense.faiss", "bm25", "chunks.jsonl", "facts.sqlite", "units.sqlite")}
+    rows.append((f"{size:,} announcements: local index folder on disk",
+                 f"{_du_mib(folder):.0f} MiB (" + ", ".join(f"{k} {v:.1f}" for k, v in parts.items()) + " MiB)"))
     for name, a in (("local", local), ("milvus", remote)):
         for q, h in questions[:5]:
             a.ask(q, history=h)

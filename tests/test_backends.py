@@ -211,3 +211,31 @@ def test_the_compose_file_names_real_settings():
     assert env["QA_RETRIEVAL_BACKEND"] == "milvus" and env["QA_STORE_URL"].startswith("postgresql://")
     nginx = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     assert "server app1:7860" in nginx and "server app2:7860" in nginx
+
+
+def test_replicas_follow_the_version_row(assistant, tmp_path, monkeypatch):
+    """A replica loads the build the store's version row names, once that build is on its index volume."""
+    from types import SimpleNamespace
+
+    from qa.rebuild import LiveAssistant
+    from qa.web.follow import IndexFollower
+
+    url = str(tmp_path / "store.sqlite")
+    store = Store.open(url)
+    store.publish(assistant.index, assistant.fact_table, [])
+    web = SimpleNamespace(assistant=LiveAssistant(assistant), config=assistant.config.replace(store_url=url),
+                          rebuilder=None, on_swap=lambda new: None)
+    follower = IndexFollower(web, interval=0)
+    loads = []
+    monkeypatch.setattr(follower, "_load", loads.append)
+    follower.check()
+    assert loads == []  # the store names the loaded build
+    with store.db.transaction() as tx:  # another replica published a build this volume does not hold yet
+        tx.execute("update index_version set built_at = ?, version = version + 1", ("9999-01-01T00:00:00/abc",))
+    follower.check()
+    assert loads == []
+    follower._built = "an older build"  # this replica answers from an older build; the volume holds the named one
+    with store.db.transaction() as tx:
+        tx.execute("update index_version set built_at = ?", (build_id(assistant.index.manifest),))
+    follower.check()
+    assert loads == [build_id(assistant.index.manifest)]

@@ -105,6 +105,7 @@ class MilvusBackend:
         self.index = index
         self.config = config
         self.row_of = {c.chunk_id: i for i, c in enumerate(index.chunks)}
+        self.docs = {d.doc_id: d for d in getattr(index, "documents", ())}
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -206,11 +207,17 @@ class MilvusBackend:
         want = {d: doc_hash([self.index.chunks[i] for i in rows], embedder) for d, rows in by_doc.items()}
         have = self.stored_documents()
         gone = sorted(d for d in have if have[d] != want.get(d))
-        for d in gone:
-            self.delete_document(d)
+        for i in range(0, len(gone), 100):
+            self.client.delete(self.collection, filter=f"doc_id in {json.dumps(gone[i:i + 100], ensure_ascii=False)}")
         added = [d for d in want if have.get(d) != want[d]]
-        for d in added:
-            self.add_document(d, by_doc[d], want[d])
+        batch: list[dict[str, Any]] = []
+        for d in added:  # many small documents go in requests of BATCH rows, not one request each
+            batch += self._records(d, by_doc[d], want[d])
+            if len(batch) >= BATCH:
+                self.client.upsert(self.collection, batch)
+                batch = []
+        if batch:
+            self.client.upsert(self.collection, batch)
         if gone or added:
             log.info("milvus: %s synced with the index: %d document(s) added, %d deleted", self.collection,
                      len(added), len(gone) - len(set(gone) & set(added)))
@@ -218,18 +225,22 @@ class MilvusBackend:
 
     def add_document(self, doc_id: str, rows: list[int], sha: str) -> int:
         """Insert (upsert) one document's chunks, rows of the loaded index; returns how many."""
-        chunks = [self.index.chunks[i] for i in rows]
-        doc = self.index.doc_by_id.get(doc_id)
-        published = getattr(doc, "published", "") or ""
-        vectors = self.index.faiss_index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
-        records = [{"chunk_id": c.chunk_id, "doc_id": c.doc_id, "doc_sha": sha, "first": n == 0,
-                    "searchable": c.kind not in UNSEARCHABLE, "kind": c.kind[:32], "table_id": _table_id(c), "row": n,
-                    "date": published[:32], "year": _year(published), "text": c.search_text[:MAX_TEXT],
-                    "morphemes": morpheme_text(c.search_text)[:MAX_TEXT], "vector": v.tolist()}
-                   for n, (c, v) in enumerate(zip(chunks, vectors, strict=True))]
+        records = self._records(doc_id, rows, sha)
         for i in range(0, len(records), BATCH):
             self.client.upsert(self.collection, records[i:i + BATCH])
         return len(records)
+
+    def _records(self, doc_id: str, rows: list[int], sha: str) -> list[dict[str, Any]]:
+        """One document's chunks as collection rows (morphemes tokenized here, vectors read from FAISS)."""
+        chunks = [self.index.chunks[i] for i in rows]
+        doc = self.docs.get(doc_id)
+        published = getattr(doc, "published", "") or ""
+        vectors = self.index.faiss_index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        return [{"chunk_id": c.chunk_id, "doc_id": c.doc_id, "doc_sha": sha, "first": n == 0,
+                 "searchable": c.kind not in UNSEARCHABLE, "kind": c.kind[:32], "table_id": _table_id(c), "row": n,
+                 "date": published[:32], "year": _year(published), "text": c.search_text[:MAX_TEXT],
+                 "morphemes": morpheme_text(c.search_text)[:MAX_TEXT], "vector": v.tolist()}
+                for n, (c, v) in enumerate(zip(chunks, vectors, strict=True))]
 
     def delete_document(self, doc_id: str) -> None:
         """Remove every chunk of one document."""

@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend-size", type=int, default=1000, help="announcements for --backend milvus (0: skip)")
     ap.add_argument("--backend-retrieval", default="100000",
                     help="comma-separated chunk counts for --backend milvus's retrieval table, e.g. 100000,1000000")
+    ap.add_argument("--backend-queries", type=int, default=100, help="queries per scope in the retrieval table")
     ap.add_argument("--store-url", default="", help="with --backend milvus: also publish the facts to this store")
     args = ap.parse_args(argv)
 
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             rows = (backends.announcements(args.backend_size, Path(tmp), questions, args.store_url)
                     if args.backend_size else [])
             for n in (int(s) for s in args.backend_retrieval.split(",") if s.strip()):
-                rows += backends.retrieval(n, Path(tmp))
+                rows += backends.retrieval(n, Path(tmp), n_queries=args.backend_queries)
             measure.print_table(rows)
         return 0
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:

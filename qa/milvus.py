@@ -40,7 +40,7 @@ MAX_TEXT = 8000  # characters of a chunk's text kept in the collection (Milvus V
 BATCH = 512  # rows per insert request
 
 
-class MilvusUnavailable(RuntimeError):
+class MilvusUnavailable(ConnectionError):
     """pymilvus (or milvus-lite for a file URI) is not installed, or the server cannot be reached; names the fix."""
 
 

@@ -68,7 +68,7 @@ DIALECT_WORDS = {
 }
 
 
-class StoreError(RuntimeError):
+class StoreError(ConnectionError):
     """The store cannot be opened (bad URL, missing driver, server down); one line naming the fix."""
 
 

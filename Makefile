@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast install browser-deps eval build clean bench
+.PHONY: run test test-fast install browser-deps postgres-deps eval build clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
@@ -27,7 +27,7 @@ run: $(STAMP)
 	$(PY) ui.py --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## test: install (with chromium for the browser tests) and run the whole suite, slow tests included
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps postgres-deps
 	$(PY) -m pytest -q --durations=25
 
 test-fast: $(STAMP)
@@ -37,6 +37,13 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi nanum || \
 	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null) \
 	    || echo "warning: could not install chromium/fonts-nanum; browser tests will be skipped"; }
+
+## postgres-deps: Debian's PostgreSQL binaries for the PostgreSQL store tests (pytest-postgresql starts a throwaway
+## server from them); without them those tests are skipped
+postgres-deps:
+	@command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+	    || echo "warning: could not install postgresql; the PostgreSQL store tests will be skipped"; }
 
 build: $(STAMP)
 	$(PY) -m qa build

@@ -24,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", default="", help="comma-separated announcement counts, e.g. 100,1000 (opt-in; slow)")
     ap.add_argument("--workers", type=int, default=2, help="also measure requests/s with this many workers (1: skip)")
     ap.add_argument("--skip-serving", action="store_true", help="skip the web app (cold start and requests/s)")
+    ap.add_argument("--backend", choices=("local", "milvus"), default="local",
+                    help="milvus: the Milvus backend beside the local files instead (benchmarks/backends.py)")
+    ap.add_argument("--backend-size", type=int, default=1000, help="announcements for --backend milvus (0: skip)")
+    ap.add_argument("--backend-retrieval", default="100000",
+                    help="comma-separated chunk counts for --backend milvus's retrieval table, e.g. 100000,1000000")
+    ap.add_argument("--backend-queries", type=int, default=100, help="queries per scope in the retrieval table")
+    ap.add_argument("--store-url", default="", help="with --backend milvus: also publish the facts to this store")
     args = ap.parse_args(argv)
 
     from qa.threads import set_thread_env
@@ -34,6 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# benchmark  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  cores {os.cpu_count()}  "
           f"threads/process {threads}  load {os.getloadavg()[0]:.2f}", flush=True)
     questions = measure.golden_questions(args.golden)
+    if args.backend == "milvus":
+        from . import backends
+
+        with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
+            rows = (backends.announcements(args.backend_size, Path(tmp), questions, args.store_url)
+                    if args.backend_size else [])
+            for n in (int(s) for s in args.backend_retrieval.split(",") if s.strip()):
+                rows += backends.retrieval(n, Path(tmp), n_queries=args.backend_queries)
+            measure.print_table(rows)
+        return 0
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
         index_dir = Path(tmp) / "index"
         rows: list[tuple[str, str]] = []

@@ -154,10 +154,10 @@ class AdminRoutes:
 
     def job(self, job_id: str):
         """One rebuild job: state, progress (stage, done/total), elapsed seconds, message, file reports."""
-        job = self.rebuilder.jobs.get(job_id)
+        job = self.rebuilder.job(job_id)
         if job is None:
             return JSONResponse(status_code=404, content={"detail": "작업을 찾을 수 없습니다. (No such job.)"})
-        return job.to_dict()
+        return job
 
     def jobs(self) -> list[dict[str, Any]]:
         """Every rebuild job kept (the last 50), newest first."""

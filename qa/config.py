@@ -87,6 +87,15 @@ class Config:
     feedback_db: str = ""
     feedback_retention_days: float = 180.0  # rows older than this are deleted; 0 keeps them (up to 100,000 rows)
 
+    # beyond one machine (README "Running beyond one machine"): where the search runs and where the records live
+    retrieval_backend: Literal["local", "milvus"] = "local"  # local: bm25s + FAISS files in the index folder
+    # milvus: a local file path (Milvus Lite, "" = "<index folder>.milvus.db" beside it) or http://host:19530
+    milvus_uri: str = ""
+    milvus_collection: str = ""  # "" = one collection per index folder, named from its path
+    # facts, documents, jobs, feedback and the index version row: "" = today's SQLite files (facts.sqlite in the
+    # index folder, feedback_db beside it); a SQLite file path, or a postgresql:// URL
+    store_url: str = ""
+
     # chunking
     chunk_max_chars: int = 500
 

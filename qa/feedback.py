@@ -9,6 +9,8 @@ time and where it came from (``ui``, ``embed``, ``api``); never the client's add
 
 Each write is one transaction on its own connection (WAL, a busy timeout), so concurrent requests, threads
 and forked workers never interleave half-written rows; the CSV export reads one consistent snapshot.
+With ``Config.store_url`` set the log is the ``events`` table of that store (:mod:`qa.store`: a SQLite file or
+PostgreSQL shared by every replica); the schema is the store's versioned migrations in both cases.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import sqlite3
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from .store import Database
 
 MAX_ROWS = 100_000  # the log never grows past this; the oldest rows are removed first
 MAX_TEXT = 4000  # longest question / answer / comment kept (characters)
@@ -30,23 +32,6 @@ KINDS = ("not_found", "feedback")
 RATINGS = ("up", "down")
 ORIGINS = ("ui", "embed", "api")
 COLUMNS = ("id", "time", "kind", "rating", "question", "answer", "rule", "comment", "origin")
-
-_SCHEMA = """
-create table if not exists events (
-    id integer primary key autoincrement,
-    time text not null,            -- UTC, ISO 8601 (seconds)
-    kind text not null,            -- not_found | feedback
-    rating text,                   -- up | down (feedback only)
-    question text not null,
-    answer text not null default '',
-    rule text not null default '',
-    comment text not null default '',
-    origin text not null default 'api'
-);
-create index if not exists events_time on events(time);
-create index if not exists events_question on events(kind, question);
-"""
-
 
 def feedback_path(config: Any) -> Path:
     """Where the log lives: ``config.feedback_db``, else ``feedback.sqlite`` beside the index folder."""
@@ -68,35 +53,24 @@ def _clip(text: Any, limit: int = MAX_TEXT) -> str:
 
 
 class FeedbackLog:
-    """The SQLite log. Safe to share between threads; every method opens its own short connection."""
+    """The log. Safe to share between threads; every method opens its own short connection."""
 
-    def __init__(self, path: Path, retention_days: float = 180.0, max_rows: int = MAX_ROWS) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path | str, retention_days: float = 180.0, max_rows: int = MAX_ROWS) -> None:
+        self.path = path if isinstance(path, str) and "://" in path else Path(path)
+        self.db = Database(str(self.path))
         self.retention_days = float(retention_days)
         self.max_rows = int(max_rows)
-        self._ready = False
-        self._lock = threading.Lock()
 
     @classmethod
     def for_config(cls, config: Any) -> FeedbackLog:
-        return cls(feedback_path(config), getattr(config, "feedback_retention_days", 180.0))
+        """The store's events table when ``store_url`` is set, else the SQLite file of :func:`feedback_path`."""
+        url = str(getattr(config, "store_url", "") or "")
+        return cls(url or feedback_path(config), getattr(config, "feedback_retention_days", 180.0))
 
     @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            with self._lock:
-                if not self._ready:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    with contextlib.closing(sqlite3.connect(self.path, timeout=10)) as conn:
-                        conn.execute("pragma journal_mode=wal")
-                        conn.executescript(_SCHEMA)
-                    self._ready = True
-        conn = sqlite3.connect(self.path, timeout=10)
-        try:
-            conn.execute("pragma busy_timeout=10000")
-            yield conn
-        finally:
-            conn.close()
+    def _connect(self) -> Iterator[Any]:
+        with self.db.transaction() as tx:
+            yield tx
 
     # ----------------------------------------------------------------- writing
     def add(self, kind: str, question: str, answer: str = "", rule: str = "", rating: str | None = None,
@@ -108,11 +82,11 @@ class FeedbackLog:
             raise ValueError(f"rating must be one of {RATINGS}")
         origin = origin if origin in ORIGINS else "api"
         row = (_now(), kind, rating, _clip(question), _clip(answer), _clip(rule, 200), _clip(comment), origin)
-        with self._connect() as conn, conn:  # the second `conn` is the transaction: all or nothing
-            cur = conn.execute("insert into events (time, kind, rating, question, answer, rule, comment, origin)"
-                               " values (?, ?, ?, ?, ?, ?, ?, ?)", row)
+        with self._connect() as conn:  # one transaction: all or nothing
+            row_id = conn.execute("insert into events (time, kind, rating, question, answer, rule, comment, origin)"
+                                  " values (?, ?, ?, ?, ?, ?, ?, ?) returning id", row).fetchone()[0]
             self._prune(conn)
-            return int(cur.lastrowid)
+            return int(row_id)
 
     def not_found(self, question: str, answer: str, rule: str, origin: str = "api") -> int:
         return self.add("not_found", question, answer, rule, origin=origin)
@@ -123,12 +97,12 @@ class FeedbackLog:
 
     def set_comment(self, row_id: int, comment: str) -> bool:
         """Attach a comment to a feedback row given earlier (👍/👎 first, the words after)."""
-        with self._connect() as conn, conn:
+        with self._connect() as conn:
             cur = conn.execute("update events set comment = ? where id = ? and kind = 'feedback'",
                                (_clip(comment), int(row_id)))
             return cur.rowcount == 1
 
-    def _prune(self, conn: sqlite3.Connection) -> None:
+    def _prune(self, conn: Any) -> None:
         if self.retention_days > 0:
             cutoff = datetime.fromtimestamp(time.time() - self.retention_days * 86400, UTC)
             conn.execute("delete from events where time < ?", (cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"),))
@@ -143,8 +117,9 @@ class FeedbackLog:
                 "select 'up', count(*) from events where rating = 'up' union all "
                 "select 'down', count(*) from events where rating = 'down' union all "
                 "select 'comments', count(*) from events where comment != ''").fetchall())
+            rules = "group_concat(distinct rule)" if self.db.dialect == "sqlite" else "string_agg(distinct rule, ',')"
             frequent = conn.execute(
-                "select question, count(*) as n, max(time), group_concat(distinct rule) from events "
+                f"select question, count(*) as n, max(time), {rules} from events "
                 "where kind = 'not_found' or rating = 'down' group by question order by n desc, max(time) desc "
                 "limit ?", (int(top),)).fetchall()
             latest = conn.execute(

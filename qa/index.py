@@ -476,5 +476,10 @@ def load_index(config: Config, embedder: Any = None, check_corpus: bool = True, 
         from .embed import load_embedder
 
         embedder = load_embedder(config.embedder)
-    return Index(path=index_dir, manifest=manifest, documents=documents, chunks=chunks, bm25=bm25,
-                 vocab=vocab, faiss_index=dense, embedder=embedder)
+    index = Index(path=index_dir, manifest=manifest, documents=documents, chunks=chunks, bm25=bm25,
+                  vocab=vocab, faiss_index=dense, embedder=embedder)
+    if config.store_url:  # the shared store learns of this build (facts, documents, the version row)
+        from .store import publish_index
+
+        publish_index(config, index)
+    return index

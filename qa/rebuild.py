@@ -179,6 +179,26 @@ class Rebuilder:
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self._max_jobs = max_jobs
+        from .store import open_store
+
+        self.store = open_store(config)  # with a shared store, every replica can show every job
+
+    def _saved(self, *jobs: Job) -> None:
+        """Write the jobs to the shared store (nothing without one; a failed write only costs the listing)."""
+        if self.store is None:
+            return
+        for job in jobs:
+            try:
+                self.store.save_job(job.to_dict())
+            except Exception as exc:  # noqa: BLE001 - the build goes on
+                log.warning("could not save job %s to the store: %s", job.job_id, exc)
+
+    def job(self, job_id: str) -> dict[str, Any] | None:
+        """A job of this process, or of another replica's through the shared store."""
+        job = self.jobs.get(job_id)
+        if job is not None:
+            return job.to_dict()
+        return self.store.job(job_id) if self.store is not None else None
 
     def request(self, reason: str, uploads: list[str] | None = None) -> Job:
         """Queue a rebuild; jobs queued while a build runs are all served by the next build."""
@@ -190,6 +210,7 @@ class Rebuilder:
                 if self.jobs[old].state in ("done", "failed"):
                     del self.jobs[old]
             self._queue.append(job)
+            self._saved(job)
             if self._worker is None or not self._worker.is_alive():
                 self._worker = threading.Thread(target=self._run, name="qa-rebuild", daemon=True)
                 self._worker.start()
@@ -242,6 +263,7 @@ class Rebuilder:
                     return
             for job in batch:
                 job.state, job.started = "running", time.time()
+            self._saved(*batch)
             try:
                 embedder = self._build(batch)
                 for job in batch:
@@ -260,6 +282,7 @@ class Rebuilder:
                     job.message = f"색인 재구축 실패, 이전 색인으로 계속 답합니다: {why}"
             for job in batch:
                 job.finished = time.time()
+            self._saved(*batch)
 
     def _finish(self, batch: list[Job], new: Any) -> None:
         files = [r.to_dict() for r in load_file_reports(Path(self.config.index_dir))]

@@ -6,12 +6,17 @@ only the postings of the query's terms (the rows of scoped documents), FAISS is 
 results through an ID selector (flat and HNSW alike; a small scope is scored exactly over its own vectors,
 so an HNSW graph never loses a restricted question's dense arm). Reciprocal rank fusion (default) or a
 weighted convex combination of min-max normalised scores merges the arms. Either arm can be used alone.
+
+Where the arms run is a backend (``Config.retrieval_backend``): :class:`LocalBackend` (the files above, in this
+process; the default) or :class:`qa.milvus.MilvusBackend` (Milvus Lite or a Milvus server). Either returns
+:class:`Candidates` over the rows of the loaded index, and :class:`Retriever` turns them into the same
+:class:`Hit` objects, so answering never knows which one ran.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 import faiss
 import numpy as np
@@ -39,12 +44,50 @@ class Hit:
     arm_ranks: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Candidates:
+    """One search's candidates from a backend: index row → fused (or single-arm) score, each arm's scores and
+    1-based ranks (empty for what the backend does not report)."""
+
+    fused: dict[int, float]
+    bm25: dict[int, float] = field(default_factory=dict)
+    dense: dict[int, float] = field(default_factory=dict)
+    ranks: dict[str, dict[int, int]] = field(default_factory=dict)
+
+
+class SearchBackend(Protocol):
+    """Where the arms of a search run. ``vector`` is the question's one embedding (``None`` for BM25 alone);
+    ``rows`` are the searchable index rows in scope (``doc_ids`` ``None``: every document)."""
+
+    name: str
+
+    def candidates(self, query: str, vector: np.ndarray | None, method: Method, doc_ids: set[str] | None,
+                   rows: np.ndarray, k: int) -> Candidates: ...
+
+
+def open_backend(retriever: Retriever) -> SearchBackend:
+    """The backend ``config.retrieval_backend`` names (a clear error for an unknown one)."""
+    name = retriever.config.retrieval_backend
+    if name == "local":
+        return LocalBackend(retriever)
+    if name == "milvus":
+        from .milvus import MilvusBackend
+
+        return MilvusBackend.open(retriever.index, retriever.config)
+    raise ValueError(f"retrieval_backend must be 'local' or 'milvus', not {name!r} (QA_RETRIEVAL_BACKEND)")
+
+
 class Retriever:
     """Searches a loaded :class:`~qa.index.Index`; per-index tables are built once here, never per question."""
 
     def __init__(self, index: Index, config: Config) -> None:
         self.index = index
         self.config = config
+        self._init_tables()
+        self.backend = open_backend(self)
+
+    def _init_tables(self) -> None:
+        index = self.index
         n = len(index.chunks)
         searchable = np.fromiter((c.kind not in UNSEARCHABLE for c in index.chunks), dtype=bool, count=n)
         self._searchable = searchable
@@ -185,37 +228,57 @@ class Retriever:
         if not len(rows):
             return []
         ck = min(self.config.candidate_k, len(self.index.chunks))
-        bm_rows, bm_scores = self.bm25_arm(query, codes, rows) if method in ("hybrid", "bm25") else (rows[:0], None)
-        bm = dict(zip(bm_rows.tolist(), bm_scores.tolist(), strict=True)) if bm_scores is not None else {}
-        rank_bm = _top(bm_rows, bm_scores, ck, positive_only=True) if bm_scores is not None else {}
-        de: dict[int, float] = {}
-        rank_de: dict[int, int] = {}
+        q = None
         if method in ("hybrid", "dense"):
             q = vector if vector is not None else self.embed_query(query)
-            de_rows, de_scores = self.dense_arm(q, codes, rows, ck)
-            de = dict(zip(de_rows.tolist(), de_scores.tolist(), strict=True))
-            rank_de = _top(de_rows, de_scores, ck)
-            missing = [i for i in rank_bm if i not in de]  # lexical candidates: their dense score too
-            if missing:
-                de.update(zip(*(a.tolist() for a in self.exact_scores(q, np.asarray(missing))), strict=True))
-        if method == "bm25":
-            fused = {i: bm[i] for i in rank_bm}
-        elif method == "dense":
-            fused = {i: de[i] for i in rank_de}
-        elif self.config.fusion == "rrf":
-            fused = rrf({"bm25": rank_bm, "dense": rank_de}, self.config.rrf_k,
-                        {"bm25": self.config.bm25_weight, "dense": self.config.dense_weight})
-        else:
-            fused = convex(_Scores(bm), _Scores(de), rank_bm, rank_de, self.config.bm25_weight,
-                           self.config.dense_weight)
+        found = self.backend.candidates(query, q, method, doc_ids, rows, ck)
+        fused = found.fused
         order = sorted(fused, key=lambda i: (-fused[i], i))
         order = (_spread(order, self.index.chunks, per_table) if per_table else order)[:k]
         hits = []
         for r, i in enumerate(order, start=1):
-            arm_ranks = {name: ranks[i] for name, ranks in (("bm25", rank_bm), ("dense", rank_de)) if i in ranks}
+            arm_ranks = {name: ranks[i] for name, ranks in found.ranks.items() if i in ranks}
             hits.append(Hit(chunk=self.index.chunks[i], score=fused[i], method=method, rank=r,
-                            bm25=float(bm.get(i, 0.0)), dense=float(de.get(i, 0.0)), arm_ranks=arm_ranks))
+                            bm25=float(found.bm25.get(i, 0.0)), dense=float(found.dense.get(i, 0.0)),
+                            arm_ranks=arm_ranks))
         return hits
+
+
+class LocalBackend:
+    """Today's files: the bm25s postings and the FAISS index of the loaded index folder, searched in this process
+    (the arms are the :class:`Retriever`'s own methods)."""
+
+    name = "local"
+
+    def __init__(self, retriever: Retriever) -> None:
+        self.retriever = retriever
+
+    def candidates(self, query: str, vector: np.ndarray | None, method: Method, doc_ids: set[str] | None,
+                   rows: np.ndarray, k: int) -> Candidates:
+        r, config = self.retriever, self.retriever.config
+        codes, _ = r._scope(doc_ids)
+        bm_rows, bm_scores = r.bm25_arm(query, codes, rows) if method in ("hybrid", "bm25") else (rows[:0], None)
+        bm = dict(zip(bm_rows.tolist(), bm_scores.tolist(), strict=True)) if bm_scores is not None else {}
+        rank_bm = _top(bm_rows, bm_scores, k, positive_only=True) if bm_scores is not None else {}
+        de: dict[int, float] = {}
+        rank_de: dict[int, int] = {}
+        if vector is not None:
+            de_rows, de_scores = r.dense_arm(vector, codes, rows, k)
+            de = dict(zip(de_rows.tolist(), de_scores.tolist(), strict=True))
+            rank_de = _top(de_rows, de_scores, k)
+            missing = [i for i in rank_bm if i not in de]  # lexical candidates: their dense score too
+            if missing:
+                de.update(zip(*(a.tolist() for a in r.exact_scores(vector, np.asarray(missing))), strict=True))
+        if method == "bm25":
+            fused = {i: bm[i] for i in rank_bm}
+        elif method == "dense":
+            fused = {i: de[i] for i in rank_de}
+        elif config.fusion == "rrf":
+            fused = rrf({"bm25": rank_bm, "dense": rank_de}, config.rrf_k,
+                        {"bm25": config.bm25_weight, "dense": config.dense_weight})
+        else:
+            fused = convex(_Scores(bm), _Scores(de), rank_bm, rank_de, config.bm25_weight, config.dense_weight)
+        return Candidates(fused, bm, de, {"bm25": rank_bm, "dense": rank_de})
 
 
 class SearchHandle:

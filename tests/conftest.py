@@ -184,3 +184,21 @@ def evaluated(assistant, path) -> list[dict]:
 def evaluated_rows(assistant, path) -> list[dict]:
     """The fit's rows of the same run (every candidate of every question, with its features and label)."""
     return _evaluate(assistant, path)[2]
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL server for the session (tests/pg_kit.py; skips when the binaries are missing)."""
+    from pg_kit import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def milvus_config(seed_config, tmp_path_factory) -> Config:
+    """The seed config on the Milvus backend, a Milvus Lite file of its own (skips without pymilvus/milvus-lite)."""
+    pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install 'gongo-qa[milvus]')")
+    pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (pip install 'gongo-qa[milvus]')")
+    return seed_config.replace(retrieval_backend="milvus",
+                               milvus_uri=str(tmp_path_factory.mktemp("milvus") / "seed.milvus.db"))

@@ -1,0 +1,241 @@
+"""The retrieval backends (local files, Milvus Lite) and the facts-and-records store (SQLite, PostgreSQL) behind
+their interfaces: the same Hit objects, filters in the engine, one embedding per question, one announcement
+added or deleted at a time, facts read by subject, migrations, the version row and jobs shared by replicas."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from qa import Config
+from qa.feedback import FeedbackLog
+from qa.retrieve import Hit, Retriever
+from qa.store import MIGRATIONS, Database, Store, StoreError, build_id
+
+SEED = "molit_2025_smart_city_selection"
+
+
+# ------------------------------------------------------------------------------------------------ settings
+def test_config_fields_and_their_variables(tmp_path):
+    c = Config.load(env={"QA_RETRIEVAL_BACKEND": "milvus", "QA_MILVUS_URI": "http://milvus:19530",
+                         "QA_STORE_URL": "postgresql://qa@db/qa"}, path=tmp_path / "none.toml")
+    assert (c.retrieval_backend, c.milvus_uri, c.store_url) == ("milvus", "http://milvus:19530", "postgresql://qa@db/qa")
+    assert (Config().retrieval_backend, Config().store_url) == ("local", "")  # make run unchanged
+
+
+def test_an_unknown_backend_is_a_clear_error(assistant):
+    with pytest.raises(ValueError, match="retrieval_backend must be 'local' or 'milvus'"):
+        Retriever(assistant.index, assistant.config.replace(retrieval_backend="elastic"))
+
+
+def test_the_local_backend_is_the_default(assistant):
+    assert assistant.retriever.backend.name == "local"
+
+
+# ------------------------------------------------------------------------------------------------ milvus
+@pytest.fixture(scope="module")
+def milvus(assistant, milvus_config):
+    return Retriever(assistant.index, milvus_config)
+
+
+def test_milvus_collection_mirrors_the_index(milvus, assistant):
+    assert milvus.backend.name == "milvus"
+    assert milvus.backend.count() == len(assistant.index.chunks)
+    assert set(milvus.backend.stored_documents()) == {d.doc_id for d in assistant.documents}
+    assert milvus.backend.sync() == {"added": 0, "deleted": 0}  # opening again sends nothing
+
+
+def test_milvus_returns_the_same_hits_as_local(milvus, assistant):
+    for q in ("전주시가 받는 국비는?", "강소형 경쟁률은?", "김해시"):
+        for method in ("hybrid", "dense"):
+            want = [(h.chunk.chunk_id, round(h.score, 6)) for h in assistant.retriever.search(q, k=5, method=method)]
+            got = milvus.search(q, k=5, method=method)
+            assert all(isinstance(h, Hit) for h in got)
+            assert [(h.chunk.chunk_id, round(h.score, 6)) for h in got] == want, (q, method)
+    bm25 = milvus.search("전주시가 받는 국비는?", k=3, method="bm25")
+    assert bm25[0].chunk.chunk_id == assistant.retriever.search("전주시가 받는 국비는?", k=3, method="bm25")[0].chunk.chunk_id
+
+
+def test_milvus_filters_in_the_engine_and_spreads_table_rows(milvus, assistant):
+    from qa.milvus import filter_expr
+
+    assert filter_expr(["a", "b"], [2025]) == 'searchable == true and doc_id in ["a", "b"] and year in [2025]'
+    assert milvus.search("국비", k=5, doc_ids={"nope"}) == []
+    assert {h.chunk.doc_id for h in milvus.search("국비", k=5, doc_ids={SEED})} == {SEED}
+    rows = [h for h in milvus.search("선정 지자체 국비", k=8, per_table=1) if h.chunk.kind == "table_row"]
+    local = [h for h in assistant.retriever.search("선정 지자체 국비", k=8, per_table=1) if h.chunk.kind == "table_row"]
+    assert [h.chunk.chunk_id for h in rows] == [h.chunk.chunk_id for h in local]
+
+
+def test_milvus_embeds_the_question_once(milvus, monkeypatch):
+    calls = []
+    embed = milvus.embed_query
+    monkeypatch.setattr(milvus, "embed_query", lambda q: calls.append(q) or embed(q))
+    handle = milvus.handle("전주시가 받는 국비는?")
+    handle.search()
+    handle.search(words="전주 국비", per_table=2)
+    handle.search(doc_ids={SEED})
+    assert len(calls) == 1 and handle.embeddings == 1
+
+
+def test_milvus_adds_and_deletes_one_announcement(assistant, milvus_config):
+    """An index with one more announcement sends Milvus that one; the index without it again deletes it."""
+    import faiss
+
+    from qa.milvus import MilvusBackend
+
+    index = assistant.index
+    copy = [dataclasses.replace(c, doc_id="copy", chunk_id=c.chunk_id.replace(SEED, "copy")) for c in index.chunks]
+    vectors = index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal)
+    dense = faiss.IndexFlatIP(index.faiss_index.d)
+    dense.add(vectors)
+    dense.add(vectors)
+    bigger = dataclasses.replace(index, chunks=index.chunks + copy, faiss_index=dense,
+                                 documents=index.documents + [dataclasses.replace(index.documents[0], doc_id="copy")])
+    config = milvus_config.replace(milvus_collection="qa_add_delete")
+    n = MilvusBackend.open(index, config).count()
+    added = MilvusBackend.open(bigger, config)
+    assert added.count() == 2 * n and set(added.stored_documents()) == {SEED, "copy"}
+    hits = Retriever(bigger, config).search("전주시가 받는 국비는?", k=4, doc_ids={"copy"})
+    assert hits and {h.chunk.doc_id for h in hits} == {"copy"}
+    again = MilvusBackend.open(index, config)
+    assert again.count() == n and set(again.stored_documents()) == {SEED}
+    again.delete_document(SEED)
+    assert again.count() == 0
+
+
+def test_milvus_unreachable_is_one_line(assistant, milvus_config):
+    from qa.milvus import MilvusUnavailable
+
+    with pytest.raises(MilvusUnavailable, match="QA_MILVUS_URI"):
+        Retriever(assistant.index, milvus_config.replace(milvus_uri="http://127.0.0.1:9/"))
+
+
+# ------------------------------------------------------------------------------------------------ store
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "store.sqlite")
+    url = request.getfixturevalue("postgres_url")
+    with Database(url).transaction() as tx:  # each test starts from an empty store
+        for table in ("facts", "documents", "file_reports", "jobs", "events", "index_version"):
+            tx.execute(f"delete from {table}")
+    return url
+
+
+def test_migrations_are_versioned_and_applied_once(store_url):
+    db = Database(store_url)
+    assert db.migrate() == MIGRATIONS[-1][0]
+    again = Database(store_url)
+    assert again.migrate() == MIGRATIONS[-1][0]
+    with again.transaction() as tx:
+        assert [r[0] for r in tx.execute("select version from schema_version order by version").fetchall()] == \
+            [m[0] for m in MIGRATIONS]
+
+
+def test_publish_holds_facts_documents_and_the_version(store_url, assistant):
+    from qa.ingest import load_file_reports
+
+    store = Store.open(store_url)
+    reports = [r.to_dict() for r in load_file_reports(assistant.index.path)]
+    assert store.version() is None
+    assert store.publish(assistant.index, assistant.fact_table, reports) == {"changed": 1, "removed": 0}
+    assert store.facts() == assistant.fact_table  # provenance (line, span, chunk, qualifiers) round-trips
+    v = store.version()
+    assert (v.version, v.built_at, v.chunks) == (1, build_id(assistant.index.manifest), len(assistant.index.chunks))
+    assert store.publish(assistant.index, assistant.fact_table, reports) == {"changed": 0, "removed": 0}
+    assert store.version().version == 1  # the same build again: nothing written
+    docs = store.documents()
+    assert [d["doc_id"] for d in docs] == [SEED] and docs[0]["report"]["status"] == "ok"
+    assert {r["name"] for r in store.file_reports()} == {r["name"] for r in reports}
+    # a newer build with one fact changed replaces that document's facts and bumps the version
+    later = dataclasses.replace(assistant.index, manifest={**assistant.index.manifest, "built_at": "9999-01-01T00:00:00"})
+    facts = assistant.fact_table[:-1]
+    assert store.publish(later, facts, reports) == {"changed": 1, "removed": 0}
+    assert store.facts(SEED) == facts and store.version().version == 2
+
+
+def test_facts_are_read_by_subject_not_by_scanning(store_url, assistant):
+    store = Store.open(store_url)
+    store.publish(assistant.index, assistant.fact_table, [])
+    want = [f for f in assistant.fact_table if f.subject in ("전주시", "김해시")]
+    assert want and store.facts_about(["전주시", "김해시"]) == want
+    assert store.facts_about(["전주시"], doc_ids=["nope"]) == [] and store.facts_about([]) == []
+    if store.db.dialect == "postgresql":
+        with store.db.transaction() as tx:
+            tx.execute("set enable_seqscan = off")
+            plan = " ".join(r[0] for r in tx.execute("explain select * from facts where subject in (?)", ("전주시",)))
+        assert "facts_subject" in plan
+
+
+def test_jobs_are_shared_through_the_store(store_url):
+    store = Store.open(store_url)
+    store.save_job({"job_id": "j1", "state": "queued", "reason": "upload x.txt", "created": 1.0})
+    store.save_job({"job_id": "j1", "state": "done", "reason": "upload x.txt", "created": 1.0, "finished": 2.0,
+                    "message": "ok", "uploads": [{"name": "x.txt", "status": "indexed"}]})
+    job = store.job("j1")
+    assert (job["state"], job["finished"], job["uploads"][0]["status"]) == ("done", 2.0, "indexed")
+    assert store.job("nope") is None
+
+
+def test_feedback_on_the_store(store_url):
+    log = FeedbackLog.for_config(Config().replace(store_url=store_url))
+    a = log.not_found("서울시 국비는?", "공고문에서 찾을 수 없습니다.", "not_found:unknown_name", origin="ui")
+    b = log.feedback("서울시 국비는?", "x", "lookup", "down", comment="=cmd")
+    assert log.set_comment(b, "없어요") and [r["id"] for r in log.rows()] == [a, b]
+    s = log.summary()
+    assert s["counts"] == {"not_found": 1, "up": 0, "down": 1, "comments": 1}
+    assert s["unanswered"][0]["count"] == 2 and set(s["unanswered"][0]["rules"]) == {"lookup", "not_found:unknown_name"}
+
+
+def test_a_bad_store_url_is_one_line(postgres_url):
+    port = postgres_url.rsplit(":", 1)[1].split("/")[0]
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL.*QA_STORE_URL"):
+        Store.open(f"postgresql://nobody:secret@127.0.0.1:{port}/nodb").version()
+    assert "secret" not in repr(Database(f"postgresql://nobody:secret@127.0.0.1:{port}/nodb"))
+
+
+# ------------------------------------------------------------------------------------------------ deployment
+def test_the_compose_file_names_real_settings():
+    """deploy/compose.yaml parses, holds Milvus (etcd, MinIO), PostgreSQL, two replicas and a proxy, and every QA_
+    variable it sets is a Config field (``docker-compose config`` validated it too: see the README)."""
+    import yaml
+    from conftest import ROOT
+
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text(encoding="utf-8"))
+    assert {"etcd", "minio", "milvus", "postgres", "app1", "app2", "proxy"} <= set(compose["services"])
+    env = compose["services"]["app1"]["environment"]
+    fields = {f.name for f in dataclasses.fields(Config)}
+    assert {k[3:].lower() for k in env if k.startswith("QA_")} <= fields
+    assert env["QA_RETRIEVAL_BACKEND"] == "milvus" and env["QA_STORE_URL"].startswith("postgresql://")
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert "server app1:7860" in nginx and "server app2:7860" in nginx
+
+
+def test_replicas_follow_the_version_row(assistant, tmp_path, monkeypatch):
+    """A replica loads the build the store's version row names, once that build is on its index volume."""
+    from types import SimpleNamespace
+
+    from qa.rebuild import LiveAssistant
+    from qa.web.follow import IndexFollower
+
+    url = str(tmp_path / "store.sqlite")
+    store = Store.open(url)
+    store.publish(assistant.index, assistant.fact_table, [])
+    web = SimpleNamespace(assistant=LiveAssistant(assistant), config=assistant.config.replace(store_url=url),
+                          rebuilder=None, on_swap=lambda new: None)
+    follower = IndexFollower(web, interval=0)
+    loads = []
+    monkeypatch.setattr(follower, "_load", loads.append)
+    follower.check()
+    assert loads == []  # the store names the loaded build
+    with store.db.transaction() as tx:  # another replica published a build this volume does not hold yet
+        tx.execute("update index_version set built_at = ?, version = version + 1", ("9999-01-01T00:00:00/abc",))
+    follower.check()
+    assert loads == []
+    follower._built = "an older build"  # this replica answers from an older build; the volume holds the named one
+    with store.db.transaction() as tx:
+        tx.execute("update index_version set built_at = ?", (build_id(assistant.index.manifest),))
+    follower.check()
+    assert loads == [build_id(assistant.index.manifest)]

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .measure import Rows, _config, _latencies, pct, varied_corpus
+from .measure import Rows, _config, _latencies, pct, random_scope, varied_corpus
 
 DIM = 384
 
@@ -180,12 +180,7 @@ def retrieval(n: int, tmp: Path, per_doc: int = 20, n_queries: int = 100, seed: 
     for label, how in scopes.items():
         t_faiss, t_mv, t_hy, t_bm, recall = [], [], [], [], []
         for qi in range(n_queries):
-            if how is None:
-                doc_ids = None
-            elif how == "one":
-                doc_ids = {f"d{int(rng.integers(n_docs)):07d}"}
-            else:
-                doc_ids = {f"d{d:07d}" for d in rng.choice(n_docs, size=max(1, n_docs // 10), replace=False)}
+            doc_ids = random_scope(rng, n_docs, how, digits=7)
             q = queries[qi:qi + 1]
             t = time.perf_counter()
             codes, scope_rows = local._scope(doc_ids)

@@ -346,12 +346,7 @@ def retrieval_alone(n: int, dim: int = 384, per_doc: int = 20, n_queries: int = 
         results: dict[str, list] = {"flat": [], "hnsw": []}
         times: dict[str, list[float]] = {"flat": [], "hnsw": []}
         for qi in range(n_queries):
-            if how is None:
-                doc_ids = None
-            elif how == "one":
-                doc_ids = {f"d{int(rng.integers(n_docs)):06d}"}
-            else:
-                doc_ids = {f"d{d:06d}" for d in rng.choice(n_docs, size=max(1, n_docs // 10), replace=False)}
+            doc_ids = random_scope(rng, n_docs, how, digits=6)
             q = queries[qi:qi + 1]
             for kind, r in built.items():
                 t = time.perf_counter()
@@ -382,6 +377,15 @@ def retrieval_alone(n: int, dim: int = 384, per_doc: int = 20, n_queries: int = 
 # ----------------------------------------------------------------------------- scaling
 _AMOUNT = re.compile(r"(\d[\d,]*)(\s*(?:억|만|천|명|개|곳|건|%))")
 _CLOSING = re.compile(r"^(\s*[<〈《].*?|.*?)(\s*[>〉》]\s*|\s[-–]\s*)$")  # a caption's bracket, a summary's dash
+
+
+def random_scope(rng, n_docs: int, how: str | None, digits: int) -> set[str] | None:
+    """A search's document filter over random documents named d000…: none, one document, or a tenth of them."""
+    if how is None:
+        return None
+    if how == "one":
+        return {f"d{int(rng.integers(n_docs)):0{digits}d}"}
+    return {f"d{d:0{digits}d}" for d in rng.choice(n_docs, size=max(1, n_docs // 10), replace=False)}
 
 
 def _tag(i: int) -> str:

@@ -259,7 +259,7 @@ class MilvusBackend:
                    rows: np.ndarray, k: int) -> Candidates:
         """The arms in Milvus: one hybrid search fused by ``RRFRanker`` (equal arm weights, RRF), else each
         arm searched alone and fused here with the local functions (weights, convex fusion)."""
-        from .retrieve import Candidates, convex, rrf
+        from .retrieve import Candidates, fuse
 
         config = self.config
         expr = filter_expr(doc_ids)
@@ -269,17 +269,7 @@ class MilvusBackend:
             return Candidates(self._hybrid(words, vector, expr, k, config.bm25_weight))
         bm = self._arm("sparse", words, "BM25", expr, k) if words else {}
         de = self._arm("vector", vector[0].tolist(), "IP", expr, k) if vector is not None else {}
-        rank_bm, rank_de = _ranks(bm), _ranks(de)
-        if method == "bm25":
-            fused = dict(bm)
-        elif method == "dense":
-            fused = dict(de)
-        elif config.fusion == "rrf":
-            fused = rrf({"bm25": rank_bm, "dense": rank_de}, config.rrf_k,
-                        {"bm25": config.bm25_weight, "dense": config.dense_weight})
-        else:
-            fused = convex(_Sparse(bm), _Sparse(de), rank_bm, rank_de, config.bm25_weight, config.dense_weight)
-        return Candidates(fused, bm, de, {"bm25": rank_bm, "dense": rank_de})
+        return fuse(method, config, bm, de, _ranks(bm), _ranks(de))
 
     def _hybrid(self, words: str, vector: np.ndarray, expr: str, k: int, weight: float) -> dict[int, float]:
         from pymilvus import AnnSearchRequest, RRFRanker
@@ -315,11 +305,3 @@ class MilvusBackend:
 def _ranks(scores: dict[int, float]) -> dict[int, int]:
     """1-based ranks of an arm's hits, best first (ties: lower row first, as the local arms)."""
     return {i: r for r, i in enumerate(sorted(scores, key=lambda i: (-scores[i], i)), start=1)}
-
-
-class _Sparse:
-    def __init__(self, scores: dict[int, float]) -> None:
-        self.scores = scores
-
-    def __getitem__(self, i: int) -> float:
-        return self.scores.get(i, 0.0)

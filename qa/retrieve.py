@@ -269,16 +269,22 @@ class LocalBackend:
             missing = [i for i in rank_bm if i not in de]  # lexical candidates: their dense score too
             if missing:
                 de.update(zip(*(a.tolist() for a in r.exact_scores(vector, np.asarray(missing))), strict=True))
-        if method == "bm25":
-            fused = {i: bm[i] for i in rank_bm}
-        elif method == "dense":
-            fused = {i: de[i] for i in rank_de}
-        elif config.fusion == "rrf":
-            fused = rrf({"bm25": rank_bm, "dense": rank_de}, config.rrf_k,
-                        {"bm25": config.bm25_weight, "dense": config.dense_weight})
-        else:
-            fused = convex(_Scores(bm), _Scores(de), rank_bm, rank_de, config.bm25_weight, config.dense_weight)
-        return Candidates(fused, bm, de, {"bm25": rank_bm, "dense": rank_de})
+        return fuse(method, config, bm, de, rank_bm, rank_de)
+
+
+def fuse(method: Method, config: Config, bm: dict[int, float], de: dict[int, float], rank_bm: dict[int, int],
+         rank_de: dict[int, int]) -> Candidates:
+    """The arms' candidates fused as configured (one arm alone for ``bm25`` / ``dense``): every backend's last step."""
+    if method == "bm25":
+        fused = {i: bm[i] for i in rank_bm}
+    elif method == "dense":
+        fused = {i: de[i] for i in rank_de}
+    elif config.fusion == "rrf":
+        fused = rrf({"bm25": rank_bm, "dense": rank_de}, config.rrf_k,
+                    {"bm25": config.bm25_weight, "dense": config.dense_weight})
+    else:
+        fused = convex(_Scores(bm), _Scores(de), rank_bm, rank_de, config.bm25_weight, config.dense_weight)
+    return Candidates(fused, bm, de, {"bm25": rank_bm, "dense": rank_de})
 
 
 class SearchHandle:

@@ -137,7 +137,7 @@ class MilvusBackend:
     @property
     def client(self) -> Any:
         """This process's connection: a worker forked after loading (``ui.py --workers``) opens its own, as a
-        gRPC channel must not cross a fork (a Milvus Lite file serves one process: use a server for several)."""
+        gRPC channel must not cross a fork (Milvus Lite runs in the process on a local file: machines share a server)."""
         if self._pid != os.getpid():
             from pymilvus import MilvusClient
 

@@ -13,6 +13,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle engine threads must not spin on a busy 2-core machine
+# ranx's metrics and fusion are numba kernels: compiling them costs ~60 s in a fresh venv, running them in Python
+# over the suite's few hundred questions a few seconds (nothing in qa/ uses numba)
+os.environ.setdefault("NUMBA_DISABLE_JIT", "1")
 
 from qa import Assistant, Config  # noqa: E402
 

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from evals.golden import SEED_GOLDEN, load_golden
+from evals.golden import MULTI_GOLDEN, SEED_GOLDEN, load_golden
 from evals.run import DEFAULT_K, evaluate_items
 from qa import Assistant
 from qa.store import Store
@@ -30,6 +30,30 @@ def test_seed_golden_same_verdicts_on_milvus_and_postgresql(assistant, milvus_co
     want = evaluated(assistant, SEED_GOLDEN)  # local + SQLite: the regression gate's own records
     _, items = load_golden(SEED_GOLDEN)
     got = evaluate_items(remote, items, retriever="hybrid", k=DEFAULT_K)
+    differ = [f"{w['id']} {w['q']!r}: local {w['correct']} {w['answer'][:60]!r} / milvus {g['correct']} {g['answer'][:60]!r}"
+              for w, g in zip(want, got, strict=True) if (w["correct"], w["answer"]) != (g["correct"], g["answer"])]
+    assert not differ, "\n".join(differ)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture, golden", [("multi_assistant", MULTI_GOLDEN)])
+def test_more_golden_sets_same_verdicts_on_milvus(request, fixture, golden, tmp_path):
+    """The multi-announcement set on Milvus Lite gives the local verdicts and answers (the store does not change an
+    answer: answering reads the facts of the index it loaded). The real-modelled set does not, yet: 3 of its 275
+    answers differ (measured 2026-12-04), where Milvus's tokenizer splits our morphemes again (3:1, %) and
+    near-tied BM25 candidates swap."""
+    pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install 'gongo-qa[milvus]')")
+    pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (pip install 'gongo-qa[milvus]')")
+    from conftest import evaluated
+
+    from qa.index import load_index
+
+    local = request.getfixturevalue(fixture)
+    config = local.config.replace(retrieval_backend="milvus", milvus_uri=str(tmp_path / "golden.milvus.db"))
+    remote = Assistant(config, load_index(config, embedder=local.index.embedder))
+    assert remote.retriever.backend.name == "milvus"
+    want = evaluated(local, golden)  # the regression gate's own records
+    got = evaluate_items(remote, load_golden(golden)[1], retriever="hybrid", k=DEFAULT_K)
     differ = [f"{w['id']} {w['q']!r}: local {w['correct']} {w['answer'][:60]!r} / milvus {g['correct']} {g['answer'][:60]!r}"
               for w, g in zip(want, got, strict=True) if (w["correct"], w["answer"]) != (g["correct"], g["answer"])]
     assert not differ, "\n".join(differ)

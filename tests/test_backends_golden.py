@@ -40,8 +40,8 @@ def test_seed_golden_same_verdicts_on_milvus_and_postgresql(assistant, milvus_co
 def test_more_golden_sets_same_verdicts_on_milvus(request, fixture, golden, tmp_path):
     """The multi-announcement set on Milvus Lite gives the local verdicts and answers (the store does not change an
     answer: answering reads the facts of the index it loaded). The real-modelled set does not, yet: 3 of its 275
-    answers differ (measured 2026-12-04), where Milvus's tokenizer splits our morphemes again (3:1, %) and
-    near-tied BM25 candidates swap."""
+    answer texts and 1 verdict differ (measured 2026-12-04), where Milvus's tokenizer splits our morphemes again
+    (3:1, %) and near-tied BM25 candidates swap."""
     pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install 'gongo-qa[milvus]')")
     pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (pip install 'gongo-qa[milvus]')")
     from conftest import evaluated

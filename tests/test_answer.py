@@ -295,8 +295,7 @@ CASES = [
     # ---- not in the announcement
     S("none-seoul-selected", "서울시는 선정됐나요?", "none"),
     S("none-busan-national", "부산시 국비는?", "none"),
-    S("none-population", "전주시 인구는?", "none",
-      bug="BUG: the chooser answers with the passage on 안산's 인구변화 (nf_unknown_noun weighs too little against it)"),
+    S("none-population", "전주시 인구는?", "none"),
     S("none-other-year", "2023년 선정 결과 알려줘", "none"),
     S("none-weather", "오늘 날씨 어때?", "none"),
     S("none-gwangju", "광주광역시는 어떤 유형으로 선정됐어?", "none"),

@@ -109,6 +109,41 @@ def test_names_target():
     assert F.names_target(passage(ctx, "수산물 경매장"), ctx, found) == -1.0
 
 
+def test_kind_other_flags_a_value_of_a_class_not_asked():
+    ctx, found = cands("여수시 국비는 얼마야?")
+    money = Candidate("quoted", "typed:money", "90억원", "fact", value_kind="money")
+    count = Candidate("quoted", "typed:count", "12개", "fact", value_kind="count")
+    assert F.kind_other(count, ctx, found) == 1.0 and F.kind_other(money, ctx, found) == 0.0
+    assert F.kind_other(passage(ctx, "드론 택배"), ctx, found) == 0.0  # states no value: not this feature's call
+
+
+def test_place_elsewhere_flags_an_answer_about_another_place():
+    ctx, found = cands("통영 국비는 얼마야?")
+    other = next(c for c in found if c.generator == "quoted" and "강서구" in c.text)
+    assert F.place_elsewhere(other, ctx, found) == 1.0  # 부산 강서구's 200억원 for 통영
+    assert F.place_elsewhere(first(found, "facts"), ctx, found) == 0.0  # 통영시 국비: 90억원
+    assert F.place_elsewhere(passage(ctx, "전국 항만 물동량"), ctx, found) == 0.0  # names no place: no conflict
+    ctx2, found2 = cands("강소형 경쟁률은?")
+    assert all(F.place_elsewhere(c, ctx2, found2) == 0.0 for c in found2)  # no place asked
+
+
+def test_name_for_which_prefers_a_name_when_the_question_asks_which_one():
+    ctx, found = cands("드론 택배는 어디 계획이야?")
+    assert ctx.asks_name
+    named, sentence = first(found, "attribution"), passage(ctx, "드론 택배")
+    assert F.name_for_which(named, ctx, found) == 1.0 > F.name_for_which(sentence, ctx, found) > 0.0
+    assert F.name_for_which(first(found, "not_found"), ctx, found) == 0.0
+    ctx2, found2 = cands("여수시 국비는?")
+    assert not ctx2.asks_name and all(F.name_for_which(c, ctx2, found2) == 0.0 for c in found2)
+    assert not cands("공모는 어디서 신청해?")[0].asks_name  # where it happens, not who
+
+
+def test_name_share_counts_each_character_once():
+    assert F.name_share("안산시김천시", {"안산시", "안산", "김천시"}) == 1.0
+    assert F.name_share("여수시는드론", {"여수시", "여수"}) == 0.5
+    assert F.name_share("", {"여수"}) == 0.0
+
+
 def test_dense_similarity_and_how_close_the_closest_passage_is():
     ctx, found = cands("여수시 드론 택배 계획은?")
     right, wrong = passage(ctx, "드론 택배"), passage(ctx, "수산물 경매장")

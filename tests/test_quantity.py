@@ -173,6 +173,7 @@ def test_a_count_of_countries_asks_for_the_counter_of_countries():
 
     assert question_kinds("논문은 몇 개 나라에서 나와?") == ((COUNT,), "개국")
     assert question_kinds("몇 개 기업이 참가해?") == ((COUNT,), "개")
+    assert question_kinds("인턴 월급은 얼마 줘?") == ((MONEY,), None)  # pay is money, not a head count
 
 
 def test_a_year_and_month_before_an_age_range_is_one_date():

@@ -7,11 +7,12 @@ the question is embedded once whatever runs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..korean import predicates, tokenize
-from ..lexicon import QUESTION_WORDS
+from ..lexicon import NAME_ASKS, QUESTION_WORDS
 from ..question import Question
 from ..retrieve import Hit, SearchHandle
 from .ask import TypedAsk, content_terms, followup_ask, read_ask
@@ -43,6 +44,11 @@ class Context:
             return self.own_ask
         previous = read_ask(self.history[-1], tokenize, QUESTION_WORDS, predicates)
         return followup_ask(self.text, previous, tokenize, QUESTION_WORDS, self.corpus.finder.weight)
+
+    @cached_property
+    def asks_name(self) -> bool:
+        """The question asks which place or body (어느 지자체, 어디야, 누가): its answer is a name."""
+        return not self.q.english and bool(re.search(NAME_ASKS, self.text))
 
     @property
     def asks_value(self) -> bool:

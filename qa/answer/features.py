@@ -172,6 +172,13 @@ def kind_first(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     return float(bool(ask and ask.kinds and c.value_kind == ask.kinds[0]))
 
 
+def kind_other(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when the value given is of a class the question cannot be answered with (a head count for 월급은 얼마):
+    ``kind_first`` rewards the class asked, this tells a wrong class from an answer that states no value."""
+    ask = ctx.ask
+    return float(bool(ask and ask.kinds and c.value_kind and c.value_kind not in ask.kinds))
+
+
 def asks_operation(ctx: Context) -> bool:
     if "asks_op" not in ctx.memo:
         ask = ctx.own_ask
@@ -288,6 +295,47 @@ def none_closest(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     return (ctx.closest or 0.0) if c.kind == "none" else 0.0
 
 
+def place_elsewhere(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when the question names a place (울산) and the answer's own sentence or facts name another (부산) but not
+    it: a figure of a release covering several places, given for the wrong one. ``place_missing`` asks whether
+    the announcement names the place at all; this asks whether the answer is about it."""
+    if c.kind == "none" or ctx.q.english:
+        return 0.0
+    asked = ctx.corpus.places_named(ctx.q)
+    if not asked:
+        return 0.0
+    return _once(ctx, "place_elsewhere", c, lambda: _place_elsewhere(c, ctx, asked))
+
+
+def _place_elsewhere(c: Candidate, ctx: Context, asked: list[set[str]]) -> float:
+    held = _support_tokens(c, ctx) | set(tokenize(c.text))
+    if any(held & forms for forms in asked):
+        return 0.0
+    return float(any(t in ctx.corpus.place_forms for t in held))
+
+
+def name_for_which(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """For a question asking which place or body (어느 지자체 계획이야?): the share of the answer's text that is
+    names of places or bodies the corpus knows (1 for "대구광역시", near 0 for a sentence that mentions one). The
+    answer type of factoid QA: the asked class against the class given. 0 for other questions and "not found"."""
+    if c.kind == "none" or not ctx.asks_name:
+        return 0.0
+    return _once(ctx, "name_for_which", c, lambda: name_share(compact(c.text), ctx.corpus.alias_names))
+
+
+def name_share(flat: str, names) -> float:
+    """Share of ``flat`` (compact text) covered by the given names, longest first, each place counted once."""
+    if not flat:
+        return 0.0
+    covered = [False] * len(flat)
+    for a in sorted((a for a in names if a in flat), key=len, reverse=True):
+        start = flat.find(a)
+        while start >= 0:
+            covered[start:start + len(a)] = [True] * len(a)
+            start = flat.find(a, start + len(a))
+    return sum(covered) / len(flat)
+
+
 misses_target = _evidence("misses_target", "A quoted value whose passage names none of the question's targets.")
 
 
@@ -401,11 +449,12 @@ FEATURES: dict[str, Feature] = {
     "coverage": coverage, "missing_weight": missing_weight, "missing_top": missing_top,
     "label_coverage": label_coverage, "gen_coverage": gen_coverage, "gen_score": gen_score, "margin": margin,
     "first_of_generator": first_of_generator, "best_rival_coverage": best_rival_coverage,
-    "states_asked": states_asked, "kind_first": kind_first, "computed": computed,
+    "states_asked": states_asked, "kind_first": kind_first, "kind_other": kind_other, "computed": computed,
     "computed_for_operation": computed_for_operation, "plain_for_operation": plain_for_operation,
     "doc_named": doc_named, "doc_retrieved": doc_retrieved, "doc_first": doc_first, "several_docs": several_docs,
     "place_missing": place_missing, "period_conflict": period_conflict, "year_agreement": year_agreement,
-    "names_target": names_target, "dense_similarity": dense_similarity, "none_closest": none_closest,
+    "names_target": names_target, "place_elsewhere": place_elsewhere, "name_for_which": name_for_which,
+    "dense_similarity": dense_similarity, "none_closest": none_closest,
     "misses_target": misses_target, "other_source": other_source,
     "names_sibling": names_sibling, "unnamed_list": unnamed_list, "fits_number": fits_number,
     "residual_said": residual_said, "headline": headline, "english_passage": english_passage, "long_answer": long_answer,

@@ -69,6 +69,13 @@ def test_arithmetic_adds_two_named_values_with_the_working():
     assert found[0].evidence["computed"] == 1.0 and len(found[0].facts) == 2
 
 
+def test_arithmetic_offers_other_operand_values_ranked_after_the_first_pair():
+    found = arithmetic.generate(context("거점형과 강소형 신청 지자체 합치면 몇 곳?"))
+    assert 1 < len(found) <= arithmetic.ALTERNATIVES + 1 and len({c.text for c in found}) == len(found)
+    assert [c.evidence["rank"] for c in found] == list(range(len(found)))
+    assert found[0].text.startswith("합계: 20개")  # the best value of each operand first
+
+
 def test_arithmetic_reads_a_comparison_as_a_difference():
     op = arithmetic.read_operation("강소형 신청은 거점형보다 몇 곳 더 많아?", context("강소형 신청은 거점형보다 몇 곳 더 많아?").ask)
     assert op is not None and op.op == "diff" and "거점형" in op.b

@@ -477,3 +477,5 @@ def test_a_whole_number_of_thousands_is_written_in_thousands():
 
     assert korean_amount(327_000) == "32만 7천"
     assert korean_amount(25_257) == "2만 5,257"
+    assert korean_amount(540_000_000) == "5억 4천만" and korean_amount(40_000_000) == "4,000만"  # the first group as is
+    assert korean_amount(1.45135e13) == "14조 5,135억"

@@ -57,12 +57,14 @@ def format_value(value: float, unit: str, decimals: int) -> str:
 
 def korean_amount(base: float) -> str:
     """An exact amount written as Korean documents do: 25257 → "2만 5,257", 1.45135e13 → "14조 5,135억", and a
-    whole number of thousands under 만 as 천 (327000 → "32만 7천", as "32만 7천명" is written)."""
+    whole number of thousands after the first group as 천 (327000 → "32만 7천", 5.4e8 → "5억 4천만", as "32만
+    7천명" and "19억 9천만달러" are written)."""
     n = round(base)
     parts = []
     for size, name in ((10**12, "조"), (10**8, "억"), (10**4, "만")):
         if n >= size:
-            parts.append(f"{n // size:,}{name}")
+            group = n // size  # below the first group a whole number of thousands is 천: "5억 4천만", "1조 3천억"
+            parts.append(f"{group // 1000}천{name}" if parts and group % 1000 == 0 else f"{group:,}{name}")
             n %= size
     if n and parts and n % 1000 == 0:
         parts.append(f"{n // 1000}천")

@@ -24,6 +24,8 @@ from ..quote import as_fact
 from ..typed import Candidate as Value
 from .quoted import finder_kwargs
 
+ALTERNATIVES = 2  # values tried for each operand: the chooser, not the first value found, decides the pair
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -115,9 +117,9 @@ def _rest(text: str, m: re.Match) -> str:
     return text[:m.start()] + " " + text[m.end():]
 
 
-def _best(ctx: Context, words: str, kinds: tuple[str, ...], ask: TypedAsk, bound: str | None,
-          exclude: Value | None, level: bool = False) -> Value | None:
-    """The best value of ``kinds`` for ``words`` (another value than ``exclude``)."""
+def _top(ctx: Context, words: str, kinds: tuple[str, ...], ask: TypedAsk, bound: str | None,
+         exclude: Value | None, level: bool = False, n: int = ALTERNATIVES) -> list[Value]:
+    """The ``n`` best values of ``kinds`` for ``words`` (other values than ``exclude``), best first."""
     terms = content_terms(words, tokenize, QUESTION_WORDS)
     kw = finder_kwargs(ctx, ask)
     kw["bound"] = bound
@@ -125,11 +127,12 @@ def _best(ctx: Context, words: str, kinds: tuple[str, ...], ask: TypedAsk, bound
     if level:
         kw["change"] = False
     found = ctx.corpus.finder.find(terms, kinds, ask.counter, ctx.sub_search(words), **kw)
-    for v in found:
-        if exclude is None or (compact(v.quantity.text) != compact(exclude.quantity.text)
-                               and (v.chunk.chunk_id, v.value_span) != (exclude.chunk.chunk_id, exclude.value_span)):
-            return v
-    return None
+    return [v for v in found if exclude is None or not _same(v, exclude)][:n]
+
+
+def _same(v: Value, w: Value) -> bool:
+    return compact(v.quantity.text) == compact(w.quantity.text) or \
+        (v.chunk.chunk_id, v.value_span) == (w.chunk.chunk_id, w.value_span)
 
 
 def generate(ctx: Context) -> list[Candidate]:
@@ -145,22 +148,24 @@ def generate(ctx: Context) -> list[Candidate]:
     if op in ("ratio", "share"):
         kinds = tuple(k for k in (MONEY, COUNT, PERCENT) if k) if not set(kinds) & {MONEY, COUNT} else kinds
         kinds = tuple(k for k in kinds if k in NUMERIC_KINDS and k not in ("multiple",)) or (MONEY, COUNT)
-    a = _best(ctx, operation.a, kinds, ask, "total" if operation.total_a else None, None, operation.level)
-    if a is None:
-        return []
-    b = _best(ctx, operation.b, kinds, ask, "total" if operation.total_b else None, a, operation.level)
-    if b is None:
-        return []
-    done = _compute(op, a, b)
-    if done is None:
-        return []
-    text, name = done
-    facts = [as_fact(v, ctx.corpus.docs[v.chunk.doc_id]) for v in (a, b)]
-    same = float(a.chunk.chunk_id == b.chunk.chunk_id)
-    return [Candidate(generator="arithmetic", rule=f"typed:{name}", text=text, kind="fact", facts=facts,
-                      value_kind=a.quantity.kind,
-                      evidence={"coverage": min(a.coverage, b.coverage), "score": min(a.score, b.score),
-                                "same_passage": same, "computed": 1.0})]
+    pairs = []  # each operand's best value with the other's, then each runner-up with the other's best
+    for a in _top(ctx, operation.a, kinds, ask, "total" if operation.total_a else None, None, operation.level):
+        for b in _top(ctx, operation.b, kinds, ask, "total" if operation.total_b else None, a, operation.level):
+            pairs.append((a, b))
+    pairs = pairs[:1] + sorted(pairs[1:], key=lambda ab: -min(ab[0].score, ab[1].score))[:ALTERNATIVES]
+    out: list[Candidate] = []
+    for a, b in pairs:
+        done = _compute(op, a, b)
+        if done is None or any(c.text == done[0] for c in out):
+            continue
+        text, name = done
+        facts = [as_fact(v, ctx.corpus.docs[v.chunk.doc_id]) for v in (a, b)]
+        same = float(a.chunk.chunk_id == b.chunk.chunk_id)
+        out.append(Candidate(generator="arithmetic", rule=f"typed:{name}", text=text, kind="fact", facts=facts,
+                             value_kind=a.quantity.kind,
+                             evidence={"coverage": min(a.coverage, b.coverage), "score": min(a.score, b.score),
+                                       "same_passage": same, "computed": 1.0, "rank": float(len(out))}))
+    return out
 
 
 def operand_names(ctx: Context) -> frozenset[str]:

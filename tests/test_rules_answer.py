@@ -111,6 +111,14 @@ def test_count_stated_summed_and_members():
     d = count.run(q("모두 몇 곳", intent="count", families=[Attr.APPLIED], categories=["거점형", "강소형"],
                     wants_total=True), t.facts, t)
     assert d.text == "신청 수 합계: 19곳 (거점형 3곳 + 강소형 16곳)"
+    # a sum asked of applicants: stated per category, not per selected place (the places have none of it)
+    d = sum.run(q("세 유형 합쳐서 몇 곳이 신청", intent="sum", families=[Attr.APPLIED]), t.facts, t)
+    assert d.text == "신청 수 합계: 19곳 (거점형 3곳 + 강소형 16곳)"
+    each = [fact(city, "사업유형", None, "", cat, line=i, category=cat, entity=True) for i, (city, cat, _) in enumerate(ROWS)]
+    each += [fact("거점형", "국비", 200, "억원", "200억원", line=22), fact("강소형", "국비", 120, "억원", "120억원", line=23)]
+    each_table = FactTable(each, [DOC], {c for c, _, _ in ROWS})
+    # an amount per category may be each member's (각 120억원): not added up as if it were the category's
+    assert sum.run(q("선정된 곳 국비 모두 합하면", intent="sum", families=[Attr.NATIONAL]), each, each_table) is None
     d = compose(q("강소형 선정 몇 곳", intent="count", categories=["강소형"], asks_selection=True), t)
     assert (d.rule, d.text) == ("count:members", "강소형 2곳 (안산시, 김천시)")
 

@@ -252,8 +252,8 @@ def settle_intent(q: Question, v: Vocabulary) -> None:
     """Intent and families adjusted to each other ("몇 곳이 신청" counts applicants, a list with a target and
     a family is a lookup …)."""
     c, text = q.compact, q.text
-    if q.intent == "count" and re.search(APPLY_WORDS, c) and Attr.APPLIED not in q.families:
-        q.families.append(Attr.APPLIED)
+    if q.intent in ("count", "sum") and re.search(APPLY_WORDS, c) and Attr.APPLIED not in q.families:
+        q.families.append(Attr.APPLIED)  # "세 유형 합쳐서 몇 곳이 신청했어?" sums applicants
     if q.intent in ("count", "sum") and len(q.families) > 1 and Attr.TYPE in q.families:
         q.families.remove(Attr.TYPE)  # "세 유형에 신청한 지자체 수": 유형 names the scope, not the answer
     if q.intent == "count" and Attr.APPLIED in q.families and not re.search(APPLICANT_TOTAL_WORDS, text):

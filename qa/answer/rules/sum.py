@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...facts import Fact
-from ...lexicon import DERIVED_FAMILIES, Attr
+from ...lexicon import DERIVED_FAMILIES, WHOLE, Attr
+from ...quantity import COUNT, parse
 from ...question import Question
 from ...text import format_number
 from ..model import Draft
@@ -28,9 +29,15 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
     if derived:
         return derived
     fam_facts = t.numeric(q, facts, subjects)
+    if not fam_facts and subjects is not None and not q.entities:
+        # the selected places have none of it: counts stated per category add up ("세 유형 합쳐서 신청한 곳");
+        # an amount stated per category may be each member's ("각 200억원"), so amounts are not summed so
+        subjects = None
+        fam_facts = {k: fs for k, fs in t.numeric(q, facts, None).items() if all(_counts(f) for f in fs)}
     if not fam_facts:
         return None
-    fs = [f for f in next(iter(fam_facts.values())) if f.subject in t.entity_names or subjects is None]
+    fs = [f for f in next(iter(fam_facts.values()))
+          if f.subject in t.entity_names or (subjects is None and f.subject != WHOLE)]  # parts, not their whole
     parts, used = [], []
     for doc_id, group in t.by_doc(fs):
         group = dedupe_subjects(group)
@@ -42,6 +49,10 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
         parts.append((doc_id, f"{label}: {total}{unit} ({working})"))
         used += group
     return docs_draft(t, parts, used) if parts else None
+
+
+def _counts(f: Fact) -> bool:
+    return any(x.kind == COUNT for x in parse(f.text))
 
 
 def derived_sum(q: Question, facts: list[Fact], t: FactTable, subjects: list[str] | None) -> Draft | None:

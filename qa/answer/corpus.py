@@ -58,9 +58,9 @@ class Corpus:
         # comparison swaps for each other: read once per loaded index, not per question
         self.alias_names = {compact(a): name for name, aliases in self.linker.entities.items()
                             for a in aliases | {name} if len(a) >= 2 and not a.isascii()}
-        # every written form of a place (provinces and cities, and the places the corpus names) → the region or name
-        self.place_forms = {**{a: name for a, name in self.alias_names.items() if self.place(name)},
-                            **{compact(f): min(group, key=len) for f, group in REGION_OF.items()}}
+        # every written form of a place: provinces and cities, and the places the corpus names (compact)
+        self.place_forms = frozenset({a for a, name in self.alias_names.items() if self.place(name)}
+                                     | {compact(f) for f in REGION_OF})
         vocabulary = self.linker.vocabulary
         self.operand_names = frozenset(compact(a) for kind in (vocabulary.entities, vocabulary.categories)
                                        for name, aliases in kind.items() for a in aliases | {name} if len(a) >= 2)

@@ -19,7 +19,7 @@ from .ask import states_kind
 from .candidate import Candidate
 from .context import Context
 from .dates import date_agreement
-from .generators.arithmetic import operand_names, read_operation
+from .generators.arithmetic import read_operation
 from .passage import slot_label
 from .precedence import pick
 
@@ -183,7 +183,7 @@ def asks_operation(ctx: Context) -> bool:
     if "asks_op" not in ctx.memo:
         ask = ctx.own_ask
         ctx.memo["asks_op"] = bool(ctx.q.intent in ("sum", "diff") or (
-            ask is not None and not ctx.q.english and read_operation(ctx.text, ask, operand_names(ctx)) is not None))
+            ask is not None and not ctx.q.english and read_operation(ctx.text, ask, ctx.corpus.operand_names) is not None))
     return ctx.memo["asks_op"]
 
 

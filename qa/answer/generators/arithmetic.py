@@ -117,17 +117,16 @@ def _rest(text: str, m: re.Match) -> str:
     return text[:m.start()] + " " + text[m.end():]
 
 
-def _top(ctx: Context, words: str, kinds: tuple[str, ...], ask: TypedAsk, bound: str | None,
-         exclude: Value | None, level: bool = False, n: int = ALTERNATIVES) -> list[Value]:
-    """The ``n`` best values of ``kinds`` for ``words`` (other values than ``exclude``), best first."""
+def _values(ctx: Context, words: str, kinds: tuple[str, ...], ask: TypedAsk, bound: str | None,
+            level: bool = False) -> list[Value]:
+    """The values of ``kinds`` for ``words``, best first."""
     terms = content_terms(words, tokenize, QUESTION_WORDS)
     kw = finder_kwargs(ctx, ask)
     kw["bound"] = bound
     kw["q_dates"] = tuple(x.date for x in parse(words) if x.kind == DATE and x.date and "/" not in x.date)
     if level:
         kw["change"] = False
-    found = ctx.corpus.finder.find(terms, kinds, ask.counter, ctx.sub_search(words), **kw)
-    return [v for v in found if exclude is None or not _same(v, exclude)][:n]
+    return ctx.corpus.finder.find(terms, kinds, ask.counter, ctx.sub_search(words), **kw)
 
 
 def _same(v: Value, w: Value) -> bool:
@@ -139,7 +138,7 @@ def generate(ctx: Context) -> list[Candidate]:
     ask = ctx.ask if ctx.own_ask is not None else None
     if ask is None or ctx.q.english:
         return []
-    operation = read_operation(ctx.text, ask, operand_names(ctx))
+    operation = read_operation(ctx.text, ask, ctx.corpus.operand_names)
     if operation is None:
         return []
     op = operation.op
@@ -148,10 +147,11 @@ def generate(ctx: Context) -> list[Candidate]:
     if op in ("ratio", "share"):
         kinds = tuple(k for k in (MONEY, COUNT, PERCENT) if k) if not set(kinds) & {MONEY, COUNT} else kinds
         kinds = tuple(k for k in kinds if k in NUMERIC_KINDS and k not in ("multiple",)) or (MONEY, COUNT)
-    pairs = []  # each operand's best value with the other's, then each runner-up with the other's best
-    for a in _top(ctx, operation.a, kinds, ask, "total" if operation.total_a else None, None, operation.level):
-        for b in _top(ctx, operation.b, kinds, ask, "total" if operation.total_b else None, a, operation.level):
-            pairs.append((a, b))
+    # each of the first operand's best values with each of the second's best other values (each operand searched once)
+    firsts = _values(ctx, operation.a, kinds, ask, "total" if operation.total_a else None, operation.level)
+    seconds = _values(ctx, operation.b, kinds, ask, "total" if operation.total_b else None, operation.level) \
+        if firsts else []
+    pairs = [(a, b) for a in firsts[:ALTERNATIVES] for b in [v for v in seconds if not _same(v, a)][:ALTERNATIVES]]
     pairs = pairs[:1] + sorted(pairs[1:], key=lambda ab: -min(ab[0].score, ab[1].score))[:ALTERNATIVES]
     out: list[Candidate] = []
     for a, b in pairs:
@@ -166,11 +166,6 @@ def generate(ctx: Context) -> list[Candidate]:
                              evidence={"coverage": min(a.coverage, b.coverage), "score": min(a.score, b.score),
                                        "same_passage": same, "computed": 1.0, "rank": float(len(out))}))
     return out
-
-
-def operand_names(ctx: Context) -> frozenset[str]:
-    """The corpus's places, bodies and categories (compact), which a comparison swaps for each other."""
-    return ctx.corpus.operand_names
 
 
 def _compute(op: str, a: Value, b: Value) -> tuple[str, str] | None:

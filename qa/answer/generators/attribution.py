@@ -30,16 +30,11 @@ def owner(chunk: Chunk, span: tuple[int, int], names: dict[str, str]) -> str | N
     return None
 
 
-def alias_names(ctx: Context) -> dict[str, str]:
-    """Every Korean written form of every place or body the corpus names → its name (two syllables or more)."""
-    return ctx.corpus.alias_names
-
-
 def generate(ctx: Context) -> list[Candidate]:
     q = ctx.q
     if q.english or ctx.year_only or not asks_which(ctx.text) or not (q.residual or q.values):
         return []
-    names = alias_names(ctx)
+    names = ctx.corpus.alias_names
     asked = {e for e in q.entities}
     owners: list[tuple[str, Chunk, tuple[int, int], float]] = []
     for _score, coverage, chunk, span in ranked(ctx, ctx.hits[: max(ctx.k, 8)]):

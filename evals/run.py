@@ -60,15 +60,9 @@ def qa_source_hash(root: Path = ROOT) -> str:
 def index_source_hash(root: Path = ROOT) -> str:
     """sha256 over the sources that shape a stored index (what it reads, chunks, extracts, embeds and writes): a
     cached evaluation index is rebuilt when they change, not when only the answering code does."""
-    from qa.index import BUILD_SOURCES, PIPELINE_SOURCES
+    from qa.index import BUILD_SOURCES, PIPELINE_SOURCES, source_hash
 
-    h = hashlib.sha256()
-    for name in sorted(PIPELINE_SOURCES + BUILD_SOURCES):
-        path = root / "qa" / name
-        for p in sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.is_file() else []:
-            h.update(p.relative_to(root).as_posix().encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
+    return source_hash(PIPELINE_SOURCES + BUILD_SOURCES, root / "qa")
 
 
 def corpus_key(dirs: list[Path]) -> str:

@@ -96,17 +96,18 @@ PIPELINE_SOURCES = ("ingest.py", "chunk.py", "korean.py", "lexicon.py", "text.py
 BUILD_SOURCES = ("index.py", "index_build.py", "units.py", "embed.py", "embed_st.py", "config.py")
 
 
-def _hash_pipeline_sources() -> str:
+def source_hash(names: tuple[str, ...] = PIPELINE_SOURCES, folder: Path | None = None) -> str:
+    """sha256 (16 hex digits) of these modules and packages of ``folder`` (the ``qa`` package by default)."""
     h = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in PIPELINE_SOURCES:
+    here = folder or Path(__file__).resolve().parent
+    for name in names:
         path = here / name
         for f in sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.is_file() else []:
             h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
-_PIPELINE_HASH = _hash_pipeline_sources()  # of the code this process imported, not of later edits on disk
+_PIPELINE_HASH = source_hash()  # of the code this process imported, not of later edits on disk
 
 
 def pipeline_hash() -> str:

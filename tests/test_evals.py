@@ -262,13 +262,15 @@ def test_evals_judge_the_answers_users_get():
 def test_cached_eval_indexes_are_rebuilt_for_index_code_not_for_answering_code(tmp_path):
     from evals.run import index_source_hash
 
-    for name in ("qa/quantity.py", "qa/facts/extract.py", "qa/answer/features.py", "qa/index_build.py"):
+    for name in ("qa/quantity.py", "qa/quantity_kinds.py", "qa/facts/extract.py", "qa/answer/features.py",
+                 "qa/index_build.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x = 1\n")
     before = index_source_hash(tmp_path)
     (tmp_path / "qa/answer/features.py").write_text("x = 2\n")  # the chooser's features read the index, never shape it
     assert index_source_hash(tmp_path) == before
-    for name in ("qa/quantity.py", "qa/facts/extract.py", "qa/index_build.py"):  # facts are parsed with quantities
+    # facts are parsed with quantities
+    for name in ("qa/quantity.py", "qa/quantity_kinds.py", "qa/facts/extract.py", "qa/index_build.py"):
         (tmp_path / name).write_text(f"x = '{name}'\n")
         assert index_source_hash(tmp_path) != before
         before = index_source_hash(tmp_path)

@@ -59,12 +59,19 @@ _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 
 def morphs(text: str) -> list[Morph]:
     """Kiwi morphemes with character offsets into ``normalize(text)``."""
-    text = normalize(text)
+    return list(_morphs(normalize(text)))
+
+
+@lru_cache(maxsize=65536)
+def _morphs(text: str) -> tuple[Morph, ...]:
+    """Cached: a question is read by several steps (its tokens, its morphemes, its predicates, the words it does
+    not know) and a passage's sentences by several generators and features — a third of the Kiwi calls of
+    answering were of a text already analysed (measured)."""
     if not text.strip():
-        return []
+        return ()
     with _lock:  # Kiwi is not documented as thread-safe; the web app calls from worker threads
         toks = get_kiwi().tokenize(text)
-    return [Morph(t.form, t.tag.split("-")[0], t.start, t.start + t.len) for t in toks]
+    return tuple(Morph(t.form, t.tag.split("-")[0], t.start, t.start + t.len) for t in toks)
 
 
 @lru_cache(maxsize=4096)

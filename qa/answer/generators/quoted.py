@@ -22,7 +22,8 @@ def finder_kwargs(ctx: Context, ask: TypedAsk) -> dict:
     words = q.text.split()
     # a title word the question writes again after naming the announcement is asked about ("서울 청년월세
     # 신청하려면 월세가 얼마 이하여야 해?": 월세)
-    again = {t for w in words[named:] for t in tokenize(w)} & {t for w in words[:named] for t in tokenize(w)}
+    again = ({t for w in words[named:] for t in tokenize(w)} & {t for w in words[:named] for t in tokenize(w)}
+             if named else set())  # (each word is a Kiwi call: none when no title is named)
     return dict(q_dates=ask.dates, stated_values=ask.stated, bound=ask.bound, change=ask.change, light=ask.light,
                 glossed=ask.glossed, edge=ask.edge, doc_year=lambda d: corpus.docs[d].year,
                 title_terms=lambda d: corpus.title_terms.get(d, set()) - again, dated=ctx.year_only)

@@ -181,11 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m evals fit [--golden FILE …] [--ablation] [--check] [--out FILE]``."""
     import argparse
 
-    from .golden import default_goldens
+    from .golden import fitted_goldens
     from .run import CACHE_DIR, DEFAULT_K
 
     p = argparse.ArgumentParser(prog="python -m evals fit", description=__doc__.split("\n\n")[0])
-    p.add_argument("--golden", nargs="+", type=Path, metavar="FILE", help="golden files (default: all of evals/)")
+    p.add_argument("--golden", nargs="+", type=Path, metavar="FILE",
+                   help='golden files (default: those of evals/ whose meta line does not say "fit": false)')
     p.add_argument("--ablation", action="store_true", help="also print the accuracy with each feature and each "
                    "generator left out (cross-validated)")
     p.add_argument("--check", action="store_true", help="fit, and compare with the shipped weights instead of "
@@ -194,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    goldens = args.golden or default_goldens()
+    goldens = args.golden or fitted_goldens()
     rows = collect(goldens, (DEV,), cache=CACHE_DIR, k=DEFAULT_K)  # the candidates python -m evals judges
     names, weights, c, by_c = fit_rows(rows)
     cv = by_c[c]

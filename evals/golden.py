@@ -25,6 +25,8 @@ MULTI_GOLDEN = EVALS_DIR / "golden_multi.jsonl"
 REAL_GOLDEN = EVALS_DIR / "golden_real.jsonl"  # announcements modelled on real ones (tests/data/real)
 KINDS_GOLDEN = EVALS_DIR / "golden_kinds.jsonl"  # 24 announcements of other kinds (tests/data/kinds)
 FRESH_GOLDEN = EVALS_DIR / "golden_seed_fresh.jsonl"  # questions on the bundled announcement written apart
+FRESH2_GOLDEN = EVALS_DIR / "golden_seed_fresh2.jsonl"  # more of them, by another helper (measured, not fitted on)
+WILD_GOLDEN = EVALS_DIR / "golden_wild.jsonl"  # announcements of kinds none of the above has (measured, not fitted on)
 DEFAULT_CORPUS = ["corpus"]
 
 
@@ -66,7 +68,14 @@ def corpus_dirs(meta: dict[str, Any], root: Path = ROOT) -> list[Path]:
 
 
 def default_goldens() -> list[Path]:
-    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN, KINDS_GOLDEN, FRESH_GOLDEN) if p.is_file()]
+    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN, KINDS_GOLDEN, FRESH_GOLDEN, FRESH2_GOLDEN, WILD_GOLDEN)
+            if p.is_file()]
+
+
+def fitted_goldens() -> list[Path]:
+    """The default golden files the chooser is fitted on (its development fold): not those whose meta line says
+    ``"fit": false``, sets kept to measure the chooser on questions and announcements it was never fitted on."""
+    return [p for p in default_goldens() if load_golden(p)[0].get("fit", True)]
 
 
 def validate_items(items: list[dict[str, Any]], documents: dict[str, Any] | None = None,

@@ -91,8 +91,8 @@ def _version(pkg: str) -> str:
 
 
 # every module and package (all .py files inside, sorted) whose code shapes what the index stores
-PIPELINE_SOURCES = ("ingest.py", "chunk.py", "korean.py", "lexicon.py", "text.py", "quantity.py", "quantity_kinds.py",
-                    "facts", "readers")
+PIPELINE_SOURCES = ("ingest.py", "chunk.py", "korean.py", "lexicon.py", "data/synonyms.txt", "text.py", "quantity.py",
+                    "quantity_kinds.py", "facts", "readers")
 # and the code that builds and stores it: a change here rebuilds a cached evaluation index too (evals/run.py)
 BUILD_SOURCES = ("index.py", "index_build.py", "units.py", "embed.py", "embed_st.py", "config.py")
 

@@ -7,6 +7,8 @@ means editing a table here, not a rule.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .chunk import NOTE_MARKS, SUB_BULLETS, TOP_BULLETS  # the chunker owns the bullet alphabet
 
 __all__ = ["NOTE_MARKS", "SUB_BULLETS", "TOP_BULLETS"]  # re-exported; the tables below are public too
@@ -215,17 +217,10 @@ KIND_WORDS = {"나이", "연령", "금액", "액수", "기간", "날짜", "일�
               "무게", "비율", "비중", "규모", "수", "개수", "인원", "숫자", "수치", "요일", "시점", "때",
               "마감일", "시작일", "종료일", "개시일", "기한", "운영시간", "시간대",
               "미터", "킬로미터", "센티미터", "제곱미터", "평"}  # units asked by name (몇 미터)
-# words announcements and the people asking about them use for the same thing (a citizen's word, the notice's
-# word): a question word is found in a sentence holding one of its synonyms, at SYNONYM_WEIGHT
-SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(group) for group in (
-    ("접수", "신청", "응모"), ("선발", "선정"), ("지급", "지원금", "입금", "들어오"), ("마감", "종료"), ("주최", "주관"),
-    ("개최", "개막"), ("시작", "개시"), ("해외여행", "해외관광", "출국"), ("관광객", "방한객"), ("여행", "관광"),
-    ("한국인", "국민", "내국인"), ("앞으로", "향후"),
-    ("참가비", "참가료"), ("상한", "상한액", "한도"), ("하한", "하한액"), ("기업", "업체"),
-    ("지자체", "지방자치단체", "자치단체"), ("서류", "구비서류", "제출서류"), ("요건", "조건", "기준"),
-    ("문의", "연락처", "콜센터"), ("장소", "위치"), ("사람", "인원"), ("월세", "임차료"),
-    ("예산", "예산안"), ("휴관", "휴무"), ("수출", "수출액"), ("수입", "수입액"), ("증가율", "증감률", "증감율"),
-    ("감소율", "증감률", "증감율")))
+# words announcements and the people asking about them use for the same thing (qa/data/synonyms.txt)
+SYNONYMS: tuple[frozenset[str], ...] = tuple(
+    frozenset(line.split()) for line in (Path(__file__).resolve().parent / "data" / "synonyms.txt").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
 SYNONYM_WEIGHT = 0.8
 # a question word inside a longer word of the sentence (대학 in 울산대학교, 관광객 in 외래관광객) counts this much
 PART_WEIGHT = 0.7
@@ -257,7 +252,7 @@ QUESTION_WORDS = {"얼마", "무엇", "뭐", "무슨", "어떤", "어떻", "언�
                   "설명", "내용", "받", "주", "보", "말하", "대하", "관하", "관련", "경우", "정도", "좀", "이번", "해당", "총",
                   "나요", "인가", "이다", "이나", "하나", "모두", "전부", "다", "각", "각각", "되", "하", "있", "없", "어느", "가요",
                   "지자체", "지방자치단체", "자치단체", "기관", "곳", "목적", "목표", "계획", "특징", "취지", "실시", "진행",
-                  "개최", "열리", "시작", "밝히", "이름", "성함", "비교", "알려", "얼마나", "일대", "동네", "부근", "근처",
+                  "개최", "열리", "시작", "밝히", "이름", "성함", "비교", "알려", "얼마나",
                   "만들", "바뀌", "바꾸", "변하", "달라지", "생기", "갖추", "이루", "보도자료", "보도", "공고문", "자료", "문서",
                   "전체", "추진", "시행", "수행", "운영", "진행되", "추진되",
                   "the", "a", "an", "of", "in", "is", "are", "was", "were", "does", "do", "did", "what", "how", "which",

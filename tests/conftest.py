@@ -24,6 +24,7 @@ SEED_CORPUS = ROOT / "corpus"
 EXTRA_DOCS = Path(__file__).resolve().parent / "data" / "announcements"
 REAL_DOCS = Path(__file__).resolve().parent / "data" / "real"
 KINDS_DOCS = Path(__file__).resolve().parent / "data" / "kinds"
+WILD_DOCS = Path(__file__).resolve().parent / "data" / "wild"
 SEED_ID = "molit_2025_smart_city_selection"
 
 
@@ -93,14 +94,24 @@ def real_assistant(tmp_path_factory, embedder) -> Assistant:
     return Assistant.load(config, rebuild="never")
 
 
+def _assistant_over(tmp_path_factory, embedder, name: str, *folders: Path) -> Assistant:
+    from qa.assistant import build
+
+    config = _combined(tmp_path_factory.mktemp(name), *folders)
+    build(config, embedder=embedder)
+    return Assistant.load(config, rebuild="never")
+
+
 @pytest.fixture(scope="session")
 def kinds_assistant(tmp_path_factory, embedder) -> Assistant:
     """The assistant over the bundled announcement and the 24 announcements of other kinds (tests/data/kinds)."""
-    from qa.assistant import build
+    return _assistant_over(tmp_path_factory, embedder, "kinds", SEED_CORPUS, KINDS_DOCS)
 
-    config = _combined(tmp_path_factory.mktemp("kinds"), SEED_CORPUS, KINDS_DOCS)
-    build(config, embedder=embedder)
-    return Assistant.load(config, rebuild="never")
+
+@pytest.fixture(scope="session")
+def wild_assistant(tmp_path_factory, embedder) -> Assistant:
+    """The assistant over the bundled announcement and the announcements of tests/data/wild."""
+    return _assistant_over(tmp_path_factory, embedder, "wild", SEED_CORPUS, WILD_DOCS)
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +120,8 @@ def golden_assistants(request):
     from evals.golden import ROOT as EVALS_ROOT
 
     by_corpus = {("corpus",): "assistant", ("corpus", "tests/data/announcements"): "multi_assistant",
-                 ("tests/data/real",): "real_assistant", ("corpus", "tests/data/kinds"): "kinds_assistant"}
+                 ("tests/data/real",): "real_assistant", ("corpus", "tests/data/kinds"): "kinds_assistant",
+                 ("corpus", "tests/data/wild"): "wild_assistant"}
 
     def load(dirs):
         key = tuple(str(d.relative_to(EVALS_ROOT)) for d in dirs)

@@ -13,11 +13,13 @@ from types import SimpleNamespace
 import pytest
 
 from evals.golden import (
+    FRESH2_GOLDEN,
     FRESH_GOLDEN,
     KINDS_GOLDEN,
     MULTI_GOLDEN,
     REAL_GOLDEN,
     SEED_GOLDEN,
+    WILD_GOLDEN,
     corpus_dirs,
     load_golden,
     validate_items,
@@ -65,6 +67,10 @@ KINDS_ACCURACY_GATE = 0.49  # evals/golden_kinds.jsonl (24 announcements of othe
 KINDS_HIT3_GATE = 0.81  # evals/golden_kinds.jsonl hybrid hit@3
 FRESH_ACCURACY_GATE = 0.52  # evals/golden_seed_fresh.jsonl answer accuracy
 FRESH_HIT3_GATE = 0.89  # evals/golden_seed_fresh.jsonl hybrid hit@3
+FRESH2_ACCURACY_GATE = 0.55  # evals/golden_seed_fresh2.jsonl answer accuracy
+FRESH2_HIT3_GATE = 0.79  # evals/golden_seed_fresh2.jsonl hybrid hit@3
+WILD_ACCURACY_GATE = 0.33  # evals/golden_wild.jsonl (announcements of kinds the other sets lack) answer accuracy
+WILD_HIT3_GATE = 0.70  # evals/golden_wild.jsonl hybrid hit@3
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOC = "molit_2025_smart_city_selection"
@@ -196,7 +202,8 @@ def test_cli_help_is_fast_and_lists_options():
 
 # ------------------------------------------------------------------------------------------------ golden files
 def _goldens():
-    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN, KINDS_GOLDEN, FRESH_GOLDEN) if p.is_file()]
+    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN, KINDS_GOLDEN, FRESH_GOLDEN, FRESH2_GOLDEN, WILD_GOLDEN)
+            if p.is_file()]
 
 
 def _documents(meta):
@@ -313,9 +320,21 @@ def test_kinds_golden_regression_gate(request):
 
 
 @pytest.mark.slow
+def test_wild_golden_regression_gate(request):
+    """Announcements of kinds the other sets lack, questions written apart before any tuning (evals/golden_wild.jsonl)."""
+    _gate(request.getfixturevalue("wild_assistant"), WILD_GOLDEN, WILD_ACCURACY_GATE, WILD_HIT3_GATE)
+
+
+@pytest.mark.slow
 def test_fresh_golden_regression_gate(assistant):
     """Questions on the bundled announcement written apart (evals/golden_seed_fresh.jsonl)."""
     _gate(assistant, FRESH_GOLDEN, FRESH_ACCURACY_GATE, FRESH_HIT3_GATE)
+
+
+@pytest.mark.slow
+def test_fresh2_golden_regression_gate(assistant):
+    """More questions on the bundled announcement written apart, never fitted on (evals/golden_seed_fresh2.jsonl)."""
+    _gate(assistant, FRESH2_GOLDEN, FRESH2_ACCURACY_GATE, FRESH2_HIT3_GATE)
 
 
 @pytest.mark.slow
@@ -326,11 +345,11 @@ def test_fit_reproduces_the_shipped_weights(golden_assistants):
 
     from evals.fit import differs, feature_names, fit
     from evals.folds import DEV
-    from evals.golden import corpus_dirs, default_goldens, load_golden
+    from evals.golden import corpus_dirs, fitted_goldens, load_golden
     from qa.answer.chooser import Chooser
 
     # the rows of the regression gates' run (the same questions, asked once per session)
-    rows = [r for path in default_goldens()
+    rows = [r for path in fitted_goldens()
             for r in evaluated_rows(golden_assistants(corpus_dirs(load_golden(path)[0])), path) if r["fold"] == DEV]
     shipped = Chooser.load()
     assert shipped.meta.get("questions") == len(rows)

@@ -172,25 +172,15 @@ def link_families(q: Question, v: Vocabulary) -> None:
 
 
 def link_family_typos(q: Question, v: Vocabulary) -> None:
-    """No family word: one syllable off a trigger, sharing its lead or vowel (갱쟁률 → 경쟁률), where that
-    syllable is not a particle or an ending the word is read with (사업이야 is 사업 + 이야, not 사업비)."""
+    """No family word: one syllable off a trigger, sharing its lead or vowel (갱쟁률 → 경쟁률)."""
     if q.families:
         return
     for word in re.findall(r"[가-힣]{3,}", q.text):
         for fam, triggers in ATTRIBUTE_FAMILIES.items():
             for t in triggers:
-                if len(t) >= 3 and HANGUL.search(t) and fam not in q.families and one_typo(word[: len(t)], t) \
-                        and not _grammatical_at(word, next(i for i, (a, b) in enumerate(zip(word, t)) if a != b)):
+                if len(t) >= 3 and HANGUL.search(t) and fam not in q.families and one_typo(word[: len(t)], t):
                     q.families.append(fam)
                     q.typos.append(word)
-
-
-_GRAMMATICAL = ("J", "E", "VCP")  # particles, endings, the copula 이다
-
-
-def _grammatical_at(word: str, i: int) -> bool:
-    """Whether the syllable at ``i`` of ``word`` is read as a particle, an ending or the copula."""
-    return any(m.start <= i < m.end and m.tag.startswith(_GRAMMATICAL) for m in morphs_of(word))
 
 
 def link_attributes(q: Question, v: Vocabulary) -> None:

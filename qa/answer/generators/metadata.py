@@ -73,9 +73,7 @@ def _published(doc: Document, chunks: list[Chunk]) -> Candidate:
     written = f"{y}. {m}. {d}."
     line = next((i for i, s in enumerate(doc.lines, 1) if compact(written) in compact(s)), None)
     text = f"{doc.title} — {y}년 {m}월 {d}일 ({written}) 발표"
-    # a date only the sidecar or the file states still stands on its announcement (its opening passage)
-    chunk = _chunk_of_line(chunks, line) if line else chunks[0] if chunks else None
-    return _candidate("published", text, doc, chunk, written, line)
+    return _candidate("published", text, doc, _chunk_of_line(chunks, line) if line else None, written, line)
 
 
 def _contacts(doc: Document, chunks: list[Chunk], phone_only: bool) -> list[Candidate]:

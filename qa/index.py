@@ -98,7 +98,8 @@ BUILD_SOURCES = ("index.py", "index_build.py", "units.py", "embed.py", "embed_st
 
 
 def source_hash(names: tuple[str, ...] = PIPELINE_SOURCES, folder: Path | None = None) -> str:
-    """sha256 (16 hex digits) of these modules and packages of ``folder`` (the ``qa`` package by default)."""
+    """sha256 (16 hex digits) of these modules, packages and data files of ``folder`` (the ``qa`` package by
+    default)."""
     h = hashlib.sha256()
     here = folder or Path(__file__).resolve().parent
     for name in names:

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from qa.quantity_kinds import (  # noqa: F401 (the parser's public names are read from here)
+from .quantity_kinds import (  # noqa: F401 (the parser's public names are read from here)
     AGE,
     BOUND_AFTER,
     BOUND_BEFORE,

@@ -44,11 +44,6 @@ def tokens_of(text: str) -> tuple[str, ...]:
     return tuple(tokenize(text))
 
 
-@lru_cache(maxsize=4096)
-def morphs_of(text: str) -> tuple:
-    """Kiwi morphemes of a question, cached (a conversation's earlier turns are linked again every turn)."""
-    return tuple(morphs(text))
-
 _INTENT_WORDS = re.compile("|".join(t for _, ts in INTENTS for t in ts if HANGUL.search(t)))
 
 
@@ -294,7 +289,7 @@ def find_unknown_names(q: Question, v: Vocabulary) -> None:
                            if not (w.lower() in QUESTION_WORDS or w.lower() in EN_COMMON
                                    or any(w.lower() in k or k in w.lower() for k in known))]
         return
-    for m in morphs_of(q.text):
+    for m in morphs(q.text):  # cached in qa.korean (a conversation's earlier turns are linked again)
         if m.tag != "NNP" and not (m.tag == "NNG" and admin_stem(m.form)) or len(m.form) < 2:
             continue
         form = compact(m.form)

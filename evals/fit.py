@@ -65,12 +65,15 @@ def collect(goldens: list[Path], folds: tuple[str, ...] = (DEV,), cache: Path | 
     return rows
 
 
-def fit_row(stem: str, it: dict[str, Any], items: list[dict[str, Any]], fold: str, cands) -> dict[str, Any]:
-    """One question's row: its candidates' generators, texts, features and labels (would each be judged correct?)."""
+def fit_row(stem: str, it: dict[str, Any], items: list[dict[str, Any]], fold: str, cands,
+            judge_with=None) -> dict[str, Any]:
+    """One question's row: its candidates' generators, texts, features and labels (would each be judged correct?
+    by ``judge_with(item, answer)``, default the golden files' judge)."""
+    verdict = judge_with or (lambda item, got: judge(item, got)["correct"])
     return {"id": f"{stem}/{it['id']}", "q": it["q"], "group": question_doc(it, items) or stem, "fold": fold,
             "generators": [c.generator for c in cands], "rules": [c.rule for c in cands],
             "texts": [c.text[:200] for c in cands], "features": [c.features for c in cands],
-            "labels": [judge(it, {"answer": c.text, "kind": c.kind})["correct"] for c in cands]}
+            "labels": [bool(verdict(it, {"answer": c.text, "kind": c.kind})) for c in cands]}
 
 
 def feature_names(rows: list[dict[str, Any]]) -> list[str]:
@@ -107,14 +110,15 @@ def fit(rows: list[dict[str, Any]], names: list[str], c: float, skip_generators:
     return model.coef_[0]
 
 
+def chosen_is_correct(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> bool:
+    """Whether a question's best-scoring candidate (the first of equals, as the chooser takes it) is correct."""
+    return bool(len(x)) and bool(y[int(np.argmax(x @ weights))])
+
+
 def accuracy(rows: list[dict[str, Any]], names: list[str], weights: np.ndarray,
              skip_generators: tuple[str, ...] = ()) -> float:
     """Share of questions whose best-scoring candidate (the first of equals) is correct."""
-    good = 0
-    for r in rows:
-        x, y = matrix(r, names, skip_generators)
-        if len(x):
-            good += bool(y[int(np.argmax(x @ weights))])
+    good = sum(chosen_is_correct(*matrix(r, names, skip_generators), weights) for r in rows)
     return good / len(rows) if rows else 0.0
 
 

@@ -373,3 +373,52 @@ def test_multi_golden_regression_gate(request):
 def test_real_golden_regression_gate(request):
     """Announcements modelled on real ones, questions written before any tuning (evals/golden_real.jsonl)."""
     _gate(request.getfixturevalue("real_assistant"), REAL_GOLDEN, REAL_ACCURACY_GATE, REAL_HIT3_GATE)
+
+
+# ------------------------------------------------------------------------------------------------ python -m evals score
+def _score_row(stem: str, fold: str, features: list[dict[str, float]], labels: list[bool], q: str = "질문") -> dict:
+    return {"id": f"{stem}/{q}", "q": q, "group": "doc", "fold": fold, "generators": ["g"] * len(labels),
+            "rules": ["r"] * len(labels), "texts": ["t"] * len(labels), "features": features, "labels": labels}
+
+
+def test_score_tallies_each_fold_with_its_oracle():
+    from evals.score import render, tally
+
+    rows = [_score_row("golden_wild", "dev", [{"a": 1.0}, {"b": 1.0}], [True, False]),  # a wins: correct
+            _score_row("golden_wild", "dev", [{"a": 1.0}, {"b": 1.0}], [False, True]),  # a wins: wrong, oracle
+            _score_row("golden_wild", "check", [{"a": 0.0}, {"b": 0.0}], [False, True], q="비밀"),  # a tie: the first
+            _score_row("released/seed_2025", "released", [{"b": 1.0}], [True])]
+    table = tally(rows, {"a": 2.0, "b": 1.0})
+    assert table["golden_wild.jsonl"] == {"dev": [1, 2, 2], "check": [0, 1, 1]}
+    assert table["released/seed_2025"] == {"released": [1, 1, 1]}
+    assert table["all"] == {"dev": [1, 2, 2], "check": [0, 1, 1], "released": [1, 1, 1]}
+    text = render(table)
+    assert "1/2 = 0.500 (≤1.000)" in text and "비밀" not in text  # check-fold questions are counted, never listed
+
+
+def test_score_released_rows_are_judged_by_the_released_scorer(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from evals import released, score
+
+    items = [{"id": "r1", "q": "전주 국비는?", "all": ["160억"]}, {"id": "r2", "q": "제주 국비는?", "none": True}]
+    monkeypatch.setattr(released, "available", lambda folder=None: True)
+    monkeypatch.setattr(released, "SETS", {"seed_2025": ()})
+    monkeypatch.setattr(released, "load_set", lambda name, folder=None: items)
+    cands = [SimpleNamespace(generator="facts", rule="lookup", text="전주시 국비: 160억원", kind="fact", features={"a": 1}),
+             SimpleNamespace(generator="not_found", rule="nf", text="공고문에서 찾을 수 없습니다.", kind="none",
+                             features={})]
+    stub = SimpleNamespace(candidates=lambda q, history=None, k=None: (cands[0], cands))
+    rows = score.released_rows(tmp_path, assistant_for=lambda name: stub)
+    assert [r["labels"] for r in rows] == [[True, False], [False, True]]
+    assert [score.set_name(r) for r in rows] == ["released/seed_2025"] * 2 and rows[0]["fold"] == "released"
+    assert score.released_rows(tmp_path, assistant_for=None) == rows  # cached: the stub is not needed again
+
+
+def test_score_cli_says_what_is_wrong_with_a_weights_file(tmp_path, capsys):
+    from evals.score import main
+
+    bad = tmp_path / "w.json"
+    bad.write_text("{}", encoding="utf-8")
+    assert main(["--weights", str(bad)]) == 2
+    assert "not a chooser weights file" in capsys.readouterr().err

@@ -1,0 +1,129 @@
+"""``python -m evals score``: a chooser's weights measured on every fold in seconds, from the cached candidates.
+
+``python -m evals`` asks every question again (minutes). The candidates and their features do not depend on the
+chooser's weights, so a refit (``python -m evals fit --out FILE``) can be measured on the candidate rows the fit
+caches: the development and check folds of every golden file and the released former checks, each question counted
+as ``python -m evals`` counts it (correct when its best-scoring candidate is), with the oracle beside it (a correct
+candidate exists). Check-fold questions are only counted, never listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .fit import chosen_is_correct, collect, feature_names, fit_row, matrix
+from .folds import CHECK, DEV
+
+log = logging.getLogger("evals")
+RELEASED = "released"
+
+
+def released_rows(cache: Path | None, k: int | None = None, assistant_for=None) -> list[dict[str, Any]]:
+    """One fit row per question of the released former checks (labels by their own scorer); ``[]`` when absent."""
+    from . import released
+    from .run import load_assistant, qa_source_hash
+
+    if not released.available():
+        log.warning("../shared/evals/released is absent: the released sets are skipped")
+        return []
+    texts = "".join((released.RELEASED_DIR / f"{name}.jsonl").read_text(encoding="utf-8") for name in released.SETS)
+    key = hashlib.sha256(f"{qa_source_hash()}|k={k}|{texts}".encode()).hexdigest()[:16]
+    cached = cache / f"released-rows-{key}.json" if cache else None
+    if cached and cached.is_file():
+        return json.loads(cached.read_text(encoding="utf-8"))
+
+    def default_assistant(name: str):
+        corpus = released.corpus_for(name, released.CACHE_DIR)
+        return load_assistant([corpus], index_dir=released.CACHE_DIR / f"index-released-{name}",
+                              cache=released.CACHE_DIR)
+
+    rows = []
+    for name in released.SETS:
+        a = (assistant_for or default_assistant)(name)
+        items = [released.as_golden(it) for it in released.load_set(name)]
+        for it in items:
+            _, cands = a.candidates(it["q"], it.get("history"), k=k)
+            rows.append(fit_row(f"{RELEASED}/{name}", it, items, RELEASED, cands,
+                                judge_with=lambda item, got: released.passes(item["released"], got)))
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cached)
+    return rows
+
+
+def set_name(row: dict[str, Any]) -> str:
+    """The golden file (``golden_wild.jsonl``) or released set (``released/seed_2025``) a row's question is from."""
+    stem = row["id"].rsplit("/", 1)[0]
+    return stem if stem.startswith(f"{RELEASED}/") else f"{stem}.jsonl"
+
+
+def tally(rows: list[dict[str, Any]], weights: dict[str, float]) -> dict[str, dict[str, list[int]]]:
+    """``{set: {fold: [correct, questions, oracle]}}`` and ``{"all": …}``: how the weights choose on each fold."""
+    names = feature_names(rows)
+    w = np.array([weights.get(n, 0.0) for n in names])
+    table: dict[str, dict[str, list[int]]] = {}
+    total: dict[str, list[int]] = {}
+    for r in rows:
+        x, y = matrix(r, names)
+        hit = chosen_is_correct(x, y, w)
+        for cell in (table.setdefault(set_name(r), {}).setdefault(r["fold"], [0, 0, 0]),
+                     total.setdefault(r["fold"], [0, 0, 0])):
+            cell[0] += hit
+            cell[1] += 1
+            cell[2] += bool(y.any())
+    table["all"] = total
+    return table
+
+
+def render(table: dict[str, dict[str, list[int]]]) -> str:
+    """The folds side by side, as ``python -m evals`` prints them, each cell with its oracle."""
+    lines = ["chooser on the cached candidates (questions correct = share; oracle: a correct candidate exists):",
+             f"  {'golden':<28} {'dev':>26} {'check':>26} {'released':>26}"]
+    for name, row in table.items():
+        cells = [f"{row[f][0]}/{row[f][1]} = {row[f][0] / row[f][1]:.3f} (≤{row[f][2] / row[f][1]:.3f})"
+                 if row.get(f) else "-" for f in (DEV, CHECK, RELEASED)]
+        lines.append(f"  {name:<28} {cells[0]:>26} {cells[1]:>26} {cells[2]:>26}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m evals score [--weights FILE] [--golden FILE …] [--no-released]``."""
+    import argparse
+
+    from qa.answer.chooser import Chooser, ChooserError
+
+    from .golden import default_goldens
+    from .run import CACHE_DIR, DEFAULT_K
+
+    p = argparse.ArgumentParser(prog="python -m evals score", description=__doc__.split("\n\n")[0])
+    p.add_argument("--weights", type=Path, help="a chooser weights file (default: the shipped qa/data/chooser.json)")
+    p.add_argument("--golden", nargs="+", type=Path, metavar="FILE", help="golden files (default: those python -m evals "
+                   "reads)")
+    p.add_argument("--no-released", action="store_true", help="skip the released former checks")
+    p.add_argument("-v", "--verbose", action="store_true")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        weights = Chooser.load(args.weights).weights
+    except ChooserError as exc:
+        print(f"evals score: {exc}", file=sys.stderr)
+        return 2
+    goldens = args.golden or default_goldens()
+    missing = [g for g in goldens if not Path(g).is_file()]
+    if missing:
+        print(f"evals score: golden file not found: {missing[0]}", file=sys.stderr)
+        return 2
+    rows = collect(goldens, (DEV, CHECK), cache=CACHE_DIR, k=DEFAULT_K)
+    if not args.no_released:
+        rows += released_rows(CACHE_DIR, k=DEFAULT_K)
+    print(render(tally(rows, weights)))
+    return 0

@@ -149,15 +149,22 @@ def best_c(rows: list[dict[str, Any]], names: list[str]) -> tuple[float, dict[fl
 
 
 def ablation(rows: list[dict[str, Any]], names: list[str], c: float) -> dict[str, dict[str, float]]:
-    """Cross-validated accuracy with one feature, or one generator (its candidates and its prior), left out."""
+    """Cross-validated accuracy with one feature, or one generator (its candidates and its prior), left out; an
+    indicator family (``form:*``, ``asks:*``: :func:`qa.answer.features.answer_form`) goes out whole."""
     out = {"feature": {}, "generator": {}}
-    for n in names:
-        if n.startswith("gen:"):
-            continue
-        out["feature"][n] = cross_validate(rows, [m for m in names if m != n], c)
+    for entry in dict.fromkeys(family(n) for n in names if not n.startswith("gen:")):
+        out["feature"][entry] = cross_validate(rows, [m for m in names if family(m) != entry], c)
     for g in sorted({g for r in rows for g in r["generators"]}):
         out["generator"][g] = cross_validate(rows, [m for m in names if m != f"gen:{g}"], c, skip_generators=(g,))
     return out
+
+
+def family(name: str) -> str:
+    """A feature's ablation entry: its own name, or ``form:*`` for every indicator of a family."""
+    from qa.answer.features import ANSWER_FORM_FAMILIES
+
+    head = name.split(":", 1)[0]
+    return f"{head}:*" if ":" in name and head in ANSWER_FORM_FAMILIES else name
 
 
 def fit_rows(rows: list[dict[str, Any]]) -> tuple[list[str], np.ndarray, float, dict[float, float]]:

@@ -472,15 +472,34 @@ FEATURES: dict[str, Feature] = {
 }
 
 
+# ------------------------------------------------------------------------------------------------ the answer's form
+ANSWER_FORM_FAMILIES = ("form", "asks")  # the indicator families of answer_form, each one entry in the ablation
+
+
+def answer_form(c: Candidate, ctx: Context) -> dict[str, float]:
+    """Which kind of answer the question's form expects, as indicators the chooser weighs: the question's intent
+    (English marked apart) crossed with the candidate's generator (``form:describe|passage``), and each value class
+    it asks crossed with the generator (``asks:date|quoted``; ``asks:none|…`` when it asks no value). The expected
+    answer type given the question's class is classic factoid-QA evidence; here its weights are fitted on the golden
+    questions rather than written as rules ("왜" wants a passage, "몇 곳" a count, "뭐뭐" a list)."""
+    q = ctx.q
+    form = f"{q.intent}_en" if q.english else q.intent
+    asked = ctx.ask.kinds if ctx.ask is not None and ctx.ask.kinds else ("none",)
+    return {f"form:{form}|{c.generator}": 1.0, **{f"asks:{kind}|{c.generator}": 1.0 for kind in asked}}
+
+
 def featurize(candidates: list[Candidate], ctx: Context, names: dict[str, Feature] | None = None,
               generators: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> None:
-    """Fill every candidate's ``features``: each registered feature, ``gen:<name>`` for its generator, and
-    ``precedence`` (:mod:`qa.answer.precedence`) for the one the earlier ladder would have chosen."""
+    """Fill every candidate's ``features``: each registered feature, ``gen:<name>`` for its generator, the
+    :func:`answer_form` indicators, and ``precedence`` (:mod:`qa.answer.precedence`) for the one the earlier
+    ladder would have chosen."""
     names = FEATURES if names is None else names
     for c in candidates:
         c.features = {name: float(f(c, ctx, candidates)) for name, f in names.items()}
         for g in generators:
             c.features[f"gen:{g}"] = float(c.generator == g)
+        if "answer_form" not in skip:
+            c.features.update(answer_form(c, ctx))
     if "precedence" not in skip:
         # read off the features above: the candidate the earlier ladder of overrides would have answered with
         chosen = pick(candidates, ctx)

@@ -1,8 +1,10 @@
 """The Milvus retrieval backend: the same searches as the local files, run by Milvus Lite or a Milvus server.
 
-One collection per index holds every chunk: its text, its Kiwi morphemes joined by spaces (fed to Milvus's BM25
-function with the ``standard`` tokenizer: Milvus has no Korean analyzer, so the morphemes our BM25 reads are
-what it tokenizes), the dense vector, the document, table and row, date and year. A hybrid question is one
+One collection per index holds every chunk: its text, its Kiwi morphemes (the tokens the local bm25s index reads),
+each spelled as one opaque token (:func:`morpheme_token`) and joined by spaces for Milvus's BM25 function with the
+``standard`` tokenizer (Milvus has no Korean analyzer, and its ``standard`` one would split or drop some of our
+morphemes), the dense vector, the document, table and row, date and year. The BM25 index is made with the
+configured ``bm25_k1`` and ``bm25_b``, those the local index was built with. A hybrid question is one
 ``hybrid_search`` (a FLAT inner-product request and a SPARSE_INVERTED_INDEX BM25 request, fused by
 ``RRFRanker``), scoped by a filter expression run in the engine; the question's vector is the one
 :class:`~qa.retrieve.SearchHandle` embedded, never embedded again here. The collection follows the loaded index:
@@ -37,6 +39,9 @@ log = logging.getLogger("qa.milvus")
 
 UNSEARCHABLE = ("section", "meta")  # as in qa.retrieve: stored, never returned
 MAX_TEXT = 8000  # characters of a chunk's text kept in the collection (Milvus VARCHAR is bounded in bytes)
+TOKEN_FORM = "blake2b64-hex/1"  # how morpheme_token spells a morpheme: part of every document's hash (doc_hash)
+TOKEN_CHARS = 16  # the length of every morpheme_token
+MAX_TOKENS = 65535 // (TOKEN_CHARS + 1)  # morphemes of one chunk that fit the 65,535-byte VARCHAR (3,855)
 BATCH = 512  # rows per insert request
 
 
@@ -61,14 +66,37 @@ def collection_name(config: Config) -> str:
     return f"qa_{stem}_{hashlib.sha1(str(index_dir).encode()).hexdigest()[:8]}"
 
 
+def morpheme_token(morpheme: str) -> str:
+    """One of our morphemes as exactly one token of Milvus's ``standard`` analyzer: the first 8 bytes of the
+    BLAKE2b digest of its UTF-8, in lowercase hex (always :data:`TOKEN_CHARS` characters of ``0-9a-f``).
+
+    Why: the ``standard`` tokenizer (Milvus: split at spaces and punctuation; Milvus Lite 3: the runs of ``\\w``,
+    lowercased) splits at punctuation and drops symbols, so fed the morphemes themselves it read ``3:1`` as ``3``
+    and ``1``, ``5.3`` and ``12.5%`` as ``5`` and ``3``, ``12`` and ``5``, ``4897/2022`` as two words, ``no.`` as
+    ``no`` and ``%`` as nothing, so its term statistics were not ours and near-tied candidates swapped. A run of
+    lowercase hex digits is one word to any such tokenizer, and a lowercase filter leaves it as it is, whatever
+    the morpheme holds. A hash rather than an escaped form (the hex of the UTF-8 bytes, say): the same length for
+    every morpheme (an escaped Hangul syllable is 6 characters, a long number or name grows without bound, and
+    analyzers may drop long tokens or the VARCHAR cut them), so a chunk's tokens fit the field. 64 bits: no two
+    morphemes of any corpus share a token (Milvus itself maps each token to a 32-bit term id, so this is not the
+    weaker step). A fixed digest, not Python's ``hash()``: the same token in every process, on every machine and
+    version, as a collection shared by replicas needs. The spelling is :data:`TOKEN_FORM`.
+    """
+    return hashlib.blake2b(morpheme.encode(), digest_size=8).hexdigest()
+
+
 def morpheme_text(text: str) -> str:
-    """What Milvus's BM25 reads: our Kiwi morphemes, space separated (its ``standard`` tokenizer splits there)."""
-    return " ".join(tokenize(text))
+    """What Milvus's BM25 reads, for a chunk and for a question alike: each of our Kiwi morphemes
+    (:func:`qa.korean.tokenize`, what the local bm25s index reads) as its :func:`morpheme_token`, space separated
+    (at most :data:`MAX_TOKENS`, what the field holds; the local index has no such bound)."""
+    return " ".join(morpheme_token(t) for t in tokenize(text)[:MAX_TOKENS])
 
 
 def doc_hash(chunks: list[Chunk], embedder: str) -> str:
-    """A document's chunks as the collection holds them: a change of any text, kind or the embedder re-sends it."""
-    h = hashlib.sha256(embedder.encode())
+    """A document's chunks as the collection holds them: a change of any text, kind, the embedder or the spelling of
+    the morphemes (:data:`TOKEN_FORM`) re-sends it, so a collection filled by older code is re-sent whole on load
+    and never holds two spellings at once."""
+    h = hashlib.sha256(f"{embedder}\0{TOKEN_FORM}".encode())
     for c in chunks:
         h.update(f"\0{c.chunk_id}\0{c.kind}\0{c.search_text}".encode())
     return h.hexdigest()
@@ -82,6 +110,41 @@ def filter_expr(doc_ids: Iterable[str] | None = None, years: Iterable[int] | Non
     if years is not None:
         parts.append(f"year in {sorted(int(y) for y in years)}")
     return " and ".join(parts)
+
+
+def bm25_index_params(config: Config) -> dict[str, Any]:
+    """The BM25 index's parameters: ``bm25_k1`` and ``bm25_b`` of the config, the ones the local bm25s index is
+    built with (its stored settings say so). Sent twice: as the flat keys pymilvus sends and a Milvus server reads,
+    and in the ``params`` JSON that Milvus Lite 3 reads (it ignores the flat keys, and its defaults, k1 1.5 and
+    b 0.75, are not bm25s's 1.2 and 0.75); a server merges the two, which agree."""
+    k1, b = float(config.bm25_k1), float(config.bm25_b)
+    return {"bm25_k1": k1, "bm25_b": b, "params": {"bm25_k1": str(k1), "bm25_b": str(b)}}
+
+
+def _bm25_of(index_info: Any) -> tuple[float, float] | None:
+    """(k1, b) a described BM25 index reports (flat keys or its ``params``), or ``None`` when it reports none."""
+    info = dict(index_info or {})
+    nested = info.get("params")
+    if isinstance(nested, dict):
+        info = {**info, **nested}
+    try:
+        return float(info["bm25_k1"]), float(info["bm25_b"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _connect(uri: str) -> Any:
+    """A ``MilvusClient`` for ``uri``; on a Milvus Lite file, one that sends no keepalive pings while no call is open.
+
+    Milvus Lite serves a file from a gRPC server in this process that accepts a ping without calls once in 5 minutes;
+    pymilvus pings every 10 s, so after ~40 s idle the server answers GOAWAY "too_many_pings", and a client made
+    for the same file afterwards could fail to connect (seen in the suite: a Lite file left idle for a minute while
+    another set was asked). A server (``http://…``) keeps pymilvus's keepalive."""
+    from pymilvus import MilvusClient
+
+    if "://" in uri:
+        return MilvusClient(uri=uri)
+    return MilvusClient(uri=uri, grpc_options={"grpc.keepalive_permit_without_calls": 0})
 
 
 def _year(published: str) -> int:
@@ -117,14 +180,14 @@ class MilvusBackend:
         """
         uri = milvus_uri(config)
         try:
-            from pymilvus import MilvusClient
+            import pymilvus  # noqa: F401
         except ImportError:
             raise MilvusUnavailable("retrieval_backend = milvus needs pymilvus (and milvus-lite for a file URI): "
                                     "pip install 'gongo-qa[milvus]'") from None
         if "://" not in uri:
             Path(uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
-            client = MilvusClient(uri=uri)
+            client = _connect(uri)
         except Exception as exc:  # noqa: BLE001 - whatever the transport raises, said in one line
             raise MilvusUnavailable(f"cannot open Milvus at {uri}: {' '.join(str(exc).split())[:300]} "
                                     f"(QA_MILVUS_URI: a local .db file for Milvus Lite, or http://host:19530)") from None
@@ -139,23 +202,25 @@ class MilvusBackend:
         """This process's connection: a worker forked after loading (``ui.py --workers``) opens its own, as a
         gRPC channel must not cross a fork (Milvus Lite runs in the process on a local file: machines share a server)."""
         if self._pid != os.getpid():
-            from pymilvus import MilvusClient
-
-            self._client, self._pid = MilvusClient(uri=self.uri), os.getpid()
+            self._client, self._pid = _connect(self.uri), os.getpid()
         return self._client
 
     def ensure_collection(self, dim: int) -> None:
-        """The collection with its schema and indexes; dropped and made again for another vector dimension."""
+        """The collection with its schema and indexes; dropped and made again for another vector dimension or other
+        BM25 parameters (a collection made before they reached Milvus Lite scores with its k1 of 1.5)."""
         from pymilvus import DataType, Function, FunctionType
 
         c, name = self.client, self.collection
+        want_bm25 = (float(self.config.bm25_k1), float(self.config.bm25_b))
         if c.has_collection(name):
             fields = {f["name"]: f for f in c.describe_collection(name).get("fields", [])}
             have = (fields.get("vector") or {}).get("params", {}).get("dim")
-            if have is not None and int(have) == dim and "morphemes" in fields:
+            bm25 = _bm25_of(c.describe_index(name, "sparse")) if "sparse" in fields else None
+            if have is not None and int(have) == dim and "morphemes" in fields and bm25 == want_bm25:
                 c.load_collection(name)  # a collection found on disk or on the server starts released
                 return
-            log.info("milvus: collection %s holds vectors of dimension %s, the index %d: made again", name, have, dim)
+            log.info("milvus: collection %s holds vectors of dimension %s and BM25 (k1, b) %s, the index %d and %s: "
+                     "made again", name, have, bm25, dim, want_bm25)
             c.drop_collection(name)
         s = c.create_schema(auto_id=False, enable_dynamic_field=False)
         s.add_field("chunk_id", DataType.VARCHAR, max_length=512, is_primary=True)
@@ -178,7 +243,7 @@ class MilvusBackend:
         ip = c.prepare_index_params()
         ip.add_index("vector", index_type="FLAT", metric_type="IP")
         ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                     params={"bm25_k1": self.config.bm25_k1, "bm25_b": self.config.bm25_b})
+                     params=bm25_index_params(self.config))
         c.create_collection(name, schema=s, index_params=ip, consistency_level="Strong")
 
     # ------------------------------------------------------------------ keeping up with the index
@@ -243,7 +308,7 @@ class MilvusBackend:
         return [{"chunk_id": c.chunk_id, "doc_id": c.doc_id, "doc_sha": sha, "first": n == 0,
                  "searchable": c.kind not in UNSEARCHABLE, "kind": c.kind[:32], "table_id": _table_id(c), "row": n,
                  "date": published[:32], "year": _year(published), "text": c.search_text[:MAX_TEXT],
-                 "morphemes": morpheme_text(c.search_text)[:MAX_TEXT], "vector": v.tolist()}
+                 "morphemes": morpheme_text(c.search_text), "vector": v.tolist()}
                 for n, (c, v) in enumerate(zip(chunks, vectors, strict=True))]
 
     def delete_document(self, doc_id: str) -> None:

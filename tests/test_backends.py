@@ -105,6 +105,74 @@ def test_milvus_adds_and_deletes_one_announcement(assistant, milvus_config):
     assert again.count() == 0
 
 
+# morphemes the ``standard`` tokenizer split, dropped or lowercased when it read them as they are (a pair of each)
+AWKWARD_DOCS = (("3:1", "%"), ("3", "1"), ("%",), ("5.3", "5", "3"), ("A/Victoria/4897/2022",),
+                ("a", "victoria", "4897", "2022"), ("‘", "국비"), ("AI",), ("ai",), ("국비AI2025", "국비", "국비"),
+                ("5G망", "5", "g망"), ("x",))
+AWKWARD = ("3:1", "%", "5.3", "A/Victoria/4897/2022", "‘", "AI", "ai", "국비AI2025", "5G망", "3", "국비")
+
+
+def test_milvus_reads_each_morpheme_as_one_token(milvus_config, tmp_path):
+    """Every morpheme reaches Milvus's BM25 as exactly one token, whole and unchanged. Milvus Lite does not run
+    ``run_analyzer`` (UNIMPLEMENTED), so BM25 searches show it: each awkward morpheme alone finds exactly the
+    documents holding it, with the scores bm25s gives over the same token lists and the configured k1 and b. A
+    morpheme split in two would also find its pieces' documents and lengthen its own, one dropped would find
+    nothing, one lowercased would find ``ai`` for ``AI``, and Lite's own k1 (1.5) would change every score."""
+    from types import SimpleNamespace
+
+    import bm25s
+
+    from qa.korean import tokenize
+    from qa.milvus import MAX_TOKENS, MilvusBackend, _bm25_of, _connect, filter_expr, morpheme_text, morpheme_token
+
+    tokens = [morpheme_token(m) for m in AWKWARD]
+    assert all(len(t) == 16 and set(t) <= set("0123456789abcdef") for t in tokens) and len(set(tokens)) == len(tokens)
+    text = "국비:지방비=3:1, 경쟁률 5.3:1, 증가율 12.5%"
+    assert morpheme_text(text) == " ".join(morpheme_token(t) for t in tokenize(text))  # the words a question sends
+    assert len(morpheme_text("국비 " * (MAX_TOKENS + 9))) == 17 * MAX_TOKENS - 1 <= 65535  # fits the VARCHAR
+
+    config = milvus_config.replace(milvus_uri=str(tmp_path / "tokens.milvus.db"), milvus_collection="qa_tokens",
+                                   bm25_k1=1.3, bm25_b=0.6)  # not Lite's defaults (1.5, 0.75): they must reach it
+    chunks = [SimpleNamespace(chunk_id=f"c{i}", doc_id=f"d{i}", kind="point") for i in range(len(AWKWARD_DOCS))]
+    backend = MilvusBackend(_connect(config.milvus_uri), "qa_tokens", SimpleNamespace(chunks=chunks), config,
+                            config.milvus_uri)
+    backend.ensure_collection(2)
+    assert _bm25_of(backend.client.describe_index("qa_tokens", "sparse")) == (1.3, 0.6)
+    backend.client.insert("qa_tokens", [
+        {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "doc_sha": "", "first": True, "searchable": True, "kind": "point",
+         "table_id": "", "row": 0, "date": "", "year": 0, "text": "", "vector": [1.0, 0.0],
+         "morphemes": " ".join(morpheme_token(m) for m in doc)} for c, doc in zip(chunks, AWKWARD_DOCS, strict=True)])
+    backend.client.flush("qa_tokens")
+
+    vocab = {m: i for i, m in enumerate(sorted({m for doc in AWKWARD_DOCS for m in doc}))}
+    local = bm25s.BM25(k1=1.3, b=0.6)
+    local.index(bm25s.tokenization.Tokenized(ids=[[vocab[m] for m in doc] for doc in AWKWARD_DOCS], vocab=vocab),
+                show_progress=False)
+    for m in AWKWARD:
+        want = {row: float(s) for row, s in enumerate(local.get_scores([vocab[m]])) if s > 0}
+        got = backend._arm("sparse", morpheme_token(m), "BM25", filter_expr(), k=len(chunks))
+        assert set(got) == {row for row, doc in enumerate(AWKWARD_DOCS) if m in doc} == set(want), m
+        assert got == pytest.approx(want, rel=1e-5), m
+
+    backend.ensure_collection(2)  # the same parameters: kept
+    assert backend.count() == len(chunks)
+    MilvusBackend(backend.client, "qa_tokens", SimpleNamespace(chunks=chunks), config.replace(bm25_k1=1.2),
+                  config.milvus_uri).ensure_collection(2)  # other parameters: made again, to be filled by the sync
+    assert backend.count() == 0
+
+
+def test_milvus_resends_a_collection_of_another_token_form(assistant, milvus_config, monkeypatch):
+    """A collection filled by code that spelled the morphemes otherwise is sent again whole on load."""
+    from qa import milvus as m
+
+    config = milvus_config.replace(milvus_collection="qa_token_form")
+    n = m.MilvusBackend.open(assistant.index, config).count()
+    monkeypatch.setattr(m, "TOKEN_FORM", "an older spelling")
+    again = m.MilvusBackend.open(assistant.index, config, sync=False)
+    assert again.sync() == {"added": len(assistant.documents), "deleted": 0} and again.count() == n
+    assert again.sync() == {"added": 0, "deleted": 0}
+
+
 def test_milvus_unreachable_is_one_line(assistant, milvus_config):
     from qa.milvus import MilvusUnavailable
 

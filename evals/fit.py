@@ -150,7 +150,7 @@ def best_c(rows: list[dict[str, Any]], names: list[str]) -> tuple[float, dict[fl
 
 def ablation(rows: list[dict[str, Any]], names: list[str], c: float) -> dict[str, dict[str, float]]:
     """Cross-validated accuracy with one feature, or one generator (its candidates and its prior), left out; an
-    indicator family (``form:*``, ``asks:*``: :func:`qa.answer.features.answer_form`) goes out whole."""
+    indicator family (``form:*``, ``asks:*``: :func:`qa.answer.form.answer_form`) goes out whole."""
     out = {"feature": {}, "generator": {}}
     for entry in dict.fromkeys(family(n) for n in names if not n.startswith("gen:")):
         out["feature"][entry] = cross_validate(rows, [m for m in names if family(m) != entry], c)
@@ -161,7 +161,7 @@ def ablation(rows: list[dict[str, Any]], names: list[str], c: float) -> dict[str
 
 def family(name: str) -> str:
     """A feature's ablation entry: its own name, or ``form:*`` for every indicator of a family."""
-    from qa.answer.features import ANSWER_FORM_FAMILIES
+    from qa.answer.form import ANSWER_FORM_FAMILIES
 
     head = name.split(":", 1)[0]
     return f"{head}:*" if ":" in name and head in ANSWER_FORM_FAMILIES else name

@@ -9,7 +9,8 @@ from answer_kit import context
 
 from qa.answer.candidate import Candidate, none_candidate
 from qa.answer.chooser import WEIGHTS_FILE, Chooser, ChooserError
-from qa.answer.features import ANSWER_FORM_FAMILIES, featurize
+from qa.answer.features import featurize
+from qa.answer.form import ANSWER_FORM_FAMILIES
 from qa.answer.generators import GENERATORS, generate
 from qa.answer.pipeline import run, why_none
 from qa.answer.precedence import pick

@@ -8,6 +8,7 @@ from answer_kit import context
 from qa.answer import features as F
 from qa.answer.candidate import Candidate, none_candidate
 from qa.answer.features import FEATURES, featurize
+from qa.answer.form import answer_form
 from qa.answer.generators import GENERATORS, generate
 
 
@@ -32,7 +33,7 @@ def passage(ctx, words: str) -> Candidate:
 def test_every_feature_is_registered_and_gives_a_number():
     ctx, found = cands("여수시 국비는?")
     names = set(FEATURES) | {f"gen:{g}" for g in GENERATORS} | {"precedence"}
-    assert all(set(c.features) == names | set(F.answer_form(c, ctx)) for c in found)
+    assert all(set(c.features) == names | set(answer_form(c, ctx)) for c in found)
     assert all(isinstance(v, float) for c in found for v in c.features.values())
     assert sum(c.features["precedence"] for c in found) == 1.0  # the ladder picks exactly one
 
@@ -231,12 +232,12 @@ def test_not_found_reasons_only_on_not_found():
 def test_answer_form_crosses_the_question_form_with_the_generator():
     ctx, found = cands("강소형 경쟁률은?")
     quoted = first(found, "quoted")
-    assert F.answer_form(quoted, ctx) == {f"form:{ctx.q.intent}|quoted": 1.0, "asks:ratio|quoted": 1.0}
+    assert answer_form(quoted, ctx) == {f"form:{ctx.q.intent}|quoted": 1.0, "asks:ratio|quoted": 1.0}
     ctx2, found2 = cands("김해는 무슨 사업을 해?")  # asks no value
     passage = first(found2, "passage")
-    assert F.answer_form(passage, ctx2) == {f"form:{ctx2.q.intent}|passage": 1.0, "asks:none|passage": 1.0}
+    assert answer_form(passage, ctx2) == {f"form:{ctx2.q.intent}|passage": 1.0, "asks:none|passage": 1.0}
     ctx3, found3 = cands("How much national funding does Jeonju get?")  # English: a form of its own
-    assert f"form:{ctx3.q.intent}_en|{found3[0].generator}" in F.answer_form(found3[0], ctx3)
+    assert f"form:{ctx3.q.intent}_en|{found3[0].generator}" in answer_form(found3[0], ctx3)
     featurize(found, ctx, generators=tuple(GENERATORS))
     assert quoted.features["asks:ratio|quoted"] == 1.0 and "asks:ratio|passage" not in quoted.features
     featurize(found, ctx, generators=tuple(GENERATORS), skip=("answer_form",))

@@ -19,6 +19,7 @@ from .ask import states_kind
 from .candidate import Candidate
 from .context import Context
 from .dates import date_agreement
+from .form import answer_form
 from .generators.arithmetic import read_operation
 from .passage import slot_label
 from .precedence import pick
@@ -470,22 +471,6 @@ FEATURES: dict[str, Feature] = {
     **{f"nf_{r}": _reason(r) for r in ("unknown_name", "unknown_noun", "unlinked_english", "year_not_in_corpus",
                                        "variant_not_stated")},
 }
-
-
-# ------------------------------------------------------------------------------------------------ the answer's form
-ANSWER_FORM_FAMILIES = ("form", "asks")  # the indicator families of answer_form, each one entry in the ablation
-
-
-def answer_form(c: Candidate, ctx: Context) -> dict[str, float]:
-    """Which kind of answer the question's form expects, as indicators the chooser weighs: the question's intent
-    (English marked apart) crossed with the candidate's generator (``form:describe|passage``), and each value class
-    it asks crossed with the generator (``asks:date|quoted``; ``asks:none|…`` when it asks no value). The expected
-    answer type given the question's class is classic factoid-QA evidence; here its weights are fitted on the golden
-    questions rather than written as rules ("왜" wants a passage, "몇 곳" a count, "뭐뭐" a list)."""
-    q = ctx.q
-    form = f"{q.intent}_en" if q.english else q.intent
-    asked = ctx.ask.kinds if ctx.ask is not None and ctx.ask.kinds else ("none",)
-    return {f"form:{form}|{c.generator}": 1.0, **{f"asks:{kind}|{c.generator}": 1.0 for kind in asked}}
 
 
 def featurize(candidates: list[Candidate], ctx: Context, names: dict[str, Feature] | None = None,

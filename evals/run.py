@@ -359,15 +359,22 @@ def fold_table(results: list[dict[str, Any]], primary: str) -> dict[str, dict[st
     return table
 
 
-def render_folds(folds: dict[str, dict[str, list[int]]]) -> str:
-    """The dev, check and released accuracies side by side (the check fold's failures are never printed)."""
-    lines = ["folds (answer accuracy; dev: failures read and the chooser fitted on it; check: only counted; "
-             "released: ../shared/evals/released):",
-             f"  {'golden':<28} {'dev':>16} {'check':>16} {'released':>16}"]
+FOLDS_TITLE = ("folds (answer accuracy; dev: failures read and the chooser fitted on it; check: only counted; "
+               "released: ../shared/evals/released):")
+
+
+def render_folds(folds: dict[str, dict[str, list[int]]], title: str = FOLDS_TITLE) -> str:
+    """The dev, check and released accuracies side by side (the check fold's failures are never printed). A cell is
+    ``[correct, questions]``, or ``[correct, questions, oracle]`` to show the oracle's share beside it."""
+    def cell(c: list[int]) -> str:
+        oracle = f" (≤{c[2] / c[1]:.3f})" if len(c) > 2 else ""
+        return f"{c[0]}/{c[1]} = {c[0] / c[1]:.3f}{oracle}"
+
+    width = 26 if any(len(c) > 2 for row in folds.values() for c in row.values()) else 16
+    lines = [title, f"  {'golden':<28} {'dev':>{width}} {'check':>{width}} {'released':>{width}}"]
     for name, row in folds.items():
-        cells = [f"{row[f][0]}/{row[f][1]} = {row[f][0] / row[f][1]:.3f}" if row.get(f) else "-"
-                 for f in (DEV, CHECK, "released")]
-        lines.append(f"  {name:<28} {cells[0]:>16} {cells[1]:>16} {cells[2]:>16}")
+        cells = [cell(row[f]) if row.get(f) else "-" for f in (DEV, CHECK, "released")]
+        lines.append(f"  {name:<28} " + " ".join(f"{c:>{width}}" for c in cells))
     return "\n".join(lines)
 
 
@@ -384,14 +391,22 @@ def run_released(retriever: str | None, k: int, cache: Path | None = None) -> li
     results = []
     for name in released.SETS:
         items = [released.as_golden(it) for it in released.load_set(name)]
-        corpus = released.corpus_for(name, cache)
-        a = load_assistant([corpus], index_dir=cache / f"index-released-{name}", cache=cache)
+        corpus, a = released_assistant(name, cache)
         records = evaluate_items(a, items, retriever=retriever, k=k, prefix=f"released/{name}/",
                                  judge_with=released.passes)
         results.append({"name": f"released/{name}", "path": str(released.RELEASED_DIR / f"{name}.jsonl"),
                         "corpus": [str(corpus)], "description": "released former check", "items": items,
                         "index": manifest_info(a), "records": {retriever or a.config.retriever: records}})
     return results
+
+
+def released_assistant(name: str, cache: Path | None = None):
+    """A released set's corpus folder and the assistant over it (corpus and index under ``released.CACHE_DIR``)."""
+    from . import released
+
+    cache = cache or released.CACHE_DIR
+    corpus = released.corpus_for(name, cache)
+    return corpus, load_assistant([corpus], index_dir=cache / f"index-released-{name}", cache=cache)
 
 
 def _rel(p: Path) -> str:

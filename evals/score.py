@@ -28,7 +28,7 @@ RELEASED = "released"
 def released_rows(cache: Path | None, k: int | None = None, assistant_for=None) -> list[dict[str, Any]]:
     """One fit row per question of the released former checks (labels by their own scorer); ``[]`` when absent."""
     from . import released
-    from .run import load_assistant, qa_source_hash
+    from .run import qa_source_hash, released_assistant
 
     if not released.available():
         log.warning("../shared/evals/released is absent: the released sets are skipped")
@@ -39,14 +39,9 @@ def released_rows(cache: Path | None, k: int | None = None, assistant_for=None) 
     if cached and cached.is_file():
         return json.loads(cached.read_text(encoding="utf-8"))
 
-    def default_assistant(name: str):
-        corpus = released.corpus_for(name, released.CACHE_DIR)
-        return load_assistant([corpus], index_dir=released.CACHE_DIR / f"index-released-{name}",
-                              cache=released.CACHE_DIR)
-
     rows = []
     for name in released.SETS:
-        a = (assistant_for or default_assistant)(name)
+        a = assistant_for(name) if assistant_for else released_assistant(name)[1]
         items = [released.as_golden(it) for it in released.load_set(name)]
         for it in items:
             _, cands = a.candidates(it["q"], it.get("history"), k=k)
@@ -85,14 +80,12 @@ def tally(rows: list[dict[str, Any]], weights: dict[str, float]) -> dict[str, di
 
 
 def render(table: dict[str, dict[str, list[int]]]) -> str:
-    """The folds side by side, as ``python -m evals`` prints them, each cell with its oracle."""
-    lines = ["chooser on the cached candidates (questions correct = share; oracle: a correct candidate exists):",
-             f"  {'golden':<28} {'dev':>26} {'check':>26} {'released':>26}"]
-    for name, row in table.items():
-        cells = [f"{row[f][0]}/{row[f][1]} = {row[f][0] / row[f][1]:.3f} (≤{row[f][2] / row[f][1]:.3f})"
-                 if row.get(f) else "-" for f in (DEV, CHECK, RELEASED)]
-        lines.append(f"  {name:<28} {cells[0]:>26} {cells[1]:>26} {cells[2]:>26}")
-    return "\n".join(lines)
+    """The folds side by side, as ``python -m evals`` prints them (:func:`evals.run.render_folds`), each cell with
+    its oracle."""
+    from .run import render_folds
+
+    return render_folds(table, "chooser on the cached candidates (questions correct = share; oracle: a correct "
+                               "candidate exists):")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -211,7 +211,8 @@ class MilvusBackend:
         from pymilvus import DataType, Function, FunctionType
 
         c, name = self.client, self.collection
-        want_bm25 = (float(self.config.bm25_k1), float(self.config.bm25_b))
+        want = bm25_index_params(self.config)
+        want_bm25 = (want["bm25_k1"], want["bm25_b"])
         if c.has_collection(name):
             fields = {f["name"]: f for f in c.describe_collection(name).get("fields", [])}
             have = (fields.get("vector") or {}).get("params", {}).get("dim")
@@ -243,7 +244,7 @@ class MilvusBackend:
         ip = c.prepare_index_params()
         ip.add_index("vector", index_type="FLAT", metric_type="IP")
         ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                     params=bm25_index_params(self.config))
+                     params=want)
         c.create_collection(name, schema=s, index_params=ip, consistency_level="Strong")
 
     # ------------------------------------------------------------------ keeping up with the index

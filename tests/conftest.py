@@ -210,6 +210,20 @@ def postgres_url():
         yield url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """An empty store: a SQLite file of the test's own, or the session's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.sqlite")
+    from qa.store import Database
+
+    url = request.getfixturevalue("postgres_url")
+    with Database(url).transaction() as tx:  # each test starts from an empty store
+        for table in ("facts", "fact_names", "documents", "file_reports", "jobs", "events", "index_version"):
+            tx.execute(f"delete from {table}")
+    return url
+
+
 @pytest.fixture(scope="session")
 def milvus_config(seed_config, tmp_path_factory) -> Config:
     """The seed config on the Milvus backend, a Milvus Lite file of its own (skips without pymilvus/milvus-lite)."""

@@ -202,6 +202,19 @@ def test_rows_read_per_question_do_not_grow_with_unrelated_announcements(store_u
     assert more[-1] > reads[-1]  # "which places were selected?" over every announcement reads every list
 
 
+def test_one_question_reads_each_lookup_once(tmp_path):
+    """The rules of one question share its scope, which keeps what each lookup read."""
+    source = _stored(str(tmp_path / "store.sqlite"), DOCS, FACTS)
+    calls = []
+    read = source.store.fact_rows
+    source.store.fact_rows = lambda *args: calls.append(args) or read(*args)
+    table = FactTable(source, DOCS, ENTITIES)
+    scope = table.scope(_question(doc_ids={"a"}))
+    first = table.of_family(scope, Attr.NATIONAL)
+    assert len(calls) == 1 and table.of_family(scope, Attr.NATIONAL) is first and len(calls) == 1
+    assert table.of_family(table.scope(_question(doc_ids={"a"})), Attr.NATIONAL) == first and len(calls) == 2
+
+
 def test_migration_two_applies_once_and_rewrites_every_announcement(tmp_path, monkeypatch):
     """A store made before migration 2 (no value stems, no names) is written again whole by the next publish."""
     url = str(tmp_path / "old.sqlite")

@@ -18,11 +18,13 @@ Member = tuple[str, str, str | None]  # (doc_id, entity, category)
 
 class Scope:
     """The announcements a question may use facts of (``doc_ids``; None: all of them) and the table that reads
-    them: the table's methods answer lookups in it from its source's indexes, never by walking every fact."""
+    them: the table's methods answer lookups in it from its source's indexes, never by walking every fact. One
+    question's rules share a scope, which keeps each lookup's facts (read-only) so no rule reads them twice."""
 
     def __init__(self, table: FactTable, doc_ids: set[str] | None) -> None:
         self.table = table
         self.doc_ids = doc_ids
+        self.memo: dict[Keys | tuple, list[Fact]] = {}
 
     def __bool__(self) -> bool:
         return self.table.source.has_facts(self.doc_ids)
@@ -60,7 +62,11 @@ class FactTable:
         return facts if isinstance(facts, Scope) and facts.table is self else None
 
     def _take(self, scope: Scope, keys: Keys) -> list[Fact]:
-        return self.source.take(scope.doc_ids, keys)
+        """The scope's facts under these keys (kept in the scope: the question's next rule reads them again)."""
+        found = scope.memo.get(keys)
+        if found is None:
+            found = scope.memo[keys] = self.source.take(scope.doc_ids, keys)
+        return found
 
     def about(self, doc_ids: set[str] | None, subjects) -> list[Fact]:
         """The facts of these subjects in these announcements, in table order."""
@@ -128,7 +134,11 @@ class FactTable:
     def _listed(self, scope: Scope, categories: list[str]) -> list[Fact]:
         """The facts about listed entities in the scope (of these categories only, when given), ordered by
         (doc_id, line) as :meth:`selected_entities` walks them."""
-        return self.source.listed(scope.doc_ids, categories)
+        key = ("listed", tuple(categories))
+        found = scope.memo.get(key)
+        if found is None:
+            found = scope.memo[key] = self.source.listed(scope.doc_ids, categories)
+        return found
 
     def member_facts(self, facts: list[Fact], group: list[Member]) -> list[Fact]:
         """The fact that shows each listed entity (its table row's category cell, else its first fact)."""

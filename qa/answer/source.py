@@ -23,6 +23,7 @@ from ..question import compact, family_of
 if TYPE_CHECKING:
     from ..config import Config
     from ..index import Index
+    from ..ingest import Document
     from ..store import Store
 
 
@@ -184,7 +185,7 @@ class StoreSource:
     (subject, attribute or value stem, each with doc_id: :meth:`qa.store.Store.fact_rows`). Only the loaded
     index's announcements are read, in its order (another replica may have published a newer build)."""
 
-    def __init__(self, store: Store, documents: list) -> None:
+    def __init__(self, store: Store, documents: list[Document]) -> None:
         self.store = store
         self.rank = {d.doc_id: i for i, d in enumerate(documents)}
         self.names = store.fact_names(self.rank)

@@ -17,9 +17,10 @@ from .answer.chooser import Chooser
 from .answer.context import Context
 from .answer.corpus import Corpus
 from .answer.pipeline import run
+from .answer.source import fact_source
 from .answer.sources import sources
 from .config import Config
-from .facts import Fact, load_facts, save_facts
+from .facts import Fact, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import normalize, reads_as, warm_up
@@ -60,8 +61,8 @@ class Assistant:
     def __init__(self, config: Config, index: Index, chooser: Chooser | None = None) -> None:
         self.config = config
         self.index = index
-        self.fact_table: list[Fact] = load_facts(index.path)
-        self.corpus = Corpus(config, index, self.fact_table)  # read-only: ask is re-entrant
+        self.fact_source = fact_source(config, index)  # in memory, or the store (Config.facts_from_store)
+        self.corpus = Corpus(config, index, self.fact_source)  # read-only: ask is re-entrant
         self.retriever = Retriever(index, config)
         self.chooser = chooser or Chooser.load(config.chooser_weights or None)
         idf = self.corpus.finder.idf
@@ -120,13 +121,18 @@ class Assistant:
     def documents(self):
         return self.index.documents
 
+    @property
+    def fact_table(self) -> list[Fact]:
+        """Every fact, in table order (for the admin pages and the API; answering reads them by key)."""
+        return self.fact_source.every()
+
     def facts(self, doc_id: str | None = None) -> list[Fact]:
-        return [f for f in self.fact_table if doc_id is None or f.doc_id == doc_id]
+        return self.fact_source.every(doc_id)
 
     def status(self) -> dict[str, Any]:
         m = self.index.manifest
         return {"index_loaded": True, "documents": len(self.index.documents), "chunks": len(self.index.chunks),
-                "facts": len(self.fact_table), "built_at": m.get("built_at"),
+                "facts": self.fact_source.count(), "built_at": m.get("built_at"),
                 "embedder": m.get("embedder", {}).get("name"), "index_dir": str(self.index.path)}
 
     # ----------------------------------------------------------------- asking

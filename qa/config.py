@@ -95,6 +95,9 @@ class Config:
     # facts, documents, jobs, feedback and the index version row: "" = today's SQLite files (facts.sqlite in the
     # index folder, feedback_db beside it); a SQLite file path, or a postgresql:// URL
     store_url: str = ""
+    # where answering reads the facts: false = the index folder's facts in memory (loaded once; the fastest);
+    # true = the store, per question by indexed column (memory that does not grow with the facts; needs store_url)
+    facts_from_store: bool = False
 
     # chunking
     chunk_max_chars: int = 500

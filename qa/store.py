@@ -10,8 +10,11 @@ every replica learns within seconds that another one rebuilt (:class:`qa.web.fol
 
 The schema is versioned in :data:`MIGRATIONS` (applied in order, each once, in one transaction, recorded in
 ``schema_version``). SQL is written once, with ``?`` placeholders and the few dialect words filled in by
-:class:`Database`. Facts are read by index (``facts_about``: the question's candidate subjects), never by
-scanning the table.
+:class:`Database`. Facts are read by index (:meth:`Store.fact_rows`: a question's candidate subjects, attributes
+or values, each column indexed with doc_id), never by scanning the table; what the question reader needs of
+every fact is kept apart, one row per distinct name and announcement (``fact_names``, read once at load). Migration
+2 adds them and empties the content hashes and the version row's build, so the next publish writes every
+announcement again with them.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .facts.model import Fact, Qualifiers
+from .facts.names import FactNames, doc_name_rows
+from .text import compact
 
 if TYPE_CHECKING:
     from .config import Config
@@ -60,6 +65,17 @@ create index if not exists events_question on events(kind, question);
 create table if not exists index_version (
     id integer primary key, version bigint not null, built_at text not null default '',
     documents integer not null default 0, chunks integer not null default 0, updated text not null default '');
+"""),
+    (2, "facts read per question: attribute and value indexes, the names table", """
+alter table facts add column value_stem text;
+create index if not exists facts_attribute on facts(attribute, doc_id);
+create index if not exists facts_value on facts(value_stem, doc_id);
+create table if not exists fact_names (
+    doc_id text not null, kind text not null, name text, detail text, flag integer not null default 0,
+    position integer not null default 0);
+create index if not exists fact_names_doc on fact_names(doc_id);
+update documents set content_sha = '';
+update index_version set built_at = ''
 """),
 )
 DIALECT_WORDS = {
@@ -194,6 +210,19 @@ def _fact(r: tuple) -> Fact:
                 qualifiers=Qualifiers.of(json.loads(r[12] or "{}")))
 
 
+def _write_facts(tx: _Tx, facts: list[tuple[int, Fact]]) -> None:
+    """Insert these (position, fact) rows, with their value stems and their announcements' name rows."""
+    if not facts:
+        return
+    tx.executemany(f"insert into facts ({_FACT_COLUMNS}, value_stem) values ({', '.join('?' * 15)})",
+                   [(*_fact_row(f, p), compact(f.text).rstrip("원")) for p, f in facts])
+    by_doc: dict[str, list[tuple[int, Fact]]] = {}
+    for p, f in facts:
+        by_doc.setdefault(f.doc_id, []).append((p, f))
+    tx.executemany("insert into fact_names (doc_id, kind, name, detail, flag, position) values (?, ?, ?, ?, ?, ?)",
+                   [(d, *row, p) for d, rows in by_doc.items() for row, p in doc_name_rows(rows)])
+
+
 @dataclass(frozen=True)
 class Version:
     """The index version row: which build the replicas should be answering from."""
@@ -233,11 +262,9 @@ class Store:
             removed = [d for d in have if d not in docs]
             changed = [d for d in docs if have.get(d) != sha[d]]
             for d in removed + changed:
-                tx.execute("delete from facts where doc_id = ?", (d,))
-                tx.execute("delete from documents where doc_id = ?", (d,))
-            rows = [_fact_row(f, position[f.fact_id]) for d in changed for f in by_doc.get(d, [])]
-            if rows:
-                tx.executemany(f"insert into facts ({_FACT_COLUMNS}) values ({', '.join('?' * 14)})", rows)
+                for table in ("facts", "fact_names", "documents"):
+                    tx.execute(f"delete from {table} where doc_id = ?", (d,))
+            _write_facts(tx, [(position[f.fact_id], f) for d in changed for f in by_doc.get(d, [])])
             by_id = {r.get("doc_id"): r for r in reports if r.get("doc_id")}
             for i, d in enumerate(docs.values()):
                 if d.doc_id in changed:
@@ -296,6 +323,36 @@ class Store:
             params += doc_ids
         with self.db.transaction() as tx:
             return [_fact(r) for r in tx.execute(sql + " order by position", params).fetchall()]
+
+    def fact_rows(self, column: str, keys: list[str], doc_ids: list[str] | None = None) -> list[tuple[int, Fact]]:
+        """(position, fact) of the facts whose ``column`` — subject, attribute or value_stem, each indexed with
+        doc_id — is one of ``keys`` (in these announcements), by position: a question's rows, read by index."""
+        if column not in ("subject", "attribute", "value_stem"):
+            raise ValueError(f"facts are not read by {column!r}")
+        out: list[tuple[int, Fact]] = []
+        with self.db.transaction() as tx:
+            for i in range(0, len(keys), 500):  # far below either database's limit on parameters
+                part = keys[i:i + 500]
+                sql = f"select position, {_FACT_COLUMNS} from facts where {column} in ({', '.join('?' * len(part))})"
+                if doc_ids is not None:
+                    sql += f" and doc_id in ({', '.join('?' * len(doc_ids))})"
+                rows = tx.execute(sql + " order by position", [*part, *(doc_ids or ())]).fetchall()
+                out += [(r[0], _fact(r[1:])) for r in rows]
+        return out
+
+    def fact_names(self, rank: dict[str, int]) -> FactNames:
+        """The names of the facts of these announcements (``rank``: their build order), read once at load."""
+        with self.db.transaction() as tx:
+            rows = tx.execute("select doc_id, kind, name, detail, flag, position from fact_names").fetchall()
+        names = FactNames()
+        for doc_id, kind, name, detail, flag, _ in sorted((r for r in rows if r[0] in rank),
+                                                          key=lambda r: (rank[r[0]], r[5])):
+            names.add(doc_id, (kind, name, detail, flag))
+        return names
+
+    def fact_count(self) -> int:
+        with self.db.transaction() as tx:
+            return int(tx.execute("select count(*) from facts").fetchone()[0])
 
     def documents(self) -> list[dict[str, Any]]:
         """The documents registry in build order, each with its file report."""
@@ -357,6 +414,9 @@ def publish_index(config: Config, index: Index) -> None:
     store = open_store(config)
     if store is None:
         return
+    now = store.version()
+    if now is not None and now.built_at == build_id(index.manifest):
+        return  # this build is there: its facts are not read from the index folder again
     from .facts import load_facts
     from .ingest import load_file_reports
 

@@ -210,6 +210,27 @@ def postgres_url():
         yield url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """An empty store: a SQLite file of the test's own, or the session's PostgreSQL database, emptied before and
+    after the test (a build left in it would make a later test's publish of an older build a no-op)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.sqlite")
+        return
+    from qa.store import Database
+
+    url = request.getfixturevalue("postgres_url")
+
+    def empty() -> None:
+        with Database(url).transaction() as tx:
+            for table in ("facts", "fact_names", "documents", "file_reports", "jobs", "events", "index_version"):
+                tx.execute(f"delete from {table}")
+
+    empty()
+    yield url
+    empty()
+
+
 @pytest.fixture(scope="session")
 def milvus_config(seed_config, tmp_path_factory) -> Config:
     """The seed config on the Milvus backend, a Milvus Lite file of its own (skips without pymilvus/milvus-lite)."""

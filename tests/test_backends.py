@@ -8,7 +8,8 @@ import dataclasses
 
 import pytest
 
-from qa import Config
+from qa import Assistant, Config
+from qa.answer.source import MemorySource, StoreSource
 from qa.feedback import FeedbackLog
 from qa.retrieve import Hit, Retriever
 from qa.store import MIGRATIONS, Database, Store, StoreError, build_id
@@ -181,17 +182,6 @@ def test_milvus_unreachable_is_one_line(assistant, milvus_config):
 
 
 # ------------------------------------------------------------------------------------------------ store
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "store.sqlite")
-    url = request.getfixturevalue("postgres_url")
-    with Database(url).transaction() as tx:  # each test starts from an empty store
-        for table in ("facts", "documents", "file_reports", "jobs", "events", "index_version"):
-            tx.execute(f"delete from {table}")
-    return url
-
-
 def test_migrations_are_versioned_and_applied_once(store_url):
     db = Database(store_url)
     assert db.migrate() == MIGRATIONS[-1][0]
@@ -224,17 +214,52 @@ def test_publish_holds_facts_documents_and_the_version(store_url, assistant):
     assert store.facts(SEED) == facts and store.version().version == 2
 
 
-def test_facts_are_read_by_subject_not_by_scanning(store_url, assistant):
+def test_facts_are_read_by_index_not_by_scanning(store_url, assistant):
     store = Store.open(store_url)
     store.publish(assistant.index, assistant.fact_table, [])
     want = [f for f in assistant.fact_table if f.subject in ("전주시", "김해시")]
     assert want and store.facts_about(["전주시", "김해시"]) == want
     assert store.facts_about(["전주시"], doc_ids=["nope"]) == [] and store.facts_about([]) == []
+    attrs = [f for f in assistant.fact_table if f.attribute == "국비"]
+    assert attrs and [f for _, f in store.fact_rows("attribute", ["국비"], [SEED])] == attrs
+    with pytest.raises(ValueError, match="not read by 'text'"):
+        store.fact_rows("text", ["x"])
     if store.db.dialect == "postgresql":
         with store.db.transaction() as tx:
             tx.execute("set enable_seqscan = off")
-            plan = " ".join(r[0] for r in tx.execute("explain select * from facts where subject in (?)", ("전주시",)))
-        assert "facts_subject" in plan
+            for column, index in (("subject", "facts_subject"), ("attribute", "facts_attribute"),
+                                  ("value_stem", "facts_value")):
+                plan = " ".join(r[0] for r in tx.execute(f"explain select * from facts where {column} in (?)", ("x",)))
+                assert index in plan, (column, plan)
+
+
+def test_facts_from_store_needs_a_store(assistant):
+    with pytest.raises(ValueError, match="facts_from_store needs a store"):
+        Assistant(assistant.config.replace(facts_from_store=True), assistant.index)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture, golden", [("assistant", "golden.jsonl"), ("multi_assistant", "golden_multi.jsonl"),
+                                             ("real_assistant", "golden_real.jsonl")])
+def test_answers_from_the_store_are_the_answers_from_memory(request, store_url, fixture, golden):
+    """Every golden question gets the same answer, kind, rule and facts when its facts are read per question from
+    the store (SQLite, PostgreSQL) as when the whole table is in memory."""
+    from conftest import ROOT
+
+    from evals.golden import load_golden
+    from evals.run import DEFAULT_K
+
+    memory = request.getfixturevalue(fixture)
+    stored = Assistant(memory.config.replace(store_url=store_url, facts_from_store=True), memory.index)
+    assert isinstance(stored.fact_source, StoreSource) and isinstance(memory.fact_source, MemorySource)
+    assert stored.facts() == memory.facts() and stored.status()["facts"] == memory.status()["facts"]
+    items = load_golden(ROOT / "evals" / golden)[1]
+    differ = []
+    for it in items:
+        want, got = (a.ask(it["q"], history=it.get("history"), k=DEFAULT_K) for a in (memory, stored))
+        if (got.answer, got.kind, got.rule, got.facts) != (want.answer, want.kind, want.rule, want.facts):
+            differ.append(f"{it['id']} {it['q']!r}: memory {want.answer[:60]!r} / store {got.answer[:60]!r}")
+    assert len(items) > 100 and not differ, "\n".join(differ)
 
 
 def test_jobs_are_shared_through_the_store(store_url):

@@ -49,14 +49,14 @@ def test_lookup_and_category_inheritance():
     t = table()
     d = compose(q("전주시 국비는?", entities=["전주시"], families=[Attr.NATIONAL]), t)
     assert (d.rule, d.text, d.kind) == ("lookup", "전주시 국비: 160억원 (국비:지방비=1:1)", "fact")
-    d = lookup.run(q("안산시 경쟁률", entities=["안산시"], families=[Attr.COMPETITION]), t.facts, t)
+    d = lookup.run(q("안산시 경쟁률", entities=["안산시"], families=[Attr.COMPETITION]), t.source.every(), t)
     assert d.text == "강소형(안산시) 경쟁률: 5.3:1"
     assert not lookup.applies(q("안산시는?", entities=["안산시"]))
 
 
 def test_lookup_skips_values_the_question_states():
     t = table()
-    assert lookup.run(q("강소형인 안산시 유형", entities=["안산시"], families=[Attr.TYPE]), t.facts, t) is None
+    assert lookup.run(q("강소형인 안산시 유형", entities=["안산시"], families=[Attr.TYPE]), t.source.every(), t) is None
 
 
 def test_sum_with_working_and_exclusion():
@@ -64,7 +64,7 @@ def test_sum_with_working_and_exclusion():
     d = compose(q("국비 합계", intent="sum", families=[Attr.NATIONAL]), t)
     assert d.rule == "sum" and d.text.startswith("국비 합계: 320억원 (전주시 160억원 + 안산시 80억원")
     d = sum.run(q("전주시 빼고 국비 합계", intent="sum", families=[Attr.NATIONAL], entities=["전주시"], excludes=True),
-                t.facts, t)
+                t.source.every(), t)
     assert d.text == "국비 합계(전주시 제외): 160억원 (안산시 80억원 + 김천시 80억원)"
 
 
@@ -85,7 +85,7 @@ def test_extreme_and_spread():
     t = table()
     d = compose(q("국비 최다", intent="max", families=[Attr.NATIONAL]), t)
     assert (d.rule, d.text) == ("extreme", "전주시 (국비 160억원)")
-    d = extreme.run(q("국비 최저", intent="min", families=[Attr.NATIONAL]), t.facts, t)
+    d = extreme.run(q("국비 최저", intent="min", families=[Attr.NATIONAL]), t.source.every(), t)
     assert d.text == "안산시, 김천시 (국비 80억원)"
     spread = q("최대 최소 차이", intent="diff", families=[Attr.NATIONAL], max_word=True, min_word=True,
                asks_difference=True)
@@ -100,7 +100,7 @@ def test_total_derived_unless_stated():
     assert d.rule == "total" and d.text == ("전주시 총사업비: 320억원 (국비 160억원 + 지방비 160억원, "
                                             "국비:지방비=1:1)")
     stated = table(fact("전주시", "총사업비", 400, "억원", "400억원", line=30))
-    assert total.run(q("전주시 총사업비", entities=["전주시"], families=[Attr.TOTAL_COST]), stated.facts, stated) is None
+    assert total.run(q("전주시 총사업비", entities=["전주시"], families=[Attr.TOTAL_COST]), stated.source.every(), stated) is None
     assert compose(q("전주시 지방비", entities=["전주시"], families=[Attr.LOCAL]), t).text.startswith("전주시 지방비: 160억원")
 
 
@@ -109,10 +109,10 @@ def test_count_stated_summed_and_members():
     d = compose(q("신청 몇 곳", intent="count", families=[Attr.APPLIED]), t)
     assert d.rule == "count" and "25곳" in d.text
     d = count.run(q("모두 몇 곳", intent="count", families=[Attr.APPLIED], categories=["거점형", "강소형"],
-                    wants_total=True), t.facts, t)
+                    wants_total=True), t.source.every(), t)
     assert d.text == "신청 수 합계: 19곳 (거점형 3곳 + 강소형 16곳)"
     # a sum asked of applicants: stated per category, not per selected place (the places have none of it)
-    d = sum.run(q("세 유형 합쳐서 몇 곳이 신청", intent="sum", families=[Attr.APPLIED]), t.facts, t)
+    d = sum.run(q("세 유형 합쳐서 몇 곳이 신청", intent="sum", families=[Attr.APPLIED]), t.source.every(), t)
     assert d.text == "신청 수 합계: 19곳 (거점형 3곳 + 강소형 16곳)"
     each = [fact(city, "사업유형", None, "", cat, line=i, category=cat, entity=True) for i, (city, cat, _) in enumerate(ROWS)]
     each += [fact("거점형", "국비", 200, "억원", "200억원", line=22), fact("강소형", "국비", 120, "억원", "120억원", line=23)]
@@ -126,15 +126,15 @@ def test_count_stated_summed_and_members():
 def test_places_listed_in_several_rows_are_not_counted_as_places():
     """Two 대상지 of one 군 (a row each): the number of places is not what "대상지는 몇 개소?" asks."""
     t = table(fact("김천시", "사업유형", None, "", "특화단지", line=4, category="특화단지", entity=True))
-    assert count.run(q("선정 몇 곳", intent="count"), t.facts, t) is None
-    assert count.run(q("선정 몇 곳", intent="count"), table().facts, table()).text.startswith("3곳")
+    assert count.run(q("선정 몇 곳", intent="count"), t.source.every(), t) is None
+    assert count.run(q("선정 몇 곳", intent="count"), table().source.every(), table()).text.startswith("3곳")
 
 
 def test_listing_by_category():
     t = table()
     d = compose(q("선정된 도시", intent="list"), t)
     assert (d.rule, d.text) == ("listing", "거점형: 전주시 / 강소형: 안산시, 김천시")
-    assert listing.run(q("강소형", intent="list", categories=["강소형"]), t.facts, t).text == "강소형: 안산시, 김천시"
+    assert listing.run(q("강소형", intent="list", categories=["강소형"]), t.source.every(), t).text == "강소형: 안산시, 김천시"
     assert not listing.applies(q("국비 어디", intent="where", families=[Attr.NATIONAL]))
 
 
@@ -194,7 +194,7 @@ def test_a_lookup_keeps_the_subject_the_question_writes():
     ask = q("홑벌이 총소득 기준은?", attributes=["총소득 기준"])
     assert lookup.named_subjects(ask, limits) == [limits[1]]
     assert lookup.named_subjects(q("총소득 기준은?", attributes=["총소득 기준"]), limits) == limits
-    assert "3,800" not in lookup.run(ask, t.facts, t).text
+    assert "3,800" not in lookup.run(ask, t.source.every(), t).text
 
 
 def test_the_items_of_a_list_of_places_naming_the_one_asked():

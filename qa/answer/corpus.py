@@ -24,6 +24,7 @@ from ..quantity import parse
 from ..question import Linker, Question
 from ..text import compact, match_strength, typo_neighbours
 from .rows import tables_of
+from .source import FactSource, MemorySource
 from .table import FactTable
 from .typed import TypedFinder
 
@@ -35,20 +36,20 @@ _YEAR_MENTION = re.compile(r"(?<!\d)(20\d{2})\s*년|[’'‘](\d{2})\s*년?(?=[\
 
 
 class Corpus:
-    """The loaded announcements as answering reads them: facts, vocabulary, tables, titles and caches."""
+    """The loaded announcements as answering reads them: facts (through :attr:`table`), vocabulary, tables, titles
+    and caches."""
 
-    def __init__(self, config: Config, index: Index, facts: list[Fact]) -> None:
+    def __init__(self, config: Config, index: Index, facts: list[Fact] | FactSource) -> None:
         self.config = config
         self.index = index
-        self.facts = facts
+        source = MemorySource(facts) if isinstance(facts, list) else facts
         self.docs: dict[str, Document] = index.doc_by_id
         self.chunks: dict[str, Chunk] = {c.chunk_id: c for c in index.chunks}
         self.tables = tables_of(index.chunks)  # each table row's whole table
-        self.linker = Linker(facts, index.documents, set(index.vocab), index.docs_with_term)
-        entity_names = {f.subject for f in facts if f.qualifiers.get("entity") or
-                        (f.subject in self.linker.entities and f.qualifiers.get("category"))}
-        self.table = FactTable(facts, index.documents, entity_names, config.answer_list_items,
-                               config.max_answer_chars)
+        # the vocabulary from the facts' names (read once); their rows only through the table, by key
+        self.linker = Linker(source.names, index.documents, set(index.vocab), index.docs_with_term)
+        self.table = FactTable(source, index.documents, source.names.entity_subjects(self.linker.entities),
+                               config.answer_list_items, config.max_answer_chars)
         self.finder = TypedFinder(tokenize, index.vocab_idf(), max_chunks=config.typed_hits)
         self.title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
         # every Korean name of every place or body the corpus names (a list of them is a list of who gets what)
@@ -64,10 +65,7 @@ class Corpus:
         vocabulary = self.linker.vocabulary
         self.operand_names = frozenset(compact(a) for kind in (vocabulary.entities, vocabulary.categories)
                                        for name, aliases in kind.items() for a in aliases | {name} if len(a) >= 2)
-        self.doc_categories: dict[str, set[str]] = {}  # the categories each announcement's facts name
-        for f in facts:
-            if f.qualifiers.get("category"):
-                self.doc_categories.setdefault(f.doc_id, set()).add(f.qualifiers.get("category"))
+        self.doc_categories = source.names.doc_categories()  # the categories each announcement's facts name
         self.year_mentions = year_mentions(index.documents)
         self.lead_points: dict[str, Chunk] = {}  # each announcement's first point (its lead)
         self.doc_chunks: dict[str, list[Chunk]] = {}  # each announcement's chunks, in order

@@ -4,7 +4,6 @@ the asked attribute, and unit-aware arithmetic."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from ..facts import Fact
@@ -12,123 +11,92 @@ from ..ingest import Document
 from ..lexicon import MAGNITUDE, MONEY_FAMILIES, WHOLE, Attr
 from ..question import Question, compact, family_of
 from ..text import format_number
+from .source import FactSource, Keys, MemorySource
 
 Member = tuple[str, str, str | None]  # (doc_id, entity, category)
 
 
-class Scope(list):
-    """The facts a question may use (a plain list, in table order) that knows the table it came from, so the
-    table's methods answer lookups in it from the table's indexes instead of scanning it."""
+class Scope:
+    """The announcements a question may use facts of (``doc_ids``; None: all of them) and the table that reads
+    them: the table's methods answer lookups in it from its source's indexes, never by walking every fact. One
+    question's rules share a scope, which keeps each lookup's facts (read-only) so no rule reads them twice."""
 
-    def __init__(self, facts: list[Fact], table: FactTable, doc_ids: set[str] | None) -> None:
-        super().__init__(facts)
+    def __init__(self, table: FactTable, doc_ids: set[str] | None) -> None:
         self.table = table
         self.doc_ids = doc_ids
+        self.memo: dict[Keys | tuple, list[Fact]] = {}
+
+    def __bool__(self) -> bool:
+        return self.table.source.has_facts(self.doc_ids)
 
 
 class FactTable:
     """Read-only view of the facts of the loaded corpus (shared by every question, never changed).
 
-    The facts are indexed once here (by attribute, attribute family, subject, category, document, value text
-    and matching-ratio line) so that a rule's lookups touch only candidate facts, whatever the corpus size.
+    Its rows come from a :class:`~qa.answer.source.FactSource` (in memory, or read from the store per question);
+    each lookup asks the source for candidate facts by key, so it touches only those, whatever the corpus size.
+    A plain list of facts (tests, a generator's own selection) is scanned instead.
     """
 
-    def __init__(self, facts: list[Fact], documents: list[Document], entity_names: set[str],
+    def __init__(self, facts: list[Fact] | FactSource, documents: list[Document], entity_names: set[str],
                  list_items: int = 20, max_chars: int = 2000) -> None:
-        self.facts = facts
+        self.source: FactSource = MemorySource(facts) if isinstance(facts, list) else facts
         self.list_items = list_items  # how many items a list answer shows (Config.answer_list_items)
         self.max_chars = max_chars  # how long a fact answer's text may be (Config.max_answer_chars)
         self.docs = {d.doc_id: d for d in documents}
         self.entity_names = entity_names
         self.doc_order = {d.doc_id: i for i, d in enumerate(
             sorted(documents, key=lambda d: (d.published or f"{d.year or 0}", d.doc_id), reverse=True))}
-        self._by_attr: dict[str, list[int]] = {}
-        self._by_family: dict[str | None, list[int]] = {}
-        self._by_subject: dict[str, list[int]] = {}
-        self._by_doc_subject: dict[tuple[str, str], list[int]] = {}
-        self._by_doc: dict[str, list[int]] = {}
-        self._by_value: dict[str, list[int]] = {}
-        self._matching: dict[tuple[str, str, int], int] = {}
-        self._labelled: list[int] = []
-        self._counts: list[int] = []
-        self._money: list[int] = []  # entity facts in money (the fallback column of a money question)
-        self._entities: list[int] = []  # facts about listed entities, by (doc_id, line)
-        self._entities_by_cat: dict[str | None, list[int]] = {}  # the same by category, by (doc_id, line)
-        self._entities_by_doc: dict[str, list[int]] = {}  # the same by document, by line
-        for i, f in enumerate(facts):
-            self._by_attr.setdefault(f.attribute, []).append(i)
-            self._by_family.setdefault(family_of(f.attribute), []).append(i)
-            self._by_subject.setdefault(f.subject, []).append(i)
-            self._by_doc_subject.setdefault((f.doc_id, f.subject), []).append(i)
-            self._by_doc.setdefault(f.doc_id, []).append(i)
-            text = compact(f.text)
-            self._by_value.setdefault(text, []).append(i)
-            if text.rstrip("원") != text:
-                self._by_value.setdefault(text.rstrip("원"), []).append(i)
-            if f.attribute == Attr.MATCHING:
-                self._matching.setdefault((f.doc_id, f.subject, f.line), i)
-            if f.attribute.endswith(" 수"):
-                self._counts.append(i)
-            if f.qualifiers.get("label") in ("책임자", "담당자"):
-                self._labelled.append(i)
-            if f.subject in entity_names:
-                if f.unit.endswith("원") and f.value is not None and not f.qualifiers.get("total"):
-                    self._money.append(i)
-                self._entities.append(i)
-        self._entities.sort(key=lambda i: (facts[i].doc_id, facts[i].line, i))
-        # each announcement's facts as one position range, when they stand together (as extraction writes them)
-        self._doc_range: dict[str, tuple[int, int]] | None = {d: (p[0], p[-1]) for d, p in self._by_doc.items()}
-        if any(hi - lo + 1 != len(self._by_doc[d]) for d, (lo, hi) in self._doc_range.items()):
-            self._doc_range = None
-        for i in self._entities:
-            self._entities_by_cat.setdefault(facts[i].qualifiers.get("category"), []).append(i)
-            self._entities_by_doc.setdefault(facts[i].doc_id, []).append(i)
+        self.source.index_entities(entity_names)
 
     def scope(self, q: Question) -> Scope:
         """The facts of the announcements the question is restricted to (all of them without a restriction)."""
-        if q.doc_ids is None:
-            return Scope(self.facts, self, None)
-        docs = sorted((d for d in q.doc_ids if d in self._by_doc), key=lambda d: self._by_doc[d][0])
-        return Scope([self.facts[i] for d in docs for i in self._by_doc[d]], self, set(q.doc_ids))
+        return Scope(self, None if q.doc_ids is None else set(q.doc_ids))
 
-    def _indexed(self, facts: list[Fact]) -> Scope | None:
+    def scope_of(self, doc_ids: set[str] | None) -> Scope:
+        """The facts of these announcements (all of them with None)."""
+        return Scope(self, doc_ids)
+
+    def _indexed(self, facts: list[Fact] | Scope) -> Scope | None:
         """``facts`` when it is a scope of this table (its lookups can use the indexes), else None."""
         return facts if isinstance(facts, Scope) and facts.table is self else None
 
-    def _take(self, scope: Scope, *lists: list[int]) -> list[Fact]:
-        """The facts at the union of these (ascending) index positions that are in the scope, in table order;
-        within announcements by their position range (a fact table holds each announcement's facts together)."""
-        pos = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
-        docs = scope.doc_ids
-        if docs is None:
-            return [self.facts[i] for i in pos]
-        if self._doc_range is None:
-            return [self.facts[i] for i in pos if self.facts[i].doc_id in docs]
-        spans = sorted(self._doc_range[d] for d in docs if d in self._doc_range)
-        return [self.facts[i] for lo, hi in spans for i in pos[bisect_left(pos, lo):bisect_right(pos, hi)]]
+    def _take(self, scope: Scope, keys: Keys) -> list[Fact]:
+        """The scope's facts under these keys (kept in the scope: the question's next rule reads them again)."""
+        found = scope.memo.get(keys)
+        if found is None:
+            found = scope.memo[keys] = self.source.take(scope.doc_ids, keys)
+        return found
+
+    def about(self, doc_ids: set[str] | None, subjects) -> list[Fact]:
+        """The facts of these subjects in these announcements, in table order."""
+        return self.source.take(doc_ids, Keys(subjects=tuple(subjects)))
+
+    def with_values(self, doc_ids: set[str] | None, values) -> list[Fact]:
+        """The facts whose text is one of these compact values (or one of them and 원), in table order."""
+        return self.source.take(doc_ids, Keys(values=tuple(values)))
 
     def of_family(self, facts: list[Fact], family: str | None) -> list[Fact]:
         """The facts of an attribute family, in table order."""
         scope = self._indexed(facts)
         if scope is None:
             return [f for f in facts if family_of(f.attribute) == family]
-        return self._take(scope, self._by_family.get(family, []))
+        return self._take(scope, Keys(families=(family,)))
 
     def counted(self, facts: list[Fact]) -> list[Fact]:
         """The stated counts ("신청 수", "유형 수"): facts whose attribute ends in " 수", in table order."""
         scope = self._indexed(facts)
         if scope is None:
             return [f for f in facts if f.attribute.endswith(" 수")]
-        return self._take(scope, self._counts)
+        return self._take(scope, Keys(counted=True))
 
     def of_subject(self, doc_id: str, subject: str) -> list[Fact]:
         """Every fact one announcement states about one subject, in table order."""
-        return [self.facts[i] for i in self._by_doc_subject.get((doc_id, subject), [])]
+        return self.source.of_subject(doc_id, subject)
 
     def matching_fact(self, doc_id: str, subject: str, line: int) -> Fact | None:
         """The 매칭비율 fact stated on a line for a subject."""
-        i = self._matching.get((doc_id, subject, line))
-        return None if i is None else self.facts[i]
+        return self.source.matching(doc_id, subject, line)
 
     def by_doc(self, items: list, key: Callable = lambda x: x.doc_id) -> list[tuple[str, list]]:
         """Items grouped per document, newest announcement first."""
@@ -145,7 +113,7 @@ class FactTable:
         value_subjects = None
         scope = self._indexed(facts)
         if q.values:
-            named = self._take(scope, *(self._by_value.get(v, []) for v in q.values)) if scope is not None else \
+            named = self._take(scope, Keys(values=tuple(q.values))) if scope is not None else \
                 [f for f in facts if any(v == compact(f.text) or v == compact(f.text).rstrip("원") for v in q.values)]
             value_subjects = {(f.doc_id, f.subject) for f in named}
         ordered = sorted(facts, key=lambda f: (f.doc_id, f.line)) if scope is None else \
@@ -166,15 +134,11 @@ class FactTable:
     def _listed(self, scope: Scope, categories: list[str]) -> list[Fact]:
         """The facts about listed entities in the scope (of these categories only, when given), ordered by
         (doc_id, line) as :meth:`selected_entities` walks them."""
-        if scope.doc_ids is not None:
-            pos = [i for d in sorted(scope.doc_ids) for i in self._entities_by_doc.get(d, [])]
-            return [self.facts[i] for i in pos
-                    if not categories or self.facts[i].qualifiers.get("category") in categories]
-        if not categories:
-            return [self.facts[i] for i in self._entities]
-        pos = [i for c in dict.fromkeys(categories) for i in self._entities_by_cat.get(c, [])]
-        pos.sort(key=lambda i: (self.facts[i].doc_id, self.facts[i].line, i))
-        return [self.facts[i] for i in pos]
+        key = ("listed", tuple(categories))
+        found = scope.memo.get(key)
+        if found is None:
+            found = scope.memo[key] = self.source.listed(scope.doc_ids, categories)
+        return found
 
     def member_facts(self, facts: list[Fact], group: list[Member]) -> list[Fact]:
         """The fact that shows each listed entity (its table row's category cell, else its first fact)."""
@@ -198,7 +162,7 @@ class FactTable:
         scope = self._indexed(facts)
         for how, key in keys or [("fam", Attr.NATIONAL)]:
             candidates = facts if scope is None else \
-                self._take(scope, (self._by_attr if how == "attr" else self._by_family).get(key, []))
+                self._take(scope, Keys(attributes=(key,)) if how == "attr" else Keys(families=(key,)))
             for f in candidates:
                 if f.value is None or f.qualifiers.get("person") or f.qualifiers.get("total"):
                     continue
@@ -210,7 +174,7 @@ class FactTable:
                 return out
         if set(q.families) & MONEY_FAMILIES:
             # a money question where the table names its money column otherwise (특별교부세 …)
-            candidates = facts if scope is None else self._take(scope, self._money)
+            candidates = facts if scope is None else self._take(scope, Keys(money=True))
             money = [f for f in candidates if f.unit.endswith("원") and f.value is not None
                      and not f.qualifiers.get("total") and (subjects is None or f.subject in subjects)
                      and f.subject in self.entity_names]
@@ -225,23 +189,22 @@ class FactTable:
         if scope is None:
             wanted = [f for f in facts if wants(f, q)]
         else:  # the candidates of the asked families and attributes (and contact rows), then the exact test
-            lists = [self._by_family.get(fam, []) for fam in q.families]
-            lists += [self._by_attr.get(a, []) for a in q.attributes]
-            lists += [self._labelled] if Attr.CONTACT in q.families else []
-            wanted = [f for f in self._take(scope, *lists) if wants(f, q)] if lists else []
+            keys = Keys(families=tuple(q.families), attributes=tuple(q.attributes),
+                        labelled=Attr.CONTACT in q.families)
+            wanted = [f for f in self._take(scope, keys) if wants(f, q)]
         targets = set(q.entities) | set(q.categories)
 
         def about(subjects: set[str] | list[str]) -> list[Fact]:
             if scope is None:
                 return [f for f in facts if f.subject in subjects]
-            return self._take(scope, *(self._by_subject.get(s, []) for s in subjects))
+            return self._take(scope, Keys(subjects=tuple(subjects)))
 
         if set(q.families) & MONEY_FAMILIES and targets:
             # "김천시는 얼마 받아?" where a table names the money column otherwise (특별교부세, 상금 …): per document
             covered_docs = {f.doc_id for f in wanted if f.subject in targets}
-            seen = {id(f) for f in wanted}
+            seen = {f.fact_id for f in wanted}  # by id: a source read from the store gives each lookup new objects
             wanted += [f for f in about(targets) if f.unit.endswith("원") and f.value is not None
-                       and f.doc_id not in covered_docs and id(f) not in seen]
+                       and f.doc_id not in covered_docs and f.fact_id not in seen]
         if not wanted or not targets:
             return wanted
         out = [f for f in wanted if f.subject in targets]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from ..facts import Fact
+from ..facts.names import FactNames
 from ..ingest import Document
 from ..korean import normalize
 from ..lexicon import QUESTION_WORDS
@@ -36,11 +37,11 @@ def link(text: str, v: Vocabulary) -> Question:
 
 
 class Linker:
-    """Links questions against one corpus :class:`Vocabulary` (built once from the facts table)."""
+    """Links questions against one corpus :class:`Vocabulary` (built once from the facts table's names)."""
 
-    def __init__(self, facts: list[Fact], documents: list[Document], vocab: set[str],
+    def __init__(self, names: FactNames | list[Fact], documents: list[Document], vocab: set[str],
                  docs_with_term: Callable[[str], set[str]] | None = None) -> None:
-        self.vocabulary = Vocabulary.build(facts, documents, vocab, docs_with_term)
+        self.vocabulary = Vocabulary.build(names, documents, vocab, docs_with_term)
 
     @property
     def entities(self) -> dict[str, set[str]]:

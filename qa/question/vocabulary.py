@@ -1,4 +1,4 @@
-"""The corpus vocabulary questions are linked against, built once from the facts table (read-only after)."""
+"""The corpus vocabulary questions are linked against, built once from the facts table's names (read-only after)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from ..facts import Fact
+from ..facts.names import FactNames
 from ..ingest import Document
 from ..korean import admin_stem, tokenize
 from ..lexicon import COUNT_ATTRIBUTES, FAMILY_MEMBERS, REGION_OF, REGIONS, WHOLE, Attr
@@ -30,19 +31,20 @@ class Vocabulary:
     title_tokens: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, facts: list[Fact], documents: list[Document], vocab: set[str],
+    def build(cls, names: FactNames | list[Fact], documents: list[Document], vocab: set[str],
               docs_with_term: Callable[[str], set[str]] | None = None) -> Vocabulary:
-        v = cls(documents, vocab, docs_with_term or (lambda term: set()),
-                people={compact(f.text) for f in facts if f.qualifiers.get("person")})
-        categories = {f.qualifiers.get("category") for f in facts} - {None}
-        for f in facts:
-            v.attributes.add(f.attribute)
-            if f.subject == WHOLE:
-                continue
-            target = v.categories if f.subject in categories else v.entities
-            target.setdefault(f.subject, set()).update(aliases(f.subject))
-            if f.value is None and 2 <= len(f.text) <= 16 and not f.qualifiers.get("person"):
-                v.values.setdefault(compact(f.text), set()).add(f.attribute)
+        """From the facts table's names (:class:`~qa.facts.names.FactNames`: read once at load, not its rows)."""
+        if not isinstance(names, FactNames):
+            names = FactNames.of(names)
+        v = cls(documents, vocab, docs_with_term or (lambda term: set()), people=set(names.people))
+        categories = set(names.categories) - {None}
+        v.attributes.update(names.attributes)
+        for _, subject, _, _ in names.subjects:
+            if subject != WHOLE:
+                target = v.categories if subject in categories else v.entities
+                target.setdefault(subject, set()).update(aliases(subject))
+        for value, attribute in names.values:
+            v.values.setdefault(value, set()).add(attribute)
         for cat in categories:
             v.categories.setdefault(cat, set()).update(aliases(cat))
             if cat.endswith("형") and len(cat) >= 3:

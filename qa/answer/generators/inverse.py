@@ -129,7 +129,8 @@ def _from_region(ctx: Context) -> Candidate | None:
         return None
     forms = {f for g in regions for f in g}
     docs = ctx.q.doc_ids or {h.chunk.doc_id for h in ctx.hits[:3]}
-    members = ctx.corpus.table.selected_entities([f for f in ctx.corpus.facts if f.doc_id in docs], ctx.q)
+    t = ctx.corpus.table
+    members = t.selected_entities(t.scope_of(docs), ctx.q)
     found = []
     for _doc_id, name, _ in members or []:
         aliases = ctx.corpus.linker.entities.get(name, set())
@@ -138,7 +139,7 @@ def _from_region(ctx: Context) -> Candidate | None:
     if not found:
         return None
     return Candidate(generator="inverse", rule="inverse:region", text=", ".join(found), kind="fact",
-                     facts=[f for f in ctx.corpus.facts if f.subject in found and f.doc_id in docs][:len(found)],
+                     facts=t.about(docs, found)[:len(found)],
                      evidence={"found": float(len(found)), "from_facts": 1.0})
 
 
@@ -148,8 +149,7 @@ def _from_facts(ctx: Context) -> Candidate | None:
     keys = {compact(v) for v in q.values} | {compact(x.text).rstrip("원") for x in stated(ctx.text)}
     if not keys:
         return None
-    facts = [f for f in t.facts if (compact(f.text) in keys or compact(f.text).rstrip("원") in keys)
-             and (not q.doc_ids or f.doc_id in q.doc_ids) and f.subject not in q.entities]
+    facts = [f for f in t.with_values(q.doc_ids or None, keys) if f.subject not in q.entities]
     if ctx.hits:
         top = {h.chunk.doc_id for h in ctx.hits[:3]}
         facts = [f for f in facts if f.doc_id in top] or facts

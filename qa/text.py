@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from .korean import normalize
-from .lexicon import NOTE_MARKS, PART_WEIGHT, SUB_BULLETS, SYNONYM_WEIGHT, SYNONYMS, TOP_BULLETS
+from .lexicon import ENGLISH_GLOSSARY, NOTE_MARKS, PART_WEIGHT, SUB_BULLETS, SYNONYM_WEIGHT, SYNONYMS, TOP_BULLETS
 
 HANGUL = re.compile(r"[가-힣]")
 WORD = re.compile(r"[A-Za-z]+|[가-힣0-9]+")
@@ -125,11 +125,14 @@ def _singular_keys(glossary: dict[str, str]) -> dict[str, str]:
     return {" ".join(_singular(w) for w in k.split()): v for k, v in glossary.items()}
 
 
+_SINGULAR_GLOSSARY = _singular_keys(ENGLISH_GLOSSARY)  # the lexicon's, read so once (not per question)
+
+
 def gloss_english(text: str, glossary: dict[str, str], longest: int = 7) -> list[str]:
     """The Korean words of a glossary for an English text's words and phrases, longest phrase first
     ("unemployment rate" → 실업률 rather than 실업 and a bare rate), plurals read as singular."""
     words = [_singular(w) for w in _EN_WORD.findall(text.lower().replace("'s", "").replace("’s", ""))]
-    glossary = _singular_keys(glossary)
+    glossary = _SINGULAR_GLOSSARY if glossary is ENGLISH_GLOSSARY else _singular_keys(glossary)
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -167,27 +170,67 @@ def abbreviates(short: str, long: str) -> bool:
 
 def typo_neighbours(word: str, vocabulary) -> list[str]:
     """The words of ``vocabulary`` one jamo away from ``word`` (주체 → 주제, 주최)."""
+    if isinstance(vocabulary, TypoIndex):
+        return vocabulary.neighbours(word)
     return [v for v in vocabulary if len(v) == len(word) and one_typo(word, v)]
 
 
+class TypoIndex:
+    """A vocabulary's words looked up by key instead of by walking the vocabulary: those one syllable away from a
+    word (per word length, the word without one syllable → where its words stand; a superset that
+    :func:`one_typo` decides) and those starting with a syllable. Each table is built on first use and kept (one
+    assignment), for the vocabulary of a loaded index; every answer lists words in the vocabulary's order."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = list(words)
+        self._masked: dict[int, dict[tuple[int, str], list[int]]] = {}
+        self._initial: dict[str, list[str]] | None = None
+
+    def neighbours(self, word: str) -> list[str]:
+        """``typo_neighbours(word, words)``: the words one jamo away from ``word``, in vocabulary order."""
+        n = len(word)
+        keys = self._masked.get(n)
+        if keys is None:
+            keys = {}
+            for i, w in enumerate(self.words):
+                if len(w) == n:
+                    for j in range(n):
+                        keys.setdefault((j, w[:j] + w[j + 1:]), []).append(i)
+            self._masked[n] = keys
+        near = sorted({i for j in range(n) for i in keys.get((j, word[:j] + word[j + 1:]), ())})
+        return [self.words[i] for i in near if one_typo(word, self.words[i])]
+
+    def starting(self, initial: str) -> list[str]:
+        """The words starting with ``initial``, in vocabulary order."""
+        if self._initial is None:
+            table: dict[str, list[str]] = {}
+            for w in self.words:
+                if w:
+                    table.setdefault(w[0], []).append(w)
+            self._initial = table
+        return self._initial.get(initial, [])
+
+
 def typo_fix(word: str, vocabulary, frequency=None) -> str | None:
-    """The word of ``vocabulary`` a word unknown to it is one jamo away from (기갼 → 기간, 증가뮬 → 증가율):
-    the most frequent one when ``frequency(word)`` is given, else only when there is exactly one."""
+    """The word of ``vocabulary`` (or of a :class:`TypoIndex`) a word unknown to it is one jamo away from (기갼 →
+    기간, 증가뮬 → 증가율): the most frequent one when ``frequency(word)`` is given, else only when there is
+    exactly one."""
     found = typo_neighbours(word, vocabulary)
     if len(found) > 1 and frequency is not None:
         return max(found, key=frequency)
     return found[0] if len(found) == 1 else None
 
 
-def known_form(word: str, vocabulary, frequency=None) -> str:
+def known_form(word: str, vocabulary, frequency=None, typos: TypoIndex | None = None) -> str:
     """``word`` as the corpus writes it: itself when known, else its one-jamo correction (시청 → 신청), else the
-    full name it abbreviates (중기부 → 중소벤처기업부), the most frequent when several; else unchanged."""
+    full name it abbreviates (중기부 → 중소벤처기업부), the most frequent when several; else unchanged.
+    ``typos``: a :class:`TypoIndex` of ``vocabulary`` (the same answer, found by key)."""
     if word in vocabulary or len(word) < 2 or jamo(word[0])[0] < 0:
         return word
-    fixed = typo_fix(word, vocabulary, frequency)
+    fixed = typo_fix(word, typos or vocabulary, frequency)
     if fixed:
         return fixed
-    longer = [v for v in vocabulary if abbreviates(word, v)]
+    longer = [v for v in (typos.starting(word[0]) if typos else vocabulary) if abbreviates(word, v)]
     if not longer:
         return word
     return max(longer, key=frequency) if frequency is not None else min(longer, key=len)
@@ -209,10 +252,11 @@ _SYNONYMS_OF: dict[str, frozenset[str]] = {w: group - {w} for group in SYNONYMS 
 _PLACE_TIME_SUFFIXES = set("일점지처장")  # 발표일, 반환점, 출발지, 접수처, 행사장 (not 율, 인: 증가율 is not 증가)
 
 
-def match_strength(word: str, toks: set[str]) -> float:
+def match_strength(word: str, toks: set[str], joined: str | None = None) -> float:
     """How far a sentence with tokens ``toks`` holds a question word: 1 the word itself, ``SYNONYM_WEIGHT`` a
     synonym (접수 ↔ 신청), ``PART_WEIGHT`` a longer word containing it (대학 ⊂ 울산대학교) or the word without
-    its suffix of day, point or place (발표일 → 발표), else 0.
+    its suffix of day, point or place (발표일 → 발표), else 0. ``joined``: ``"\\n".join(toks)``, when the caller
+    keeps it (a sentence is matched against many words).
 
     One measure for every rule that matches a question against sentences (the typed values, the passages)."""
     if word in toks:
@@ -220,7 +264,8 @@ def match_strength(word: str, toks: set[str]) -> float:
     if _SYNONYMS_OF.get(word, frozenset()) & toks:
         return SYNONYM_WEIGHT
     # a longer token holding the word (the word itself is not in toks): one C-level scan of the joined tokens
-    if len(word) >= 2 and not word[0].isdigit() and "\n" not in word and word in "\n".join(toks):
+    if len(word) >= 2 and not word[0].isdigit() and "\n" not in word and \
+            word in (joined if joined is not None else "\n".join(toks)):
         return PART_WEIGHT
     if len(word) >= 3 and word[-1] in _PLACE_TIME_SUFFIXES and word[:-1] in toks:
         return PART_WEIGHT  # the day, point or place of what a sentence names (발표일 ← 발표, 반환점 ← 반환)
@@ -244,10 +289,8 @@ class Speller:
         # two-syllable words that name what is asked (기간, 금액): "기갼은?" is one of them mistyped, while a
         # two-syllable noun of the corpus has too many neighbours to correct to
         self.asking = [w for w in asking if len(w) == 2 and all("가" <= ch <= "힣" for ch in w)]
-        self.by_length: dict[int, list[str]] = {}
-        for w in frequency:
-            if len(w) >= 3 and "가" <= w[0] <= "힣":
-                self.by_length.setdefault(len(w), []).append(w)
+        # the words a long word may be a typo of, looked up by key (not by walking the vocabulary per word)
+        self.typos = TypoIndex(w for w in frequency if len(w) >= 3 and "가" <= w[0] <= "힣")
         self._cache: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
@@ -259,11 +302,15 @@ class Speller:
         return self._cache[word]
 
     def _fix(self, word: str) -> str:
-        if self.analysed(word):
-            return word
+        # a word that reads as corpus words is kept: asked only of a word that has a correction (most have none,
+        # and reading a word is a Kiwi call)
+        fixed = self._correction(word)
+        return word if fixed is None or self.analysed(word) else fixed
+
+    def _correction(self, word: str) -> str | None:
         known = max((n for n in range(2, len(word) + 1) if word[:n] in self.frequency), default=0)
         for n in range(len(word), max(known, 2), -1):  # the longest prefix that is a typo of a corpus word
-            fixed = typo_fix(word[:n], self.by_length.get(n, ()), self.frequency.get)
+            fixed = typo_fix(word[:n], self.typos, self.frequency.get)
             if fixed:
                 return fixed + word[n:]
         if not known and _PARTICLE_AFTER.fullmatch(word[2:]):
@@ -272,7 +319,7 @@ class Speller:
             fixed = typo_fix(word[:2], [w for w in self.asking if w[0] == word[0]])
             if fixed:
                 return fixed + word[2:]
-        return word
+        return None
 
 
 _HANGUL_WORD = re.compile(r"[가-힣]{3,}")

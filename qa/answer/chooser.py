@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +55,8 @@ class Chooser:
         return path
 
     def score(self, c: Candidate) -> float:
-        return sum(self.weights.get(name, 0.0) * value for name, value in c.features.items())
+        """``Σ weight[f] · c.features[f]``, in the order of the features (the same float sum, iterated in C)."""
+        return sum(map(mul, map(self.weights.get, c.features, repeat(0.0)), c.features.values()))
 
     def choose(self, candidates: list[Candidate]) -> Candidate:
         """The best-scoring candidate (the first of equals, in generator order); scores are kept on each."""

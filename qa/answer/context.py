@@ -46,6 +46,11 @@ class Context:
         return followup_ask(self.text, previous, tokenize, QUESTION_WORDS, self.corpus.finder.weight)
 
     @cached_property
+    def places_named(self) -> list[set[str]]:
+        """The places the question names, each as the set of its written forms (read once per question)."""
+        return self.corpus.places_named(self.q)
+
+    @cached_property
     def asks_name(self) -> bool:
         """The question asks which place or body (어느 지자체, 어디야, 누가): its answer is a name."""
         return not self.q.english and bool(re.search(NAME_ASKS, self.text))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import faiss
 import numpy as np
 
 from ..asked import asked_edge
@@ -22,7 +23,8 @@ from ..korean import admin_stem, morphs, tokenize
 from ..lexicon import KIND_WORDS, QUESTION_WORDS, REGION_OF, RELATIVE_TIME_WORDS
 from ..quantity import parse
 from ..question import Linker, Question
-from ..text import compact, match_strength, typo_neighbours
+from ..text import TypoIndex, compact, match_strength
+from .passage import ChunkUnits, read_units
 from .rows import tables_of
 from .source import FactSource, MemorySource
 from .table import FactTable
@@ -74,14 +76,27 @@ class Corpus:
             if c.kind in ("point", "text"):
                 self.lead_points.setdefault(c.doc_id, c)
         self.chunk_rows = {c.chunk_id: i for i, c in enumerate(index.chunks)}  # a passage's row of stored vectors
+        self.vectors = flat_vectors(index.faiss_index)  # those vectors, when stored flat (a view, not a copy)
         self._doc_texts: dict[str, str] = {}
         self._siblings: dict[str, tuple[str, ...]] = {}
         self._neighbours: dict[str, tuple[str, ...]] = {}
+        self.vocab_typos = TypoIndex(index.vocab)  # the corpus words one jamo from a word, by key
+        self._units: dict[int, tuple[Chunk, ChunkUnits]] = {}  # id(chunk) → (chunk, its units)
 
     def similarity(self, vector: np.ndarray, rows: list[int]) -> float:
-        """The largest inner product of a normalised query vector with the stored vectors of ``rows``."""
-        stored = self.index.faiss_index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
-        return float(np.max(stored @ np.asarray(vector, dtype=np.float32).reshape(-1)))
+        """The largest inner product of a normalised query vector with the stored vectors of ``rows`` (read from the
+        flat vectors when the index keeps them so: the same floats as ``reconstruct_batch``, without its copy)."""
+        ids = np.asarray(rows, dtype=np.int64)
+        stored = self.vectors[ids] if self.vectors is not None else self.index.faiss_index.reconstruct_batch(ids)
+        return float(np.maximum.reduce(stored @ np.asarray(vector, dtype=np.float32).reshape(-1)))
+
+    def passage_units(self, chunk: Chunk) -> ChunkUnits:
+        """A chunk's units as passages are ranked by them (:func:`~qa.answer.passage.read_units`), read once per
+        loaded index: its sentences, their words and what they hold do not change from question to question."""
+        held = self._units.get(id(chunk))  # the loaded index's chunks live as long as it does
+        if held is None or held[0] is not chunk:
+            held = self._units[id(chunk)] = (chunk, read_units(chunk))
+        return held[1]
 
     # ------------------------------------------------------------------ words
     @property
@@ -109,7 +124,7 @@ class Corpus:
             if word in self.vocab or len(word) < 2 or word in RELATIVE_TIME_WORDS:
                 return self.finder.known(word)
             if word not in self._neighbours:
-                self._neighbours[word] = tuple(typo_neighbours(word, self.vocab))
+                self._neighbours[word] = tuple(self.vocab_typos.neighbours(word))
             near = [v for v in self._neighbours[word] if self.docs_with_term(v) & doc_ids]
             first = next((v for h in hits for v in near if v in h.chunk.text), None)
             return first or (near[0] if len(near) == 1 else self.finder.known(word))
@@ -196,6 +211,20 @@ class Corpus:
         words = set(tokenize(q.text))
         names += [set(g) for g in {REGION_OF[w] for w in words & REGION_OF.keys()}]  # each region once, whichever name
         return [{compact(a) for a in aliases if len(a) >= 2 and not a.isascii()} for aliases in names]
+
+
+def flat_vectors(index) -> np.ndarray | None:
+    """The ``(n, d)`` float32 vectors a flat FAISS index (or an HNSW graph's flat storage) keeps, as a read-only view
+    of its memory (valid while the index lives); None for any other index."""
+    try:
+        flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
+        if not isinstance(flat, faiss.IndexFlat) or flat.ntotal == 0:
+            return None
+        view = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+    except (AttributeError, TypeError, RuntimeError):
+        return None
+    view.flags.writeable = False
+    return view
 
 
 def year_mentions(documents: list[Document]) -> dict[int, set[str]]:

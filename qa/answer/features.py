@@ -74,15 +74,25 @@ def _coverage(c: Candidate, ctx: Context) -> float:
     terms = _terms_of(c, ctx)
     if not terms:
         return 0.5
-    held = _support_tokens(c, ctx)
+    strength = _strengths(c, ctx)
     weight = ctx.corpus.finder.weight
     total = sum(weight(t) for t in terms)
-    return sum(weight(t) * match_strength(ctx.corpus.finder.known(t), held) for t in terms) / total
+    return sum(weight(t) * strength[t] for t in terms) / total
 
 
 def _terms_of(c: Candidate, ctx: Context) -> list[str]:
-    titles = set().union(*(ctx.corpus.title_terms.get(d, set()) for d in c.doc_ids))
-    return [t for t in ctx.terms if t not in titles] or list(ctx.terms)
+    """The question's words a candidate's support is measured against (once per candidate: features share them)."""
+    def terms() -> list[str]:
+        titles = set().union(*(ctx.corpus.title_terms.get(d, set()) for d in c.doc_ids))
+        return [t for t in ctx.terms if t not in titles] or list(ctx.terms)
+    return _once(ctx, "terms", c, terms)
+
+
+def _strengths(c: Candidate, ctx: Context) -> dict[str, float]:
+    """How far the candidate's support holds each of those words (:func:`match_strength`), once per candidate."""
+    held, known = _support_tokens(c, ctx), ctx.corpus.finder.known
+    return _once(ctx, "strengths", c, lambda: {t: match_strength(known(t), held, joined)
+                                               for joined in ["\n".join(held)] for t in _terms_of(c, ctx)})
 
 
 def missing_weight(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
@@ -91,10 +101,10 @@ def missing_weight(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float
     misses the one that matters ("장애인 구분모집" answered by the sentence on 지역구분모집)."""
     if c.kind == "none":
         return 0.0
-    held = _support_tokens(c, ctx)
+    strength = _strengths(c, ctx)
     finder = ctx.corpus.finder
     top = finder.top_idf
-    lost = sum(finder.weight(t) for t in _terms_of(c, ctx) if not match_strength(finder.known(t), held))
+    lost = sum(finder.weight(t) for t in _terms_of(c, ctx) if not strength[t])
     return min(3.0, lost / top)
 
 
@@ -102,11 +112,10 @@ def missing_top(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     """The IDF of the rarest question word the answer's support lacks, relative to the corpus's rarest word."""
     if c.kind == "none":
         return 0.0
-    held = _support_tokens(c, ctx)
+    strength = _strengths(c, ctx)
     finder = ctx.corpus.finder
     top = finder.top_idf
-    return max((finder.weight(t) / top for t in _terms_of(c, ctx) if not match_strength(finder.known(t), held)),
-               default=0.0)
+    return max((finder.weight(t) / top for t in _terms_of(c, ctx) if not strength[t]), default=0.0)
 
 
 def label_coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
@@ -232,7 +241,7 @@ def place_missing(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     from a national release, "경남은 몇 곳" from a release about 전남)."""
     if c.kind == "none" or ctx.q.english or not c.doc_ids:
         return 0.0
-    for forms in ctx.corpus.places_named(ctx.q):
+    for forms in ctx.places_named:
         if forms and not any(f in ctx.corpus.compact_text(d) for d in c.doc_ids for f in forms):
             return 1.0
     return 0.0
@@ -302,14 +311,15 @@ def place_elsewhere(c: Candidate, ctx: Context, rivals: list[Candidate]) -> floa
     the announcement names the place at all; this asks whether the answer is about it."""
     if c.kind == "none" or ctx.q.english:
         return 0.0
-    asked = ctx.corpus.places_named(ctx.q)
+    asked = ctx.places_named
     if not asked:
         return 0.0
     return _once(ctx, "place_elsewhere", c, lambda: _place_elsewhere(c, ctx, asked))
 
 
 def _place_elsewhere(c: Candidate, ctx: Context, asked: list[set[str]]) -> float:
-    held = _support_tokens(c, ctx) | set(tokenize(c.text))
+    support = _support_tokens(c, ctx)  # (the answer's own text is read only when its support does not name it)
+    held = support if any(support & forms for forms in asked) else support | set(tokenize(c.text))
     if any(held & forms for forms in asked):
         return 0.0
     return float(any(t in ctx.corpus.place_forms for t in held))
@@ -338,11 +348,7 @@ def name_share(flat: str, names) -> float:
 
 
 misses_target = _evidence("misses_target", "A quoted value whose passage names none of the question's targets.")
-
-
 other_source = _evidence("other_source", "A quoted amount named by another source of money (도비 asked, 국비 given).")
-
-
 names_sibling = _evidence("names_sibling", "A quoted value of a sibling of what is asked (하프코스's fee for 풀코스).")
 
 

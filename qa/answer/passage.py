@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..chunk import Chunk
@@ -75,14 +76,17 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
 def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_aliases: dict[str, set[str]],
                   common: set[str] = frozenset(), exclude: set[str] = frozenset(),
                   weights: PassageWeights = DEFAULT_WEIGHTS, known: Callable[[str], str] | None = None,
-                  top: int = 3, max_idf: float | None = None) -> list[tuple[float, float, Chunk, tuple[int, int]]]:
+                  top: int = 3, max_idf: float | None = None,
+                  units_of: Callable[[Chunk], ChunkUnits] | None = None) -> list[tuple[float, float, Chunk, tuple[int, int]]]:
     """The ``top`` best units (one per chunk), best first: ``(score, coverage, chunk, span)``.
 
     Units inside chunks that mention the question's entity are preferred; "언제" questions prefer units
     that hold a date. Coverage counts a question word unknown to the corpus at the maximum IDF, so a
     question about something the announcement never mentions scores low and is answered "not found".
+    ``units_of``: a chunk's units as :func:`read_units` reads them (the loaded index's, read once per chunk).
     """
     known = known or (lambda t: known_form(t, idf, lambda v: -idf[v]))
+    units_of = units_of or read_units
     toks = [known(t) for t in content_tokens(q, common, exclude)]
     toks = [t for t in dict.fromkeys(toks) if t not in exclude]
     slots = asked_slots(q.text) if not q.english else []
@@ -97,36 +101,81 @@ def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_al
     # an entity the announcement's title names (전남 in a release about 전남) is what every passage is about
     about = [e for e in q.entities if not (set(entity_aliases.get(e, {e})) & set(exclude))]
     aliases = [a for e in about for a in entity_aliases.get(e, {e}) if not a.isascii()]
+    bonus = _Bonus.of(q, aliases, bool(toks), weights)
+    slot_words = [word for s in slots for word in SLOT_LABELS[s]]
     best: dict[str, tuple[float, float, Chunk, tuple[int, int]]] = {}
     for rank, h in enumerate(hits):
         c = h.chunk
         if c.kind not in PASSAGE_KINDS:
             continue
-        ctx_toks = set(tokenize(c.search_text))
-        mentions_entity = not aliases or any(a in compact(c.search_text) for a in aliases)
-        for s, e in units(c.text):
-            if _echoes(c.text[s:e], echo_words):
+        read = units_of(c)
+        mentions_entity = not aliases or any(a in read.flat for a in aliases)
+        for u in read.units:
+            if u.echo and all(t in echo_words for t in u.echo):
                 continue  # it repeats the question (a caption naming the announcement): never the answer
-            slotted = bool(slots) and _answers_slot(c.text[s:e], slots)
-            coverage = _coverage(word_weights, light_weights, set(tokenize(c.text[s:e])), ctx_toks, weights,
-                                 slotted, named=bool(q.entities))
+            slotted = bool(slots) and bool(u.slot) and any(word in u.slot for word in slot_words)
+            coverage = _coverage(word_weights, light_weights, u.tokens, read.tokens, weights, slotted,
+                                 named=bool(q.entities), unit_joined=u.joined, ctx_joined=read.joined)
             score = coverage - weights.rank_penalty * rank - (weights.table_row_penalty if c.kind == "table_row"
                                                                else 0.0)
-            score = _with_bonus(score, q, c.text[s:e], aliases, bool(toks), weights)
+            score = bonus(score, u)
             if slotted:
                 score += weights.slot_bonus
             if not mentions_entity:  # the question names someone this passage is not about
                 score -= weights.other_entity_penalty
             if c.chunk_id not in best or score > best[c.chunk_id][0]:
-                best[c.chunk_id] = (score, coverage if mentions_entity else 0.0, c, (s, e))
+                best[c.chunk_id] = (score, coverage if mentions_entity else 0.0, c, u.span)
     return sorted(best.values(), key=lambda b: -b[0])[:top]
 
 
-def _echoes(unit: str, known: set[str]) -> bool:
-    """A unit whose every content word is in the question or the title (a caption repeating the title) does
-    not answer it: the sentence that answers says something more."""
-    toks = [t for t in tokenize(unit) if not t[0].isdigit()]
-    return bool(toks) and all(t in known for t in toks)
+@dataclass(frozen=True)
+class Unit:
+    """One sentence or bullet of a chunk as ranking reads it, whatever the question: read once per loaded index."""
+
+    span: tuple[int, int]
+    tokens: frozenset[str]
+    joined: str  # its tokens joined by newlines (a word inside one of them: :func:`match_strength`)
+    echo: tuple[str, ...]  # its words that are not numbers (all in the question: it only repeats it)
+    slot: str  # the label it states its value under (장소: …), without spaces
+    compact: str  # its text without the bullet, compact
+    flat: str  # … lower-case without spaces (keeps "(" and ":" of "PBV(…)" definitions)
+    row_label: str  # a table row's label (its first cell), else ""
+    row: bool  # a table row ("| … |")
+    dated: bool  # holds a date or a time boundary
+    cause: bool  # states a cause or purpose (때문, 위해 …)
+    quoted: bool  # holds a quotation mark
+    placed: bool  # names a 동/면/읍 or 일원
+
+
+@dataclass(frozen=True)
+class ChunkUnits:
+    """A chunk's words, its compact search text and its units (:func:`read_units`)."""
+
+    tokens: frozenset[str]
+    joined: str
+    flat: str
+    units: tuple[Unit, ...]
+
+
+_PLACE_WORDS = re.compile(r"[가-힣]+(동|면|읍|리|구|군)(,|\s|$)|일원|일대")
+
+
+def read_units(c: Chunk) -> ChunkUnits:
+    """What :func:`rank_passages` reads of a chunk that does not depend on the question."""
+    out = []
+    for s, e in units(c.text):
+        unit = c.text[s:e]
+        body = strip_bullet(unit)
+        row = body.startswith("|")
+        tokens = frozenset(tokenize(unit))
+        out.append(Unit(span=(s, e), tokens=tokens, joined="\n".join(tokens),
+                        echo=tuple(t for t in tokenize(unit) if not t[0].isdigit()),
+                        slot=slot_label(unit).replace(" ", ""), compact=compact(body),
+                        flat=body.lower().replace(" ", ""), row_label=slot_label(unit) if row else "", row=row,
+                        dated=bool(DATE_EXPR.search(unit)), cause=bool(re.search(CAUSE_MARKERS, unit)),
+                        quoted=bool(re.search(r"[“\"]", unit)), placed=bool(_PLACE_WORDS.search(unit))))
+    tokens = frozenset(tokenize(c.search_text))
+    return ChunkUnits(tokens, "\n".join(tokens), compact(c.search_text), tuple(out))
 
 
 def asked_slots(question: str) -> list[str]:
@@ -144,58 +193,87 @@ def slot_label(unit: str) -> str:
     return m.group(1) if m else ""
 
 
-def _answers_slot(unit: str, slots: list[str]) -> bool:
-    label = slot_label(unit).replace(" ", "")
-    return bool(label) and any(word in label for s in slots for word in SLOT_LABELS[s])
-
-
 def _coverage(word_weights: dict[str, float], light_weights: dict[str, float], unit_toks: set[str],
-              ctx_toks: set[str], w: PassageWeights, slotted: bool = False, named: bool = False) -> float:
+              ctx_toks: set[str], w: PassageWeights, slotted: bool = False, named: bool = False,
+              unit_joined: str | None = None, ctx_joined: str | None = None) -> float:
     """IDF-weighted share of the question's nouns in the unit (nouns only in its chunk count partly).
 
     Predicates (뽑다, 열리다) are paraphrased freely, so they never count against a unit; one the unit shares
     adds to it. A question that names only an entity is covered by any unit (the entity decides); one that
     names nothing beyond its announcement and what it asks ("나노코리아 2024는 어디서 열려?") is answered by a
-    unit stating that slot (장소: …) and by no other."""
-    light = sum(x * match_strength(t, unit_toks) for t, x in light_weights.items())
+    unit stating that slot (장소: …) and by no other. ``unit_joined`` / ``ctx_joined``: the token sets joined
+    (:func:`match_strength`), when kept."""
+    light = sum(x * match_strength(t, unit_toks, unit_joined) for t, x in light_weights.items())
     total = sum(word_weights.values())
     if not total and named:
         return 1.0
     if not total:
         base = 0.5 if slotted else 0.3
         return base + (0.5 * light / sum(light_weights.values()) if light_weights else 0.0)
-    strength = {t: match_strength(t, unit_toks) for t in word_weights}
+    strength = {t: match_strength(t, unit_toks, unit_joined) for t in word_weights}
     matched = sum(x * strength[t] for t, x in word_weights.items())
-    ctx = sum(x * (1 - strength[t]) * match_strength(t, ctx_toks) for t, x in word_weights.items() if strength[t] < 1)
+    ctx = sum(x * (1 - strength[t]) * match_strength(t, ctx_toks, ctx_joined) for t, x in word_weights.items()
+              if strength[t] < 1)
     return (matched + w.context * ctx + light) / (total + light)
 
 
-def _with_bonus(score: float, q: Question, unit: str, aliases: list[str], asks_words: bool,
-                w: PassageWeights) -> float:
-    """``score`` plus what makes a unit the answer beyond covering the words: a date for 언제, the topic of
-    "X란?" … (added one by one, in this order)."""
-    if q.intent == "when" and DATE_EXPR.search(unit):
-        score += w.date_bonus
-    body = strip_bullet(unit)
-    unit_c = compact(body)
-    unit_flat = body.lower().replace(" ", "")  # keeps "(" and ":" of "PBV(…)" definitions
-    topic = q.topic
-    if topic and re.match(r"\(?" + re.escape(topic) + r"(은|는|이란|란|이|가|\)|\(|:)", unit_flat):
-        score += w.topic_lead_bonus  # "X란?" is best answered where X is the topic of the sentence
-    elif topic and re.search(re.escape(topic) + r"(은|는|이란|란)", unit_c):
-        score += w.topic_bonus
-    elif aliases and any(re.match(r"\(?" + re.escape(a) + r"(은|는|이|가|\))", unit_c) for a in aliases):
-        score += w.entity_lead_bonus if not asks_words else w.entity_lead_bonus_asked  # introduces the entity
-    label = slot_label(unit) if body.startswith("|") else ""
-    if len(compact(label)) >= 2 and compact(label) in q.compact and label not in q.categories:
-        score += w.row_label_bonus  # "특별전시관은 어떤 게 있어?": the row labelled 특별전시관, not a row listing it
-    if re.search(WHY_ASKS, q.text) and re.search(CAUSE_MARKERS, unit) and not body.startswith("|"):
-        score += w.cause_bonus  # "왜 늘었어?" is answered by the sentence saying what made it so
-    if q.intent == "quote" and re.search(r"[“\"]", unit):
-        score += w.quote_bonus
-    if q.intent == "where" and re.search(r"[가-힣]+(동|면|읍|리|구|군)(,|\s|$)|일원|일대", unit):
-        score += w.place_bonus
-    return score
+_TOPIC_ENDS = ("은", "는", "이란", "란", "이", "가", ")", "(", ":")  # "X란", "X(…)": X is the unit's topic
+_TOPIC_MARKS = ("은", "는", "이란", "란")
+_ENTITY_ENDS = ("은", "는", "이", "가", ")")
+
+
+def _opens(text: str, word: str, ends: tuple[str, ...]) -> bool:
+    """``re.match(r"\(?" + re.escape(word) + "(" + "|".join(ends) + ")", text)``, without a pattern to compile: the
+    text opens with ``word`` (after an optional "(") and one of ``ends`` right after it."""
+    return any(text.startswith(word, i) and text.startswith(ends, i + len(word))
+               for i in ((0, 1) if text.startswith("(") else (0,)))
+
+
+def _marked(text: str, word: str, ends: tuple[str, ...]) -> bool:
+    """``re.search(re.escape(word) + "(" + "|".join(ends) + ")", text)``: ``word`` somewhere, one of ``ends`` after it."""
+    i = text.find(word)
+    while i >= 0:
+        if text.startswith(ends, i + len(word)):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
+@dataclass(frozen=True)
+class _Bonus:
+    """What makes a unit the answer beyond covering the words, for one question: a date for 언제, the topic of
+    "X란?" …, added to a unit's score one by one, in this order."""
+
+    q: Question
+    w: PassageWeights
+    aliases: tuple[str, ...]
+    asks_words: bool
+    why: bool
+
+    @classmethod
+    def of(cls, q: Question, aliases: list[str], asks_words: bool, w: PassageWeights) -> _Bonus:
+        return cls(q, w, tuple(aliases), asks_words, bool(re.search(WHY_ASKS, q.text)))
+
+    def __call__(self, score: float, u: Unit) -> float:
+        q, w, topic = self.q, self.w, self.q.topic
+        if q.intent == "when" and u.dated:
+            score += w.date_bonus
+        if topic and _opens(u.flat, topic, _TOPIC_ENDS):
+            score += w.topic_lead_bonus  # "X란?" is best answered where X is the topic of the sentence
+        elif topic and _marked(u.compact, topic, _TOPIC_MARKS):
+            score += w.topic_bonus
+        elif self.aliases and any(_opens(u.compact, a, _ENTITY_ENDS) for a in self.aliases):
+            score += w.entity_lead_bonus if not self.asks_words else w.entity_lead_bonus_asked  # introduces the entity
+        label = u.row_label
+        if len(compact(label)) >= 2 and compact(label) in q.compact and label not in q.categories:
+            score += w.row_label_bonus  # "특별전시관은 어떤 게 있어?": the row labelled 특별전시관, not a row listing it
+        if self.why and u.cause and not u.row:
+            score += w.cause_bonus  # "왜 늘었어?" is answered by the sentence saying what made it so
+        if q.intent == "quote" and u.quoted:
+            score += w.quote_bonus
+        if q.intent == "where" and u.placed:
+            score += w.place_bonus
+        return score
 
 
 def extend_lead_in(chunk: Chunk, span: tuple[int, int]) -> tuple[int, int]:

@@ -210,6 +210,8 @@ def _named_parts(value: str, question: str) -> list[str]:
 def _written(name: str, question: str) -> bool:
     """Whether the question writes ``name`` as its own word (spaces as it likes, a particle after it): 행정 is not
     written in "AI 행정혁신", 행복한 삶터 is in "행복한 삶터로"."""
+    if not any(ch.isspace() for ch in name) and name not in "".join(question.split()):
+        return False  # not written at all (most cells): no pattern to build
     pattern = r"\s*".join(map(re.escape, name))
     return re.search(rf"(?:^|(?<=[\s,·(「『‘“]))(?:{pattern}){_PARTICLE}(?=$|[\s?,.!)」』’”])", question) is not None
 

@@ -15,13 +15,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..asked import range_edges, times_within
 from ..chunk import ORDINAL_HEADER, TOP_BULLETS
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT, RELATIVE_TIME_WORDS
 from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse
-from ..text import BULLET, known_form, match_strength, sentence_spans
+from ..text import BULLET, TypoIndex, known_form, match_strength, sentence_spans
 from .dates import _dates, date_agreement
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
@@ -51,6 +52,23 @@ class Candidate:
     coverage: float
 
 
+class Unit(NamedTuple):
+    """A unit of a chunk as values are found in it (:meth:`TypedFinder.read`): its span, its words, its dates and
+    its values (value span, quantity, clause, the clause before the value, what follows it, the value's own dates)."""
+
+    span: tuple[int, int]
+    words: frozenset[str]
+    joined: str  # the words joined by newlines (:func:`~qa.text.match_strength`)
+    dates: list[str]
+    values: tuple[tuple, ...]
+
+
+def _words(label_text: str, tokenize: Callable[[str], list[str]]) -> frozenset[str]:
+    """The words a unit's text holds, line by line (a cell's figure ends a line, a label begins the next — "96" +
+    "대만" is not 96대), with the first number of each range."""
+    return frozenset({t for line in label_text.split("\n") for t in tokenize(line)} | _range_starts(label_text))
+
+
 def counter_fits(asked: str | None, unit: str) -> bool:
     if not asked:
         return True
@@ -67,14 +85,15 @@ class TypedFinder:
         self.top_idf = max(idf.values(), default=1.0)  # an unknown word's weight: the rarest word's, read once
         self.max_chunks = max_chunks
         self._known: dict[str, str] = {}  # unknown question word → its corpus form (a dict: safe across threads)
+        self.typos = TypoIndex(idf)  # the vocabulary by key: resolving a word reads only its neighbours
+        self._read: dict[tuple[int, int | None], tuple] = {}  # (id(chunk), year) → (chunk, its units): :meth:`read`
 
     def known(self, t: str) -> str:
-        """A question word as the corpus writes it (typos and abbreviations resolved; remembered, since
-        resolving an unknown word reads the whole vocabulary)."""
+        """A question word as the corpus writes it (typos and abbreviations resolved, by key; remembered)."""
         if t in self.idf or t in RELATIVE_TIME_WORDS:
             return t
         if t not in self._known:
-            self._known[t] = known_form(t, self.idf, lambda v: -self.idf[v])
+            self._known[t] = known_form(t, self.idf, lambda v: -self.idf[v], self.typos)
         return self._known[t]
 
     def weight(self, t: str) -> float:
@@ -105,9 +124,8 @@ class TypedFinder:
             y = doc_year(chunk.doc_id) or year
             titles = title_terms(chunk.doc_id)
             own = [t for t in terms if t not in titles]
-            for unit_span, label_text, values in self._units(chunk, y):
-                coverage, matched = self._unit_coverage(label_text, terms, own, light, weight, glossed)
-                u_dates = _dates(label_text.rsplit("\n", 1)[-1], None) or _dates(label_text, None)
+            for unit_span, toks, joined, u_dates, values in self.read(chunk, y):
+                coverage, matched = self._unit_coverage(toks, terms, own, light, weight, glossed, joined)
                 for value_span, qty, label, before, after, owned in values:
                     if edge:
                         value_span, qty = _edge_of(value_span, qty, edge)
@@ -129,12 +147,24 @@ class TypedFinder:
         out.sort(key=lambda c: -c.score)
         return _most_precise_first(out)
 
-    def _unit_coverage(self, label_text: str, terms: Sequence[str], own: Sequence[str], light: set[str],
-                       weight: Callable[[str], float], glossed: bool) -> tuple[float, list[str]]:
-        """How much of the question a unit covers, and the question's words it holds (line by line: a cell's
-        figure ends a line, a label begins the next — "96" + "대만" is not 96대)."""
-        toks = {t for line in label_text.split("\n") for t in self.tokenize(line)} | _range_starts(label_text)
-        strength = {t: match_strength(t, toks) for t in terms}
+    def read(self, chunk, year: int | None) -> tuple[Unit, ...]:
+        """A chunk's units as :meth:`find` reads them whatever the question (:meth:`_units`, with each unit's words
+        and dates), read once per chunk and year for the loaded index."""
+        key = (id(chunk), year)  # the chunk itself is kept with its units: an id is only reused once it is gone
+        held = self._read.get(key)
+        if held is None or held[0] is not chunk:
+            held = self._read[key] = (chunk, tuple(
+                Unit(span, words, "\n".join(words),
+                     _dates(label_text.rsplit("\n", 1)[-1], None) or _dates(label_text, None), tuple(values))
+                for span, label_text, values in self._units(chunk, year)
+                for words in [_words(label_text, self.tokenize)]))
+        return held[1]
+
+    def _unit_coverage(self, toks: frozenset[str], terms: Sequence[str], own: Sequence[str], light: set[str],
+                       weight: Callable[[str], float], glossed: bool, joined: str | None = None) -> tuple[float, list[str]]:
+        """How much of the question a unit with the words ``toks`` (:func:`_words`; ``joined``: them joined by
+        newlines) covers, and the question's words it holds."""
+        strength = {t: match_strength(t, toks, joined) for t in terms}
         if own and glossed:
             return 0.5 + 0.5 * self._coverage(own, strength, light, weight), [t for t in own if strength[t]]
         if own:

@@ -156,8 +156,8 @@ def mask_targets(q: Question, v: Vocabulary) -> None:
 def link_families(q: Question, v: Vocabulary) -> None:
     """Attribute families by trigger word, longest first, masking what matched ("세부유형" is not also "유형")."""
     masked = q.target_text
-    for t, fam in sorted(((t, f) for f, ts in ATTRIBUTE_FAMILIES.items() for t in ts), key=lambda x: -len(x[0])):
-        if len(t) <= 2 and HANGUL.search(t) and t not in q.tokens:
+    for t, fam, word_only in v.family_triggers:
+        if word_only and t not in q.tokens:
             continue  # 구비 / 시비 / 돈 only as words of their own, not inside 인구비율
         if t in masked:
             masked = masked.replace(t, " ")
@@ -171,11 +171,11 @@ def link_family_typos(q: Question, v: Vocabulary) -> None:
     if q.families:
         return
     for word in re.findall(r"[가-힣]{3,}", q.text):
-        for fam, triggers in ATTRIBUTE_FAMILIES.items():
-            for t in triggers:
-                if len(t) >= 3 and HANGUL.search(t) and fam not in q.families and one_typo(word[: len(t)], t):
-                    q.families.append(fam)
-                    q.typos.append(word)
+        for i in v.trigger_typos(word):  # by key, in the order of the families
+            fam, t = v.typo_triggers[i]
+            if fam not in q.families and one_typo(word[: len(t)], t):
+                q.families.append(fam)
+                q.typos.append(word)
 
 
 def link_attributes(q: Question, v: Vocabulary) -> None:

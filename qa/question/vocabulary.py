@@ -10,7 +10,7 @@ from ..facts import Fact
 from ..facts.names import FactNames
 from ..ingest import Document
 from ..korean import admin_stem, tokenize
-from ..lexicon import COUNT_ATTRIBUTES, FAMILY_MEMBERS, REGION_OF, REGIONS, WHOLE, Attr
+from ..lexicon import ATTRIBUTE_FAMILIES, COUNT_ATTRIBUTES, FAMILY_MEMBERS, REGION_OF, REGIONS, WHOLE, Attr
 from ..text import HANGUL, compact, romanize
 
 
@@ -130,6 +130,27 @@ class Vocabulary:
     def attribute_typos(self, word: str) -> list[int]:
         """Positions in :attr:`attribute_list` of the attributes the start of ``word`` may be a typo of."""
         return _typo_candidates(word, *self._attribute_keys)
+
+    @cached_property
+    def family_triggers(self) -> list[tuple[str, str, bool]]:
+        """(trigger word, family, only as a word of its own) of every attribute family, longest first (as
+        :func:`~qa.question.steps.link_families` reads them): sorted once, not per question."""
+        pairs = sorted(((t, f) for f, ts in ATTRIBUTE_FAMILIES.items() for t in ts), key=lambda x: -len(x[0]))
+        return [(t, f, len(t) <= 2 and bool(HANGUL.search(t))) for t, f in pairs]
+
+    @cached_property
+    def typo_triggers(self) -> list[tuple[str, str]]:
+        """(family, trigger) of the triggers a typo may be read as (three syllables or more, Korean), in the order
+        of :data:`~qa.lexicon.ATTRIBUTE_FAMILIES`."""
+        return [(f, t) for f, ts in ATTRIBUTE_FAMILIES.items() for t in ts if len(t) >= 3 and HANGUL.search(t)]
+
+    @cached_property
+    def _trigger_keys(self) -> tuple[dict[tuple[int, int, str], list[int]], set[int]]:
+        return _masked([t for _, t in self.typo_triggers])
+
+    def trigger_typos(self, word: str) -> list[int]:
+        """Positions in :attr:`typo_triggers` of the triggers the start of ``word`` may be a typo of."""
+        return _typo_candidates(word, *self._trigger_keys)
 
     @cached_property
     def compact_attributes(self) -> dict[str, str]:

@@ -16,7 +16,8 @@ def ranked(ctx: Context, hits) -> list:
     corpus = ctx.corpus
     return rank_passages(ctx.q, hits, corpus.index.vocab_idf(), corpus.linker.entities, corpus.index.common_terms(),
                          exclude=ctx.title_words, weights=corpus.config.passage,
-                         known=corpus.known_in(ctx.q.doc_ids, hits), top=TOP, max_idf=corpus.finder.top_idf)
+                         known=corpus.known_in(ctx.q.doc_ids, hits), top=TOP, max_idf=corpus.finder.top_idf,
+                         units_of=corpus.passage_units)
 
 
 def generate(ctx: Context) -> list[Candidate]:

@@ -319,3 +319,18 @@ def test_the_same_passages_are_ranked_once_per_question(monkeypatch):
     assert len(calls) == 1 and again == first[:-1] and again is not first
     passages.ranked(ctx, ctx.hits[:3])
     assert len(calls) == 2
+
+
+def test_whether_an_announcement_names_a_place_is_looked_up_once():
+    c = corpus()
+    for doc_id in c.docs:
+        for form in ("여수시", "부산", "서울", "항만"):
+            assert c.mentions(doc_id, form) == (form in c.compact_text(doc_id))
+            assert (doc_id, form) in c._mentions  # kept for the loaded index
+
+
+def test_a_word_shares_a_corpus_word_by_lookup_as_by_walking_the_vocabulary():
+    c = corpus()
+    words = list(c.vocab)[:40] + ["여수시청사", "항만정책", "없는말말", "스마트항만공모", "수중", "x", "부산강서"]
+    for word in words + [w[1:] + "말" for w in words if len(w) > 2]:
+        assert c.shares_a_word(word) == any(len(v) >= 2 and (v in word or word in v) for v in c.vocab), word

@@ -102,6 +102,9 @@ class Retriever:
         unsearchable = np.flatnonzero(~searchable).astype(np.int64)
         self._unsearchable = faiss.IDSelectorBatch(len(unsearchable), faiss.swig_ptr(unsearchable))
         self._not_unsearchable = faiss.IDSelectorNot(self._unsearchable) if len(unsearchable) else None
+        # a flat search of the whole corpus always filters the same way: its parameters are made once
+        self._all_params = (faiss.SearchParameters(sel=self._not_unsearchable) if self._not_unsearchable is not None
+                            else None)
 
     # ------------------------------------------------------------------ scope
     def _scope(self, doc_ids: set[str] | None) -> tuple[np.ndarray | None, np.ndarray]:
@@ -126,21 +129,28 @@ class Retriever:
             return empty
         bm = self.index.bm25
         data, indices, indptr = bm.scores["data"], bm.scores["indices"], bm.scores["indptr"]
-        parts = [(np.asarray(indices[indptr[t]:indptr[t + 1]], dtype=np.int64), data[indptr[t]:indptr[t + 1]])
-                 for t in ids]
+        spans = [(indptr[t], indptr[t + 1]) for t in ids]
+        prow = np.concatenate([indices[a:b] for a, b in spans]).astype(np.int64)  # the terms' postings, in order
+        pdata = np.concatenate([data[a:b] for a, b in spans])
         nonocc = getattr(bm, "nonoccurrence_array", None)
         if nonocc is not None:  # variants that score absent terms too: every scoped chunk gets a score
             cand = rows
         else:
-            cand = np.unique(np.concatenate([p[0] for p in parts]))
+            cand = np.unique(prow)
             keep = self._searchable[cand] if codes is None else np.isin(self._row_doc[cand], codes)
             cand = cand[keep & self._searchable[cand]]
         scores = np.zeros(len(cand), dtype=np.dtype(bm.dtype))
-        for prow, pdata in parts:
-            pos = np.searchsorted(cand, prow)
-            pos = np.minimum(pos, max(len(cand) - 1, 0))
-            hit = (cand[pos] == prow) if len(cand) else np.zeros(len(prow), dtype=bool)
-            scores[pos[hit]] += pdata[hit]  # rows are unique within one term's postings
+        if len(cand):
+            pos = np.minimum(np.searchsorted(cand, prow), len(cand) - 1)
+            hit = cand[pos] == prow
+            if pdata.dtype == scores.dtype:  # one pass: each row's scores added term by term, in the query's order
+                np.add.at(scores, pos[hit], pdata[hit])
+            else:  # term by term (rows are unique within one term's postings)
+                start = 0
+                for a, b in spans:
+                    part = slice(start, start + int(b - a))
+                    scores[pos[part][hit[part]]] += pdata[part][hit[part]]
+                    start = part.stop
         if nonocc is not None:
             scores += nonocc[np.asarray(ids)].sum()
         return cand, scores.astype(np.float32)
@@ -174,6 +184,8 @@ class Retriever:
             sel = faiss.IDSelectorBatch(len(keep), faiss.swig_ptr(keep))  # copies the ids
         if hnsw:
             params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(int(ef or 0), k))
+        elif codes is None:
+            params = self._all_params
         else:
             params = faiss.SearchParameters(sel=sel) if sel is not None else None
         scores, ids = index.search(q, k, params=params)
@@ -204,7 +216,7 @@ class Retriever:
 
     def search(self, query: str, k: int | None = None, method: Method | None = None,
                doc_ids: set[str] | None = None, per_table: int | None = None,
-               vector: np.ndarray | None = None) -> list[Hit]:
+               vector: np.ndarray | None = None, memo: dict | None = None) -> list[Hit]:
         """Top-``k`` chunks for a question.
 
         Args:
@@ -215,6 +227,8 @@ class Retriever:
             per_table: at most this many rows of one table before the other chunks (rows repeating their
                 caption's words would otherwise crowd out the sentence stating a total).
             vector: the query's embedding when the caller has it (a variant of a question keeps its vector).
+            memo: one question's candidates by (query, method, scope), kept by its :class:`SearchHandle`: a search
+                differing only in ``k`` or ``per_table`` (both applied after) reuses them.
 
         Returns:
             Hits, best first; ``[]`` for an empty query, an empty index or an empty scope.
@@ -228,10 +242,15 @@ class Retriever:
         if not len(rows):
             return []
         ck = min(self.config.candidate_k, len(self.index.chunks))
-        q = None
-        if method in ("hybrid", "dense"):
-            q = vector if vector is not None else self.embed_query(query)
-        found = self.backend.candidates(query, q, method, doc_ids, rows, ck)
+        key = (query, method, None if doc_ids is None else frozenset(doc_ids))
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            q = None
+            if method in ("hybrid", "dense"):
+                q = vector if vector is not None else self.embed_query(query)
+            found = self.backend.candidates(query, q, method, doc_ids, rows, ck)
+            if memo is not None:
+                memo[key] = found
         fused = found.fused
         order = sorted(fused, key=lambda i: (-fused[i], i))
         order = (_spread(order, self.index.chunks, per_table) if per_table else order)[:k]
@@ -297,6 +316,7 @@ class SearchHandle:
         self.method = method
         self._vector: np.ndarray | None = None
         self.embeddings = 0  # how many times this question was embedded (0 or 1)
+        self._found: dict = {}  # its searches' candidates (:meth:`Retriever.search`'s ``memo``)
 
     @property
     def vector(self) -> np.ndarray:
@@ -311,7 +331,7 @@ class SearchHandle:
         method = method or self.method or self.retriever.config.retriever
         vector = self.vector if method in ("hybrid", "dense") and self.retriever.index.chunks else None
         return self.retriever.search(words or self.query, k=k, method=method, doc_ids=doc_ids, per_table=per_table,
-                                     vector=vector)
+                                     vector=vector, memo=self._found)
 
 
 def _spread(order: list[int], chunks, per_table: int) -> list[int]:

@@ -244,3 +244,93 @@ def test_chooser_score_is_the_same_float_sum():
     chooser = Chooser.load()
     for c in found:
         assert chooser.score(c) == sum(chooser.weights.get(n, 0.0) * v for n, v in c.features.items())
+
+
+# ------------------------------------------------------------------------------------------------ searches
+def _bm25_retriever(dtype):
+    """A Retriever over four chunks whose BM25 postings are given by hand (``dtype``: the stored scores' type)."""
+    from types import SimpleNamespace
+
+    from qa.config import Config
+    from qa.retrieve import Retriever
+
+    vocab = {t: i for i, t in enumerate(tokenize("국비 경쟁률 강소형 선정"))}
+    cols = {vocab["국비"]: [(0, 1.25), (2, 0.5)], vocab["경쟁률"]: [(1, 2.0), (2, 0.75), (3, 0.1)],
+            vocab["강소형"]: [(2, 1.0 / 3), (3, 2.5)], vocab["선정"]: [(3, 0.2)]}
+    indptr, indices, data = [0], [], []
+    for t in range(len(vocab)):
+        for row, score in cols.get(t, []):
+            indices.append(row)
+            data.append(score)
+        indptr.append(len(indices))
+    bm = SimpleNamespace(scores={"data": np.asarray(data, dtype=dtype), "indices": np.asarray(indices, dtype=np.int32),
+                                 "indptr": np.asarray(indptr, dtype=np.int64)}, dtype="float32")
+    chunks = [SimpleNamespace(doc_id=f"d{i % 2}", kind="point", chunk_id=f"c{i}") for i in range(4)]
+    index = faiss.IndexFlatIP(4)
+    index.add(np.eye(4, dtype=np.float32))
+    return Retriever(SimpleNamespace(chunks=chunks, faiss_index=index, vocab=vocab, bm25=bm, embedder=None), Config())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bm25_adds_each_terms_scores_in_the_querys_order(dtype):
+    """One pass over every term's postings adds the same float32 numbers, in the same order, as term by term."""
+    r = _bm25_retriever(dtype)
+    bm = r.index.bm25.scores
+    for query in ["국비 경쟁률", "강소형 강소형 경쟁률 국비 선정", "선정", "없는말"]:
+        for scope in (None, {"d0"}, {"d1"}):
+            codes, rows = r._scope(scope)
+            cand, scores = r.bm25_arm(query, codes, rows)
+            expected = np.zeros(len(cand), dtype=np.float32)
+            for t in [r.index.vocab[w] for w in tokenize(query) if w in r.index.vocab]:
+                for row, score in zip(bm["indices"][bm["indptr"][t]:bm["indptr"][t + 1]],
+                                      bm["data"][bm["indptr"][t]:bm["indptr"][t + 1]], strict=True):
+                    if row in cand:
+                        i = int(np.searchsorted(cand, row))
+                        expected[i] = expected[i] + score  # in the stored type, kept as float32
+            assert scores.tobytes() == expected.tobytes(), (query, scope)
+
+
+def test_a_question_computes_its_candidates_once_whatever_k_and_spread():
+    r = _bm25_retriever(np.float32)
+    calls = []
+    real = r.backend.candidates
+    r.backend.candidates = lambda *a: calls.append(a[0]) or real(*a)
+    handle = r.handle("국비 경쟁률", "bm25")
+    first = handle.search(k=3)
+    assert [h.chunk.chunk_id for h in handle.search(k=1)] == [h.chunk.chunk_id for h in first[:1]]
+    handle.search(k=3, per_table=1)
+    handle.search("강소형", k=3)
+    handle.search(k=3, doc_ids={"d0"})
+    assert calls == ["국비 경쟁률", "강소형", "국비 경쟁률"]  # (query, method, scope) once each
+    again = r.search("국비 경쟁률", k=3, method="bm25")  # without the question's memo: the same hits
+    assert [(h.chunk.chunk_id, h.score, h.bm25) for h in again] == [(h.chunk.chunk_id, h.score, h.bm25) for h in first]
+
+
+def test_the_same_passages_are_ranked_once_per_question(monkeypatch):
+    from qa.answer.generators import passages
+
+    ctx = context("여수시는 어떤 서비스를 도입하나요?")
+    calls = []
+    real = passages.rank_passages
+    monkeypatch.setattr(passages, "rank_passages", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = passages.ranked(ctx, ctx.hits[:8])
+    first.append("changed by its caller")
+    again = passages.ranked(ctx, ctx.hits[:8])
+    assert len(calls) == 1 and again == first[:-1] and again is not first
+    passages.ranked(ctx, ctx.hits[:3])
+    assert len(calls) == 2
+
+
+def test_whether_an_announcement_names_a_place_is_looked_up_once():
+    c = corpus()
+    for doc_id in c.docs:
+        for form in ("여수시", "부산", "서울", "항만"):
+            assert c.mentions(doc_id, form) == (form in c.compact_text(doc_id))
+            assert (doc_id, form) in c._mentions  # kept for the loaded index
+
+
+def test_a_word_shares_a_corpus_word_by_lookup_as_by_walking_the_vocabulary():
+    c = corpus()
+    words = list(c.vocab)[:40] + ["여수시청사", "항만정책", "없는말말", "스마트항만공모", "수중", "x", "부산강서"]
+    for word in words + [w[1:] + "말" for w in words if len(w) > 2]:
+        assert c.shares_a_word(word) == any(len(v) >= 2 and (v in word or word in v) for v in c.vocab), word

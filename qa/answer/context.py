@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
+
 from ..korean import predicates, tokenize
 from ..lexicon import NAME_ASKS, QUESTION_WORDS
 from ..question import Question
@@ -116,8 +118,13 @@ class Context:
         key = ("similarity", frozenset(chunk_ids))
         if key not in self.memo:
             rows = [r for r in (self.corpus.chunk_rows.get(c) for c in chunk_ids) if r is not None]
-            self.memo[key] = self.corpus.similarity(self.handle.vector, rows) if rows else None
+            self.memo[key] = self.corpus.similarity(self.query_vector, rows) if rows else None
         return self.memo[key]
+
+    @cached_property
+    def query_vector(self) -> np.ndarray:
+        """The question's embedding as one float32 row (read so once, not per passage compared)."""
+        return np.asarray(self.handle.vector, dtype=np.float32).reshape(-1)
 
     @cached_property
     def closest(self) -> float | None:

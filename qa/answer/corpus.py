@@ -78,6 +78,10 @@ class Corpus:
         self.chunk_rows = {c.chunk_id: i for i, c in enumerate(index.chunks)}  # a passage's row of stored vectors
         self.vectors = flat_vectors(index.faiss_index)  # those vectors, when stored flat (a view, not a copy)
         self._doc_texts: dict[str, str] = {}
+        self._mentions: dict[tuple[str, str], bool] = {}  # (document, place form) → written in it
+        self._vocab_text: str | None = None  # the corpus words joined by newlines (:meth:`shares_a_word`)
+        # every written form of every place or body (whose words name someone, not what is asked)
+        self.aliases = frozenset(a for aliases in self.linker.entities.values() for a in aliases)
         self._siblings: dict[str, tuple[str, ...]] = {}
         self._neighbours: dict[str, tuple[str, ...]] = {}
         self.vocab_typos = TypoIndex(index.vocab)  # the corpus words one jamo from a word, by key
@@ -86,8 +90,8 @@ class Corpus:
     def similarity(self, vector: np.ndarray, rows: list[int]) -> float:
         """The largest inner product of a normalised query vector with the stored vectors of ``rows`` (read from the
         flat vectors when the index keeps them so: the same floats as ``reconstruct_batch``, without its copy)."""
-        ids = np.asarray(rows, dtype=np.int64)
-        stored = self.vectors[ids] if self.vectors is not None else self.index.faiss_index.reconstruct_batch(ids)
+        stored = self.vectors[rows] if self.vectors is not None else \
+            self.index.faiss_index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
         return float(np.maximum.reduce(stored @ np.asarray(vector, dtype=np.float32).reshape(-1)))
 
     def passage_units(self, chunk: Chunk) -> ChunkUnits:
@@ -112,6 +116,15 @@ class Corpus:
         if text is None:
             text = self._doc_texts[doc_id] = compact("\n".join(self.docs[doc_id].lines))
         return text
+
+    def mentions(self, doc_id: str, form: str) -> bool:
+        """Whether a document's compact text holds ``form`` (a place's written form): looked up once per document
+        and form, not searched through the whole text for every candidate of every question."""
+        key = (doc_id, form)
+        found = self._mentions.get(key)
+        if found is None:
+            found = self._mentions[key] = form in self.compact_text(doc_id)
+        return found
 
     def known_in(self, doc_ids: set[str] | None, hits) -> Callable[[str], str]:
         """A question word as the announcements it is about write it: of the corpus words one jamo away from a
@@ -147,6 +160,19 @@ class Corpus:
             self._siblings[word] = found
         return self._siblings[word]
 
+    def shares_a_word(self, word: str) -> bool:
+        """``any(len(v) >= 2 and (v in word or word in v) for v in vocab)``, by lookup instead of by walking the
+        vocabulary: a piece of the word (two syllables or more) is a corpus word, or the word is inside one (one
+        search of the vocabulary joined by newlines, kept for the loaded index)."""
+        n = len(word)
+        if any(word[i:j] in self.vocab for i in range(n) for j in range(i + 2, n + 1)):
+            return True
+        if "\n" in word or n < 2:
+            return any(len(v) >= 2 and word in v for v in self.vocab)
+        if self._vocab_text is None:
+            self._vocab_text = "\n".join(self.vocab)
+        return word in self._vocab_text
+
     def unknown_nouns(self, q: Question, residual: list[str]) -> bool:
         """A content noun of the question that no announcement contains (인구 in a corpus without it)."""
         if not residual or q.english:
@@ -158,7 +184,7 @@ class Corpus:
                 continue
             if self.finder.known(m.form) != m.form:
                 continue  # a typo (기갼) or an abbreviation (중기부) of a word the corpus has
-            if not any(len(v) >= 2 and (v in m.form or m.form in v) for v in self.vocab):
+            if not self.shares_a_word(m.form):
                 unknown += 1  # shares nothing with any word of any announcement (not a compound of known parts)
         unknown += sum(1 for t in residual if "&" in t and t not in self.vocab)  # R&D in a corpus without it
         return unknown > 0 and unknown * 2 >= len(residual)
@@ -186,10 +212,10 @@ class Corpus:
         holds: a title word can name the wrong announcement ("소상공인" is in two titles)."""
         if not q.doc_ids or q.dated or len(q.years) > 1:
             return set()
-        names = {a for aliases in self.linker.entities.values() for a in aliases} | set(q.unknown_names)
+        unknown = set(q.unknown_names)
         extra: set[str] = set()
         for t in terms:
-            if t in names or t[0].isdigit():
+            if t in self.aliases or t in unknown or t[0].isdigit():
                 continue
             docs = set(self.docs_with_term(t))
             if docs and not docs & q.doc_ids:

@@ -242,7 +242,7 @@ def place_missing(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     if c.kind == "none" or ctx.q.english or not c.doc_ids:
         return 0.0
     for forms in ctx.places_named:
-        if forms and not any(f in ctx.corpus.compact_text(d) for d in c.doc_ids for f in forms):
+        if forms and not any(ctx.corpus.mentions(d, f) for d in c.doc_ids for f in forms):
             return 1.0
     return 0.0
 

@@ -13,11 +13,16 @@ TOP = 3  # passages proposed per question (one per chunk)
 
 
 def ranked(ctx: Context, hits) -> list:
-    corpus = ctx.corpus
-    return rank_passages(ctx.q, hits, corpus.index.vocab_idf(), corpus.linker.entities, corpus.index.common_terms(),
-                         exclude=ctx.title_words, weights=corpus.config.passage,
-                         known=corpus.known_in(ctx.q.doc_ids, hits), top=TOP, max_idf=corpus.finder.top_idf,
-                         units_of=corpus.passage_units)
+    """The question's best passages among ``hits`` (ranked once per question and passages: the passage, attribution
+    and listing generators rank the same ones)."""
+    key = ("ranked", tuple(h.chunk.chunk_id for h in hits))
+    if key not in ctx.memo:
+        corpus = ctx.corpus
+        ctx.memo[key] = rank_passages(ctx.q, hits, corpus.index.vocab_idf(), corpus.linker.entities,
+                                      corpus.index.common_terms(), exclude=ctx.title_words, weights=corpus.config.passage,
+                                      known=corpus.known_in(ctx.q.doc_ids, hits), top=TOP,
+                                      max_idf=corpus.finder.top_idf, units_of=corpus.passage_units)
+    return list(ctx.memo[key])
 
 
 def generate(ctx: Context) -> list[Candidate]:

@@ -311,18 +311,10 @@ class Store:
         """The facts of the question's candidate subjects (and documents), read through the subject index: the
         rows read follow the question, not the size of the table."""
         subjects = sorted(set(subjects))
-        if not subjects:
+        doc_ids = None if doc_ids is None else sorted(set(doc_ids))
+        if not subjects or doc_ids == []:
             return []
-        sql = f"select {_FACT_COLUMNS} from facts where subject in ({', '.join('?' * len(subjects))})"
-        params: list[Any] = list(subjects)
-        if doc_ids is not None:
-            doc_ids = sorted(set(doc_ids))
-            if not doc_ids:
-                return []
-            sql += f" and doc_id in ({', '.join('?' * len(doc_ids))})"
-            params += doc_ids
-        with self.db.transaction() as tx:
-            return [_fact(r) for r in tx.execute(sql + " order by position", params).fetchall()]
+        return [f for _, f in self.fact_rows("subject", subjects, doc_ids)]
 
     def fact_rows(self, column: str, keys: list[str], doc_ids: list[str] | None = None) -> list[tuple[int, Fact]]:
         """(position, fact) of the facts whose ``column`` — subject, attribute or value_stem, each indexed with

@@ -26,11 +26,13 @@ WORKERS ?= 1
 run: $(STAMP)
 	$(PY) ui.py --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-## test: install (with chromium for the browser tests) and run the whole suite, slow tests included
+## test: install (with chromium for the browser tests), lint (ruff) and run the whole suite, slow tests included
 test: $(STAMP) browser-deps postgres-deps
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q --durations=25
 
 test-fast: $(STAMP)
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q -m "not slow"
 
 browser-deps:

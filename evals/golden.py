@@ -27,6 +27,8 @@ KINDS_GOLDEN = EVALS_DIR / "golden_kinds.jsonl"  # 24 announcements of other kin
 FRESH_GOLDEN = EVALS_DIR / "golden_seed_fresh.jsonl"  # questions on the bundled announcement written apart
 FRESH2_GOLDEN = EVALS_DIR / "golden_seed_fresh2.jsonl"  # more of them, by another helper (measured, not fitted on)
 WILD_GOLDEN = EVALS_DIR / "golden_wild.jsonl"  # announcements of kinds none of the above has (measured, not fitted on)
+WILD2_GOLDEN = EVALS_DIR / "golden_wild2.jsonl"  # nine more such announcements, written the same way
+WILD3_GOLDEN = EVALS_DIR / "golden_wild3.jsonl"  # and nine more
 DEFAULT_CORPUS = ["corpus"]
 
 
@@ -68,8 +70,8 @@ def corpus_dirs(meta: dict[str, Any], root: Path = ROOT) -> list[Path]:
 
 
 def default_goldens() -> list[Path]:
-    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN, KINDS_GOLDEN, FRESH_GOLDEN, FRESH2_GOLDEN, WILD_GOLDEN)
-            if p.is_file()]
+    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN, KINDS_GOLDEN, FRESH_GOLDEN, FRESH2_GOLDEN, WILD_GOLDEN,
+                        WILD2_GOLDEN, WILD3_GOLDEN) if p.is_file()]
 
 
 def fitted_goldens() -> list[Path]:

@@ -455,6 +455,10 @@ def main(argv: list[str] | None = None) -> int:
         from .score import main as score_main
 
         return score_main(argv[1:])
+    if argv[:1] == ["misses"]:
+        from .misses import main as misses_main
+
+        return misses_main(argv[1:])
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TQDM_DISABLE", "1")  # no per-question "Batches" progress bars from the encoder

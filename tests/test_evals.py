@@ -19,6 +19,8 @@ from evals.golden import (
     MULTI_GOLDEN,
     REAL_GOLDEN,
     SEED_GOLDEN,
+    WILD2_GOLDEN,
+    WILD3_GOLDEN,
     WILD_GOLDEN,
     corpus_dirs,
     load_golden,
@@ -202,7 +204,8 @@ def test_cli_help_is_fast_and_lists_options():
 
 # ------------------------------------------------------------------------------------------------ golden files
 def _goldens():
-    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN, KINDS_GOLDEN, FRESH_GOLDEN, FRESH2_GOLDEN, WILD_GOLDEN)
+    return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN, KINDS_GOLDEN, FRESH_GOLDEN, FRESH2_GOLDEN, WILD_GOLDEN, WILD2_GOLDEN,
+                        WILD3_GOLDEN)
             if p.is_file()]
 
 
@@ -422,3 +425,18 @@ def test_score_cli_says_what_is_wrong_with_a_weights_file(tmp_path, capsys):
     bad.write_text("{}", encoding="utf-8")
     assert main(["--weights", str(bad)]) == 2
     assert "not a chooser weights file" in capsys.readouterr().err
+
+
+def test_misses_lists_development_choice_errors_and_gaps_never_the_check_fold():
+    from evals.misses import describe, misses
+
+    rows = [_score_row("golden_wild", "dev", [{"a": 1.0}, {"b": 1.0}], [True, False], q="맞음"),
+            _score_row("golden_wild", "dev", [{"a": 1.0}, {"b": 1.0}], [False, True], q="선택"),
+            _score_row("golden_wild", "dev", [{"a": 1.0}], [False], q="생성"),
+            _score_row("golden_wild", "check", [{"a": 1.0}, {"b": 1.0}], [False, True], q="비밀")]
+    found = misses(rows, {"a": 2.0, "b": 1.0})
+    assert [m["row"]["q"] for m in found] == ["선택", "생성"]
+    choice, gap = found
+    assert (choice["chosen"], choice["right"]) == (0, 1) and gap["right"] is None
+    assert choice["why"] == [("a", -2.0), ("b", 1.0)]  # what separates them, largest first, signed for the correct one
+    assert "no correct candidate" in describe(gap) and "+1.00" in describe(choice)

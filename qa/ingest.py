@@ -29,6 +29,7 @@ from pathlib import Path
 from .progress import Progress
 from .readers import EXTENSIONS, Parsed, ReadError, file_type, read_bytes
 from .readers.chars import clean_text
+from .readers.dates import TITLE_YEAR_WORDS, YEAR_SHIFT
 from .readers.text import decode, markdown_lines
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,9 @@ class Document:
         found = {self.year} if self.year else set()
         for m in re.finditer(r"(?<!\d)(20\d{2})\s*년|[’'‘](\d{2})\s*년", self.title):
             found.add(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
+        if self.year:  # a January release "지난해 화재 3만 8,857건 …" is about the year before
+            found.update(self.year + YEAR_SHIFT[w] for w in TITLE_YEAR_WORDS
+                         if re.search(rf"(?<![가-힣]){w}", self.title))
         return frozenset(found)
 
     def to_dict(self) -> dict:

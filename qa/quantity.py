@@ -42,6 +42,7 @@ from .quantity_kinds import (  # noqa: F401 (the parser's public names are read 
     Quantity,
     Rule,
 )
+from .readers.dates import YEAR_SHIFT
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
@@ -440,8 +441,8 @@ def _day_count(text: str, q: Quantity) -> Quantity:
 
 
 # "내년 2월", "지난해 12월": a date without its year, in the year a word before it counts from the announcement's
-_RELATIVE_YEAR = re.compile(r"(내후년|내년|재작년|작년|지난해|전년|올해|금년)\s*(?:도\s*)?$")
-_YEAR_SHIFT = {"내후년": 2, "내년": 1, "재작년": -2, "작년": -1, "지난해": -1, "전년": -1, "올해": 0, "금년": 0}
+_RELATIVE_YEAR = re.compile(rf"({'|'.join(sorted(YEAR_SHIFT, key=len, reverse=True))})\s*(?:도\s*)?$")
+_YEAR_SHIFT = YEAR_SHIFT
 
 
 def _relative_year(text: str, q: Quantity, year: int | None) -> Quantity:

@@ -25,6 +25,8 @@ EXTRA_DOCS = Path(__file__).resolve().parent / "data" / "announcements"
 REAL_DOCS = Path(__file__).resolve().parent / "data" / "real"
 KINDS_DOCS = Path(__file__).resolve().parent / "data" / "kinds"
 WILD_DOCS = Path(__file__).resolve().parent / "data" / "wild"
+WILD2_DOCS = Path(__file__).resolve().parent / "data" / "wild2"
+WILD3_DOCS = Path(__file__).resolve().parent / "data" / "wild3"
 SEED_ID = "molit_2025_smart_city_selection"
 
 
@@ -115,13 +117,26 @@ def wild_assistant(tmp_path_factory, embedder) -> Assistant:
 
 
 @pytest.fixture(scope="session")
+def wild2_assistant(tmp_path_factory, embedder) -> Assistant:
+    """The assistant over the bundled announcement and the nine announcements of tests/data/wild2."""
+    return _assistant_over(tmp_path_factory, embedder, "wild2", SEED_CORPUS, WILD2_DOCS)
+
+
+@pytest.fixture(scope="session")
+def wild3_assistant(tmp_path_factory, embedder) -> Assistant:
+    """The assistant over the bundled announcement and the nine announcements of tests/data/wild3."""
+    return _assistant_over(tmp_path_factory, embedder, "wild3", SEED_CORPUS, WILD3_DOCS)
+
+
+@pytest.fixture(scope="session")
 def golden_assistants(request):
     """The session's assistant for each golden file's corpus (so the fit reuses the indexes the gates built)."""
     from evals.golden import ROOT as EVALS_ROOT
 
     by_corpus = {("corpus",): "assistant", ("corpus", "tests/data/announcements"): "multi_assistant",
                  ("tests/data/real",): "real_assistant", ("corpus", "tests/data/kinds"): "kinds_assistant",
-                 ("corpus", "tests/data/wild"): "wild_assistant"}
+                 ("corpus", "tests/data/wild"): "wild_assistant", ("corpus", "tests/data/wild2"): "wild2_assistant",
+                 ("corpus", "tests/data/wild3"): "wild3_assistant"}
 
     def load(dirs):
         key = tuple(str(d.relative_to(EVALS_ROOT)) for d in dirs)

@@ -73,6 +73,10 @@ FRESH2_ACCURACY_GATE = 0.62  # evals/golden_seed_fresh2.jsonl answer accuracy
 FRESH2_HIT3_GATE = 0.79  # evals/golden_seed_fresh2.jsonl hybrid hit@3
 WILD_ACCURACY_GATE = 0.36  # evals/golden_wild.jsonl (announcements of kinds the other sets lack) answer accuracy
 WILD_HIT3_GATE = 0.70  # evals/golden_wild.jsonl hybrid hit@3
+WILD2_ACCURACY_GATE = 0.40  # evals/golden_wild2.jsonl (nine more new kinds) answer accuracy (measured .421)
+WILD2_HIT3_GATE = 0.79  # evals/golden_wild2.jsonl hybrid hit@3 (.815)
+WILD3_ACCURACY_GATE = 0.47  # evals/golden_wild3.jsonl (nine more) answer accuracy (.495)
+WILD3_HIT3_GATE = 0.77  # evals/golden_wild3.jsonl hybrid hit@3 (.799)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOC = "molit_2025_smart_city_selection"
@@ -326,6 +330,15 @@ def test_kinds_golden_regression_gate(request):
 def test_wild_golden_regression_gate(request):
     """Announcements of kinds the other sets lack, questions written apart before any tuning (evals/golden_wild.jsonl)."""
     _gate(request.getfixturevalue("wild_assistant"), WILD_GOLDEN, WILD_ACCURACY_GATE, WILD_HIT3_GATE)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path, fixture, accuracy_gate, hit3_gate", [
+    (WILD2_GOLDEN, "wild2_assistant", WILD2_ACCURACY_GATE, WILD2_HIT3_GATE),
+    (WILD3_GOLDEN, "wild3_assistant", WILD3_ACCURACY_GATE, WILD3_HIT3_GATE)], ids=["wild2", "wild3"])
+def test_more_wild_golden_regression_gates(request, path, fixture, accuracy_gate, hit3_gate):
+    """Eighteen more announcements of new kinds, questions written apart before any answer was read."""
+    _gate(request.getfixturevalue(fixture), path, accuracy_gate, hit3_gate)
 
 
 @pytest.mark.slow

@@ -94,6 +94,14 @@ def test_passage_ranks_units_one_per_chunk():
     assert len({c.unit_chunk.chunk_id for c in found}) == len(found)
 
 
+def test_a_passage_answering_which_place_says_whose_point_it_is():
+    """A sub-point that names no one answers "어디야?" labelled with the place its point opens with; the same
+    sentence answers a question that asks no name as written, and one that names its place needs no label."""
+    assert passages.generate(context("수중 로봇 관제 하는 곳은 어디야?"))[0].text.startswith("여수시: 항만 안전을")
+    assert passages.generate(context("수중 로봇 관제 계획은?"))[0].text.startswith("항만 안전을")
+    assert passages.generate(context("드론 택배 도입하는 곳은?"))[0].text.startswith("여수시는 섬 지역")
+
+
 def test_lead_answers_a_summary_question_with_the_first_point():
     found = passages.lead(context("2030 스마트 항만 공모 주요 내용은?"))
     assert found and found[0].text.startswith("미래부는")

@@ -492,3 +492,15 @@ def test_a_cover_month_sets_the_year_without_inventing_a_day(tmp_path):
     doc = read_document(tmp_path / "rfp.txt")
     assert (doc.title, doc.published, doc.published_month, doc.year) == (
         "K-water 디지털플랫폼 구축 제안 요청서", None, "2025-01", 2025)
+
+
+@pytest.mark.parametrize("title, published, years", [
+    ("지난해 화재 3만 8,857건으로 3.1% 줄어", "2024-01-18", {2023, 2024}),  # a January release on the year before
+    ("2024년 기준 중위소득 6.09% 인상", "2023-07-28", {2023, 2024}),
+    ("내년 예산안 656조 원 편성", "2024-08-27", {2024, 2025}),
+    ("수출 전년 대비 8% 늘어", "2024-01-01", {2024}),  # 전년 compares: the title names no other year
+    ("봄철 산불조심기간 시작", None, set()),
+])
+def test_the_years_an_announcement_is_about(title, published, years):
+    doc = Document(doc_id="d", title=title, publisher=None, published=published, source=None, path="d.txt", lines=[])
+    assert doc.years == years

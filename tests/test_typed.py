@@ -479,3 +479,31 @@ def test_a_whole_number_of_thousands_is_written_in_thousands():
     assert korean_amount(25_257) == "2만 5,257"
     assert korean_amount(540_000_000) == "5억 4천만" and korean_amount(40_000_000) == "4,000만"  # the first group as is
     assert korean_amount(1.45135e13) == "14조 5,135억"
+
+
+def test_a_question_naming_no_period_asks_the_latest_column():
+    """"재산피해는?" over 2022년 | 2023년 columns: the 2023 figure; a question naming 2022 still gets 2022's."""
+    cells = [("구분", "재산피해(백만원)"), ("2022년", "1,210,300"), ("2023년", "1,117,600"), ("증감", "△92,700")]
+    hits = [_chunk("| 재산피해(백만원) | 1,210,300 | 1,117,600 | △92,700 |", kind="table_row", cells=cells,
+                   search="< 화재 현황 >\n구분: 재산피해(백만원)")]
+    assert _best("재산피해", (MONEY,), hits, change=False).quantity.text.startswith("1,117,600")
+    assert _best("재산피해", (MONEY,), hits, change=False, q_dates=("2022",)).quantity.text.startswith("1,210,300")
+    # a month without its year ("5월 이혼 건수") still asks the latest year's
+    cells = [("구분", "이혼 건수"), ("2023년 5월", "8,393"), ("2024년 5월", "7,923")]
+    row = _chunk("| 이혼 건수 | 8,393 | 7,923 |", kind="table_row", cells=cells, search="< 인구동향 >\n구분: 이혼 건수")
+    assert _best("5월 이혼 건수", (MONEY,), [row], q_dates=("--05",)).quantity.text.startswith("7,923")
+    # what marks it: the cell of the earlier column carries that column's period, no other cell does
+    owned = {q.value: own for unit in FINDER.read(hits[0].chunk, None) for _, q, _, _, _, own in unit.values}
+    assert owned[1210300] == ("2022",) and owned[1117600] is None
+    cells = [("구분", "재산피해(백만원)"), ("주거", "300,000"), ("비주거", "500,000")]  # no period columns
+    row = _chunk("| 재산피해(백만원) | 300,000 | 500,000 |", kind="table_row", cells=cells)
+    assert all(own is None for unit in FINDER.read(row.chunk, None) for *_, own in unit.values)
+
+
+def test_a_bare_figure_takes_its_columns_unit():
+    """"4,127" under "(단위: 명)" is 4,127명 (read alone, the parser takes a bare figure for an amount of 원)."""
+    cells = [("시도", "충북"), ("2023년 상반기", "2,895"), ("2024년 상반기", "4,127")]
+    row = _chunk("| 충북 | 2,895 | 4,127 |", kind="table_row", cells=cells, search="< 시도별 배정 현황 > (단위: 명)\n시도: 충북")
+    read = [q for unit in FINDER.read(row.chunk, None) for _, q, *_ in unit.values]
+    assert [(q.kind, q.text) for q in read] == [(COUNT, "2,895명"), (COUNT, "4,127명")]
+    assert _best("충북 배정 인원", (COUNT,), [row], counter="명").quantity.text == "4,127명"

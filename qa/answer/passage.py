@@ -310,3 +310,12 @@ def named_items(text: str, span: tuple[int, int], aliases: list[str],
         return None
     return named[0][0], named[-1][1]
 
+
+def owner(chunk: Chunk, span: tuple[int, int], names: dict[str, str]) -> str | None:
+    """The place or body a unit is about: one it names, else the one its chunk's first line opens with."""
+    for text in (chunk.text[span[0]:span[1]], chunk.text.split("\n", 1)[0]):
+        flat = compact(text)
+        found = sorted(((flat.find(a), -len(a), name) for a, name in names.items() if a in flat))
+        if found:
+            return found[0][2]
+    return None

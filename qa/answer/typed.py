@@ -141,8 +141,8 @@ class TypedFinder:
                         chunk, qty, label, before, matched, own, kinds, bound, change, weight, after) \
                         - (self.MODIFIER_PENALTY * self._unasked(before, chunk.kind == "table_row", terms, titles)
                            if (qty.kind in NUMERIC_KINDS or qty.kind == TIME) and terms else 0.0)
-                    if not q_dates and _past(qty, y, v_dates, u_dates):
-                        score -= 0.15
+                    if not q_dates and _past(qty, y, v_dates, u_dates) or _earlier_column(chunk, owned, q_dates):
+                        score -= self.PAST_PENALTY
                     out.append(Candidate(chunk, unit_span, value_span, qty, label, score, coverage))
         out.sort(key=lambda c: -c.score)
         return _most_precise_first(out)
@@ -244,6 +244,7 @@ class TypedFinder:
         return _row_words(tuple(chunk.cells), self.tokenize)
 
     MODIFIER_PENALTY = 0.2
+    PAST_PENALTY = 0.15  # a value of the past (an earlier year, an earlier period column) when no date is asked
 
     def _unasked(self, before: str, cell: bool, terms: Sequence[str], titles: set[str]) -> float:
         """Share (by weight) of the nouns naming a value that the question does not ask about: "청년층 취업자는
@@ -303,7 +304,9 @@ class TypedFinder:
                 yield (s, e), f"{context}{widened}\n{about}\n{sent}" if about else f"{context}{widened}\n{sent}", values
 
     def _cells(self, chunk, year: int | None):
-        """A table row: each cell is a value, read with the row's label cells, its column name and the caption."""
+        """A table row: each cell is a value, read with the row's label cells, its column name and the caption; a
+        cell of an earlier period column than another carries that column's dates (where a sentence's values
+        carry their own dates)."""
         cells = list(chunk.cells)
         parsed = {v: parse(v) for _, v in cells if v}  # each cell read once
         labels = [v for k, (h, v) in enumerate(cells) if v and not _NUMBER_CELL.match(v) and (
@@ -314,17 +317,24 @@ class TypedFinder:
         caption_unit = _caption_unit(chunk.search_text)
         row_unit = next((u for u in map(_header_unit, labels) if u), None)  # "고용률(%)" rows of a mixed table
         row_dates = [v for _, v in cells if v and any(q.kind == DATE for q in parsed[v])]
+        periods = {h: max(d for d in _dates(h, None) if d[:4].isdigit()) for h, _ in cells
+                   if h and any(d[:4].isdigit() for d in _dates(h, None))}
+        latest = max(periods.values(), default="")
         for h, v in cells:
             if not v or v in labels or ORDINAL_HEADER.match(h or ""):
                 continue  # a rank or a row number is not a quantity of the caption's unit
             unit = _header_unit(h) or row_unit or caption_unit
-            shown = v if not unit or parse(v) else f"{v}{unit}"
+            # a bare figure takes its column's unit ("4,127" under "(단위: 명)"; read alone it would be 원)
+            shown = v if not unit or (parse(v) and not _BARE_FIGURE.fullmatch(v)) else f"{v}{unit}"
             qs = _with_times(parse(shown, year) or parse(f"{v} {h}", year))
             if not qs:
                 continue
             pos = chunk.text.find(v)
             span = (pos, pos + len(v)) if pos >= 0 else None
             label = " ".join(dict.fromkeys(labels + [w for w in wordy if w != v] + [h]))
+            # a column of an earlier period than another column (2022년 beside 2023년): the question that names
+            # none asks the latest, as it does of a trend written in a sentence
+            earlier = (periods[h],) if h in periods and periods[h] < latest else None
             # the row is dated by its date cells too ("정기 신청 | 2024. 5. 1. ~ 5. 31. | 8월 말까지": 8월 말 is of
             # the May applications)
             dated = " ".join(d for d in row_dates if d != v)
@@ -332,7 +342,7 @@ class TypedFinder:
             # what follows a value in its cell ("지원 비율 70% → 50%": 70% is what it was)
             yield (0, len(chunk.text)), f"{context}\n{v}\n{label} {dated}".rstrip(), [
                 (span if len(qs) == 1 else _within(span, q.span), q, label, label,
-                 shown[q.span[1]:q.span[1] + 12] if len(qs) > 1 else "", None) for q in qs]
+                 shown[q.span[1]:q.span[1] + 12] if len(qs) > 1 else "", earlier) for q in qs]
 
 
 @lru_cache(maxsize=4096)
@@ -441,6 +451,14 @@ def _past(qty: Quantity, year: int | None, v_dates: Sequence[str], u_dates: Sequ
     return _before_year(qty, year) or (qty.kind != DATE and v_dates is not u_dates and _year(v_dates) < _year(u_dates))
 
 
+def _earlier_column(chunk, owned: Sequence[str] | None, q_dates: Sequence[str]) -> bool:
+    """A cell of a table's earlier period column (2022년 beside 2023년; ``owned``: its dates, :meth:`TypedFinder._cells`)
+    when the question names no date of that year: "5월 이혼 건수" asks 2024년 5월's, "2023년 5월" the other."""
+    if chunk.kind != "table_row" or not owned:
+        return False
+    return not any(d[:4] == owned[0][:4] for d in q_dates)
+
+
 def _year(dates: Sequence[str]) -> int:
     """The latest year among ISO dates (0 when none states one)."""
     return max((int(d[:4]) for d in dates if d[:4].isdigit()), default=0)
@@ -474,6 +492,7 @@ _TOTAL_WORDS = re.compile(r"(?<![가-힣])(?:총|모두|전부|통틀어)(?![가
 _TOTAL_LABEL = re.compile(r"(?:^|\s)(?:합\s*계|총\s*계|소\s*계|계|총계|전체|총지출)(?:\s|$)")
 _NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]*\s*%?$|^[-–—]$")
 _UNIT_NOTE = re.compile(r"단위\s*[:：]\s*([^)\]\n,]+)")
+_BARE_FIGURE = re.compile(r"[-+△▲▽∆]?\s*\d[\d,]*(?:\.\d+)?")
 _HEADER_UNIT = re.compile(r"[(\[]\s*([^()\[\]]*?(?:원|명|개|곳|건|%|㎡|톤|가구|세대|개소|달러|mm|㎜|℃|°C|km|㎞|ha|㏊|일|회|대))"
                           r"\s*[)\]]\s*$")
 

@@ -7,6 +7,12 @@ from __future__ import annotations
 
 import re
 
+# years counted from an announcement's own: "지난해 12월", "내년 예산" (the dates a sentence writes; the year a title's
+# 지난해 speaks of: a January release "지난해 화재 3만 8,857건" is about the year before). Kept here, below every
+# stage that reads them (the ingest of a document's years, the quantity parser), and named in qa.lexicon.
+YEAR_SHIFT = {"내후년": 2, "내년": 1, "재작년": -2, "작년": -1, "지난해": -1, "전년": -1, "올해": 0, "금년": 0}
+TITLE_YEAR_WORDS = ("내후년", "내년", "재작년", "작년", "지난해")  # not 전년: a title's "전년 대비" compares, it names no topic
+
 _APOS = "'’‘`´"
 _YEAR = rf"(?:(?<!\d)(20\d{{2}})|[{_APOS}]\s*(\d{{2}}))"
 _DAY_PATTERNS = (

@@ -11,6 +11,7 @@ from ...lexicon import WHICH_ASKS
 from ...text import compact
 from ..candidate import Candidate
 from ..context import Context
+from ..passage import owner
 from .passages import ranked
 
 MIN_COVERAGE = 0.5  # share of the question's words a passage must hold to say whose plan it is
@@ -18,16 +19,6 @@ MIN_COVERAGE = 0.5  # share of the question's words a passage must hold to say w
 
 def asks_which(text: str) -> bool:
     return bool(re.search(WHICH_ASKS, text))
-
-
-def owner(chunk: Chunk, span: tuple[int, int], names: dict[str, str]) -> str | None:
-    """The place or body a unit is about: one it names, else the one its chunk's first line opens with."""
-    for text in (chunk.text[span[0]:span[1]], chunk.text.split("\n", 1)[0]):
-        flat = compact(text)
-        found = sorted(((flat.find(a), -len(a), name) for a, name in names.items() if a in flat))
-        if found:
-            return found[0][2]
-    return None
 
 
 def generate(ctx: Context) -> list[Candidate]:

@@ -34,13 +34,14 @@ def same(a: Quantity, b: Quantity) -> bool:
 
 
 def _cell_quantity(value: str, unit_hint: Quantity) -> Quantity | None:
-    found = parse(value)
-    if found:
-        return found[0]
+    """A cell's figure; a bare number ("1,365", its unit in the caption) is of the class the question names, with
+    no unit of its own (read alone, the parser would take it for an amount of 원)."""
     m = re.fullmatch(r"[-+△▲▽∆]?\s*([\d,]+(?:\.\d+)?)", value.strip())
-    if not m:
-        return None
-    return Quantity(kind=unit_hint.kind, value=float(m.group(1).replace(",", "")), unit="", text=value.strip(), span=(0, 0))
+    if m:
+        return Quantity(kind=unit_hint.kind, value=float(m.group(1).replace(",", "")), unit="", text=value.strip(),
+                        span=(0, 0))
+    found = parse(value)
+    return found[0] if found else None
 
 
 def from_tables(ctx: Context, values: list[Quantity]) -> list[tuple[str, Chunk]]:

@@ -3,11 +3,12 @@ announcement's lead for "주요 내용은?" (:func:`lead`)."""
 
 from __future__ import annotations
 
+from ...chunk import Chunk
 from ...korean import tokenize
 from ...text import compact
 from ..candidate import Candidate
 from ..context import Context
-from ..passage import extend_lead_in, named_items, passage_fits, passage_text, rank_passages
+from ..passage import extend_lead_in, named_items, owner, passage_fits, passage_text, rank_passages
 
 TOP = 3  # passages proposed per question (one per chunk)
 
@@ -42,7 +43,7 @@ def generate(ctx: Context) -> list[Candidate]:
         span = extend_lead_in(chunk, span)
         # the items of a long list of places (or bodies) naming the one asked about
         span = named_items(chunk.text, span, aliases, lambda item: any(a in item for a in corpus.entity_names)) or span
-        text = passage_text(chunk, span)
+        text = with_owner(ctx, chunk, span, passage_text(chunk, span))
         unit_toks = set(tokenize(chunk.text[span[0]:span[1]]))
         said = sum(t in unit_toks for t in residual) / len(residual) if residual else 0.0
         out.append(Candidate(generator="passage", rule="passage", text=text, kind="passage", unit_chunk=chunk,
@@ -51,6 +52,20 @@ def generate(ctx: Context) -> list[Candidate]:
                                        "fits": float(passage_fits(q, chunk.text[span[0]:span[1]])),
                                        "residual_said": said}))
     return out
+
+
+def with_owner(ctx: Context, chunk: Chunk, span: tuple[int, int], text: str) -> str:
+    """A question asking which place or body (드론 쓰는 데 어디야?) answered by a sentence that names none: the
+    sentence labelled with the one its point (□) opens with, as :mod:`.attribution` reads it, so the answer says who
+    as well as what. Never the body announcing it (the publisher or a name in the title)."""
+    names = ctx.corpus.alias_names
+    if not ctx.asks_name or any(a in compact(text) for a in names):
+        return text
+    who = owner(chunk, span, names)
+    doc = ctx.corpus.docs[chunk.doc_id]
+    if not who or compact(who) in compact(f"{doc.publisher or ''} {doc.title}"):
+        return text
+    return f"{who}: {text}"
 
 
 def lead(ctx: Context) -> list[Candidate]:

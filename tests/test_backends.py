@@ -289,6 +289,59 @@ def test_a_bad_store_url_is_one_line(postgres_url):
     assert "secret" not in repr(Database(f"postgresql://nobody:secret@127.0.0.1:{port}/nodb"))
 
 
+def _backend_pid(db: Database) -> int:
+    with db.transaction() as tx:
+        return int(tx.execute("select pg_backend_pid()").fetchone()[0])
+
+
+def test_postgresql_connections_come_from_one_pool(postgres_url):
+    """Transactions reuse the pool's connection; an exception rolls its transaction back and leaves that connection
+    usable, even after a failed statement; a forked worker opens its own pool and never touches the parent's."""
+    db = Database(postgres_url, pool_size=2)
+    first = _backend_pid(db)
+    made = db._pool.get_stats()["connections_num"]
+    assert {_backend_pid(db) for _ in range(20)} == {first}  # one thread asking: the pool's one connection
+    assert db._pool.get_stats()["connections_num"] == made == 1 and db._pool.max_size == 2
+    with pytest.raises(RuntimeError), db.transaction() as tx:
+        tx.execute("insert into jobs (job_id, state) values (?, ?)", ("rolled-back", "queued"))
+        raise RuntimeError("the caller failed")
+    with pytest.raises(Exception, match="no_such_table"), db.transaction() as tx:
+        tx.execute("select * from no_such_table")  # the server aborts the transaction: it must be rolled back
+    with db.transaction() as tx:
+        assert tx.execute("select pg_backend_pid()").fetchone()[0] == first
+        assert tx.execute("select count(*) from jobs where job_id = ?", ("rolled-back",)).fetchone()[0] == 0
+    parent = db._pool
+    db._pool_pid = -1  # as a forked worker sees it
+    assert _backend_pid(db) != first and db._pool is not parent and db._inherited == [parent]
+    db.close()
+    assert db._pool is None and not parent.closed  # the parent's own pool is the parent's to close
+    parent.close()
+    with pytest.raises(ValueError, match="QA_STORE_POOL_SIZE"):
+        Database(postgres_url, pool_size=0)
+
+
+def test_an_unreachable_postgresql_is_one_line_at_once():
+    import socket
+    import time
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t = time.perf_counter()
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL.*QA_STORE_URL"):
+        Store.open(f"postgresql://qa:secret@127.0.0.1:{port}/qa").version()
+    assert time.perf_counter() - t < 5
+
+
+def test_store_pool_size_is_a_setting(tmp_path):
+    c = Config.load(env={"QA_STORE_POOL_SIZE": "7", "QA_STORE_URL": "postgresql://qa@db/qa"}, path=tmp_path / "none.toml")
+    assert c.store_pool_size == 7 and Config().store_pool_size == 4
+    pytest.importorskip("psycopg_pool", reason="psycopg-pool is not installed")
+    from qa.store import open_store
+
+    assert open_store(c).db.pool_size == 7 and FeedbackLog.for_config(c).db.pool_size == 7  # nothing opened yet
+
+
 # ------------------------------------------------------------------------------------------------ deployment
 def test_the_compose_file_names_real_settings():
     """deploy/compose.yaml parses, holds Milvus (etcd, MinIO), PostgreSQL, two replicas and a proxy, and every QA_

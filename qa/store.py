@@ -121,7 +121,7 @@ class Database:
         self._pool: Any = None
         self._pool_pid = 0
         self._pool_lock = threading.Lock()
-        self._inherited: list[Any] = []  # pools a forked process got from its parent: their sockets are the parent's
+        self._inherited: list[Any] = []  # the parent's pools in a forked process (see _connections)
         if self.dialect == "postgresql":
             try:
                 import psycopg  # noqa: F401
@@ -143,8 +143,8 @@ class Database:
         return conn
 
     def _connections(self) -> Any:
-        """This process's pool, opened on first use. A forked worker opens its own and keeps the parent's unused
-        and unclosed (its connections are the parent's sockets: closing them here would end the parent's sessions)."""
+        """This process's pool, opened on first use. A forked worker opens its own and keeps the parent's unused and
+        never closed: its connections are the parent's sockets, and closing them would end the parent's sessions."""
         if self._pool is not None and self._pool_pid == os.getpid():
             return self._pool
         with self._pool_lock:
@@ -189,7 +189,10 @@ class Database:
         """Close this process's pool and its connections (a later transaction opens a new one)."""
         with self._pool_lock:
             pool, self._pool = self._pool, None
-        if pool is not None and self._pool_pid == os.getpid():
+            if pool is not None and self._pool_pid != os.getpid():
+                self._inherited.append(pool)  # the parent's: kept, not closed (see _connections)
+                pool = None
+        if pool is not None:
             pool.close()
 
     @contextlib.contextmanager

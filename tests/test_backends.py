@@ -297,7 +297,8 @@ def _backend_pid(db: Database) -> int:
 
 def test_postgresql_connections_come_from_one_pool(postgres_url):
     """Transactions reuse the pool's connection; an exception rolls its transaction back and leaves that connection
-    usable, even after a failed statement; a forked worker opens its own pool and never touches the parent's."""
+    usable, even after a failed statement; a connection the server ended is replaced; a forked worker opens its own
+    pool and never touches the parent's."""
     db = Database(postgres_url, pool_size=2)
     first = _backend_pid(db)
     made = db._pool.get_stats()["connections_num"]
@@ -311,6 +312,12 @@ def test_postgresql_connections_come_from_one_pool(postgres_url):
     with db.transaction() as tx:
         assert tx.execute("select pg_backend_pid()").fetchone()[0] == first
         assert tx.execute("select count(*) from jobs where job_id = ?", ("rolled-back",)).fetchone()[0] == 0
+    side = Database(postgres_url)
+    with side.transaction() as tx:  # the server ends the pooled session (a restart, an idle timeout)
+        tx.execute("select pg_terminate_backend(?)", (first,))
+    side.close()
+    first = _backend_pid(db)  # the broken connection is replaced when taken, not handed out
+    assert _backend_pid(db) == first
     read, write = os.pipe()
     child = os.fork()
     if child == 0:  # a forked worker (ui.py --workers): its own pool; closing it leaves the parent's alone

@@ -1,7 +1,8 @@
 """``python -m benchmarks``: cold start, warm latency per stage against a bare query embedding (idle and with
 one core busy), build time (full, and incremental: one announcement added, changed, removed), peak RSS,
 requests/s, retrieval alone at 100k chunks; ``--scale 100,1000`` adds a table over corpora made by varying the
-real announcements. Prints numbers, never pass/fail."""
+real announcements; ``--backend milvus`` / ``--backend store`` measure the backends of "Running beyond one machine"
+instead. Prints numbers, never pass/fail."""
 
 from __future__ import annotations
 
@@ -24,13 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", default="", help="comma-separated announcement counts, e.g. 100,1000 (opt-in; slow)")
     ap.add_argument("--workers", type=int, default=2, help="also measure requests/s with this many workers (1: skip)")
     ap.add_argument("--skip-serving", action="store_true", help="skip the web app (cold start and requests/s)")
-    ap.add_argument("--backend", choices=("local", "milvus"), default="local",
-                    help="milvus: the Milvus backend beside the local files instead (benchmarks/backends.py)")
-    ap.add_argument("--backend-size", type=int, default=1000, help="announcements for --backend milvus (0: skip)")
+    ap.add_argument("--backend", choices=("local", "milvus", "store"), default="local",
+                    help="milvus: the Milvus backend beside the local files instead (benchmarks/backends.py); store: "
+                         "the facts read from --store-url per question, and the names read at load (benchmarks/store.py)")
+    ap.add_argument("--backend-size", type=int, default=1000,
+                    help="announcements for --backend milvus or store (0: skip)")
     ap.add_argument("--backend-retrieval", default="100000",
                     help="comma-separated chunk counts for --backend milvus's retrieval table, e.g. 100000,1000000")
     ap.add_argument("--backend-queries", type=int, default=100, help="queries per scope in the retrieval table")
-    ap.add_argument("--store-url", default="", help="with --backend milvus: also publish the facts to this store")
+    ap.add_argument("--store-url", default="", help="with --backend milvus: also publish the facts to this store; "
+                                                     "with --backend store: the (empty) store measured")
     args = ap.parse_args(argv)
 
     from qa.threads import set_thread_env
@@ -49,6 +53,18 @@ def main(argv: list[str] | None = None) -> int:
                     if args.backend_size else [])
             for n in (int(s) for s in args.backend_retrieval.split(",") if s.strip()):
                 rows += backends.retrieval(n, Path(tmp), n_queries=args.backend_queries)
+            measure.print_table(rows)
+        return 0
+    if args.backend == "store":
+        from . import store
+
+        with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
+            url = args.store_url or str(Path(tmp) / "store.sqlite")
+            rows, index = store.per_question(args.corpus, Path(tmp), questions, url)
+            rows += store.names(index, url, args.corpus.name)
+            if args.backend_size:
+                rows += store.names(store.varied_index(args.backend_size, Path(tmp)), url,
+                                    f"{args.backend_size:,} varied announcements")
             measure.print_table(rows)
         return 0
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:

@@ -95,6 +95,8 @@ class Config:
     # facts, documents, jobs, feedback and the index version row: "" = today's SQLite files (facts.sqlite in the
     # index folder, feedback_db beside it); a SQLite file path, or a postgresql:// URL
     store_url: str = ""
+    # PostgreSQL connections one process keeps per store (a pool opened at first use; SQLite opens one per transaction)
+    store_pool_size: int = 4
     # where answering reads the facts: false = the index folder's facts in memory (loaded once; the fastest);
     # true = the store, per question by indexed column (memory that does not grow with the facts; needs store_url)
     facts_from_store: bool = False

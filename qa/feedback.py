@@ -53,11 +53,13 @@ def _clip(text: Any, limit: int = MAX_TEXT) -> str:
 
 
 class FeedbackLog:
-    """The log. Safe to share between threads; every method opens its own short connection."""
+    """The log. Safe to share between threads; every method is one transaction (a short SQLite connection, or a
+    pooled PostgreSQL one)."""
 
-    def __init__(self, path: Path | str, retention_days: float = 180.0, max_rows: int = MAX_ROWS) -> None:
+    def __init__(self, path: Path | str, retention_days: float = 180.0, max_rows: int = MAX_ROWS,
+                 pool_size: int = 4) -> None:
         self.path = path if isinstance(path, str) and "://" in path else Path(path)
-        self.db = Database(str(self.path))
+        self.db = Database(str(self.path), pool_size)
         self.retention_days = float(retention_days)
         self.max_rows = int(max_rows)
 
@@ -65,7 +67,8 @@ class FeedbackLog:
     def for_config(cls, config: Any) -> FeedbackLog:
         """The store's events table when ``store_url`` is set, else the SQLite file of :func:`feedback_path`."""
         url = str(getattr(config, "store_url", "") or "")
-        return cls(url or feedback_path(config), getattr(config, "feedback_retention_days", 180.0))
+        return cls(url or feedback_path(config), getattr(config, "feedback_retention_days", 180.0),
+                   pool_size=getattr(config, "store_pool_size", 4))
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[Any]:

@@ -22,9 +22,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,19 +97,37 @@ def is_postgres(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
-class Database:
-    """One SQLite file or PostgreSQL database: short connections, one transaction each, ``?`` placeholders."""
+CONNECT_TIMEOUT = 10  # seconds to reach PostgreSQL (or to wait for a pooled connection) before a StoreError
 
-    def __init__(self, url: str) -> None:
+
+def _unreachable(exc: Exception) -> StoreError:
+    return StoreError(f"cannot connect to PostgreSQL: {' '.join(str(exc).split())[:300]} (QA_STORE_URL)")
+
+
+class Database:
+    """One SQLite file or PostgreSQL database, one transaction per block, ``?`` placeholders. SQLite opens a short
+    connection per transaction (a local file: nothing to save); PostgreSQL takes one from this Database's pool of at
+    most ``pool_size`` (opened at the first transaction, one per process), since connecting anew cost every
+    question several milliseconds."""
+
+    def __init__(self, url: str, pool_size: int = 4) -> None:
         self.url = str(url)
         self.dialect = "postgresql" if is_postgres(self.url) else "sqlite"
+        if int(pool_size) < 1:
+            raise ValueError(f"store_pool_size must be at least 1, not {pool_size} (QA_STORE_POOL_SIZE)")
+        self.pool_size = int(pool_size)
         self._ready = False
         self._lock = threading.Lock()
+        self._pool: Any = None
+        self._pool_pid = 0
+        self._pool_lock = threading.Lock()
+        self._inherited: list[Any] = []  # the parent's pools in a forked process (see _connections)
         if self.dialect == "postgresql":
             try:
                 import psycopg  # noqa: F401
+                import psycopg_pool  # noqa: F401
             except ImportError:
-                raise StoreError("store_url is a postgresql:// URL but psycopg is not installed: "
+                raise StoreError("store_url is a postgresql:// URL but psycopg or psycopg-pool is not installed: "
                                  "pip install 'gongo-qa[postgres]'") from None
 
     def __repr__(self) -> str:  # never the password of a URL
@@ -117,19 +136,64 @@ class Database:
     def sql(self, text: str) -> str:
         return text.replace("?", "%s") if self.dialect == "postgresql" else text
 
-    def _raw(self) -> Any:
-        if self.dialect == "postgresql":
-            import psycopg
-
-            try:
-                return psycopg.connect(self.url, connect_timeout=10)
-            except psycopg.OperationalError as exc:
-                raise StoreError(f"cannot connect to PostgreSQL: {' '.join(str(exc).split())[:300]} "
-                                 f"(QA_STORE_URL)") from None
+    def _sqlite(self) -> sqlite3.Connection:
         Path(self.url).expanduser().parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(Path(self.url).expanduser(), timeout=10)
         conn.execute("pragma busy_timeout=10000")
         return conn
+
+    def _connections(self) -> Any:
+        """This process's pool, opened on first use. A forked worker opens its own and keeps the parent's unused and
+        never closed: its connections are the parent's sockets, and closing them would end the parent's sessions."""
+        if self._pool is not None and self._pool_pid == os.getpid():
+            return self._pool
+        with self._pool_lock:
+            if self._pool is not None and self._pool_pid != os.getpid():
+                self._inherited.append(self._pool)
+                self._pool = None
+            if self._pool is None:
+                self._pool, self._pool_pid = self._open_pool(), os.getpid()
+            return self._pool
+
+    def _open_pool(self) -> Any:
+        import psycopg
+        from psycopg_pool import ConnectionPool, PoolTimeout
+
+        try:  # one direct connection first: an unreachable server is its own error at once, not a pool's timeout
+            psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT).close()
+        except psycopg.OperationalError as exc:
+            raise _unreachable(exc) from None
+        pool = ConnectionPool(self.url, min_size=1, max_size=self.pool_size, open=False, timeout=CONNECT_TIMEOUT,
+                              kwargs={"connect_timeout": CONNECT_TIMEOUT}, check=ConnectionPool.check_connection,
+                              num_workers=1, name="qa-store")
+        try:
+            pool.open(wait=True, timeout=CONNECT_TIMEOUT)  # its first connection made before the first caller asks
+        except PoolTimeout as exc:
+            raise _unreachable(exc) from None
+        return pool
+
+    def _checkout(self) -> tuple[Any, Callable[[Any], None]]:
+        """A connection and how to give it back: a new SQLite connection (closed after), or a pooled one."""
+        if self.dialect == "sqlite":
+            return self._sqlite(), lambda conn: conn.close()
+        from psycopg_pool import PoolTimeout
+
+        pool = self._connections()
+        try:
+            return pool.getconn(), pool.putconn
+        except PoolTimeout:
+            raise StoreError(f"no PostgreSQL connection within {CONNECT_TIMEOUT} s: the server is unreachable or all "
+                             f"{self.pool_size} pooled connections are busy (QA_STORE_URL, QA_STORE_POOL_SIZE)") from None
+
+    def close(self) -> None:
+        """Close this process's pool and its connections (a later transaction opens a new one)."""
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+            if pool is not None and self._pool_pid != os.getpid():
+                self._inherited.append(pool)  # the parent's: kept, not closed (see _connections)
+                pool = None
+        if pool is not None:
+            pool.close()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[_Tx]:
@@ -140,15 +204,16 @@ class Database:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[_Tx]:
-        conn = self._raw()
+        conn, release = self._checkout()
         try:
             yield _Tx(self, conn)
             conn.commit()
         except BaseException:
-            conn.rollback()
+            with contextlib.suppress(Exception):  # a broken connection: the pool drops it when it comes back
+                conn.rollback()
             raise
         finally:
-            conn.close()
+            release(conn)
 
     def migrate(self) -> int:
         """Apply the migrations this database lacks (once per process); returns the schema version."""
@@ -157,7 +222,7 @@ class Database:
         with self._lock:
             if not self._ready:
                 if self.dialect == "sqlite":
-                    with contextlib.closing(self._raw()) as conn:
+                    with contextlib.closing(self._sqlite()) as conn:
                         conn.execute("pragma journal_mode=wal")
                 with self._transaction() as tx:
                     if self.dialect == "postgresql":  # replicas starting together migrate one at a time
@@ -240,8 +305,12 @@ class Store:
         self.db = db
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        return cls(Database(url))
+    def open(cls, url: str, pool_size: int = 4) -> Store:
+        return cls(Database(url, pool_size))
+
+    def close(self) -> None:
+        """Close the database's connection pool (nothing to close on SQLite)."""
+        self.db.close()
 
     # ------------------------------------------------------------------ publishing a build
     def publish(self, index: Index, facts: list[Fact], reports: list[dict[str, Any]]) -> dict[str, int]:
@@ -398,14 +467,23 @@ def _content_sha(doc: Any, facts: list[Fact]) -> str:
 
 def open_store(config: Config) -> Store | None:
     """The configured store, or ``None`` for today's files (``store_url = ""``)."""
-    return Store.open(config.store_url) if config.store_url else None
+    return Store.open(config.store_url, config.store_pool_size) if config.store_url else None
 
 
-def publish_index(config: Config, index: Index) -> None:
-    """Publish a loaded index to the configured store (nothing without one); called by :func:`qa.index.load_index`."""
-    store = open_store(config)
-    if store is None:
+def publish_index(config: Config, index: Index, store: Store | None = None) -> None:
+    """Publish a loaded index to the configured store (nothing without one): through ``store`` when given, else
+    through one opened and closed here; called by :func:`qa.index.load_index`."""
+    opened = None if store is not None else open_store(config)
+    if store is None and opened is None:
         return
+    try:
+        _publish(store or opened, index)
+    finally:
+        if opened is not None:
+            opened.close()
+
+
+def _publish(store: Store, index: Index) -> None:
     now = store.version()
     if now is not None and now.built_at == build_id(index.manifest):
         return  # this build is there: its facts are not read from the index folder again

@@ -237,9 +237,11 @@ def store_url(request, tmp_path):
     url = request.getfixturevalue("postgres_url")
 
     def empty() -> None:
-        with Database(url).transaction() as tx:
+        db = Database(url)
+        with db.transaction() as tx:
             for table in ("facts", "fact_names", "documents", "file_reports", "jobs", "events", "index_version"):
                 tx.execute(f"delete from {table}")
+        db.close()
 
     empty()
     yield url

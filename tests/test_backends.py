@@ -5,6 +5,7 @@ added or deleted at a time, facts read by subject, migrations, the version row a
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 
@@ -287,6 +288,75 @@ def test_a_bad_store_url_is_one_line(postgres_url):
     with pytest.raises(StoreError, match="cannot connect to PostgreSQL.*QA_STORE_URL"):
         Store.open(f"postgresql://nobody:secret@127.0.0.1:{port}/nodb").version()
     assert "secret" not in repr(Database(f"postgresql://nobody:secret@127.0.0.1:{port}/nodb"))
+
+
+def _backend_pid(db: Database) -> int:
+    with db.transaction() as tx:
+        return int(tx.execute("select pg_backend_pid()").fetchone()[0])
+
+
+def test_postgresql_connections_come_from_one_pool(postgres_url):
+    """Transactions reuse the pool's connection; an exception rolls its transaction back and leaves that connection
+    usable, even after a failed statement; a connection the server ended is replaced; a forked worker opens its own
+    pool and never touches the parent's."""
+    db = Database(postgres_url, pool_size=2)
+    first = _backend_pid(db)
+    made = db._pool.get_stats()["connections_num"]
+    assert {_backend_pid(db) for _ in range(20)} == {first}  # one thread asking: the pool's one connection
+    assert db._pool.get_stats()["connections_num"] == made == 1 and db._pool.max_size == 2
+    with pytest.raises(RuntimeError), db.transaction() as tx:
+        tx.execute("insert into jobs (job_id, state) values (?, ?)", ("rolled-back", "queued"))
+        raise RuntimeError("the caller failed")
+    with pytest.raises(Exception, match="no_such_table"), db.transaction() as tx:
+        tx.execute("select * from no_such_table")  # the server aborts the transaction: it must be rolled back
+    with db.transaction() as tx:
+        assert tx.execute("select pg_backend_pid()").fetchone()[0] == first
+        assert tx.execute("select count(*) from jobs where job_id = ?", ("rolled-back",)).fetchone()[0] == 0
+    side = Database(postgres_url)
+    with side.transaction() as tx:  # the server ends the pooled session (a restart, an idle timeout)
+        tx.execute("select pg_terminate_backend(?)", (first,))
+    side.close()
+    first = _backend_pid(db)  # the broken connection is replaced when taken, not handed out
+    assert _backend_pid(db) == first
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # a forked worker (ui.py --workers): its own pool; closing it leaves the parent's alone
+        try:
+            os.write(write, str(_backend_pid(db)).encode())
+            db.close()
+        finally:
+            os._exit(0)
+    os.close(write)
+    theirs = int(os.read(read, 64) or 0)
+    os.waitpid(child, 0)
+    os.close(read)
+    assert theirs and theirs != first and _backend_pid(db) == first  # the parent's session was not ended
+    db.close()
+    assert db._pool is None
+    with pytest.raises(ValueError, match="QA_STORE_POOL_SIZE"):
+        Database(postgres_url, pool_size=0)
+
+
+def test_an_unreachable_postgresql_is_one_line_at_once():
+    import socket
+    import time
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t = time.perf_counter()
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL.*QA_STORE_URL"):
+        Store.open(f"postgresql://qa:secret@127.0.0.1:{port}/qa").version()
+    assert time.perf_counter() - t < 5
+
+
+def test_store_pool_size_is_a_setting(tmp_path):
+    c = Config.load(env={"QA_STORE_POOL_SIZE": "7", "QA_STORE_URL": "postgresql://qa@db/qa"}, path=tmp_path / "none.toml")
+    assert c.store_pool_size == 7 and Config().store_pool_size == 4
+    pytest.importorskip("psycopg_pool", reason="psycopg-pool is not installed")
+    from qa.store import open_store
+
+    assert open_store(c).db.pool_size == 7 and FeedbackLog.for_config(c).db.pool_size == 7  # nothing opened yet
 
 
 # ------------------------------------------------------------------------------------------------ deployment

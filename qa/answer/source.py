@@ -275,5 +275,6 @@ def fact_source(config: Config, index: Index) -> FactSource:
                          "postgresql:// URL")
     from ..store import open_store, publish_index
 
-    publish_index(config, index)
-    return StoreSource(open_store(config), index.documents)
+    store = open_store(config)
+    publish_index(config, index, store)
+    return StoreSource(store, index.documents)

@@ -104,28 +104,18 @@ def _assistant_over(tmp_path_factory, embedder, name: str, *folders: Path) -> As
     return Assistant.load(config, rebuild="never")
 
 
-@pytest.fixture(scope="session")
-def kinds_assistant(tmp_path_factory, embedder) -> Assistant:
-    """The assistant over the bundled announcement and the 24 announcements of other kinds (tests/data/kinds)."""
-    return _assistant_over(tmp_path_factory, embedder, "kinds", SEED_CORPUS, KINDS_DOCS)
+def _seed_and(name: str, folder: Path, doc: str):
+    """A session fixture: the assistant over the bundled announcement and the announcements of ``folder``."""
+    def fixture(tmp_path_factory, embedder) -> Assistant:
+        return _assistant_over(tmp_path_factory, embedder, name, SEED_CORPUS, folder)
+    fixture.__doc__ = doc
+    return pytest.fixture(scope="session", name=f"{name}_assistant")(fixture)
 
 
-@pytest.fixture(scope="session")
-def wild_assistant(tmp_path_factory, embedder) -> Assistant:
-    """The assistant over the bundled announcement and the announcements of tests/data/wild."""
-    return _assistant_over(tmp_path_factory, embedder, "wild", SEED_CORPUS, WILD_DOCS)
-
-
-@pytest.fixture(scope="session")
-def wild2_assistant(tmp_path_factory, embedder) -> Assistant:
-    """The assistant over the bundled announcement and the nine announcements of tests/data/wild2."""
-    return _assistant_over(tmp_path_factory, embedder, "wild2", SEED_CORPUS, WILD2_DOCS)
-
-
-@pytest.fixture(scope="session")
-def wild3_assistant(tmp_path_factory, embedder) -> Assistant:
-    """The assistant over the bundled announcement and the nine announcements of tests/data/wild3."""
-    return _assistant_over(tmp_path_factory, embedder, "wild3", SEED_CORPUS, WILD3_DOCS)
+kinds_assistant = _seed_and("kinds", KINDS_DOCS, "… and the 24 announcements of other kinds (tests/data/kinds)")
+wild_assistant = _seed_and("wild", WILD_DOCS, "… and the eight announcements of tests/data/wild")
+wild2_assistant = _seed_and("wild2", WILD2_DOCS, "… and the nine announcements of tests/data/wild2")
+wild3_assistant = _seed_and("wild3", WILD3_DOCS, "… and the nine announcements of tests/data/wild3")
 
 
 @pytest.fixture(scope="session")

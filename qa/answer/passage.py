@@ -319,3 +319,10 @@ def owner(chunk: Chunk, span: tuple[int, int], names: dict[str, str]) -> str | N
         if found:
             return found[0][2]
     return None
+
+
+def announces(doc, who: str) -> bool:
+    """Whether ``who`` is the body announcing ``doc`` (its publisher, or a name in its title), not one of those
+    the announcement is about."""
+    return compact(who) in compact(f"{doc.publisher or ''} {doc.title}")
+

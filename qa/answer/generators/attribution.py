@@ -8,10 +8,9 @@ import re
 
 from ...chunk import Chunk
 from ...lexicon import WHICH_ASKS
-from ...text import compact
 from ..candidate import Candidate
 from ..context import Context
-from ..passage import owner
+from ..passage import announces, owner
 from .passages import ranked
 
 MIN_COVERAGE = 0.5  # share of the question's words a passage must hold to say whose plan it is
@@ -32,8 +31,7 @@ def generate(ctx: Context) -> list[Candidate]:
         if coverage < MIN_COVERAGE:
             continue
         who = owner(chunk, span, names)
-        doc = ctx.corpus.docs[chunk.doc_id]
-        if who and compact(who) in compact(f"{doc.publisher or ''} {doc.title}"):
+        if who and announces(ctx.corpus.docs[chunk.doc_id], who):
             continue  # the body announcing it, not the one whose plan it is
         if who and who not in asked and who not in {o[0] for o in owners}:
             owners.append((who, chunk, span, coverage))

@@ -8,7 +8,7 @@ from ...korean import tokenize
 from ...text import compact
 from ..candidate import Candidate
 from ..context import Context
-from ..passage import extend_lead_in, named_items, owner, passage_fits, passage_text, rank_passages
+from ..passage import announces, extend_lead_in, named_items, owner, passage_fits, passage_text, rank_passages
 
 TOP = 3  # passages proposed per question (one per chunk)
 
@@ -62,8 +62,7 @@ def with_owner(ctx: Context, chunk: Chunk, span: tuple[int, int], text: str) -> 
     if not ctx.asks_name or any(a in compact(text) for a in names):
         return text
     who = owner(chunk, span, names)
-    doc = ctx.corpus.docs[chunk.doc_id]
-    if not who or compact(who) in compact(f"{doc.publisher or ''} {doc.title}"):
+    if not who or announces(ctx.corpus.docs[chunk.doc_id], who):
         return text
     return f"{who}: {text}"
 

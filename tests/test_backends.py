@@ -316,8 +316,9 @@ def test_postgresql_connections_come_from_one_pool(postgres_url):
     with side.transaction() as tx:  # the server ends the pooled session (a restart, an idle timeout)
         tx.execute("select pg_terminate_backend(?)", (first,))
     side.close()
-    first = _backend_pid(db)  # the broken connection is replaced when taken, not handed out
-    assert _backend_pid(db) == first
+    ended = first
+    ours = {_backend_pid(db) for _ in range(4)}  # the broken connection is replaced when taken, never handed out
+    assert ended not in ours  # (the pool may refill with a second connection meanwhile: which one is handed out varies)
     read, write = os.pipe()
     child = os.fork()
     if child == 0:  # a forked worker (ui.py --workers): its own pool; closing it leaves the parent's alone
@@ -330,9 +331,11 @@ def test_postgresql_connections_come_from_one_pool(postgres_url):
     theirs = int(os.read(read, 64) or 0)
     os.waitpid(child, 0)
     os.close(read)
-    assert theirs and theirs != first
-    with db.transaction() as tx:  # the parent's first session was not ended (the pool may hand out another of its own)
-        assert tx.execute("select count(*) from pg_stat_activity where pid = ?", (first,)).fetchone()[0] == 1
+    assert theirs and theirs not in ours
+    with db.transaction() as tx:  # the parent's sessions were not ended by the child
+        alive = {pid for pid in ours if tx.execute("select count(*) from pg_stat_activity where pid = ?",
+                                                  (pid,)).fetchone()[0]}
+    assert alive == ours
     db.close()
     assert db._pool is None
     with pytest.raises(ValueError, match="QA_STORE_POOL_SIZE"):

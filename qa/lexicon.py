@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .chunk import NOTE_MARKS, SUB_BULLETS, TOP_BULLETS  # the chunker owns the bullet alphabet
-from .readers.dates import TITLE_YEAR_WORDS, YEAR_SHIFT  # noqa: F401 (the readers own the relative-year words)
+from .readers.dates import TITLE_YEAR_WORDS, YEAR_SHIFT  # the readers own the relative-year words
 
-__all__ = ["NOTE_MARKS", "SUB_BULLETS", "TOP_BULLETS"]  # re-exported; the tables below are public too
+# re-exported; the tables below are public too
+__all__ = ["NOTE_MARKS", "SUB_BULLETS", "TOP_BULLETS", "TITLE_YEAR_WORDS", "YEAR_SHIFT"]
 
 
 class Attr:

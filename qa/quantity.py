@@ -45,6 +45,9 @@ from .quantity_kinds import (  # noqa: F401 (the parser's public names are read 
 from .readers.dates import YEAR_SHIFT
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# a figure written with no unit at all ("1,365", "△445": a table cell whose unit is its column's or caption's); read
+# alone, parse() takes one with a thousands comma for an amount of 원, so the readers of cells check this first
+BARE_FIGURE = re.compile(r"[-+△▲▽∆]?\s*(?P<n>\d[\d,]*(?:\.\d+)?)")
 _MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 # "1조 2,000억", "12억 5천만", "3억5천", "2천억", "150", "2만 1,757"
 _AMOUNT = (rf"(?:{_NUM})\s*(?:{_MAG})?(?:\s*(?:{_NUM})\s*(?:{_MAG}))*"
@@ -442,7 +445,6 @@ def _day_count(text: str, q: Quantity) -> Quantity:
 
 # "내년 2월", "지난해 12월": a date without its year, in the year a word before it counts from the announcement's
 _RELATIVE_YEAR = re.compile(rf"({'|'.join(sorted(YEAR_SHIFT, key=len, reverse=True))})\s*(?:도\s*)?$")
-_YEAR_SHIFT = YEAR_SHIFT
 
 
 def _relative_year(text: str, q: Quantity, year: int | None) -> Quantity:
@@ -450,7 +452,7 @@ def _relative_year(text: str, q: Quantity, year: int | None) -> Quantity:
     if q.kind != DATE or not year or not q.date or not q.date.startswith(str(year)) or re.search(r"\d\s*년|[’'‘]", q.text):
         return q
     m = _RELATIVE_YEAR.search(text[max(0, q.span[0] - 8):q.span[0]])
-    shift = _YEAR_SHIFT[m.group(1)] if m else 0
+    shift = YEAR_SHIFT[m.group(1)] if m else 0
     if not shift:
         return q
     return replace(q, date=f"{year + shift}{q.date[4:]}", value=q.value + shift * 10000,

@@ -167,11 +167,12 @@ def read_units(c: Chunk) -> ChunkUnits:
         unit = c.text[s:e]
         body = strip_bullet(unit)
         row = body.startswith("|")
-        tokens = frozenset(tokenize(unit))
+        words, label = tokenize(unit), slot_label(unit)
+        tokens = frozenset(words)
         out.append(Unit(span=(s, e), tokens=tokens, joined="\n".join(tokens),
-                        echo=tuple(t for t in tokenize(unit) if not t[0].isdigit()),
-                        slot=slot_label(unit).replace(" ", ""), compact=compact(body),
-                        flat=body.lower().replace(" ", ""), row_label=slot_label(unit) if row else "", row=row,
+                        echo=tuple(t for t in words if not t[0].isdigit()),
+                        slot=label.replace(" ", ""), compact=compact(body),
+                        flat=body.lower().replace(" ", ""), row_label=label if row else "", row=row,
                         dated=bool(DATE_EXPR.search(unit)), cause=bool(re.search(CAUSE_MARKERS, unit)),
                         quoted=bool(re.search(r"[“\"]", unit)), placed=bool(_PLACE_WORDS.search(unit))))
     tokens = frozenset(tokenize(c.search_text))

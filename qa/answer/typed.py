@@ -21,7 +21,7 @@ from ..asked import range_edges, times_within
 from ..chunk import ORDINAL_HEADER, TOP_BULLETS
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT, RELATIVE_TIME_WORDS
-from ..quantity import COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse
+from ..quantity import BARE_FIGURE, COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse
 from ..text import BULLET, TypoIndex, known_form, match_strength, sentence_spans
 from .dates import _dates, date_agreement
 
@@ -141,7 +141,7 @@ class TypedFinder:
                         chunk, qty, label, before, matched, own, kinds, bound, change, weight, after) \
                         - (self.MODIFIER_PENALTY * self._unasked(before, chunk.kind == "table_row", terms, titles)
                            if (qty.kind in NUMERIC_KINDS or qty.kind == TIME) and terms else 0.0)
-                    if not q_dates and _past(qty, y, v_dates, u_dates) or _earlier_column(chunk, owned, q_dates):
+                    if (not q_dates and _past(qty, y, v_dates, u_dates)) or _earlier_column(chunk, owned, q_dates):
                         score -= self.PAST_PENALTY
                     out.append(Candidate(chunk, unit_span, value_span, qty, label, score, coverage))
         out.sort(key=lambda c: -c.score)
@@ -317,15 +317,15 @@ class TypedFinder:
         caption_unit = _caption_unit(chunk.search_text)
         row_unit = next((u for u in map(_header_unit, labels) if u), None)  # "고용률(%)" rows of a mixed table
         row_dates = [v for _, v in cells if v and any(q.kind == DATE for q in parsed[v])]
-        periods = {h: max(d for d in _dates(h, None) if d[:4].isdigit()) for h, _ in cells
-                   if h and any(d[:4].isdigit() for d in _dates(h, None))}
+        periods = {h: max(years) for h, _ in cells if h
+                   for years in [[d for d in _dates(h, None) if d[:4].isdigit()]] if years}
         latest = max(periods.values(), default="")
         for h, v in cells:
             if not v or v in labels or ORDINAL_HEADER.match(h or ""):
                 continue  # a rank or a row number is not a quantity of the caption's unit
             unit = _header_unit(h) or row_unit or caption_unit
             # a bare figure takes its column's unit ("4,127" under "(단위: 명)"; read alone it would be 원)
-            shown = v if not unit or (parse(v) and not _BARE_FIGURE.fullmatch(v)) else f"{v}{unit}"
+            shown = v if not unit or (parse(v) and not BARE_FIGURE.fullmatch(v)) else f"{v}{unit}"
             qs = _with_times(parse(shown, year) or parse(f"{v} {h}", year))
             if not qs:
                 continue
@@ -492,7 +492,6 @@ _TOTAL_WORDS = re.compile(r"(?<![가-힣])(?:총|모두|전부|통틀어)(?![가
 _TOTAL_LABEL = re.compile(r"(?:^|\s)(?:합\s*계|총\s*계|소\s*계|계|총계|전체|총지출)(?:\s|$)")
 _NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]*\s*%?$|^[-–—]$")
 _UNIT_NOTE = re.compile(r"단위\s*[:：]\s*([^)\]\n,]+)")
-_BARE_FIGURE = re.compile(r"[-+△▲▽∆]?\s*\d[\d,]*(?:\.\d+)?")
 _HEADER_UNIT = re.compile(r"[(\[]\s*([^()\[\]]*?(?:원|명|개|곳|건|%|㎡|톤|가구|세대|개소|달러|mm|㎜|℃|°C|km|㎞|ha|㏊|일|회|대))"
                           r"\s*[)\]]\s*$")
 

@@ -10,7 +10,7 @@ import re
 from ...chunk import Chunk
 from ...korean import tokenize
 from ...lexicon import REGION_OF
-from ...quantity import DATE, NUMERIC_KINDS, Quantity, parse
+from ...quantity import BARE_FIGURE, DATE, NUMERIC_KINDS, Quantity, parse
 from ...text import compact, sentence_spans
 from ..candidate import Candidate
 from ..context import Context
@@ -36,9 +36,9 @@ def same(a: Quantity, b: Quantity) -> bool:
 def _cell_quantity(value: str, unit_hint: Quantity) -> Quantity | None:
     """A cell's figure; a bare number ("1,365", its unit in the caption) is of the class the question names, with
     no unit of its own (read alone, the parser would take it for an amount of 원)."""
-    m = re.fullmatch(r"[-+△▲▽∆]?\s*([\d,]+(?:\.\d+)?)", value.strip())
+    m = BARE_FIGURE.fullmatch(value.strip())
     if m:
-        return Quantity(kind=unit_hint.kind, value=float(m.group(1).replace(",", "")), unit="", text=value.strip(),
+        return Quantity(kind=unit_hint.kind, value=float(m.group("n").replace(",", "")), unit="", text=value.strip(),
                         span=(0, 0))
     found = parse(value)
     return found[0] if found else None

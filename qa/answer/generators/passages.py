@@ -58,8 +58,10 @@ def with_owner(ctx: Context, chunk: Chunk, span: tuple[int, int], text: str) -> 
     """A question asking which place or body (드론 쓰는 데 어디야?) answered by a sentence that names none: the
     sentence labelled with the one its point (□) opens with, as :mod:`.attribution` reads it, so the answer says who
     as well as what. Never the body announcing it (the publisher or a name in the title)."""
-    names = ctx.corpus.alias_names
-    if not ctx.asks_name or any(a in compact(text) for a in names):
+    if not ctx.asks_name:
+        return text
+    names, flat = ctx.corpus.alias_names, compact(text)
+    if any(a in flat for a in names):
         return text
     who = owner(chunk, span, names)
     if not who or announces(ctx.corpus.docs[chunk.doc_id], who):

@@ -148,9 +148,7 @@ class Database:
         if self._pool is not None and self._pool_pid == os.getpid():
             return self._pool
         with self._pool_lock:
-            if self._pool is not None and self._pool_pid != os.getpid():
-                self._inherited.append(self._pool)
-                self._pool = None
+            self._set_inherited_aside()
             if self._pool is None:
                 self._pool, self._pool_pid = self._open_pool(), os.getpid()
             return self._pool
@@ -188,12 +186,16 @@ class Database:
     def close(self) -> None:
         """Close this process's pool and its connections (a later transaction opens a new one)."""
         with self._pool_lock:
+            self._set_inherited_aside()
             pool, self._pool = self._pool, None
-            if pool is not None and self._pool_pid != os.getpid():
-                self._inherited.append(pool)  # the parent's: kept, not closed (see _connections)
-                pool = None
         if pool is not None:
             pool.close()
+
+    def _set_inherited_aside(self) -> None:
+        """(Holding ``_pool_lock``.) In a forked process the pool is the parent's: kept unused and never closed."""
+        if self._pool is not None and self._pool_pid != os.getpid():
+            self._inherited.append(self._pool)
+            self._pool = None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[_Tx]:

@@ -274,6 +274,10 @@ APPLICANT_TOTAL_WORDS = r"모두|전체|총|합|다\s*더|all|total"
 EXCLUSION_WORDS = r"빼|제외|말고|except|excluding"
 # words of a difference between two amounts
 DIFF_WORDS = r"차이|차액|difference"
+# words that ask to add two or more stated values (every conjugation: 합치면, 합쳐서, 더해서, 통틀어)
+SUM_OPERATION_WORDS = r"더하면|더한|더해서?|합치면|합친|합쳐서?|합하면|합한|합해서?|합계|합산|총합|모두\s*합|통틀어서?"
+# words that ask how far apart two stated values are
+DIFF_OPERATION_WORDS = r"차이|빼면|뺀|얼마나\s*더\s*(?:많|적|크|작)|보다\s*얼마나\s*(?:많|적)"
 # superlative words (compact) of the largest / smallest value
 MAX_WORDS = r"가장많|제일많|가장높|최고|최다|most|highest"
 MIN_WORDS = r"가장적|제일적|가장낮|최저|최소|least|lowest"
@@ -413,8 +417,8 @@ METADATA_ASKS = {
     "published": r"(?:발표|배포|공개|보도|게시|공고|발간|나왔|나온|올라온|올라왔|냈|낸)\S*\s*(?:\S+\s+){0,2}(?:언제|며칠|날짜|일자)"
                  r"|(?:언제|며칠|날짜|일자)\S*\s*(?:\S+\s+){0,1}(?:발표|배포|공개|보도|게시|공고|발간|나왔|나온|냈|낸)"
                  r"|(?:발표|배포|보도|게시|공고)\s*(?:일|일자|날짜|시점)",
-    # "문의는 어느 부서로?", "담당 부서가 어디야?"
-    "department": r"부서|어느\s*과|무슨\s*과|담당\s*과|어느\s*팀|무슨\s*팀|담당\s*팀|문의|연락|담당자|물어보",
+    # "문의는 어느 부서로?", "담당 부서가 어디야?" (과 the word, not 무슨 과제 / 어느 과목)
+    "department": r"부서|(?:어느|무슨|담당)\s*과(?![제목정학거태세일자])|어느\s*팀|무슨\s*팀|담당\s*팀|문의|연락|담당자|물어보",
     # "전화번호 알려줘"
     "phone": r"전화|연락처|번호",
     # "… 라고 말한 사람 누구야? 직책은?"

@@ -131,6 +131,8 @@ def test_listing_reads_a_tables_labels_for_a_where_list():
 
 def test_metadata_reads_the_contact_block_date_and_speaker():
     assert metadata.asked("담당 부서 어디야?") >= {"department"}
+    assert "department" in metadata.asked("이 자료 어느 과 담당이에요?") and "department" in metadata.asked("담당 과장 누구야?")
+    assert "department" not in metadata.asked("대구는 무슨 과제를 하게 됐어?")  # 과제, 과목: not the word 과
     assert "published" in metadata.asked("보도자료 언제 나왔어?")
     dept = metadata.generate(context("담당 부서 어디야?"))
     assert dept and "항만정책과" in dept[0].text and "044-200-1111" in dept[0].text

@@ -165,10 +165,13 @@ def test_no_sum_across_currencies():
     ("2023년 방한객 1위 일본과 2위 중국을 합치면 몇 만 명이야?", ("일본", "중국을")),  # the rank is not the operand
     ("12월 중국 방한객과 일본 방한객 차이는?", ("중국", "일본")),  # a shared head word: they differ before it
     ("하프 1위랑 10km 1위 상금 차이는 얼마야?", ("하프 1위", "10km")),  # a rank: the word before it names the operand
+    ("충북이랑 충남 합쳐서 몇 명 배정됐어?", ("충북", "충남")),  # every conjugation of the sum words asks a sum
+    ("1월이랑 2월 출생아 더해서 몇 명이에요?", ("1월", "2월")),
 ])
 def test_operands(question, pair):
     assert operands(question)[:2] == pair
-    assert not re.search(r"차이|합치면", operands(question)[2])  # what to do is not a word of either value
+    # what to do is not a word of either value, nor a remnant of one (합쳐서 → 서)
+    assert not re.search(r"차이|합치면|합쳐|더해|^서|\s서\s", operands(question)[2].strip())
 
 
 @pytest.mark.parametrize(("question", "kinds"), [

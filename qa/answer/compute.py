@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import DIFF_OPERATION_WORDS, SUM_OPERATION_WORDS
 from ..quantity import MAGNITUDE_CHARS
 from .typed import Candidate
 
 _PAIR = re.compile(r"(?P<a>[^\s,]+?)(?:와|과|이랑|랑|하고|및|,)\s*(?P<b>[^\s,]+)")
-SUM_WORDS = re.compile(r"더하면|더한|합치면|합친|합하면|합한|합계|합산|총합|모두\s*합")
-DIFF_WORDS = re.compile(r"차이|빼면|뺀|얼마나\s*더\s*(?:많|적|크|작)|보다\s*얼마나\s*(?:많|적)")
+SUM_WORDS = re.compile(SUM_OPERATION_WORDS)
+DIFF_WORDS = re.compile(DIFF_OPERATION_WORDS)
 
 
 def operands(question: str) -> tuple[str, str, str] | None:

@@ -94,7 +94,7 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
 AMOUNT_KINDS = (MONEY, COUNT, MEASURE, PERCENT, DURATION, MULTIPLE)
 _MONEY_WORDS = re.compile(r"금액|액수|[가-힣]액(?=$|[\s?？은는이가을를])|비용|예산|사업비|국비|지방비|도비|시비|"
                           r"지원금|지원액|보조금|수당|월세|임금|급여|월급|연봉|시급|일당|요금|가격|이용료|입장료|관람료|등록금|수강료|한도|"
-                          r"참가비|수수료|상금|장려금|자금|대출|융자|수출액|수입액|매출|원\b|몇\s*[십백천만억조\s]*원|달러")
+                          r"참가비|수수료|상금|장려금|자금|대출|융자|수출액|수입액|매출|(?<![가-힣])원\b|[십백천만억조]\s*원\b|달러")
 _BARE_AMOUNT = re.compile(r"얼마")
 _ASKS_VALUE = re.compile(r"얼마|몇|언제|며칠|금액은|액수|비율은|기간은|날짜|일정")
 

@@ -176,6 +176,15 @@ def test_a_count_of_countries_asks_for_the_counter_of_countries():
     assert question_kinds("인턴 월급은 얼마 줘?") == ((MONEY,), None)  # pay is money, not a head count
 
 
+def test_a_word_ending_in_won_is_no_money_word():
+    """인원, 정원, 지원 end in 원 but ask no amount of money; 억 원 and 만원 do."""
+    from qa.asked import question_kinds
+
+    assert COUNT in question_kinds("2022년이랑 2023년 배정 인원 차이가 얼마나 나요?")[0]  # an amount of any class
+    assert question_kinds("국비 몇 억 원이야?") == ((MONEY,), None)
+    assert question_kinds("한 달에 몇 만원 받아?") == ((MONEY,), None)
+
+
 def test_a_year_and_month_before_an_age_range_is_one_date():
     """"’23년 10월 15~64세 고용률": the month of 2023, not a year and a bare month (10월 15 is no day here)."""
     assert [(q.kind, q.date) for q in parse("’23년 10월 15~64세 고용률")] == [("date", "2023-10"), ("age", None)]

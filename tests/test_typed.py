@@ -166,6 +166,7 @@ def test_no_sum_across_currencies():
     ("12월 중국 방한객과 일본 방한객 차이는?", ("중국", "일본")),  # a shared head word: they differ before it
     ("하프 1위랑 10km 1위 상금 차이는 얼마야?", ("하프 1위", "10km")),  # a rank: the word before it names the operand
     ("충북이랑 충남 합쳐서 몇 명 배정됐어?", ("충북", "충남")),  # every conjugation of the sum words asks a sum
+    ("어린이랑 임신부 예상 대상자 합치면 몇 명이야?", ("어린이", "임신부")),  # 어린이 + 랑, as the morphemes read
     ("1월이랑 2월 출생아 더해서 몇 명이에요?", ("1월", "2월")),
 ])
 def test_operands(question, pair):

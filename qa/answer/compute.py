@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
+from ..korean import tokenize
 from ..lexicon import DIFF_OPERATION_WORDS, SUM_OPERATION_WORDS
 from ..quantity import MAGNITUDE_CHARS
 from .typed import Candidate
 
-_PAIR = re.compile(r"(?P<a>[^\s,]+?)(?:와|과|이랑|랑|하고|및|,)\s*(?P<b>[^\s,]+)")
+_PAIR = re.compile(r"(?P<a>[^\s,]+?)(?P<p>와|과|이랑|랑|하고|및|,)\s*(?P<b>[^\s,]+)")
 SUM_WORDS = re.compile(SUM_OPERATION_WORDS)
 DIFF_WORDS = re.compile(DIFF_OPERATION_WORDS)
 
@@ -22,6 +23,8 @@ def operands(question: str) -> tuple[str, str, str] | None:
         return None
     start, end = m.start(), m.end()
     a, b = m.group("a"), m.group("b")
+    if m.group("p") == "이랑" and a + "이" in tokenize(a + "이랑"):
+        a += "이"  # "어린이랑" is 어린이 + 랑 (the morpheme analysis reads the noun), not 어린 + 이랑
     if _ORDINAL.fullmatch(b):  # "1위 일본과 2위 중국을": the operand is the word after the rank
         nxt = re.match(r"\s*([^\s,]+)", question[end:])
         if nxt:

@@ -156,12 +156,15 @@ class Assistant:
         if len(raw) > limit:
             raise QuestionError(f"질문이 너무 깁니다: {len(raw)}자 (최대 {limit}자). "
                                 f"(The question is too long: {len(raw)} characters, at most {limit}.)")
-        kept = []
-        for ch in raw:
-            cat = unicodedata.category(ch)
-            if cat in ("Cs", "Cf") or 0xFDD0 <= ord(ch) <= 0xFDEF or (ord(ch) & 0xFFFE) == 0xFFFE:
-                continue
-            kept.append(" " if cat == "Cc" else ch)
+        if raw.isprintable():  # no control, format, surrogate or unassigned character: nothing to remove (most questions)
+            kept = [raw]
+        else:
+            kept = []
+            for ch in raw:
+                cat = unicodedata.category(ch)
+                if cat in ("Cs", "Cf") or 0xFDD0 <= ord(ch) <= 0xFDEF or (ord(ch) & 0xFFFE) == 0xFFFE:
+                    continue
+                kept.append(" " if cat == "Cc" else ch)
         q = normalize("".join(kept)).strip()
         if not q:
             raise QuestionError("질문을 입력해 주세요. (The question is empty.)")

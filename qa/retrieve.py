@@ -15,6 +15,7 @@ process; the default) or :class:`qa.milvus.MilvusBackend` (Milvus Lite or a Milv
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -29,6 +30,7 @@ from .korean import normalize, tokenize
 Method = Literal["hybrid", "bm25", "dense"]
 UNSEARCHABLE = ("section", "meta")
 EXACT_SCOPE = 4096  # scopes up to this many chunks are scored exactly over their own vectors (~0.5 ms)
+SMALL_POSTINGS = 256  # a query's postings up to this many are summed in Python (a dozen numpy calls cost more)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ class Candidates:
     bm25: dict[int, float] = field(default_factory=dict)
     dense: dict[int, float] = field(default_factory=dict)
     ranks: dict[str, dict[int, int]] = field(default_factory=dict)
+    # the hits made of them so far, by table spread (:meth:`Retriever.search`): a search differing only in ``k``
+    # shares them (a hit's rank is its place in the whole order, whatever ``k``)
+    hits: dict[int | None, tuple[list[int], list[Hit]]] = field(default_factory=dict, repr=False, compare=False)
 
 
 class SearchBackend(Protocol):
@@ -105,6 +110,9 @@ class Retriever:
         # a flat search of the whole corpus always filters the same way: its parameters are made once
         self._all_params = (faiss.SearchParameters(sel=self._not_unsearchable) if self._not_unsearchable is not None
                             else None)
+        self._row_doc_list = self._row_doc.tolist()  # the same, as Python ints (the small BM25 path reads them one by one)
+        self._searchable_list = searchable.tolist()
+        self._postings: dict[int, tuple[list[int], list]] = {}  # term id → its (rows, scores) as Python lists
 
     # ------------------------------------------------------------------ scope
     def _scope(self, doc_ids: set[str] | None) -> tuple[np.ndarray | None, np.ndarray]:
@@ -129,10 +137,13 @@ class Retriever:
             return empty
         bm = self.index.bm25
         data, indices, indptr = bm.scores["data"], bm.scores["indices"], bm.scores["indptr"]
+        nonocc = getattr(bm, "nonoccurrence_array", None)
+        if nonocc is None and data.dtype == np.dtype(bm.dtype) == np.float32 and \
+                sum(int(indptr[t + 1] - indptr[t]) for t in ids) <= SMALL_POSTINGS:
+            return self._bm25_small(ids, codes)
         spans = [(indptr[t], indptr[t + 1]) for t in ids]
         prow = np.concatenate([indices[a:b] for a, b in spans]).astype(np.int64)  # the terms' postings, in order
         pdata = np.concatenate([data[a:b] for a, b in spans])
-        nonocc = getattr(bm, "nonoccurrence_array", None)
         if nonocc is not None:  # variants that score absent terms too: every scoped chunk gets a score
             cand = rows
         else:
@@ -154,6 +165,29 @@ class Retriever:
         if nonocc is not None:
             scores += nonocc[np.asarray(ids)].sum()
         return cand, scores.astype(np.float32)
+
+    def _bm25_small(self, ids: list[int], codes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`bm25_arm` for a query with few postings: the same float32 sums, added in the same order (term by
+        term, in the query's order, from 0) with float32 scalars, without a dozen numpy calls on tiny arrays."""
+        zero = np.float32(0.0)
+        sums: dict[int, np.float32] = {}
+        for t in ids:
+            rows, scores = self._term_postings(t)
+            for row, score in zip(rows, scores, strict=True):
+                sums[row] = sums.get(row, zero) + score
+        searchable, row_doc = self._searchable_list, self._row_doc_list
+        allowed = None if codes is None else set(codes.tolist())
+        cand = sorted(r for r in sums if searchable[r] and (allowed is None or row_doc[r] in allowed))
+        return np.array(cand, dtype=np.int64), np.array([sums[r] for r in cand], dtype=np.float32)
+
+    def _term_postings(self, t: int) -> tuple[list[int], list]:
+        """A term's postings as Python lists (rows, float32 scores), read once per loaded index."""
+        held = self._postings.get(t)
+        if held is None:
+            scores = self.index.bm25.scores
+            a, b = int(scores["indptr"][t]), int(scores["indptr"][t + 1])
+            held = self._postings[t] = (np.asarray(scores["indices"][a:b], dtype=np.int64).tolist(), list(scores["data"][a:b]))
+        return held
 
     def embed_query(self, query: str) -> np.ndarray:
         q = self.index.embedder.encode_query([query], normalize_embeddings=True, show_progress_bar=False)
@@ -252,15 +286,18 @@ class Retriever:
             if memo is not None:
                 memo[key] = found
         fused = found.fused
-        order = sorted(fused, key=lambda i: (-fused[i], i))
-        order = (_spread(order, self.index.chunks, per_table) if per_table else order)[:k]
-        hits = []
-        for r, i in enumerate(order, start=1):
-            arm_ranks = {name: ranks[i] for name, ranks in found.ranks.items() if i in ranks}
-            hits.append(Hit(chunk=self.index.chunks[i], score=fused[i], method=method, rank=r,
+        held = found.hits.get(per_table)
+        if held is None:
+            order = sorted(fused, key=lambda i: (-fused[i], i))
+            held = found.hits[per_table] = (_spread(order, self.index.chunks, per_table) if per_table else order, [])
+        order, hits = held
+        chunks, ranks = self.index.chunks, found.ranks.items()
+        for r in range(len(hits) + 1, min(k, len(order)) + 1):
+            i = order[r - 1]
+            hits.append(Hit(chunk=chunks[i], score=fused[i], method=method, rank=r,
                             bm25=float(found.bm25.get(i, 0.0)), dense=float(found.dense.get(i, 0.0)),
-                            arm_ranks=arm_ranks))
-        return hits
+                            arm_ranks={name: rk[i] for name, rk in ranks if i in rk}))
+        return hits[:k]
 
 
 class LocalBackend:
@@ -362,6 +399,10 @@ class _Scores:
 
 def _top(rows: np.ndarray, scores: np.ndarray, k: int, positive_only: bool = False) -> dict[int, int]:
     """Chunk row → 1-based rank for the top ``k`` finite scores (ties: lower row first)."""
+    if len(rows) <= SMALL_POSTINGS:  # a few candidates: sorted in Python (the same order, without numpy's calls)
+        pairs = [(-s, r) for r, s in zip(rows.tolist(), scores.tolist(), strict=True)
+                 if math.isfinite(s) and (s > 0 or not positive_only)]
+        return {r: rank for rank, (_, r) in enumerate(sorted(pairs)[:k], start=1)}
     keep = np.isfinite(scores) & ((scores > 0) if positive_only else True)
     rows, scores = rows[keep], scores[keep]
     if len(rows) > k:  # partial selection first: the full sort is only over k (+ ties) items

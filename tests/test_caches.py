@@ -290,6 +290,37 @@ def test_bm25_adds_each_terms_scores_in_the_querys_order(dtype):
             assert scores.tobytes() == expected.tobytes(), (query, scope)
 
 
+def test_few_postings_are_summed_as_the_array_path_sums_them(monkeypatch):
+    """A query with few postings is summed in Python (float32 scalars, term by term): the same candidates and the same
+    float32 bytes as the numpy path, and the same ranks from :func:`qa.retrieve._top` either way."""
+    import qa.retrieve as retrieve
+
+    r = _bm25_retriever(np.float32)
+    rng = np.random.default_rng(0)
+    queries = ["국비 경쟁률", "강소형 강소형 경쟁률 국비 선정", "선정", "없는말", "경쟁률 국비 국비"]
+    for query, scope in product(queries, (None, {"d0"}, {"d1"})):
+        codes, rows = r._scope(scope)
+        small = r.bm25_arm(query, codes, rows)
+        monkeypatch.setattr(retrieve, "SMALL_POSTINGS", -1)
+        array = r.bm25_arm(query, codes, rows)
+        assert small[0].tolist() == array[0].tolist() and small[1].tobytes() == array[1].tobytes(), (query, scope)
+        for k, positive in product((1, 2, 10), (True, False)):
+            ranks = retrieve._top(*array, k, positive_only=positive)
+            monkeypatch.setattr(retrieve, "SMALL_POSTINGS", 256)
+            assert retrieve._top(*array, k, positive_only=positive) == ranks
+            monkeypatch.setattr(retrieve, "SMALL_POSTINGS", -1)
+        monkeypatch.setattr(retrieve, "SMALL_POSTINGS", 256)
+    for _ in range(200):  # ties, zeros, negatives and non-finite scores ranked alike
+        n = int(rng.integers(0, 40))
+        rows = rng.permutation(100)[:n].astype(np.int64)
+        scores = rng.choice(np.array([0.0, -0.0, 1.5, 2.25, -1.0, np.inf, np.nan, 0.1], dtype=np.float32), n)
+        for k, positive in product((1, 5, 50), (True, False)):
+            monkeypatch.setattr(retrieve, "SMALL_POSTINGS", 256)
+            small = retrieve._top(rows, scores, k, positive_only=positive)
+            monkeypatch.setattr(retrieve, "SMALL_POSTINGS", -1)
+            assert small == retrieve._top(rows, scores, k, positive_only=positive)
+
+
 def test_a_question_computes_its_candidates_once_whatever_k_and_spread():
     r = _bm25_retriever(np.float32)
     calls = []
@@ -304,6 +335,9 @@ def test_a_question_computes_its_candidates_once_whatever_k_and_spread():
     assert calls == ["국비 경쟁률", "강소형", "국비 경쟁률"]  # (query, method, scope) once each
     again = r.search("국비 경쟁률", k=3, method="bm25")  # without the question's memo: the same hits
     assert [(h.chunk.chunk_id, h.score, h.bm25) for h in again] == [(h.chunk.chunk_id, h.score, h.bm25) for h in first]
+    grown = r.handle("국비 경쟁률", "bm25")  # hits made for a smaller k first, then more of them: the same hits
+    assert grown.search(k=1) == again[:1] and grown.search(k=3) == again and grown.search(k=2) == again[:2]
+    assert grown.search(k=3, per_table=1) == r.search("국비 경쟁률", k=3, method="bm25", per_table=1)
 
 
 def test_the_same_passages_are_ranked_once_per_question(monkeypatch):

@@ -16,6 +16,7 @@ from .typed import _TOTAL_WORDS, _compact
 _UPPER_WORDS = re.compile(r"최대|최고|상한|한도|까지|마감|마지막|종료")
 _LOWER_WORDS = re.compile(r"최소|최저|하한|이상|부터|시작|개시")
 _PLAIN_NUMBER = re.compile(r"\d+(?:년|월|일)?")
+_HANGUL = re.compile(r"[가-힣]")
 _CHANGE_ASKED = re.compile(r"늘었|늘어|줄었|줄어|증가|감소|증감|변화|올랐|내렸|상승|하락|폭")
 
 
@@ -48,7 +49,7 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
     from ..lexicon import ENGLISH_GLOSSARY
     from ..text import gloss_english
 
-    if not re.search(r"[가-힣]", text):  # English: the class from its question word, its words through the glossary
+    if not _HANGUL.search(text):  # English: the class from its question word, its words through the glossary
         kinds = english_question_kinds(text)
         if not kinds:
             return None

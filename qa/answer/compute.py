@@ -100,9 +100,12 @@ def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
     return f"{format_value(round(v, dec), unit, dec)} ({working})", v
 
 
+LEADING_BULLETS = re.compile(r"^[□■○ㅇ◦•\-*※\s]+")  # a clause's bullets, before its label
+
+
 def _short(c: Candidate) -> str:
     """What a value is, for the working of a sum or difference: its clause up to the value ("15~64세 고용률은"),
     or its row label and column."""
-    label = re.sub(r"^[□■○ㅇ◦•\-*※\s]+", "", c.label).strip()
+    label = LEADING_BULLETS.sub("", c.label).strip()
     head = label.split(c.quantity.text)[0].strip(" :,(") if c.quantity.text in label else label
     return (head or label.replace(c.quantity.text, "").strip(" :,("))[:40]

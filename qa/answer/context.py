@@ -20,6 +20,8 @@ from ..retrieve import Hit, SearchHandle
 from .ask import TypedAsk, content_terms, followup_ask, read_ask
 from .corpus import Corpus
 
+_NAME_ASKS = re.compile(NAME_ASKS)
+
 
 @dataclass
 class Context:
@@ -55,7 +57,7 @@ class Context:
     @cached_property
     def asks_name(self) -> bool:
         """The question asks which place or body (어느 지자체, 어디야, 누가): its answer is a name."""
-        return not self.q.english and bool(re.search(NAME_ASKS, self.text))
+        return not self.q.english and bool(_NAME_ASKS.search(self.text))
 
     @property
     def asks_value(self) -> bool:

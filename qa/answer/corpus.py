@@ -86,6 +86,7 @@ class Corpus:
         self._neighbours: dict[str, tuple[str, ...]] = {}
         self.vocab_typos = TypoIndex(index.vocab)  # the corpus words one jamo from a word, by key
         self._units: dict[int, tuple[Chunk, ChunkUnits]] = {}  # id(chunk) → (chunk, its units)
+        self._names_someone: dict[str, bool] = {}  # compact text → it writes a place or body's name
 
     def similarity(self, vector: np.ndarray, rows: list[int]) -> float:
         """The largest inner product of a normalised query vector with the stored vectors of ``rows`` (read from the
@@ -101,6 +102,14 @@ class Corpus:
         if held is None or held[0] is not chunk:
             held = self._units[id(chunk)] = (chunk, read_units(chunk))
         return held[1]
+
+    def names_someone(self, flat: str) -> bool:
+        """Whether a compact text (a passage's list item, a cell) writes the name of a place or body the corpus names:
+        looked up once per text for the loaded index, not by walking every name for every item of every question."""
+        found = self._names_someone.get(flat)
+        if found is None:
+            found = self._names_someone[flat] = any(n in flat for n in self.entity_names)
+        return found
 
     # ------------------------------------------------------------------ words
     @property

@@ -58,7 +58,15 @@ def _once(ctx: Context, name: str, c: Candidate, compute: Callable[[], object]):
 
 
 def _support_tokens(c: Candidate, ctx: Context) -> set[str]:
-    return _once(ctx, "support", c, lambda: {t for line in support_text(c, ctx).split("\n") for t in tokenize(line)})
+    return _once(ctx, "support", c, lambda: _line_tokens(support_text(c, ctx)))
+
+
+def _line_tokens(text: str) -> set[str]:
+    """The words of a text, line by line (each line's tokens are remembered by :func:`~qa.korean.tokenize`)."""
+    held: set[str] = set()
+    for line in text.split("\n"):
+        held.update(tokenize(line))
+    return held
 
 
 def coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
@@ -378,7 +386,10 @@ def headline(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     if c.kind != "passage" or c.unit_chunk is None:
         return 0.0
     unit = c.unit_chunk.text[slice(*(c.unit_span or (0, len(c.unit_chunk.text))))].strip()
-    return float(bool(re.fullmatch(r"[<〈《].*[>〉》]|-\s.*\s-", unit)))
+    return float(bool(_HEADLINE.fullmatch(unit)))
+
+
+_HEADLINE = re.compile(r"[<〈《].*[>〉》]|-\s.*\s-")
 
 
 def english_passage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
@@ -485,10 +496,11 @@ def featurize(candidates: list[Candidate], ctx: Context, names: dict[str, Featur
     :func:`answer_form` indicators, and ``precedence`` (:mod:`qa.answer.precedence`) for the one the earlier
     ladder would have chosen."""
     names = FEATURES if names is None else names
+    flags = [(g, f"gen:{g}") for g in generators]  # named once per question, not per candidate
     for c in candidates:
         c.features = {name: float(f(c, ctx, candidates)) for name, f in names.items()}
-        for g in generators:
-            c.features[f"gen:{g}"] = float(c.generator == g)
+        for g, flag in flags:
+            c.features[flag] = float(c.generator == g)
         if "answer_form" not in skip:
             c.features.update(answer_form(c, ctx))
     if "precedence" not in skip:

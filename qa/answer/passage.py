@@ -32,6 +32,14 @@ TYPED_FAMILIES = {Attr.PHONE: PHONE_SHAPE, Attr.CONTACT: r"(과장|사무관|주
                   Attr.WEBSITE: r"www\.|https?://", Attr.SOURCE: r"https?://"}
 
 
+_PLAIN_NUMBER = re.compile(r"\d+(년|월|일)?")
+_ONE_SYLLABLE = re.compile(r"[가-힣]")
+_SLOT_QUESTIONS = {name: re.compile(rx) for name, rx in SLOT_QUESTIONS.items()}
+_WHY_ASKS = re.compile(WHY_ASKS)
+_LEAD_IN = re.compile(r"다음과\s*같|아래와\s*같")
+_SLOT_LABEL = re.compile(r"^(?:[가-하]\.\s*|\(?[0-9]+[.)]\s*)?([^:：|]{1,14})\s*[:：]")
+
+
 def units(text: str) -> list[tuple[int, int]]:
     """Sentence / bullet spans of a chunk text (lines first, then sentence ends within a line)."""
     return sentence_spans(text, lines=True)
@@ -56,7 +64,7 @@ def content_tokens(q: Question, common: set[str], exclude: set[str] = frozenset(
     else:
         toks = list(q.residual) + tokenize(" ".join(q.categories + q.values))
     toks = [t for t in dict.fromkeys(toks) if t not in QUESTION_WORDS and t not in exclude
-            and not re.fullmatch(r"\d+(년|월|일)?", t) and not re.fullmatch(r"[가-힣]", t)]
+            and not _PLAIN_NUMBER.fullmatch(t) and not _ONE_SYLLABLE.fullmatch(t)]
     rare = [t for t in toks if t not in common]
     return rare if rare or q.entities else toks
 
@@ -140,6 +148,7 @@ class Unit:
     compact: str  # its text without the bullet, compact
     flat: str  # … lower-case without spaces (keeps "(" and ":" of "PBV(…)" definitions)
     row_label: str  # a table row's label (its first cell), else ""
+    row_key: str  # … compact
     row: bool  # a table row ("| … |")
     dated: bool  # holds a date or a time boundary
     cause: bool  # states a cause or purpose (때문, 위해 …)
@@ -172,7 +181,8 @@ def read_units(c: Chunk) -> ChunkUnits:
         out.append(Unit(span=(s, e), tokens=tokens, joined="\n".join(tokens),
                         echo=tuple(t for t in words if not t[0].isdigit()),
                         slot=label.replace(" ", ""), compact=compact(body),
-                        flat=body.lower().replace(" ", ""), row_label=label if row else "", row=row,
+                        flat=body.lower().replace(" ", ""), row_label=label if row else "",
+                        row_key=compact(label) if row else "", row=row,
                         dated=bool(DATE_EXPR.search(unit)), cause=bool(re.search(CAUSE_MARKERS, unit)),
                         quoted=bool(re.search(r"[“\"]", unit)), placed=bool(_PLACE_WORDS.search(unit))))
     tokens = frozenset(tokenize(c.search_text))
@@ -181,7 +191,7 @@ def read_units(c: Chunk) -> ChunkUnits:
 
 def asked_slots(question: str) -> list[str]:
     """Which answer slots a question asks for (어디 → where, 언제 → when, 누구 → who, 어떻게 → how)."""
-    return [name for name, rx in SLOT_QUESTIONS.items() if re.search(rx, question)]
+    return [name for name, rx in _SLOT_QUESTIONS.items() if rx.search(question)]
 
 
 def slot_label(unit: str) -> str:
@@ -190,7 +200,7 @@ def slot_label(unit: str) -> str:
     if body.startswith("|"):
         cells = [c.strip() for c in body.strip("|").split("|")]
         return cells[0] if len(cells) >= 2 else ""
-    m = re.match(r"^(?:[가-하]\.\s*|\(?[0-9]+[.)]\s*)?([^:：|]{1,14})\s*[:：]", body)
+    m = _SLOT_LABEL.match(body)
     return m.group(1) if m else ""
 
 
@@ -253,7 +263,7 @@ class _Bonus:
 
     @classmethod
     def of(cls, q: Question, aliases: list[str], asks_words: bool, w: PassageWeights) -> _Bonus:
-        return cls(q, w, tuple(aliases), asks_words, bool(re.search(WHY_ASKS, q.text)))
+        return cls(q, w, tuple(aliases), asks_words, bool(_WHY_ASKS.search(q.text)))
 
     def __call__(self, score: float, u: Unit) -> float:
         q, w, topic = self.q, self.w, self.q.topic
@@ -266,7 +276,7 @@ class _Bonus:
         elif self.aliases and any(_opens(u.compact, a, _ENTITY_ENDS) for a in self.aliases):
             score += w.entity_lead_bonus if not self.asks_words else w.entity_lead_bonus_asked  # introduces the entity
         label = u.row_label
-        if len(compact(label)) >= 2 and compact(label) in q.compact and label not in q.categories:
+        if len(u.row_key) >= 2 and u.row_key in q.compact and label not in q.categories:
             score += w.row_label_bonus  # "특별전시관은 어떤 게 있어?": the row labelled 특별전시관, not a row listing it
         if self.why and u.cause and not u.row:
             score += w.cause_bonus  # "왜 늘었어?" is answered by the sentence saying what made it so
@@ -279,7 +289,7 @@ class _Bonus:
 
 def extend_lead_in(chunk: Chunk, span: tuple[int, int]) -> tuple[int, int]:
     """A sentence that announces a list ("다음과 같은 지원이 제공된다") is answered with the list."""
-    if re.search(r"다음과\s*같|아래와\s*같", chunk.text[span[0]:span[1]]) and span[1] < len(chunk.text):
+    if _LEAD_IN.search(chunk.text[span[0]:span[1]]) and span[1] < len(chunk.text):
         return span[0], len(chunk.text)
     return span
 

@@ -125,10 +125,13 @@ def select_rows(question: str, tables: Sequence[tuple[Chunk, ...]]) -> RowAnswer
 _TAIL_NOUN = re.compile(r"(?:^|\s)(?P<noun>[가-힣]{2,}?)(?:은|는|이|가|을|를)?\s*(?:이야|야|예요|에요|이에요|이지|지)?\s*[?？.]*\s*$")
 
 
+_PARENTHESES = re.compile(r"\(.*?\)")
+
+
 def _header_named(noun: str, headers: Sequence[str]) -> str | None:
     """The column whose header is the noun, with a name suffix (사업 → 사업명) or as its last part (기관 → 수행기관)."""
     for header in headers:
-        h = re.sub(r"\(.*?\)", "", compact(header or ""))
+        h = _PARENTHESES.sub("", compact(header or ""))
         if len(h) >= 2 and ((h.startswith(noun) and h[len(noun):] in _NAME_HEADS) or (h.endswith(noun) and len(noun) >= 2)):
             return header
     return None

@@ -470,7 +470,10 @@ def _before_year(qty: Quantity, year: int | None) -> bool:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[\s,]", "", text)
+    return _SPACE_OR_COMMA.sub("", text)
+
+
+_SPACE_OR_COMMA = re.compile(r"[\s,]")
 
 
 def _clause(sent: str, span: tuple[int, int]) -> tuple[str, str]:

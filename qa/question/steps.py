@@ -44,6 +44,9 @@ def tokens_of(text: str) -> tuple[str, ...]:
     return tuple(tokenize(text))
 
 
+_LONG_WORD = re.compile(r"[가-힣]{3,}")  # the words a typo is looked for in (compiled once, not per question)
+_LONGER_WORD = re.compile(r"[가-힣]{4,}")
+_AMOUNT_NAMED = re.compile(r"(\d[\d,.]*)\s*(조|억|천만|백만|만)?\s*원?")
 _INTENT_WORDS = re.compile("|".join(t for _, ts in INTENTS for t in ts if HANGUL.search(t)))
 
 
@@ -122,7 +125,7 @@ def link_target_typos(q: Question, v: Vocabulary) -> None:
     """No name found: a word one jamo off a name (전즈시 → 전주시) names it."""
     if q.entities or q.categories or q.english:
         return
-    for word in re.findall(r"[가-힣]{3,}", q.text):
+    for word in _LONG_WORD.findall(q.text):
         for alias, name, kind in (v.alias_index[i] for i in v.alias_typos(word)):
             if len(alias) >= 3 and HANGUL.search(alias) and one_typo(word[: len(alias)], alias):
                 (q.entities if kind == "entity" else q.categories).append(name)
@@ -140,7 +143,7 @@ def link_values(q: Question, v: Vocabulary) -> None:
             continue  # "AI 행정혁신 선도사업" names the announcement, not the 분야 "행정"
         if named and not any(value in compact(e) for e in q.entities + q.categories):
             q.values.append(value)
-    for m in re.finditer(r"(\d[\d,.]*)\s*(조|억|천만|백만|만)?\s*원?", q.text):
+    for m in _AMOUNT_NAMED.finditer(q.text):
         if m.group(2):
             q.values.append(compact(m.group(0)).rstrip("원"))
 
@@ -170,7 +173,7 @@ def link_family_typos(q: Question, v: Vocabulary) -> None:
     """No family word: one syllable off a trigger, sharing its lead or vowel (갱쟁률 → 경쟁률)."""
     if q.families:
         return
-    for word in re.findall(r"[가-힣]{3,}", q.text):
+    for word in _LONG_WORD.findall(q.text):
         for i in v.trigger_typos(word):  # by key, in the order of the families
             fam, t = v.typo_triggers[i]
             if fam not in q.families and one_typo(word[: len(t)], t):
@@ -203,7 +206,7 @@ def link_attribute_typos(q: Question, v: Vocabulary) -> None:
     """A role with a typo: 도시경재과장 → 도시경제과장."""
     if q.attributes or q.english:
         return
-    for word in re.findall(r"[가-힣]{4,}", q.text):
+    for word in _LONGER_WORD.findall(q.text):
         fixed = [a for a in (v.attribute_list[i] for i in v.attribute_typos(word))
                  if len(a) >= 4 and one_typo(word[: len(a)], a)]
         q.attributes.extend(fixed)
@@ -264,18 +267,25 @@ def settle_intent(q: Question, v: Vocabulary) -> None:
         q.intent = "lookup"
 
 
+_WORDING = {name: re.compile(rx) for name, rx in (("excludes", EXCLUSION_WORDS), ("total", TOTAL_WORDS),
+                                                    ("difference", DIFF_WORDS), ("max", MAX_WORDS), ("min", MIN_WORDS))}
+_TOPIC = re.compile(r"(.{2,30}?)(?:이란|란|은|는|이|가)\W*(?:무엇|뭐|뭔|어떤|어떻|$)")
+_OWNER = re.compile(r"(.{2,30}?)의")
+_TOPIC_TAIL = re.compile(r"의(목적|목표|내용|의미|정의|특징|취지|뜻|약자|개념)$")
+_PLAIN_NUMBER = re.compile(r"\d+(년|월|일)?")
+
+
 def read_wording(q: Question, v: Vocabulary) -> None:
     """Flags compose rules need, read from the wording once here (no rule reads the text again)."""
-    q.excludes = bool(re.search(EXCLUSION_WORDS, q.text))
-    q.wants_total = bool(re.search(TOTAL_WORDS, q.text))
-    q.asks_difference = bool(re.search(DIFF_WORDS, q.text))
-    q.max_word = bool(re.search(MAX_WORDS, q.compact))
-    q.min_word = bool(re.search(MIN_WORDS, q.compact))
+    q.excludes = bool(_WORDING["excludes"].search(q.text))
+    q.wants_total = bool(_WORDING["total"].search(q.text))
+    q.asks_difference = bool(_WORDING["difference"].search(q.text))
+    q.max_word = bool(_WORDING["max"].search(q.compact))
+    q.min_word = bool(_WORDING["min"].search(q.compact))
     q.asks_selection = SELECTION_WORD in q.compact
     q.asks_responsible = "책임자" in q.compact
-    m = re.match(r"(.{2,30}?)(?:이란|란|은|는|이|가)\W*(?:무엇|뭐|뭔|어떤|어떻|$)", q.compact) or \
-        re.match(r"(.{2,30}?)의", q.compact)
-    q.topic = re.sub(r"의(목적|목표|내용|의미|정의|특징|취지|뜻|약자|개념)$", "", m.group(1)) if m else None
+    m = _TOPIC.match(q.compact) or _OWNER.match(q.compact)
+    q.topic = _TOPIC_TAIL.sub("", m.group(1)) if m else None
 
 
 # ------------------------------------------------------------------------------------------------ leftovers
@@ -323,7 +333,7 @@ def find_residual(q: Question, v: Vocabulary) -> None:
     q.residual = [t for t in q.tokens
                   if not (t in explained or t in QUESTION_WORDS or t.isdigit()
                           or any(t in e or e in t for e in explained if e)
-                          or re.fullmatch(r"\d+(년|월|일)?", t) or _INTENT_WORDS.search(t))]
+                          or _PLAIN_NUMBER.fullmatch(t) or _INTENT_WORDS.search(t))]
 
 
 def render_pseudo(q: Question, v: Vocabulary) -> None:

@@ -16,8 +16,11 @@ from .passages import ranked
 MIN_COVERAGE = 0.5  # share of the question's words a passage must hold to say whose plan it is
 
 
+_WHICH_ASKS = re.compile(WHICH_ASKS)
+
+
 def asks_which(text: str) -> bool:
-    return bool(re.search(WHICH_ASKS, text))
+    return bool(_WHICH_ASKS.search(text))
 
 
 def generate(ctx: Context) -> list[Candidate]:

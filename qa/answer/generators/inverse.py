@@ -88,8 +88,7 @@ def from_sentences(ctx: Context, values: list[Quantity]) -> list[tuple[str, Chun
 
 
 def _entity_in(ctx: Context, cell: str) -> bool:
-    flat = compact(cell)
-    return any(n in flat for n in ctx.corpus.entity_names)
+    return ctx.corpus.names_someone(compact(cell))
 
 
 def _known_name(ctx: Context, words: str) -> str | None:

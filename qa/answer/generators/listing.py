@@ -19,8 +19,11 @@ _TOTAL = re.compile(r"^(?:합\s*계|총\s*계|소\s*계|계|총계|전체)$")
 MAX_ITEMS = 30
 
 
+_LIST_ASKS = re.compile(LIST_ASKS)
+
+
 def asks_list(text: str) -> bool:
-    return bool(re.search(LIST_ASKS, text))
+    return bool(_LIST_ASKS.search(text))
 
 
 def row_labels(table: tuple[Chunk, ...], names: frozenset[str] = frozenset()) -> list[str]:

@@ -18,9 +18,12 @@ _SPEAKER = re.compile(rf"(?P<who>(?:[가-힣A-Za-z]+\s+){{0,2}}[가-힣]{{2,4}}\
                       rf"(?:은|는|이|가)\s*[{QUOTE_MARKS}]")
 
 
+_METADATA_ASKS = {name: re.compile(rx) for name, rx in METADATA_ASKS.items()}  # compiled once, not looked up per question
+
+
 def asked(text: str) -> set[str]:
     """Which facts about the announcement the question asks (published, department, phone, speaker, publisher)."""
-    return {name for name, rx in METADATA_ASKS.items() if re.search(rx, text)}
+    return {name for name, rx in _METADATA_ASKS.items() if rx.search(text)}
 
 
 def target_docs(ctx: Context) -> list[str]:

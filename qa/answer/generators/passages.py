@@ -42,7 +42,7 @@ def generate(ctx: Context) -> list[Candidate]:
     for rank, (score, coverage, chunk, span) in enumerate(found[:TOP]):
         span = extend_lead_in(chunk, span)
         # the items of a long list of places (or bodies) naming the one asked about
-        span = named_items(chunk.text, span, aliases, lambda item: any(a in item for a in corpus.entity_names)) or span
+        span = named_items(chunk.text, span, aliases, corpus.names_someone) or span
         text = with_owner(ctx, chunk, span, passage_text(chunk, span))
         unit_toks = set(tokenize(chunk.text[span[0]:span[1]]))
         said = sum(t in unit_toks for t in residual) / len(residual) if residual else 0.0

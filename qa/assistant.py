@@ -6,6 +6,7 @@ The CLI, the web UI and the JSON API all call :meth:`Assistant.ask`; none of the
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from pathlib import Path
@@ -30,6 +31,7 @@ from .text import Speller
 from .units import Units
 
 log = logging.getLogger(__name__)
+_HANGUL = re.compile("[가-힣]")
 
 _cache: dict[tuple, Assistant] = {}
 _cache_lock = threading.Lock()
@@ -211,9 +213,12 @@ class Assistant:
                    retriever: str | None = None) -> Context:
         """The question cleaned, spell-corrected and linked (with its follow-up history), and its search handle."""
         text = self.speller(self.check_question(question))
+        # the question's vector is begun now and linking overlaps it; a follow-up or an English question is searched
+        # with other words (its pseudo-query), so its embedding waits for them
+        early = self.retriever.embed_early(text, retriever) if not history and _HANGUL.search(text) else None
         q = self.corpus.linker.analyse(text, history)
         query = f"{q.text} {q.pseudo}" if (q.english or q.followup) and q.pseudo else q.text
-        handle = self.retriever.handle(query, retriever)
+        handle = self.retriever.handle(query, retriever, early)
         ctx = Context(self.corpus, text, q, handle, k or self.config.top_k, history=list(history or []))
         ctx.settle_scope()
         return ctx

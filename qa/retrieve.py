@@ -16,6 +16,7 @@ process; the default) or :class:`qa.milvus.MilvusBackend` (Milvus Lite or a Milv
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -244,9 +245,19 @@ class Retriever:
         return rows[pos[0][valid]], scores[0][valid]
 
     # ------------------------------------------------------------------ search
-    def handle(self, query: str, method: Method | None = None) -> SearchHandle:
-        """One question's searches: its vector is embedded once, on the first dense search."""
-        return SearchHandle(self, query, method)
+    def handle(self, query: str, method: Method | None = None, early: Embedding | None = None) -> SearchHandle:
+        """One question's searches: its vector is embedded once, on the first dense search (or taken from
+        ``early``, the embedding begun while the question was read, when it is of the same text)."""
+        handle = SearchHandle(self, query, method)
+        handle._early = early if early is not None and early.query == query else None
+        return handle
+
+    def embed_early(self, query: str, method: Method | None = None) -> Embedding | None:
+        """Begin embedding ``query`` on another thread, for a dense search to come (None when the search is BM25
+        only or the index is empty)."""
+        if (method or self.config.retriever) not in ("hybrid", "dense") or not self.index.chunks:
+            return None
+        return Embedding(self.embed_query, query)
 
     def search(self, query: str, k: int | None = None, method: Method | None = None,
                doc_ids: set[str] | None = None, per_table: int | None = None,
@@ -343,6 +354,31 @@ def fuse(method: Method, config: Config, bm: dict[int, float], de: dict[int, flo
     return Candidates(fused, bm, de, {"bm25": rank_bm, "dense": rank_de})
 
 
+class Embedding:
+    """A question's embedding computed on its own thread while the question is read and linked: the embedder's
+    native call releases the GIL, so understanding the question (Kiwi, linking) overlaps it instead of preceding it
+    on the critical path. :meth:`vector` waits for it (and raises what the embedder raised)."""
+
+    def __init__(self, embed, query: str) -> None:
+        self.query = query
+        self._vector: np.ndarray | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(embed,), daemon=True, name="qa-embed")
+        self._thread.start()
+
+    def _run(self, embed) -> None:
+        try:
+            self._vector = embed(self.query)
+        except BaseException as exc:  # handed to the caller of vector()
+            self._error = exc
+
+    def vector(self) -> np.ndarray:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._vector
+
+
 class SearchHandle:
     """The searches of one question: every dense arm reuses the question's one embedding, computed on first
     use; variants of the question differ only in their BM25 words, scope and table spread."""
@@ -352,13 +388,14 @@ class SearchHandle:
         self.query = query
         self.method = method
         self._vector: np.ndarray | None = None
+        self._early: Embedding | None = None  # the embedding begun before the handle (Retriever.handle)
         self.embeddings = 0  # how many times this question was embedded (0 or 1)
         self._found: dict = {}  # its searches' candidates (:meth:`Retriever.search`'s ``memo``)
 
     @property
     def vector(self) -> np.ndarray:
         if self._vector is None:
-            self._vector = self.retriever.embed_query(self.query)
+            self._vector = self._early.vector() if self._early is not None else self.retriever.embed_query(self.query)
             self.embeddings += 1
         return self._vector
 

@@ -447,3 +447,32 @@ def test_dense_arm_asks_faiss_for_k_not_for_every_chunk(multi_assistant, monkeyp
     assert r.search("국비 지원", method="dense")
     assert r.search("국비 지원", method="dense", doc_ids={SEED_ID})
     assert asked and max(asked) <= r.config.candidate_k < len(r.index.chunks)
+
+
+# ----------------------------------------------------------------------------- the embedding begun early
+def test_an_early_embedding_is_the_questions_one_embedding(assistant, monkeypatch):
+    """The vector begun while the question is read serves its searches (one embedding, the same vector); an early
+    embedding of other words is not used, and BM25 alone begins none."""
+    r = assistant.retriever
+    calls = []
+    embed = r.embed_query
+    monkeypatch.setattr(r, "embed_query", lambda q: calls.append(q) or embed(q))
+    early = r.embed_early("전주시가 받는 국비는?")
+    handle = r.handle("전주시가 받는 국비는?", early=early)
+    hits = handle.search()
+    assert calls == ["전주시가 받는 국비는?"] and handle.embeddings == 1
+    assert np.array_equal(handle.vector, embed("전주시가 받는 국비는?"))
+    assert [h.chunk.chunk_id for h in hits] == [h.chunk.chunk_id for h in r.search("전주시가 받는 국비는?")]
+    other = r.handle("전주 국비 얼마", early=r.embed_early("전주시가 받는 국비는?"))
+    other.search()
+    assert other._early is None and calls[-1] == "전주 국비 얼마"
+    assert r.embed_early("국비", method="bm25") is None
+
+
+def test_an_early_embedding_hands_over_the_embedders_error(assistant, monkeypatch):
+    from qa.retrieve import Embedding
+
+    def broken(query):
+        raise RuntimeError("embedder down")
+    with pytest.raises(RuntimeError, match="embedder down"):
+        Embedding(broken, "국비").vector()

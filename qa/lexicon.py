@@ -270,10 +270,8 @@ EN_COMMON = {"national", "local", "government", "funding", "total", "project", "
 TOTAL_WORDS = r"모두|전체|총|합|all|total"
 # the same, as a question about applicants is read ("다 더")
 APPLICANT_TOTAL_WORDS = r"모두|전체|총|합|다\s*더|all|total"
-# words that leave the named entities out of a sum ("전주시를 빼고")
-EXCLUSION_WORDS = r"빼|제외|말고|except|excluding"
-# words of a difference between two amounts
-DIFF_WORDS = r"차이|차액|difference"
+EXCLUSION_WORDS = r"빼|제외|말고|except|excluding"  # words that leave the named entities out of a sum ("전주시를 빼고")
+DIFF_WORDS = r"차이|차액|difference"  # words of a difference between two amounts
 # words that ask to add two or more stated values (every conjugation: 합치면, 합쳐서, 더해서, 통틀어)
 SUM_OPERATION_WORDS = r"더하면|더한|더해서?|합치면|합친|합쳐서?|합하면|합한|합해서?|합계|합산|총합|모두\s*합|통틀어서?"
 # words that ask how far apart two stated values are

@@ -1,10 +1,11 @@
-"""Whether the dates a question names fit the dates a passage speaks of ("2022년 12월" asked, "12월" given)."""
+"""Whether the dates a question names fit the dates a passage speaks of ("2022년 12월" asked, "12월" given), and whose
+dates a value of a sentence or a table cell carries (the clause's, its period column's, a year before the announcement's)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..quantity import DATE, parse
+from ..quantity import DATE, TIME, Quantity, parse
 
 
 def _dates(text: str, year: int | None) -> list[str]:
@@ -49,3 +50,55 @@ def date_agreement(q_dates: Sequence[str], unit_dates: Sequence[str], whole: boo
     if any(r < 0 for r in rel):
         return min(rel)
     return min(rel) if all(r > 0 for r in rel) else 0.0
+
+
+def date_owners(qs: Sequence[Quantity], clause_starts: Sequence[int]) -> dict[tuple[int, int], list[str]]:
+    """The dates of each value in a clause holding several ("올해 4곳을 시작으로 2027년까지 10곳": 2027 is 10곳's,
+    4곳 has none): a date opening the clause is all of its values', one among them belongs to the value nearest
+    it (the one after it when as near). Values of clauses with one value are absent (the clause's dates are theirs).
+    ``clause_starts`` holds where each quantity's clause begins."""
+    out: dict[tuple[int, int], list[str]] = {}
+    for start in set(clause_starts):
+        inside = [q for q, at in zip(qs, clause_starts, strict=True) if at == start]
+        values = [q for q in inside if q.kind not in (DATE, TIME)]
+        dates = [q for q in inside if q.kind == DATE and q.date]
+        if len(values) < 2 or not dates:
+            continue
+        for v in values:
+            out[v.span] = []
+        for d in dates:
+            written = _dates(d.text, None)  # as written (a year not stated stays unknown, as for the clause's dates)
+            if d.span[1] <= min(v.span[0] for v in values):  # "2023년 수출은 6,327억 달러로 7.4% 줄었다": all of it
+                for v in values:
+                    out[v.span] += written
+                continue
+            owner = min(values, key=lambda v: (v.span[0] - d.span[1]) * 2 if v.span[0] >= d.span[1]
+                        else (d.span[0] - v.span[1]) * 2 + 1)
+            out[owner.span] += written
+    return out
+
+
+def past_value(qty: Quantity, year: int | None, v_dates: Sequence[str], u_dates: Sequence[str]) -> bool:
+    """A value of the past, when the question names no date: "언제 열려?" asks the announcement's own schedule, not
+    its history (2005년 처음 열려); "몇 %야?" the latest figure of a trend, not its earlier years ('21년 22개소, …
+    '23년 24개소)."""
+    return before_year(qty, year) or (qty.kind != DATE and v_dates is not u_dates
+                                      and latest_year(v_dates) < latest_year(u_dates))
+
+
+def earlier_column(chunk, owned: Sequence[str] | None, q_dates: Sequence[str]) -> bool:
+    """A cell of a table's earlier period column (2022년 beside 2023년; ``owned``: its dates, :meth:`TypedFinder._cells`)
+    when the question names no date of that year: "5월 이혼 건수" asks 2024년 5월's, "2023년 5월" the other."""
+    if chunk.kind != "table_row" or not owned:
+        return False
+    return not any(d[:4] == owned[0][:4] for d in q_dates)
+
+
+def latest_year(dates: Sequence[str]) -> int:
+    """The latest year among ISO dates (0 when none states one)."""
+    return max((int(d[:4]) for d in dates if d[:4].isdigit()), default=0)
+
+
+def before_year(qty: Quantity, year: int | None) -> bool:
+    """A date of a year before the announcement's own."""
+    return bool(year and qty.kind == DATE and qty.date and qty.date[:4].isdigit() and int(qty.date[:4]) < year)

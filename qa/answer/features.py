@@ -22,7 +22,7 @@ from .dates import date_agreement
 from .form import answer_form
 from .generators.arithmetic import read_operation
 from .passage import slot_label
-from .precedence import pick
+from .precedence import below_threshold, facts_foreign, facts_no_residual, pick
 
 Feature = Callable[[Candidate, Context, list[Candidate]], float]
 
@@ -413,33 +413,12 @@ rows_column = _evidence("column", "Rows (or a column) read by the header the que
 
 
 # ------------------------------------------------------------------------------------------------ the old precedences
-def facts_no_residual(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """A facts-table answer to a question whose every word the facts explain (nothing left for a passage)."""
-    return float(c.generator == "facts" and not ctx.specific_residual)
-
-
-def below_threshold(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """A passage (or attribution) covering less of the question than ``none_threshold``, or a quoted value covering
-    less than ``typed_min_coverage``: what the old rules never answered with."""
-    config = ctx.corpus.config
-    if c.generator in ("passage", "attribution"):
-        return float(c.evidence.get("coverage", 0.0) < config.none_threshold)
-    if c.generator in ("quoted", "arithmetic"):
-        return float(c.evidence.get("coverage", 0.0) < config.typed_min_coverage)
-    return 0.0
-
-
 def over_facts(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     """How much more of the question a quoted value covers than the best facts-table answer (0 without one)."""
     if c.generator not in ("quoted", "arithmetic"):
         return 0.0
     facts = [coverage(r, ctx, rivals) for r in rivals if r.generator == "facts"]
     return c.evidence.get("coverage", 0.0) - max(facts) if facts else 0.0
-
-
-def facts_foreign(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """A facts-table answer from announcements the question neither names nor is led to by its passages."""
-    return float(c.generator == "facts" and not ctx.q.doc_ids and bool(c.doc_ids) and not c.doc_ids & ctx.retrieved_docs)
 
 
 # ------------------------------------------------------------------------------------------------ which one

@@ -135,3 +135,25 @@ def _with_rows(cands: list[Candidate], ctx: Context, draft: Candidate) -> Candid
     elif not (draft.kind == "none" or narrowed or (ev.get("column") and draft.kind != "fact")):
         return draft
     return rows
+
+
+# the ladder's own tests, as features the chooser weighs (registered in qa.answer.features.FEATURES)
+def facts_no_residual(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A facts-table answer to a question whose every word the facts explain (nothing left for a passage)."""
+    return float(c.generator == "facts" and not ctx.specific_residual)
+
+
+def below_threshold(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A passage (or attribution) covering less of the question than ``none_threshold``, or a quoted value covering
+    less than ``typed_min_coverage``: what the old rules never answered with."""
+    config = ctx.corpus.config
+    if c.generator in ("passage", "attribution"):
+        return float(c.evidence.get("coverage", 0.0) < config.none_threshold)
+    if c.generator in ("quoted", "arithmetic"):
+        return float(c.evidence.get("coverage", 0.0) < config.typed_min_coverage)
+    return 0.0
+
+
+def facts_foreign(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """A facts-table answer from announcements the question neither names nor is led to by its passages."""
+    return float(c.generator == "facts" and not ctx.q.doc_ids and bool(c.doc_ids) and not c.doc_ids & ctx.retrieved_docs)

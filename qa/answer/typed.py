@@ -23,7 +23,7 @@ from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT, RELATIVE_TIME_WORDS
 from ..quantity import BARE_FIGURE, COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse
 from ..text import BULLET, TypoIndex, known_form, match_strength, sentence_spans
-from .dates import _dates, date_agreement
+from .dates import _dates, date_agreement, date_owners, earlier_column, past_value
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
 COUNTER_GROUPS = (("명", "인"), ("곳", "개소", "개", "군데"), ("개국", "개국가"), ("건",), ("개사", "곳", "개", "기업"),
@@ -141,7 +141,7 @@ class TypedFinder:
                         chunk, qty, label, before, matched, own, kinds, bound, change, weight, after) \
                         - (self.MODIFIER_PENALTY * self._unasked(before, chunk.kind == "table_row", terms, titles)
                            if (qty.kind in NUMERIC_KINDS or qty.kind == TIME) and terms else 0.0)
-                    if (not q_dates and _past(qty, y, v_dates, u_dates)) or _earlier_column(chunk, owned, q_dates):
+                    if (not q_dates and past_value(qty, y, v_dates, u_dates)) or earlier_column(chunk, owned, q_dates):
                         score -= self.PAST_PENALTY
                     out.append(Candidate(chunk, unit_span, value_span, qty, label, score, coverage))
         out.sort(key=lambda c: -c.score)
@@ -296,7 +296,7 @@ class TypedFinder:
             widened = f"\n{parent}" if parent and not opens else ""
             qs = _with_times(parse(sent, year))
             clauses = [_clause(sent, q.span) for q in qs]
-            owners = _date_owners(qs, [q.span[0] - len(before) for q, (_, before) in zip(qs, clauses, strict=True)])
+            owners = date_owners(qs, [q.span[0] - len(before) for q, (_, before) in zip(qs, clauses, strict=True)])
             values = [((s + q.span[0], s + q.span[1]), q, about + BULLET.sub("", clause) if about else clause, before,
                        sent[q.span[1]:q.span[1] + 12], owners.get(q.span))
                       for q, (clause, before) in zip(qs, clauses, strict=True)]
@@ -398,32 +398,6 @@ _PERIOD_WORDS = frozenset({"연간", "연중", "월간", "한해", "향후", "�
 _RANGE_WORDS = re.compile(r"(?<![\d.])(\d+)\s*[~∼〜～]\s*\d+\s*(개월|년|세|일|주|시간|회|차|단계|등급|분기)")
 
 
-def _date_owners(qs: Sequence[Quantity], clause_starts: Sequence[int]) -> dict[tuple[int, int], list[str]]:
-    """The dates of each value in a clause holding several ("올해 4곳을 시작으로 2027년까지 10곳": 2027 is 10곳's,
-    4곳 has none): a date opening the clause is all of its values', one among them belongs to the value nearest
-    it (the one after it when as near). Values of clauses with one value are absent (the clause's dates are theirs).
-    ``clause_starts`` holds where each quantity's clause begins."""
-    out: dict[tuple[int, int], list[str]] = {}
-    for start in set(clause_starts):
-        inside = [q for q, at in zip(qs, clause_starts, strict=True) if at == start]
-        values = [q for q in inside if q.kind not in (DATE, TIME)]
-        dates = [q for q in inside if q.kind == DATE and q.date]
-        if len(values) < 2 or not dates:
-            continue
-        for v in values:
-            out[v.span] = []
-        for d in dates:
-            written = _dates(d.text, None)  # as written (a year not stated stays unknown, as for the clause's dates)
-            if d.span[1] <= min(v.span[0] for v in values):  # "2023년 수출은 6,327억 달러로 7.4% 줄었다": all of it
-                for v in values:
-                    out[v.span] += written
-                continue
-            owner = min(values, key=lambda v: (v.span[0] - d.span[1]) * 2 if v.span[0] >= d.span[1]
-                        else (d.span[0] - v.span[1]) * 2 + 1)
-            out[owner.span] += written
-    return out
-
-
 def _range_starts(text: str) -> set[str]:
     """The first number of a range with the range's unit ("4~6개월" → 4개월): a question asking "4개월째부터
     6개월째까지" names both ends, the tokenizer gives the unit to the last number only."""
@@ -442,31 +416,6 @@ def _edge_of(span: tuple[int, int] | None, qty: Quantity, edge: str) -> tuple[tu
 def _within(span: tuple[int, int] | None, inner: tuple[int, int]) -> tuple[int, int] | None:
     """The span of a part of a cell, given the cell's span in the chunk text."""
     return (span[0] + inner[0], span[0] + inner[1]) if span else None
-
-
-def _past(qty: Quantity, year: int | None, v_dates: Sequence[str], u_dates: Sequence[str]) -> bool:
-    """A value of the past, when the question names no date: "언제 열려?" asks the announcement's own schedule, not
-    its history (2005년 처음 열려); "몇 %야?" the latest figure of a trend, not its earlier years ('21년 22개소, …
-    '23년 24개소)."""
-    return _before_year(qty, year) or (qty.kind != DATE and v_dates is not u_dates and _year(v_dates) < _year(u_dates))
-
-
-def _earlier_column(chunk, owned: Sequence[str] | None, q_dates: Sequence[str]) -> bool:
-    """A cell of a table's earlier period column (2022년 beside 2023년; ``owned``: its dates, :meth:`TypedFinder._cells`)
-    when the question names no date of that year: "5월 이혼 건수" asks 2024년 5월's, "2023년 5월" the other."""
-    if chunk.kind != "table_row" or not owned:
-        return False
-    return not any(d[:4] == owned[0][:4] for d in q_dates)
-
-
-def _year(dates: Sequence[str]) -> int:
-    """The latest year among ISO dates (0 when none states one)."""
-    return max((int(d[:4]) for d in dates if d[:4].isdigit()), default=0)
-
-
-def _before_year(qty: Quantity, year: int | None) -> bool:
-    """A date of a year before the announcement's own."""
-    return bool(year and qty.kind == DATE and qty.date and qty.date[:4].isdigit() and int(qty.date[:4]) < year)
 
 
 def _compact(text: str) -> str:

@@ -248,9 +248,7 @@ class Retriever:
     def handle(self, query: str, method: Method | None = None, early: Embedding | None = None) -> SearchHandle:
         """One question's searches: its vector is embedded once, on the first dense search (or taken from
         ``early``, the embedding begun while the question was read, when it is of the same text)."""
-        handle = SearchHandle(self, query, method)
-        handle._early = early if early is not None and early.query == query else None
-        return handle
+        return SearchHandle(self, query, method, early if early is not None and early.query == query else None)
 
     def embed_early(self, query: str, method: Method | None = None) -> Embedding | None:
         """Begin embedding ``query`` on another thread, for a dense search to come (None when the search is BM25
@@ -383,12 +381,13 @@ class SearchHandle:
     """The searches of one question: every dense arm reuses the question's one embedding, computed on first
     use; variants of the question differ only in their BM25 words, scope and table spread."""
 
-    def __init__(self, retriever: Retriever, query: str, method: Method | None = None) -> None:
+    def __init__(self, retriever: Retriever, query: str, method: Method | None = None,
+                 early: Embedding | None = None) -> None:
         self.retriever = retriever
         self.query = query
         self.method = method
         self._vector: np.ndarray | None = None
-        self._early: Embedding | None = None  # the embedding begun before the handle (Retriever.handle)
+        self._early = early  # the question's embedding begun before the handle, of this query (Retriever.handle)
         self.embeddings = 0  # how many times this question was embedded (0 or 1)
         self._found: dict = {}  # its searches' candidates (:meth:`Retriever.search`'s ``memo``)
 

@@ -6,7 +6,6 @@ The CLI, the web UI and the JSON API all call :meth:`Assistant.ask`; none of the
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from pathlib import Path
@@ -27,11 +26,10 @@ from .ingest import files_with_facts, load_corpus, save_file_reports, scan_corpu
 from .korean import normalize, reads_as, warm_up
 from .lexicon import ASKING_WORDS, KIND_WORDS
 from .retrieve import Retriever
-from .text import Speller
+from .text import HANGUL, Speller
 from .units import Units
 
 log = logging.getLogger(__name__)
-_HANGUL = re.compile("[가-힣]")
 
 _cache: dict[tuple, Assistant] = {}
 _cache_lock = threading.Lock()
@@ -215,7 +213,7 @@ class Assistant:
         text = self.speller(self.check_question(question))
         # the question's vector is begun now and linking overlaps it; a follow-up or an English question is searched
         # with other words (its pseudo-query), so its embedding waits for them
-        early = self.retriever.embed_early(text, retriever) if not history and _HANGUL.search(text) else None
+        early = self.retriever.embed_early(text, retriever) if not history and HANGUL.search(text) else None
         q = self.corpus.linker.analyse(text, history)
         query = f"{q.text} {q.pseudo}" if (q.english or q.followup) and q.pseudo else q.text
         handle = self.retriever.handle(query, retriever, early)

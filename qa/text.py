@@ -12,6 +12,8 @@ from .lexicon import ENGLISH_GLOSSARY, NOTE_MARKS, PART_WEIGHT, SUB_BULLETS, SYN
 
 HANGUL = re.compile(r"[가-힣]")
 WORD = re.compile(r"[A-Za-z]+|[가-힣0-9]+")
+HANGUL_WORD = re.compile(r"[가-힣]{3,}")  # a word long enough to look for a typo in
+PLAIN_NUMBER = re.compile(r"\d+(?:년|월|일)?")  # a token that is only a number, a year, a month or a day
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*년?|'(\d{2})\s*년")
 # a number as documents write it: 1,200 / 5.25 / 160
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -294,7 +296,7 @@ class Speller:
         self._cache: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        return _HANGUL_WORD.sub(lambda m: self.word(m.group(0)), text)
+        return HANGUL_WORD.sub(lambda m: self.word(m.group(0)), text)
 
     def word(self, word: str) -> str:
         if word not in self._cache:
@@ -322,5 +324,4 @@ class Speller:
         return None
 
 
-_HANGUL_WORD = re.compile(r"[가-힣]{3,}")
 _PARTICLE_AFTER = re.compile(r"은|는|이|가|을|를|이야|야|이랑|도|만|까지|부터|이요|요|이에요|예요|인가요|이지")

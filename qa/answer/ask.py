@@ -10,13 +10,12 @@ from dataclasses import dataclass, replace
 
 from ..lexicon import KIND_WORDS
 from ..quantity import DATE, parse
+from ..text import HANGUL, PLAIN_NUMBER
 from .compute import DIFF_WORDS, SUM_WORDS, operands
 from .typed import _TOTAL_WORDS, _compact
 
 _UPPER_WORDS = re.compile(r"최대|최고|상한|한도|까지|마감|마지막|종료")
 _LOWER_WORDS = re.compile(r"최소|최저|하한|이상|부터|시작|개시")
-_PLAIN_NUMBER = re.compile(r"\d+(?:년|월|일)?")
-_HANGUL = re.compile(r"[가-힣]")
 _CHANGE_ASKED = re.compile(r"늘었|늘어|줄었|줄어|증가|감소|증감|변화|올랐|내렸|상승|하락|폭")
 
 
@@ -49,7 +48,7 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
     from ..lexicon import ENGLISH_GLOSSARY
     from ..text import gloss_english
 
-    if not _HANGUL.search(text):  # English: the class from its question word, its words through the glossary
+    if not HANGUL.search(text):  # English: the class from its question word, its words through the glossary
         kinds = english_question_kinds(text)
         if not kinds:
             return None
@@ -98,7 +97,7 @@ def followup_ask(text: str, previous: TypedAsk | None, tokenize: Callable[[str],
 def content_terms(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> list[str]:
     """The morphemes that say what is asked about (no question words, bare numbers or single syllables)."""
     return [t for t in dict.fromkeys(tokenize(text))
-            if t not in question_words and not _PLAIN_NUMBER.fullmatch(t) and len(t) > 1]
+            if t not in question_words and not PLAIN_NUMBER.fullmatch(t) and len(t) > 1]
 
 
 def states_kind(text: str, kinds: Sequence[str], stated: Sequence[str] = ()) -> bool:

@@ -13,7 +13,7 @@ from ..config import PassageWeights
 from ..korean import predicates, tokenize
 from ..lexicon import CAUSE_MARKERS, KIND_WORDS, QUESTION_WORDS, SLOT_LABELS, SLOT_QUESTIONS, WHY_ASKS, Attr
 from ..question import Question, compact
-from ..text import BULLET, DATE_EXPR, PHONE_SHAPE, known_form, match_strength, sentence_spans, strip_bullet
+from ..text import BULLET, DATE_EXPR, HANGUL, PHONE_SHAPE, PLAIN_NUMBER, known_form, match_strength, sentence_spans, strip_bullet
 
 if TYPE_CHECKING:
     from ..retrieve import Hit
@@ -32,8 +32,6 @@ TYPED_FAMILIES = {Attr.PHONE: PHONE_SHAPE, Attr.CONTACT: r"(과장|사무관|주
                   Attr.WEBSITE: r"www\.|https?://", Attr.SOURCE: r"https?://"}
 
 
-_PLAIN_NUMBER = re.compile(r"\d+(년|월|일)?")
-_ONE_SYLLABLE = re.compile(r"[가-힣]")
 _SLOT_QUESTIONS = {name: re.compile(rx) for name, rx in SLOT_QUESTIONS.items()}
 _WHY_ASKS = re.compile(WHY_ASKS)
 _LEAD_IN = re.compile(r"다음과\s*같|아래와\s*같")
@@ -64,7 +62,7 @@ def content_tokens(q: Question, common: set[str], exclude: set[str] = frozenset(
     else:
         toks = list(q.residual) + tokenize(" ".join(q.categories + q.values))
     toks = [t for t in dict.fromkeys(toks) if t not in QUESTION_WORDS and t not in exclude
-            and not _PLAIN_NUMBER.fullmatch(t) and not _ONE_SYLLABLE.fullmatch(t)]
+            and not PLAIN_NUMBER.fullmatch(t) and not HANGUL.fullmatch(t)]
     rare = [t for t in toks if t not in common]
     return rare if rare or q.entities else toks
 

@@ -30,7 +30,7 @@ from ..lexicon import (
     TOTAL_WORDS,
     Attr,
 )
-from ..text import HANGUL, WORD, YEAR, compact, gloss_english, one_typo
+from ..text import HANGUL, HANGUL_WORD, PLAIN_NUMBER, WORD, YEAR, compact, gloss_english, one_typo
 from .model import Question
 from .vocabulary import Vocabulary, family_of
 
@@ -44,7 +44,6 @@ def tokens_of(text: str) -> tuple[str, ...]:
     return tuple(tokenize(text))
 
 
-_LONG_WORD = re.compile(r"[가-힣]{3,}")  # the words a typo is looked for in (compiled once, not per question)
 _LONGER_WORD = re.compile(r"[가-힣]{4,}")
 _AMOUNT_NAMED = re.compile(r"(\d[\d,.]*)\s*(조|억|천만|백만|만)?\s*원?")
 _INTENT_WORDS = re.compile("|".join(t for _, ts in INTENTS for t in ts if HANGUL.search(t)))
@@ -125,7 +124,7 @@ def link_target_typos(q: Question, v: Vocabulary) -> None:
     """No name found: a word one jamo off a name (전즈시 → 전주시) names it."""
     if q.entities or q.categories or q.english:
         return
-    for word in _LONG_WORD.findall(q.text):
+    for word in HANGUL_WORD.findall(q.text):
         for alias, name, kind in (v.alias_index[i] for i in v.alias_typos(word)):
             if len(alias) >= 3 and HANGUL.search(alias) and one_typo(word[: len(alias)], alias):
                 (q.entities if kind == "entity" else q.categories).append(name)
@@ -173,7 +172,7 @@ def link_family_typos(q: Question, v: Vocabulary) -> None:
     """No family word: one syllable off a trigger, sharing its lead or vowel (갱쟁률 → 경쟁률)."""
     if q.families:
         return
-    for word in _LONG_WORD.findall(q.text):
+    for word in HANGUL_WORD.findall(q.text):
         for i in v.trigger_typos(word):  # by key, in the order of the families
             fam, t = v.typo_triggers[i]
             if fam not in q.families and one_typo(word[: len(t)], t):
@@ -272,7 +271,6 @@ _WORDING = {name: re.compile(rx) for name, rx in (("excludes", EXCLUSION_WORDS),
 _TOPIC = re.compile(r"(.{2,30}?)(?:이란|란|은|는|이|가)\W*(?:무엇|뭐|뭔|어떤|어떻|$)")
 _OWNER = re.compile(r"(.{2,30}?)의")
 _TOPIC_TAIL = re.compile(r"의(목적|목표|내용|의미|정의|특징|취지|뜻|약자|개념)$")
-_PLAIN_NUMBER = re.compile(r"\d+(년|월|일)?")
 
 
 def read_wording(q: Question, v: Vocabulary) -> None:
@@ -333,7 +331,7 @@ def find_residual(q: Question, v: Vocabulary) -> None:
     q.residual = [t for t in q.tokens
                   if not (t in explained or t in QUESTION_WORDS or t.isdigit()
                           or any(t in e or e in t for e in explained if e)
-                          or _PLAIN_NUMBER.fullmatch(t) or _INTENT_WORDS.search(t))]
+                          or PLAIN_NUMBER.fullmatch(t) or _INTENT_WORDS.search(t))]
 
 
 def render_pseudo(q: Question, v: Vocabulary) -> None:

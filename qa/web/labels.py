@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import HANGUL
+
 LABELS: dict[str, dict[str, str]] = {
     "ko": {
         "kind.fact": "사실", "kind.passage": "본문", "kind.none": "없음", "kind.notice": "안내",
@@ -35,14 +37,13 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-_HANGUL = re.compile(r"[가-힣]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def language(question: str | None) -> str:
     """``en`` for a question written in English (Latin words and no Hangul), else ``ko``."""
     q = question or ""
-    return "en" if not _HANGUL.search(q) and len(_LATIN_WORD.findall(q)) >= 2 else "ko"
+    return "en" if not HANGUL.search(q) and len(_LATIN_WORD.findall(q)) >= 2 else "ko"
 
 
 def label(lang: str, key: str, **values: object) -> str:

@@ -452,3 +452,36 @@ def test_misses_lists_development_choice_errors_and_gaps_never_the_check_fold():
     assert (choice["chosen"], choice["right"]) == (0, 1) and gap["right"] is None
     assert choice["why"] == [("a", -2.0), ("b", 1.0)]  # what separates them, largest first, signed for the correct one
     assert "no correct candidate" in describe(gap) and "+1.00" in describe(choice)
+
+
+def test_cross_validation_repeats_average_the_plain_and_shuffled_grouped_splits():
+    """C is chosen on the mean of several grouped splits: the first is the plain GroupKFold, each further one
+    shuffles the announcements; no split ever fits on a question's own announcement."""
+    import random
+
+    from sklearn.model_selection import GroupKFold
+
+    from evals.fit import accuracy, cross_validate, fit
+
+    rnd = random.Random(7)
+    rows = []
+    for i in range(60):
+        good = rnd.random()
+        feats = [{"a": good, "b": rnd.random()}, {"a": rnd.random(), "b": rnd.random()}]
+        rows.append({"group": f"doc{i % 12}", "generators": ["x", "y"], "features": feats,
+                     "labels": [feats[0]["a"] >= feats[1]["a"], feats[0]["a"] < feats[1]["a"]]})
+    names = ["a", "b"]
+    groups = [r["group"] for r in rows]
+
+    def one(folds) -> float:
+        good = 0.0
+        for train, test in folds.split(rows, groups=groups):
+            assert not {groups[i] for i in train} & {groups[i] for i in test}
+            w = fit([rows[i] for i in train], names, 1.0)
+            good += accuracy([rows[i] for i in test], names, w) * len(test)
+        return good / len(rows)
+
+    plain = one(GroupKFold(n_splits=5))
+    shuffled = one(GroupKFold(n_splits=5, shuffle=True, random_state=1))
+    assert cross_validate(rows, names, 1.0) == pytest.approx(plain)
+    assert cross_validate(rows, names, 1.0, repeats=2) == pytest.approx((plain + shuffled) / 2)

@@ -61,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
             url = args.store_url or str(Path(tmp) / "store.sqlite")
             rows, index = store.per_question(args.corpus, Path(tmp), questions, url)
-            rows += store.names(index, url, args.corpus.name)
+            rows += store.names(index, url, args.corpus.name, questions)
             if args.backend_size:
                 rows += store.names(store.varied_index(args.backend_size, Path(tmp)), url,
-                                    f"{args.backend_size:,} varied announcements")
+                                    f"{args.backend_size:,} varied announcements", questions)
             measure.print_table(rows)
         return 0
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:

@@ -3,10 +3,12 @@ beyond one machine"), against ``--store-url`` (an empty database; without one, a
 
 * Per question: the golden questions asked of one index with the facts in memory and from the store, each
   question's vector computed once (so the difference is the facts' reads), the fastest of three rounds.
-* At load: the names :class:`~qa.answer.source.StoreSource` reads whole (``fact_names``): rows and distinct
-  names per kind, the time and traced memory of reading them and of building the question reader's vocabulary
-  from them, at the given corpus and at ``--backend-size`` announcements made by varying the real ones (vectors
-  from the stand-in of :mod:`benchmarks.backends`: names do not depend on them).
+* At load: the names :class:`~qa.answer.source.StoreSource` reads at load (``fact_names``, each distinct name
+  once, not the values): rows and distinct names per kind in the table, the names that reach the replica, the time
+  and traced memory of reading them and of building the question reader's vocabulary from them; and per golden
+  question, the name rows read by key while linking it. At the given corpus and at ``--backend-size``
+  announcements made by varying the real ones (vectors from the stand-in of :mod:`benchmarks.backends`: names do
+  not depend on them).
 """
 
 from __future__ import annotations
@@ -72,8 +74,10 @@ def _traced(fn) -> tuple[Any, float, float]:
     return out, (time.perf_counter() - t) * 1000, mib
 
 
-def names(index, store_url: str, label: str) -> Rows:
-    """The names table of ``index`` published to the store: its size, and reading it as a replica loads it."""
+def names(index, store_url: str, label: str, questions=()) -> Rows:
+    """The names table of ``index`` published to the store: its size, reading it as a replica loads it, and what
+    linking each question reads of it by key."""
+    from qa.answer.source import StoreSource
     from qa.facts import load_facts
     from qa.question import Linker
     from qa.store import Store
@@ -85,18 +89,59 @@ def names(index, store_url: str, label: str) -> Rows:
             rows = tx.execute("select kind, name from fact_names").fetchall()
         rank = {d.doc_id: i for i, d in enumerate(index.documents)}
         loaded, read_ms, read_mib = _traced(lambda: store.fact_names(rank))
+        source = StoreSource(store, index.documents)
+        linker, vocab_ms, vocab_mib = _traced(lambda: Linker(source.names, index.documents, set(index.vocab),
+                                                             index.docs_with_term, source.lookup))
+        reads = _name_reads(store, linker, questions)
     finally:
         store.close()
     kinds = Counter(k for k, _ in rows)
     distinct = Counter(k for k, _ in set(rows))
-    _, vocab_ms, vocab_mib = _traced(lambda: Linker(loaded, index.documents, set(index.vocab), index.docs_with_term))
-    return [(f"{label}: fact_names rows / distinct names, per kind",
-             f"{len(rows):,} / {sum(distinct.values()):,}: " + ", ".join(f"{k} {kinds[k]:,} / {distinct[k]:,}"
-                                                                       for k in sorted(kinds))),
-            (f"{label}: the names read at load (Store.fact_names), warm / traced memory",
-             f"{read_ms:.0f} ms / {read_mib:.1f} MiB"),
-            (f"{label}: the vocabulary built from them (Linker), warm / traced memory",
-             f"{vocab_ms:.0f} ms / {vocab_mib:.1f} MiB")]
+    held = sum(len(getattr(loaded, f)) for f in ("subjects", "categories", "attributes", "labelled", "values", "people"))
+    out = [(f"{label}: fact_names rows / distinct names, per kind",
+            f"{len(rows):,} / {sum(distinct.values()):,}: " + ", ".join(f"{k} {kinds[k]:,} / {distinct[k]:,}"
+                                                                      for k in sorted(kinds))),
+           (f"{label}: read at load (Store.fact_names): names / announcements, warm / traced memory",
+            f"{held:,} / {len(loaded.docs):,}, {read_ms:.0f} ms / {read_mib:.1f} MiB"),
+           (f"{label}: the vocabulary built from them (Linker), warm / traced memory",
+            f"{vocab_ms:.0f} ms / {vocab_mib:.1f} MiB")]
+    if reads:
+        rows_read, ms = zip(*reads, strict=True)
+        out.append((f"{label}: name rows read by key linking a golden question ({len(reads)}): p50 / max, p50 time",
+                    f"{statistics.median(rows_read):.0f} / {max(rows_read)}, {statistics.median(ms):.2f} ms"))
+    return out
+
+
+def _name_reads(store, linker, questions) -> list[tuple[int, float]]:
+    """(name rows read, ms) of each question's lookups by key while it is linked (its value keys)."""
+    read, out = store.name_rows, []
+
+    def counted(*args):
+        rows = read(*args)
+        out[-1][0] += len(rows)
+        return rows
+
+    store.name_rows = counted
+    try:
+        for q, _ in questions:
+            out.append([0, 0.0])
+            text, tokens = _keys_of(q)
+            t = time.perf_counter()
+            linker.vocabulary.values_named(text, tokens)
+            out[-1][1] = (time.perf_counter() - t) * 1000
+    finally:
+        store.name_rows = read
+    return [(n, ms) for n, ms in out]
+
+
+def _keys_of(text: str) -> tuple[str, list[str]]:
+    """The compact text and words a question is linked by."""
+    from qa.korean import normalize
+    from qa.question import compact
+    from qa.question.steps import tokens_of
+
+    text = normalize(text).strip()
+    return compact(text), list(tokens_of(text))
 
 
 def varied_index(size: int, tmp: Path):

@@ -12,9 +12,9 @@ The schema is versioned in :data:`MIGRATIONS` (applied in order, each once, in o
 ``schema_version``). SQL is written once, with ``?`` placeholders and the few dialect words filled in by
 :class:`Database`. Facts are read by index (:meth:`Store.fact_rows`: a question's candidate subjects, attributes
 or values, each column indexed with doc_id), never by scanning the table; what the question reader needs of
-every fact is kept apart, one row per distinct name and announcement (``fact_names``, read once at load). Migration
-2 adds them and empties the content hashes and the version row's build, so the next publish writes every
-announcement again with them.
+every fact is kept apart, one row per distinct name and announcement (``fact_names``; :mod:`qa.store_names` reads
+it). Migration 2 adds them and empties the content hashes and the version row's build, so the next publish writes
+every announcement again with them; migration 3 indexes the names by kind and name, read so per question.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .facts.model import Fact, Qualifiers
 from .facts.names import FactNames, doc_name_rows
+from .store_names import NameRowAt, name_rows, read_names
 from .text import compact
 
 if TYPE_CHECKING:
@@ -77,6 +78,11 @@ create table if not exists fact_names (
 create index if not exists fact_names_doc on fact_names(doc_id);
 update documents set content_sha = '';
 update index_version set built_at = ''
+"""),
+    (3, "names read per question: by kind and name, an announcement's by kind", """
+create index if not exists fact_names_kind on fact_names(kind, name);
+create index if not exists fact_names_doc_kind on fact_names(doc_id, kind);
+drop index if exists fact_names_doc
 """),
 )
 DIALECT_WORDS = {
@@ -227,8 +233,8 @@ class Database:
                     with contextlib.closing(self._sqlite()) as conn:
                         conn.execute("pragma journal_mode=wal")
                 with self._transaction() as tx:
-                    if self.dialect == "postgresql":  # replicas starting together migrate one at a time
-                        tx.execute("select pg_advisory_xact_lock(2025)")
+                    # replicas starting together migrate one at a time, all or nothing (SQLite: not create by create)
+                    tx.execute("select pg_advisory_xact_lock(2025)" if self.dialect == "postgresql" else "begin immediate")
                     tx.execute("create table if not exists schema_version (version integer primary key, "
                                "description text not null, applied text not null)")
                     done = {r[0] for r in tx.execute("select version from schema_version").fetchall()}
@@ -404,14 +410,12 @@ class Store:
         return out
 
     def fact_names(self, rank: dict[str, int]) -> FactNames:
-        """The names of the facts of these announcements (``rank``: their build order), read once at load."""
-        with self.db.transaction() as tx:
-            rows = tx.execute("select doc_id, kind, name, detail, flag, position from fact_names").fetchall()
-        names = FactNames()
-        for doc_id, kind, name, detail, flag, _ in sorted((r for r in rows if r[0] in rank),
-                                                          key=lambda r: (rank[r[0]], r[5])):
-            names.add(doc_id, (kind, name, detail, flag))
-        return names
+        """These announcements' names (``rank``: their build order), each once, read at load; not the values."""
+        return read_names(self.db, rank)
+
+    def name_rows(self, kind: str, names: list[str] | None, doc_ids: list[str] | None) -> list[NameRowAt]:
+        """``fact_names`` rows of one kind by name and announcement (all of either without): a question's."""
+        return name_rows(self.db, kind, names, doc_ids)
 
     def fact_count(self) -> int:
         with self.db.transaction() as tx:

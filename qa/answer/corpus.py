@@ -49,7 +49,7 @@ class Corpus:
         self.chunks: dict[str, Chunk] = {c.chunk_id: c for c in index.chunks}
         self.tables = tables_of(index.chunks)  # each table row's whole table
         # the vocabulary from the facts' names (read once); their rows only through the table, by key
-        self.linker = Linker(source.names, index.documents, set(index.vocab), index.docs_with_term)
+        self.linker = Linker(source.names, index.documents, set(index.vocab), index.docs_with_term, source.lookup)
         self.table = FactTable(source, index.documents, source.names.entity_subjects(self.linker.entities),
                                config.answer_list_items, config.max_answer_chars)
         self.finder = TypedFinder(tokenize, index.vocab_idf(), max_chunks=config.typed_hits)
@@ -67,7 +67,6 @@ class Corpus:
         vocabulary = self.linker.vocabulary
         self.operand_names = frozenset(compact(a) for kind in (vocabulary.entities, vocabulary.categories)
                                        for name, aliases in kind.items() for a in aliases | {name} if len(a) >= 2)
-        self.doc_categories = source.names.doc_categories()  # the categories each announcement's facts name
         self.year_mentions = year_mentions(index.documents)
         self.lead_points: dict[str, Chunk] = {}  # each announcement's first point (its lead)
         self.doc_chunks: dict[str, list[Chunk]] = {}  # each announcement's chunks, in order
@@ -110,6 +109,10 @@ class Corpus:
         if found is None:
             found = self._names_someone[flat] = any(n in flat for n in self.entity_names)
         return found
+
+    def categories_of(self, doc_ids: set[str]) -> set[str]:
+        """The categories the facts of these announcements name (read by key when the facts are in the store)."""
+        return self.table.source.categories_of(doc_ids)
 
     # ------------------------------------------------------------------ words
     @property

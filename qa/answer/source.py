@@ -1,9 +1,11 @@
 """Where the answer table reads fact rows from: one small interface, two places.
 
 :class:`MemorySource` holds the whole table and its indexes, built once at load (today's default, the fastest while
-the table fits in memory). :class:`StoreSource` keeps only the table's names (:class:`~qa.facts.names.FactNames`)
-and reads the rows a question needs from the store (:class:`qa.store.Store`) by indexed column — subject,
-attribute, value — so what one question reads follows the question, not the number of announcements.
+the table fits in memory). :class:`StoreSource` keeps only the table's distinct names
+(:class:`~qa.facts.names.FactNames`, without the values) and reads the rows a question needs from the store
+(:class:`qa.store.Store`) by indexed column — subject, attribute, value — and the names it may hold (values,
+each announcement's subjects) by key, so what one question reads follows the question, not the number of
+announcements.
 ``Config.facts_from_store`` chooses; :class:`~qa.answer.table.FactTable` and every rule read either alike.
 
 Every lookup returns facts in table order (announcement by announcement, in build order), as the rules expect.
@@ -19,6 +21,7 @@ from ..facts import Fact
 from ..facts.names import CONTACT_LABELS, FactNames
 from ..lexicon import Attr
 from ..question import compact, family_of
+from ..question.vocabulary import NameLookup
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -44,6 +47,7 @@ class FactSource(Protocol):
     """The facts table as answering reads it: its names at load, its rows by key per question."""
 
     names: FactNames
+    lookup: NameLookup | None  # the names left out of :attr:`names`, read per question by key
 
     def index_entities(self, entities: set[str]) -> None:
         """Learn which subjects are listed entities (known once the vocabulary is built from :attr:`names`)."""
@@ -62,6 +66,9 @@ class FactSource(Protocol):
 
     def has_facts(self, docs: set[str] | None) -> bool:
         """Whether these announcements (any, without) state a fact."""
+
+    def categories_of(self, docs: set[str]) -> set[str]:
+        """The categories the facts of these announcements name."""
 
     def every(self, doc_id: str | None = None) -> list[Fact]:
         """Every fact (of one announcement): for the admin pages and the API, never for answering."""
@@ -88,6 +95,8 @@ class MemorySource:
     def __init__(self, facts: list[Fact]) -> None:
         self.facts = facts
         self.names = FactNames.of(facts)
+        self.lookup: NameLookup | None = None  # every name is in names
+        self._categories = self.names.doc_categories()
         self._by_attr: dict[str, list[int]] = {}
         self._by_family: dict[str | None, list[int]] = {}
         self._by_subject: dict[str, list[int]] = {}
@@ -173,6 +182,9 @@ class MemorySource:
     def has_facts(self, docs: set[str] | None) -> bool:
         return bool(self.facts) if docs is None else any(d in self._by_doc for d in docs)
 
+    def categories_of(self, docs: set[str]) -> set[str]:
+        return set().union(*(self._categories.get(d, ()) for d in docs))
+
     def every(self, doc_id: str | None = None) -> list[Fact]:
         return list(self.facts) if doc_id is None else [self.facts[i] for i in self._by_doc.get(doc_id, [])]
 
@@ -181,26 +193,39 @@ class MemorySource:
 
 
 class StoreSource:
-    """The table's names read once at load; its rows read per question from the store by indexed column only
-    (subject, attribute or value stem, each with doc_id: :meth:`qa.store.Store.fact_rows`). Only the loaded
-    index's announcements are read, in its order (another replica may have published a newer build)."""
+    """The table's distinct names read once at load (not its values); its rows read per question from the store by
+    indexed column only (subject, attribute or value stem, each with doc_id: :meth:`qa.store.Store.fact_rows`),
+    and so the values a question may name (:meth:`values`) and the subjects of the announcements it is about
+    (:meth:`qa.store.Store.name_rows`). Only the loaded index's announcements are read, in its order (another
+    replica may have published a newer build)."""
 
     def __init__(self, store: Store, documents: list[Document]) -> None:
         self.store = store
         self.rank = {d.doc_id: i for i, d in enumerate(documents)}
         self.names = store.fact_names(self.rank)
+        self.lookup: NameLookup | None = self
         self._docs = set(self.names.docs)
         self._counted = tuple(a for a in self.names.attributes if a.endswith(" 수"))
         self._families: dict[str | None, tuple[str, ...]] = {}
         self._entities: set[str] = set()
-        self._entity_cats: dict[str, dict[str, set[str | None]]] = {}  # doc -> entity -> its categories there
 
     def index_entities(self, entities: set[str]) -> None:
         self._entities = entities
-        self._entity_cats = {}
-        for doc_id, subject, category, _ in self.names.subjects:
-            if subject in entities:
-                self._entity_cats.setdefault(doc_id, {}).setdefault(subject, set()).add(category)
+
+    def values(self, keys: set[str]) -> list[str]:
+        """The named values among a question's keys, each once at its first statement in the loaded index."""
+        rows = [r for r in self.store.name_rows("value", sorted(keys), None) if r[0] in self.rank]
+        return list(dict.fromkeys(r[2] for r in sorted(rows, key=lambda r: (self.rank[r[0]], r[5]))))
+
+    def _subject_rows(self, docs: set[str] | None) -> list[tuple[str, str | None]]:
+        """(subject, category) of these announcements' facts: read by key, or (all of them) the names held."""
+        if docs is None:
+            return [(s, category) for _, s, category, _ in self.names.subjects]
+        wanted = sorted(d for d in docs if d in self.rank)
+        return [(r[2], r[3]) for r in self.store.name_rows("subject", None, wanted)]
+
+    def categories_of(self, docs: set[str]) -> set[str]:
+        return {category for _, category in self._subject_rows(docs) if category}
 
     def _family(self, family: str | None) -> tuple[str, ...]:
         """The attribute names of a family (the store indexes attributes, not families)."""
@@ -210,8 +235,8 @@ class StoreSource:
 
     def _entity_subjects(self, docs: set[str] | None, categories: list[str] | None = None) -> set[str]:
         """The listed entities of these announcements (with a fact of these categories, when given)."""
-        return {s for d, subjects in self._entity_cats.items() if docs is None or d in docs
-                for s, cats in subjects.items() if not categories or cats & set(categories)}
+        return {s for s, category in self._subject_rows(docs)
+                if s in self._entities and (not categories or category in categories)}
 
     def _read(self, column: str, keys, docs: set[str] | None) -> list[tuple[int, Fact]]:
         """(position, fact) of the rows whose ``column`` is one of ``keys``, in these announcements."""

@@ -20,7 +20,7 @@ from ..text import HANGUL, compact, romanize
 from .followup import resolve_followup
 from .model import Question
 from .steps import LINK_STEPS, tokens_of
-from .vocabulary import Vocabulary, aliases, family_of
+from .vocabulary import NameLookup, Vocabulary, aliases, family_of
 
 __all__ = ["LINK_STEPS", "QUESTION_WORDS", "Linker", "Question", "Vocabulary", "aliases", "compact", "family_of",
            "link", "romanize"]
@@ -40,8 +40,8 @@ class Linker:
     """Links questions against one corpus :class:`Vocabulary` (built once from the facts table's names)."""
 
     def __init__(self, names: FactNames | list[Fact], documents: list[Document], vocab: set[str],
-                 docs_with_term: Callable[[str], set[str]] | None = None) -> None:
-        self.vocabulary = Vocabulary.build(names, documents, vocab, docs_with_term)
+                 docs_with_term: Callable[[str], set[str]] | None = None, lookup: NameLookup | None = None) -> None:
+        self.vocabulary = Vocabulary.build(names, documents, vocab, docs_with_term, lookup)
 
     @property
     def entities(self) -> dict[str, set[str]]:

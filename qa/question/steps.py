@@ -32,7 +32,7 @@ from ..lexicon import (
 )
 from ..text import HANGUL, HANGUL_WORD, PLAIN_NUMBER, WORD, YEAR, compact, gloss_english, one_typo
 from .model import Question
-from .vocabulary import Vocabulary, family_of
+from .vocabulary import SHORTEST_INSIDE, Vocabulary, family_of
 
 Step = Callable[[Question, Vocabulary], None]
 
@@ -136,8 +136,8 @@ def link_target_typos(q: Question, v: Vocabulary) -> None:
 
 def link_values(q: Question, v: Vocabulary) -> None:
     """Fact values named in the question (a 세부유형 label, an amount)."""
-    for value in v.values:
-        named = value in q.compact if len(value) >= 3 else value in q.tokens
+    for value in v.values_named(q.compact, q.tokens):
+        named = value in q.compact if len(value) >= SHORTEST_INSIDE else value in q.tokens
         if value in q.named_titles:
             continue  # "AI 행정혁신 선도사업" names the announcement, not the 분야 "행정"
         if named and not any(value in compact(e) for e in q.entities + q.categories):

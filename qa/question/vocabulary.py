@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Protocol
 
 from ..facts import Fact
 from ..facts.names import FactNames
@@ -12,6 +13,25 @@ from ..ingest import Document
 from ..korean import admin_stem, tokenize
 from ..lexicon import ATTRIBUTE_FAMILIES, COUNT_ATTRIBUTES, FAMILY_MEMBERS, REGION_OF, REGIONS, WHOLE, Attr
 from ..text import HANGUL, compact, romanize
+
+LONGEST_VALUE = 16  # characters of the longest named value (qa.facts.names keeps no longer text as one)
+SHORTEST_INSIDE = 3  # a value this long or longer is named inside the question, a shorter one as a word of it
+
+
+class NameLookup(Protocol):
+    """The names a vocabulary does not hold, read per question by key (:class:`qa.answer.source.StoreSource`)."""
+
+    def values(self, keys: set[str]) -> list[str]:
+        """The named values among these keys, each once, in table order."""
+
+
+def value_keys(text: str, tokens: Iterable[str]) -> set[str]:
+    """Every key under which a question (its compact text and words) may name a value, as
+    :func:`~qa.question.steps.link_values` reads one: its substrings as long as a value named inside it, its short
+    words."""
+    longest = min(len(text), LONGEST_VALUE)
+    keys = {text[i:i + n] for n in range(SHORTEST_INSIDE, longest + 1) for i in range(len(text) - n + 1)}
+    return keys | {t for t in tokens if len(t) < SHORTEST_INSIDE}
 
 
 @dataclass(frozen=True)
@@ -29,14 +49,17 @@ class Vocabulary:
     values: dict[str, set[str]] = field(default_factory=dict)  # compact value text -> attribute names
     alias_index: list[tuple[str, str, str]] = field(default_factory=list)  # (alias, name, kind), longest first
     title_tokens: dict[str, set[str]] = field(default_factory=dict)
+    lookup: NameLookup | None = None  # the names read per question by key (the store), when not all are held here
 
     @classmethod
     def build(cls, names: FactNames | list[Fact], documents: list[Document], vocab: set[str],
-              docs_with_term: Callable[[str], set[str]] | None = None) -> Vocabulary:
-        """From the facts table's names (:class:`~qa.facts.names.FactNames`: read once at load, not its rows)."""
+              docs_with_term: Callable[[str], set[str]] | None = None, lookup: NameLookup | None = None) -> Vocabulary:
+        """From the facts table's names (:class:`~qa.facts.names.FactNames`: read once at load, not its rows); the
+        values from ``lookup`` per question instead, when given."""
         if not isinstance(names, FactNames):
             names = FactNames.of(names)
-        v = cls(documents, vocab, docs_with_term or (lambda term: set()), people=set(names.people))
+        v = cls(documents, vocab, docs_with_term or (lambda term: set()), people=set(names.people),
+                lookup=lookup)
         categories = set(names.categories) - {None}
         v.attributes.update(names.attributes)
         for _, subject, _, _ in names.subjects:
@@ -55,6 +78,11 @@ class Vocabulary:
             key=lambda t: -len(t[0])))
         v.title_tokens.update({d.doc_id: set(tokenize(d.title)) for d in documents})
         return v
+
+    def values_named(self, text: str, tokens: list[str]) -> Iterable[str]:
+        """The values a question (its compact text and words) may name, in table order: every one held here, or
+        those among its keys read from the store (the same ones, in the same order, without the rest)."""
+        return self.values if self.lookup is None else self.lookup.values(value_keys(text, tokens))
 
     # indexes derived from the fields above on first use (the fields are filled in before any question), so
     # linking a question touches only the names and documents it shares a word with, whatever the corpus size

@@ -146,9 +146,11 @@ def misses_target(ctx: Context, found: list[Value]) -> bool:
                 continue
             if any(n in about for n in names):
                 # the announcement is about it and every passage is, unless the passage names another category
-                others = {n for c in found for other in corpus.doc_categories.get(c.chunk.doc_id, ())
+                if kind is v.entities:
+                    continue
+                others = {n for other in corpus.categories_of({c.chunk.doc_id for c in found})
                           if other not in targets for n in names_of(other, kind)}
-                if kind is v.entities or not any(n in said for n in others):
+                if not any(n in said for n in others):
                     continue
             return True
     return False

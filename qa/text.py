@@ -14,6 +14,10 @@ HANGUL = re.compile(r"[가-힣]")
 WORD = re.compile(r"[A-Za-z]+|[가-힣0-9]+")
 HANGUL_WORD = re.compile(r"[가-힣]{3,}")  # a word long enough to look for a typo in
 PLAIN_NUMBER = re.compile(r"\d+(?:년|월|일)?")  # a token that is only a number, a year, a month or a day
+# table cells that hold a figure, not a label: a bare number or share (1,200 / △3.5 / 12%), or a dash …
+BARE_NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]*\s*%?$|^[-–—]$")
+# … or a figure with a short unit (12명, 90억원, 3.5:1)
+FIGURE_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]+\s*[%가-힣:]{0,4}$|^[-–—]$")
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*년?|'(\d{2})\s*년")
 # a number as documents write it: 1,200 / 5.25 / 160
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

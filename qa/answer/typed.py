@@ -22,7 +22,7 @@ from ..chunk import ORDINAL_HEADER, TOP_BULLETS
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT, RELATIVE_TIME_WORDS
 from ..quantity import BARE_FIGURE, COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse
-from ..text import BULLET, TypoIndex, known_form, match_strength, sentence_spans
+from ..text import BARE_NUMBER_CELL, BULLET, TypoIndex, known_form, match_strength, sentence_spans
 from .dates import _dates, date_agreement, date_owners, earlier_column, past_value
 
 # Counters that answer the same "몇 X" question (몇 곳 is answered by 개소; 몇 명 by 인).
@@ -295,7 +295,7 @@ class TypedFinder:
             # … and about its parent's subject, which only widens what it covers (shown, it would read oddly)
             widened = f"\n{parent}" if parent and not opens else ""
             qs = _with_times(parse(sent, year))
-            clauses = [_clause(sent, q.span) for q in qs]
+            clauses = [value_clause(sent, q.span) for q in qs]
             owners = date_owners(qs, [q.span[0] - len(before) for q, (_, before) in zip(qs, clauses, strict=True)])
             values = [((s + q.span[0], s + q.span[1]), q, about + BULLET.sub("", clause) if about else clause, before,
                        sent[q.span[1]:q.span[1] + 12], owners.get(q.span))
@@ -309,7 +309,7 @@ class TypedFinder:
         carry their own dates)."""
         cells = list(chunk.cells)
         parsed = {v: parse(v) for _, v in cells if v}  # each cell read once
-        labels = [v for k, (h, v) in enumerate(cells) if v and not _NUMBER_CELL.match(v) and (
+        labels = [v for k, (h, v) in enumerate(cells) if v and not BARE_NUMBER_CELL.match(v) and (
             not parsed[v] or (k == 0 and _words_beside(v, parsed[v])))]  # "15~64세 고용률(%)" names its row
         # a cell of words around a figure ("후보지역 4곳 발표") also says what the row is about
         wordy = [v for h, v in cells if v and v not in labels and _words_beside(v, parsed[v])]
@@ -425,7 +425,7 @@ def _compact(text: str) -> str:
 _SPACE_OR_COMMA = re.compile(r"[\s,]")
 
 
-def _clause(sent: str, span: tuple[int, int]) -> tuple[str, str]:
+def value_clause(sent: str, span: tuple[int, int]) -> tuple[str, str]:
     """The clause a value stands in (from the separator before it to the one after it), and the part of it
     before the value (where its subject and any comparison — "전년보다" — are written)."""
     start = 0
@@ -442,7 +442,6 @@ _BOUND_WORDS = {"upper": re.compile(r"최대|최고|상한|한도"), "lower": re
                 "total": re.compile(r"(?<![가-힣])총(?![가-힣]{2})|합계|총계")}
 _TOTAL_WORDS = re.compile(r"(?<![가-힣])(?:총|모두|전부|통틀어)(?![가-힣]{2})|다\s*합")  # "모두 얼마야?" asks a total
 _TOTAL_LABEL = re.compile(r"(?:^|\s)(?:합\s*계|총\s*계|소\s*계|계|총계|전체|총지출)(?:\s|$)")
-_NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]*\s*%?$|^[-–—]$")
 _UNIT_NOTE = re.compile(r"단위\s*[:：]\s*([^)\]\n,]+)")
 _HEADER_UNIT = re.compile(r"[(\[]\s*([^()\[\]]*?(?:원|명|개|곳|건|%|㎡|톤|가구|세대|개소|달러|mm|㎜|℃|°C|km|㎞|ha|㏊|일|회|대))"
                           r"\s*[)\]]\s*$")

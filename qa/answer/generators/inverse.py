@@ -11,14 +11,13 @@ from ...chunk import Chunk
 from ...korean import tokenize
 from ...lexicon import REGION_OF
 from ...quantity import BARE_FIGURE, DATE, NUMERIC_KINDS, Quantity, parse
-from ...text import compact, sentence_spans
+from ...text import FIGURE_CELL, compact, sentence_spans
 from ..candidate import Candidate
 from ..context import Context
-from ..typed import _clause
+from ..typed import value_clause
 from .attribution import asks_which
 
 _SUBJECT = re.compile(r"([가-힣A-Za-z][가-힣A-Za-z0-9·()]*(?:\s+[가-힣A-Za-z0-9·()]+){0,2}?)\s*(?:은|는|이|가|의|에서|에는|에)?\s*$")
-_NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]+\s*[%가-힣:]{0,4}$|^[-–—]$")
 
 
 def stated(text: str) -> list[Quantity]:
@@ -58,10 +57,10 @@ def from_tables(ctx: Context, values: list[Quantity]) -> list[tuple[str, Chunk]]
                 qty = _cell_quantity(value, values[0]) if value else None
                 if qty is None or not any(same(qty, v) for v in values):
                     continue
-                labels = [v for h2, v in row.cells if v and not _NUMBER_CELL.match(v)]
+                labels = [v for h2, v in row.cells if v and not FIGURE_CELL.match(v)]
                 # the cell naming a place or body, when one does ("90억 받는 곳": 여수시, not its 유형)
                 label = next((v for v in labels if _entity_in(ctx, v)), labels[0] if labels else "")
-                what = header if len(table) <= 2 and header and not _NUMBER_CELL.match(header) else label
+                what = header if len(table) <= 2 and header and not FIGURE_CELL.match(header) else label
                 if what:
                     out.append((what, row))
     return out
@@ -79,7 +78,7 @@ def from_sentences(ctx: Context, values: list[Quantity]) -> list[tuple[str, Chun
             for qty in parse(sent):
                 if not any(same(qty, v) for v in values):
                     continue
-                clause, before = _clause(sent, qty.span)
+                clause, before = value_clause(sent, qty.span)
                 m = _SUBJECT.search(re.sub(r"[□ㅇ○◦•\-*※]\s*", "", before).rstrip(" (,"))
                 name = _known_name(ctx, m.group(1)) if m else None
                 if name:

@@ -8,11 +8,10 @@ import re
 
 from ...chunk import Chunk
 from ...lexicon import LIST_ASKS, LIST_LEADS
-from ...text import BULLET, compact
+from ...text import BULLET, FIGURE_CELL, compact
 from ..candidate import Candidate
 from ..context import Context
 from ..passage import passage_text
-from .inverse import _NUMBER_CELL
 from .passages import ranked
 
 _TOTAL = re.compile(r"^(?:합\s*계|총\s*계|소\s*계|계|총계|전체)$")
@@ -38,7 +37,7 @@ def row_labels(table: tuple[Chunk, ...], names: frozenset[str] = frozenset()) ->
         if best and named[best]:
             label = next((v for h, v in row.cells if h == best and v), "")
         else:
-            label = next((v for _, v in row.cells if v and not _NUMBER_CELL.match(v)), "")
+            label = next((v for _, v in row.cells if v and not FIGURE_CELL.match(v)), "")
         if label and not _TOTAL.match(label) and label not in out:
             out.append(label)
     return out

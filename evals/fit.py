@@ -157,12 +157,14 @@ def best_c(rows: list[dict[str, Any]], names: list[str]) -> tuple[float, dict[fl
 
 def ablation(rows: list[dict[str, Any]], names: list[str], c: float) -> dict[str, dict[str, float]]:
     """Cross-validated accuracy with one feature, or one generator (its candidates and its prior), left out; an
-    indicator family (``form:*``, ``asks:*``: :func:`qa.answer.form.answer_form`) goes out whole."""
+    indicator family (``form:*``, ``asks:*``: :func:`qa.answer.form.answer_form`) goes out whole. On the same
+    ``REPEATS`` splits as :func:`best_c`, so each entry compares with the all-in accuracy it is printed beside."""
     out = {"feature": {}, "generator": {}}
     for entry in dict.fromkeys(family(n) for n in names if not n.startswith("gen:")):
-        out["feature"][entry] = cross_validate(rows, [m for m in names if family(m) != entry], c)
+        out["feature"][entry] = cross_validate(rows, [m for m in names if family(m) != entry], c, repeats=REPEATS)
     for g in sorted({g for r in rows for g in r["generators"]}):
-        out["generator"][g] = cross_validate(rows, [m for m in names if m != f"gen:{g}"], c, skip_generators=(g,))
+        out["generator"][g] = cross_validate(rows, [m for m in names if m != f"gen:{g}"], c, skip_generators=(g,),
+                                             repeats=REPEATS)
     return out
 
 

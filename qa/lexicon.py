@@ -427,6 +427,8 @@ METADATA_ASKS = {
     "publisher": r"(?:어디|어느\s*(?:기관|부처|곳|부서))\S*\s*(?:\S+\s+){0,1}(?:발표|냈|낸|배포|공개|발간)|발표한\s*(?:곳|기관|부처)",
 }
 QUOTE_MARKS = "“”\"‘’'"
+# written before a number dialled as it is, without an area code: "국번 없이 126", "국번없이 1399"
+NO_AREA_CODE = r"국번\s*없이"
 # titles of people quoted in releases beyond the government ranks of SPEAKER_ROLES
 MORE_SPEAKER_ROLES = r"교육감|대표|이사장|연구위원|부연구위원|센터장|소장|관장|총장"
 

@@ -167,6 +167,8 @@ def test_units_split_lines_and_sentences():
 @pytest.mark.parametrize("families, intent, text, fits", [
     ([Attr.NATIONAL], "lookup", "국비 160억원 지원", True), ([Attr.NATIONAL], "lookup", "국비를 지원한다", False),
     ([Attr.PHONE], "lookup", "문의 044-201-3456", True), ([], "count", "여러 곳", False), ([], "describe", "무엇", True),
+    ([Attr.PHONE], "lookup", "고객센터(1544-3412)에서 확인", True), ([Attr.PHONE], "lookup", "국세상담센터(국번 없이 126)", True),
+    ([Attr.PHONE], "lookup", "2015-2024년 추이", False), ([Attr.PHONE], "lookup", "상담센터로 문의", False),
 ])
 def test_passage_fits(families, intent, text, fits):
     assert passage_fits(q("?", families=families, intent=intent), text) is fits

@@ -405,6 +405,7 @@ ENGLISH_GLOSSARY: dict[str, str] = {
 COMPLEMENT_WORDS = r"아닌|아니었던|제외한|뺀\s*나머지|말고"  # "보행 중이 아닌 사고": the whole less the part named
 RATIO_WORDS = r"몇배|몇곱절"  # "A는 B의 몇 배"
 SHARE_WORDS = r"비중|비율|몇%|몇퍼센트|몇프로"  # "A는 전체의 몇 %"
+SHARE_VERBS = r"차지|점유"  # "전체 X 중에 A가 차지하는 비중", "A가 전체 X에서 차지하는 비율"
 # "떨어진 곳": those who applied less those selected (operands as the announcements write them)
 FAILED_OPERANDS = {"떨어진": ("신청", "선정"), "탈락": ("신청", "선정"), "떨어졌": ("신청", "선정"), "못뽑힌": ("신청", "선정"),
                    "안뽑힌": ("신청", "선정")}

@@ -3,6 +3,8 @@ what it proposes for a question it is made for, and that it stays silent where i
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from answer_kit import context
 
@@ -151,3 +153,32 @@ def test_not_found_always_proposes_itself_with_its_reasons(question, reason):
     (none,) = not_found.generate(context(question))
     assert none.kind == "none" and none.rule == f"not_found:{reason}"
     assert set(none.evidence) == set(not_found.REASONS)
+
+
+@pytest.mark.parametrize("question, a, b", [
+    ("거점형 지원금이 강소형 한 곳 지원금의 몇 배야?", "거점형 지원금", "강소형 한 곳 지원금"),  # one head: its words
+    ("강소형 신청은 거점형 신청의 몇 배야?", "강소형 신청", "거점형 신청"),
+    ("여수시 국비는 통영시의 몇 배야?", "국비", "통영시"),  # two heads: as before
+])
+def test_arithmetic_reads_a_multiple_of_two_things_named_by_the_same_head(question, a, b):
+    op = arithmetic.read_operation(question, context(question).ask)
+    assert op is not None and op.op == "ratio" and op.a.startswith(a) and op.b.startswith(b)
+
+
+@pytest.mark.parametrize("question, a, b", [
+    ("전체 신청 지자체 중에 강소형이 차지하는 비중은 몇 %야?", "강소형", "전체 신청 지자체"),
+    ("강소형이 전체 신청 지자체에서 차지하는 비율은?", "강소형", "전체 신청 지자체"),
+])
+def test_arithmetic_reads_the_share_a_part_takes_of_a_whole(question, a, b):
+    op = arithmetic.read_operation(question, context(question).ask)
+    assert op is not None and op.op == "share" and op.total_b and op.a.startswith(a) and op.b.startswith(b)
+
+
+def test_a_share_above_the_whole_is_no_answer():
+    from qa.quantity import parse
+
+    def value(text):
+        return SimpleNamespace(quantity=parse(text)[0])
+
+    assert arithmetic._compute("share", value("80억원"), value("160억원"))[0].startswith("50.0%")
+    assert arithmetic._compute("share", value("160억원"), value("80억원")) is None

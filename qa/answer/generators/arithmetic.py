@@ -13,7 +13,15 @@ import re
 from dataclasses import dataclass
 
 from ...korean import tokenize
-from ...lexicon import COMPLEMENT_WORDS, FAILED_OPERANDS, QUESTION_WORDS, RATIO_WORDS, RELATIVE_TIME_WORDS, SHARE_WORDS
+from ...lexicon import (
+    COMPLEMENT_WORDS,
+    FAILED_OPERANDS,
+    QUESTION_WORDS,
+    RATIO_WORDS,
+    RELATIVE_TIME_WORDS,
+    SHARE_VERBS,
+    SHARE_WORDS,
+)
 from ...quantity import COUNT, DATE, MONEY, NUMERIC_KINDS, PERCENT, parse
 from ...text import compact
 from ..ask import TypedAsk, content_terms
@@ -43,6 +51,11 @@ class Operation:
 
 _THAN = re.compile(r"(?P<b>(?:[^\s,]+\s)?[^\s,]+?)보다")
 _OF = re.compile(r"(?P<a>[^\s,]+?)(?:은|는|이|가)\s+(?:.*?\s)?(?P<b>[^\s,]+?)의\s*(?:몇|얼마)")
+# the same with the words before each head: "거점형 지원금이 강소형 한 곳 지원금의 몇 배" (both heads 지원금)
+_OF_PHRASES = re.compile(r"(?P<a>(?:[^\s,]+\s)?[^\s,]+?)(?:은|는|이|가)\s+(?P<b>(?:[^\s,]+\s){0,3}[^\s,]+?)의\s*(?:몇|얼마)")
+# "전체 X 중에 A가 차지하는 비중" / "A가 전체 X에서 차지하는 비율": the part A of the whole X
+_AMONG = re.compile(rf"(?P<b>(?:[^\s,]+\s){{0,3}}[^\s,]+?)\s*(?:중에서|중에|중)\s+(?P<a>[^\s,]+?)(?:이|가|은|는)?\s+(?:{SHARE_VERBS})"
+                    rf"|(?P<a2>[^\s,]+?)(?:이|가|은|는)\s+(?P<b2>(?:[^\s,]+\s){{0,3}}[^\s,]+?)(?:에서|중에서|중에)\s+(?:{SHARE_VERBS})")
 _LESS = re.compile(r"(?P<a>[^\s,]+?)에서\s+(?P<b>[^\s,]+?)(?:을|를)?\s*(?:빼|제외)")
 _NOT = re.compile(rf"(?P<b>[^\s,]+?)(?:이|가)?\s*(?:{COMPLEMENT_WORDS})")
 _PARTICLE = re.compile(r"(?:은|는|이|가|을|를|에|에서|의|도|랑|이랑|와|과)$")
@@ -88,15 +101,19 @@ def read_operation(text: str, ask: TypedAsk, names: frozenset[str] = frozenset()
         return Operation(ask.op, f"{a} {rest}", f"{b} {rest}", "")
     c = compact(text)
     if re.search(RATIO_WORDS, c):
-        m = _OF.search(text)
+        m = _of(text)
         if m:
             return Operation("ratio", f"{m.group('a')} {_rest(text, m)}", f"{m.group('b')} {_rest(text, m)}", "")
         return _comparison(text, names, "ratio")
     if re.search(SHARE_WORDS, c) and ask.kinds[:1] == (PERCENT,):
-        m = _OF.search(text)
+        m = _of(text)
         if m:
             return Operation("share", f"{m.group('a')} {_rest(text, m)}", f"{m.group('b')} {_rest(text, m)}", "",
                              total_b=True)
+        m = _AMONG.search(text)
+        if m:
+            a, b = (m.group("a"), m.group("b")) if m.group("a") else (m.group("a2"), m.group("b2"))
+            return Operation("share", f"{a} {_rest(text, m)}", f"{b} {_rest(text, m)}", "", total_b=True)
     m = _LESS.search(text)
     if m:  # "수출액에서 수입액 빼면"
         return Operation("diff", f"{m.group('a')} {_rest(text, m)}", f"{m.group('b')} {_rest(text, m)}", "")
@@ -111,6 +128,14 @@ def read_operation(text: str, ask: TypedAsk, names: frozenset[str] = frozenset()
         rest = text[m.end():]
         return Operation("diff", rest, f"{text[:m.end('b')]} {rest}", "", total_a=True) if rest.strip() else None
     return None
+
+
+def _of(text: str) -> re.Match | None:
+    """ "A는 B의 몇 배 / 몇 %": the two heads, each with the words before it when the heads are the same word."""
+    m = _OF.search(text)
+    if m and compact(m.group("a")) == compact(m.group("b")):
+        return _OF_PHRASES.search(text) or m
+    return m
 
 
 def _rest(text: str, m: re.Match) -> str:
@@ -147,6 +172,8 @@ def generate(ctx: Context) -> list[Candidate]:
     if op in ("ratio", "share"):
         kinds = tuple(k for k in (MONEY, COUNT, PERCENT) if k) if not set(kinds) & {MONEY, COUNT} else kinds
         kinds = tuple(k for k in kinds if k in NUMERIC_KINDS and k not in ("multiple",)) or (MONEY, COUNT)
+        if op == "share":  # a part of a whole is a count or an amount: a share of two shares means nothing
+            kinds = tuple(k for k in kinds if k != PERCENT) or (MONEY, COUNT)
     # each of the first operand's best values with each of the second's best other values (each operand searched once)
     firsts = _values(ctx, operation.a, kinds, ask, "total" if operation.total_a else None, operation.level)
     seconds = _values(ctx, operation.b, kinds, ask, "total" if operation.total_b else None, operation.level) \
@@ -179,6 +206,8 @@ def _compute(op: str, a: Value, b: Value) -> tuple[str, str] | None:
     if qa_.base is None or qb.base is None or not qb.base or qa_.kind != qb.kind:
         return None
     value = qa_.base / qb.base
+    if op == "share" and not 0 < value < 1:
+        return None  # a part is less than its whole: the second value was not the whole
     if op == "ratio":
         return f"{value:,.1f}배 ({qa_.text} ÷ {qb.text})".replace(".0배", "배"), "ratio"
     return f"{value * 100:,.1f}% ({qa_.text} ÷ {qb.text})", "share"

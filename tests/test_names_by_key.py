@@ -163,3 +163,18 @@ def test_name_lookups_use_their_index(store_url):
                                  ("kind = 'subject' and doc_id in ('a')", "fact_names_doc_kind")):
                 plan = " ".join(r[0] for r in tx.execute(f"explain select * from fact_names where {where}"))
                 assert index in plan, (where, plan)
+
+
+def test_a_question_reads_the_categories_of_its_announcements_once(monkeypatch):
+    """The quoted values of one question ask for the same announcements' categories: the store is read once."""
+    from answer_kit import context
+
+    ctx = context("강소형 경쟁률은 얼마야?")
+    reads = []
+    real = type(ctx.corpus).categories_of
+    monkeypatch.setattr(type(ctx.corpus), "categories_of", lambda self, docs: reads.append(set(docs)) or real(self, docs))
+    docs = {ctx.corpus.index.chunks[0].doc_id}
+    first = ctx.categories_of(docs)
+    assert ctx.categories_of(set(docs)) == first and reads == [docs]
+    ctx.categories_of(docs | {"another"})
+    assert len(reads) == 2

@@ -111,6 +111,14 @@ class Context:
             return self.handle.search(k=self.search_k)  # shown as related passages only
         return self.handle.search(k=self.search_k, doc_ids=self.scope)
 
+    def categories_of(self, doc_ids: set[str]) -> set[str]:
+        """The categories the facts of these announcements name, read once per question (with the facts in the
+        store each read is a query, and the quoted values of one question ask it of the same announcements)."""
+        key = ("categories_of", frozenset(doc_ids))
+        if key not in self.memo:
+            self.memo[key] = self.corpus.categories_of(doc_ids)
+        return self.memo[key]
+
     def similarity(self, chunk_ids: set[str]) -> float | None:
         """The closest of these passages to the question in the embedding space (the inner product of normalised
         e5 vectors: the stored passage vectors and the question's one embedding), or None when the question was

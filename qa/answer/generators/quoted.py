@@ -148,7 +148,7 @@ def misses_target(ctx: Context, found: list[Value]) -> bool:
                 # the announcement is about it and every passage is, unless the passage names another category
                 if kind is v.entities:
                     continue
-                others = {n for other in corpus.categories_of({c.chunk.doc_id for c in found})
+                others = {n for other in ctx.categories_of({c.chunk.doc_id for c in found})
                           if other not in targets for n in names_of(other, kind)}
                 if not any(n in said for n in others):
                     continue

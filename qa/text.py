@@ -31,6 +31,8 @@ PHONE_SHAPE = rf"\d{{2,4}}-\d{{3,4}}-\d{{4}}|(?<![\d-])1[5-8]\d{{2}}-\d{{4}}(?![
 # a date or a time boundary in a sentence ("3월", "2025년", "까지")
 DATE_EXPR = re.compile(r"\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|부터")
 BULLET = re.compile(rf"^\s*[{re.escape(TOP_BULLETS + SUB_BULLETS + NOTE_MARKS)}]\s*")
+# every bullet and note mark a line opens with ("□ ", "ㅇ - ", "※ "), before its label
+LEADING_MARKS = re.compile(rf"^[{re.escape(TOP_BULLETS + SUB_BULLETS + NOTE_MARKS)}\s]+")
 
 # Sentence ends. Inside one document line a bullet may open the next sentence ("…다. ※ …"); in a chunk text
 # every line is a unit of its own and a bullet only ever starts a line.

@@ -210,3 +210,13 @@ def test_an_english_ministry_name_is_glossed_whole():
 
     # its words are the name, not "startups" → 창업 (plurals read as the keys are)
     assert gloss_english("the Ministry of SMEs and Startups' budget", ENGLISH_GLOSSARY) == ["중소벤처기업부", "예산"]
+
+
+@pytest.mark.parametrize("line, label", [
+    ("□ 국비 160억원", "국비 160억원"), ("ㅇ - 지방비 80억원", "지방비 80억원"), ("※ 2024년 기준", "2024년 기준"),
+    ("◆ 신청 기간: 3. 20.", "신청 기간: 3. 20."), ("‧ 고등학교 24.5명", "고등학교 24.5명"), ("15~64세 고용률", "15~64세 고용률"),
+])
+def test_every_leading_bullet_and_note_mark_of_the_chunkers_alphabet_is_stripped(line, label):
+    from qa.text import LEADING_MARKS
+
+    assert LEADING_MARKS.sub("", line) == label

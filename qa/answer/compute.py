@@ -8,6 +8,7 @@ import re
 from ..korean import tokenize
 from ..lexicon import DIFF_OPERATION_WORDS, SUM_OPERATION_WORDS
 from ..quantity import MAGNITUDE_CHARS
+from ..text import LEADING_MARKS
 from .typed import Candidate
 
 _PAIR = re.compile(r"(?P<a>[^\s,]+?)(?P<p>와|과|이랑|랑|하고|및|,)\s*(?P<b>[^\s,]+)")
@@ -100,12 +101,9 @@ def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
     return f"{format_value(round(v, dec), unit, dec)} ({working})", v
 
 
-LEADING_BULLETS = re.compile(r"^[□■○ㅇ◦•\-*※\s]+")  # a clause's bullets, before its label
-
-
 def _short(c: Candidate) -> str:
     """What a value is, for the working of a sum or difference: its clause up to the value ("15~64세 고용률은"),
     or its row label and column."""
-    label = LEADING_BULLETS.sub("", c.label).strip()
+    label = LEADING_MARKS.sub("", c.label).strip()
     head = label.split(c.quantity.text)[0].strip(" :,(") if c.quantity.text in label else label
     return (head or label.replace(c.quantity.text, "").strip(" :,("))[:40]

@@ -7,13 +7,14 @@ import re
 
 from ..facts import Fact
 from ..quantity import parse
-from .compute import LEADING_BULLETS, _short
+from ..text import LEADING_MARKS
+from .compute import _short
 from .typed import Candidate
 
 
 def render(c: Candidate) -> str:
     """ "label: value" with the value as written (and its bound word when it has one)."""
-    label = LEADING_BULLETS.sub("", c.label).strip()
+    label = LEADING_MARKS.sub("", c.label).strip()
     value = c.quantity.text
     if label and value not in label:
         return f"{label}: {value}"

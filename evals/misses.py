@@ -9,7 +9,6 @@ questions' verdicts, since their documents stay outside the project.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import numpy as np
 
 from .fit import collect, feature_names, matrix
 from .folds import CHECK, DEV
+from .score import load_weights
 
 SEPARATING = 4  # features listed per choice error
 
@@ -65,8 +65,6 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m evals misses [--weights FILE] [--sets SUBSTRING …] [--only choice|generation]``."""
     import argparse
 
-    from qa.answer.chooser import Chooser, ChooserError
-
     from .golden import default_goldens
     from .run import CACHE_DIR, DEFAULT_K
 
@@ -75,10 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sets", nargs="+", default=[], metavar="SUBSTRING", help="only question ids containing one of these")
     p.add_argument("--only", choices=("choice", "generation"), help="choice errors or generation gaps only")
     args = p.parse_args(argv)
-    try:
-        weights = Chooser.load(args.weights).weights
-    except ChooserError as exc:
-        print(f"evals misses: {exc}", file=sys.stderr)
+    weights = load_weights(args.weights, "evals misses")
+    if weights is None:
         return 2
     # the rows python -m evals score caches (both folds: one cache); only the development fold is printed
     rows = collect(default_goldens(), (DEV, CHECK), cache=CACHE_DIR, k=DEFAULT_K)

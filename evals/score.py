@@ -88,11 +88,21 @@ def render(table: dict[str, dict[str, list[int]]]) -> str:
                                "candidate exists):")
 
 
+def load_weights(path: Path | None, prog: str) -> dict[str, float] | None:
+    """A chooser's weights (default: the shipped file), or None with the reason on stderr (a file that cannot be
+    used is the user's to fix, not a traceback)."""
+    from qa.answer.chooser import Chooser, ChooserError
+
+    try:
+        return Chooser.load(path).weights
+    except ChooserError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m evals score [--weights FILE] [--golden FILE …] [--no-released]``."""
     import argparse
-
-    from qa.answer.chooser import Chooser, ChooserError
 
     from .golden import default_goldens
     from .run import CACHE_DIR, DEFAULT_K
@@ -105,10 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    try:
-        weights = Chooser.load(args.weights).weights
-    except ChooserError as exc:
-        print(f"evals score: {exc}", file=sys.stderr)
+    weights = load_weights(args.weights, "evals score")
+    if weights is None:
         return 2
     goldens = args.golden or default_goldens()
     missing = [g for g in goldens if not Path(g).is_file()]

@@ -430,13 +430,16 @@ def test_score_released_rows_are_judged_by_the_released_scorer(monkeypatch, tmp_
     assert score.released_rows(tmp_path, assistant_for=None) == rows  # cached: the stub is not needed again
 
 
-def test_score_cli_says_what_is_wrong_with_a_weights_file(tmp_path, capsys):
-    from evals.score import main
+@pytest.mark.parametrize("cli", ["score", "misses"])
+def test_score_and_misses_clis_say_what_is_wrong_with_a_weights_file(tmp_path, capsys, cli):
+    import importlib
 
+    main = importlib.import_module(f"evals.{cli}").main
     bad = tmp_path / "w.json"
     bad.write_text("{}", encoding="utf-8")
     assert main(["--weights", str(bad)]) == 2
-    assert "not a chooser weights file" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"evals {cli}:" in err and "not a chooser weights file" in err
 
 
 def test_misses_lists_development_choice_errors_and_gaps_never_the_check_fold():

@@ -129,6 +129,16 @@ _PERIOD_ASKED = re.compile(r"(?P<what>신청|접수|모집|공모|운영|행사|
 _DURATION_WORDS = re.compile(r"기간|동안|오래|개월|년간|일간|시간|걸리|걸려")
 
 
+_JOINED_ASKS = re.compile(r"(?<=[가-힣])(?:이고|고|하고)\s+|,\s*|그리고\s+")
+
+
+def joined_kinds(question: str) -> tuple[str, ...]:
+    """The classes a question joining two asks wants together ("몇 건이고 비율은 얼마나 돼?": a count and a share;
+    "신청은 언제까지고 몇 명 뽑아?"); empty for a question that asks one thing."""
+    kinds = tuple(dict.fromkeys(k for k in (question_kind(part)[0] for part in _JOINED_ASKS.split(question)) if k))
+    return kinds if len(kinds) > 1 else ()
+
+
 def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
     """The unit classes that can answer a question, the most likely first, and the counter it names.
 

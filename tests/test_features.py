@@ -70,6 +70,32 @@ def test_states_asked_and_kind_first():
     assert F.value_asked_none(first(found, "not_found"), ctx, found) == 0.0
 
 
+def test_states_first_asked_wants_the_class_and_counter_asked():
+    ctx, found = cands("강소형 경쟁률은 얼마야?")
+    assert F.states_first_asked(first(found, "quoted"), ctx, found) == 1.0
+    assert F.states_first_asked(passage(ctx, "드론 택배"), ctx, found) == -1.0
+    assert F.states_first_asked(first(found, "not_found"), ctx, found) == 0.0
+    ctx, found = cands("강소형에 신청한 지자체는 몇 곳이야?")
+    stating = Candidate(generator="passage", rule="passage", text="12개 지자체가 신청해", kind="passage")
+    other = Candidate(generator="passage", rule="passage", text="국비 80억원을 3년간 지원", kind="passage")
+    assert F.states_first_asked(stating, ctx, found) == 1.0  # 곳 is asked, 개 answers it
+    assert F.states_asked(other, ctx, found) == 1.0 and F.states_first_asked(other, ctx, found) == -1.0
+
+
+def test_states_first_asked_wants_every_class_a_joined_question_asks():
+    """"몇 건이고 비율은?" asks a count and a share: 377건(87%) states both, a list of shares one of the two."""
+    from qa.asked import joined_kinds
+
+    assert joined_kinds("걸어가다 당한 사고는 몇 건이고 비율은 얼마나 돼?") == ("count", "percent")
+    assert joined_kinds("신청은 언제까지고 몇 명 뽑아?") == ("date", "count")
+    assert joined_kinds("국비랑 지방비 합치면 얼마야?") == ()  # two operands, one class asked
+    ctx, found = cands("여수시 신청은 몇 곳이고 비율은 얼마야?")
+    both = Candidate(generator="quoted", rule="typed:count", text="보행 중 사고가 377건(87%)", kind="fact")
+    one = Candidate(generator="facts", rule="lookup", text="• 사고 비율: 87%\n• 교통사고 비율: 55%", kind="fact")
+    neither = Candidate(generator="passage", rule="passage", text="신청을 받는다", kind="passage")
+    assert [F.states_first_asked(c, ctx, found) for c in (both, one, neither)] == [1.0, 0.0, -1.0]
+
+
 def test_operation_features():
     ctx, found = cands("거점형과 강소형 신청 지자체 합치면 몇 곳?")
     total = first(found, "arithmetic")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..asked import joined_kinds
 from ..korean import tokenize
 from ..quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
 from ..text import compact, match_strength
@@ -23,6 +24,7 @@ from .form import answer_form
 from .generators.arithmetic import read_operation
 from .passage import slot_label
 from .precedence import below_threshold, facts_foreign, facts_no_residual, pick
+from .typed import counter_fits
 
 Feature = Callable[[Candidate, Context, list[Candidate]], float]
 
@@ -182,6 +184,24 @@ def states_asked(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     family = TEMPORAL_KINDS if set(ask.kinds) <= TEMPORAL_KINDS else NUMERIC_KINDS
     states = _once(ctx, "states_asked", c, lambda: states_kind(c.text, tuple(family | set(ask.kinds)), ask.stated))
     return 1.0 if states else -1.0
+
+
+def states_first_asked(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """How far the answer states the class the question asks, in the counter it names (몇 명 → a count in 명 or 인,
+    not 1만 원 nor 3개): +1 when it does, -1 when it does not. A question joining two asks ("몇 건이고 비율은?")
+    wants each: +1 for both, 0 for one, -1 for neither. 0 for questions that ask no value, for "not found" and for
+    arithmetic (its result is of the class asked by construction). ``states_asked`` accepts any value of the asked
+    family, so a sentence of other figures stands as well as the one stating the number asked."""
+    ask = ctx.own_ask
+    if ask is None or not ask.kinds or c.kind == "none" or ctx.q.english or c.evidence.get("computed"):
+        return 0.0
+    stated = {compact(x) for x in ask.stated}
+    values = [v for v in _once(ctx, "values", c, lambda: parse(c.text)) if compact(v.text) not in stated]
+    joined = joined_kinds(ctx.text)
+    if joined:
+        return 2.0 * sum(any(v.kind == k for v in values) for k in joined) / len(joined) - 1.0
+    first, counter = ask.kinds[0], ask.counter
+    return 1.0 if any(v.kind == first and counter_fits(counter, v.unit) for v in values) else -1.0
 
 
 def kind_first(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
@@ -446,7 +466,8 @@ FEATURES: dict[str, Feature] = {
     "coverage": coverage, "missing_weight": missing_weight, "missing_top": missing_top,
     "label_coverage": label_coverage, "gen_coverage": gen_coverage, "gen_score": gen_score, "margin": margin,
     "first_of_generator": first_of_generator, "best_rival_coverage": best_rival_coverage,
-    "states_asked": states_asked, "kind_first": kind_first, "kind_other": kind_other, "computed": computed,
+    "states_asked": states_asked, "states_first_asked": states_first_asked, "kind_first": kind_first,
+    "kind_other": kind_other, "computed": computed,
     "computed_for_operation": computed_for_operation, "plain_for_operation": plain_for_operation,
     "doc_named": doc_named, "doc_retrieved": doc_retrieved, "doc_first": doc_first, "several_docs": several_docs,
     "place_missing": place_missing, "period_conflict": period_conflict, "year_agreement": year_agreement,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from .quantity import (
     AGE,
@@ -132,6 +133,7 @@ _DURATION_WORDS = re.compile(r"기간|동안|오래|개월|년간|일간|시간|
 _JOINED_ASKS = re.compile(r"(?<=[가-힣])(?:이고|고|하고)\s+|,\s*|그리고\s+")
 
 
+@lru_cache(maxsize=1024)  # read by a feature of every candidate of the question
 def joined_kinds(question: str) -> tuple[str, ...]:
     """The classes a question joining two asks wants together ("몇 건이고 비율은 얼마나 돼?": a count and a share;
     "신청은 언제까지고 몇 명 뽑아?"); empty for a question that asks one thing."""

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ..lexicon import KIND_WORDS
-from ..quantity import DATE, parse
+from ..quantity import DATE, Quantity, parse
 from ..text import HANGUL, PLAIN_NUMBER
 from .compute import DIFF_WORDS, SUM_WORDS, operands
 from .typed import _TOTAL_WORDS, _compact
@@ -100,11 +100,16 @@ def content_terms(text: str, tokenize: Callable[[str], list[str]], question_word
             if t not in question_words and not PLAIN_NUMBER.fullmatch(t) and len(t) > 1]
 
 
-def states_kind(text: str, kinds: Sequence[str], stated: Sequence[str] = ()) -> bool:
-    """Whether an answer text states a value of one of the asked classes, other than those the question
-    states itself ("2024년" in a caption does not answer "2024년 신청은 언제까지야?")."""
+def values_stated(text: str, stated: Sequence[str] = ()) -> list[Quantity]:
+    """The values an answer text states, other than those the question states itself ("2024년" in a caption does
+    not answer "2024년 신청은 언제까지야?")."""
     known = {_compact(x) for x in stated}
-    return any(q.kind in kinds and _compact(q.text) not in known for q in parse(text))
+    return [q for q in parse(text) if _compact(q.text) not in known]
+
+
+def states_kind(text: str, kinds: Sequence[str], stated: Sequence[str] = ()) -> bool:
+    """Whether an answer text states a value of one of the asked classes (:func:`values_stated`)."""
+    return any(q.kind in kinds for q in values_stated(text, stated))
 
 
 def draft_coverage(text: str, terms: Sequence[str], tokenize: Callable[[str], list[str]], weight: Callable[[str], float]) -> float:

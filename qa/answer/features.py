@@ -16,7 +16,7 @@ from ..asked import joined_kinds
 from ..korean import tokenize
 from ..quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
 from ..text import compact, match_strength
-from .ask import states_kind
+from .ask import states_kind, values_stated
 from .candidate import Candidate
 from .context import Context
 from .dates import date_agreement
@@ -195,8 +195,7 @@ def states_first_asked(c: Candidate, ctx: Context, rivals: list[Candidate]) -> f
     ask = ctx.own_ask
     if ask is None or not ask.kinds or c.kind == "none" or ctx.q.english or c.evidence.get("computed"):
         return 0.0
-    stated = {compact(x) for x in ask.stated}
-    values = [v for v in _once(ctx, "values", c, lambda: parse(c.text)) if compact(v.text) not in stated]
+    values = values_stated(c.text, ask.stated)
     joined = joined_kinds(ctx.text)
     if joined:
         return 2.0 * sum(any(v.kind == k for v in values) for k in joined) / len(joined) - 1.0

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .fit import chosen_is_correct, collect, feature_names, fit_row, matrix
+from .fit import chosen_is_correct, collect, feature_names, fit, fit_row, matrix
 from .folds import CHECK, DEV
 
 log = logging.getLogger("evals")
@@ -79,6 +79,33 @@ def tally(rows: list[dict[str, Any]], weights: dict[str, float]) -> dict[str, di
     return table
 
 
+def spread(fit_rows: list[dict[str, Any]], rows: list[dict[str, Any]], c: float, n: int) -> dict[str, list[int]]:
+    """How far a refit alone moves the counts: ``{fold: [correct with each of n refits]}``, each refit on the
+    development rows without one announcement (``n`` of them, evenly spaced in name order, so every run leaves out
+    the same ones). A change is measured against one refit, and a kept fit was once the luckier of two: the
+    spread says how much of a difference between two fits is the fit's own noise."""
+    groups = sorted({r["group"] for r in fit_rows})
+    left_out = [groups[round(i * (len(groups) - 1) / max(n - 1, 1))] for i in range(min(n, len(groups)))]
+    names = feature_names(fit_rows + rows)
+    out: dict[str, list[int]] = {}
+    for group in left_out:
+        w = fit([r for r in fit_rows if r["group"] != group], names, c)
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r["fold"]] = counts.get(r["fold"], 0) + chosen_is_correct(*matrix(r, names), w)
+        for fold, correct in counts.items():
+            out.setdefault(fold, []).append(correct)
+    return out
+
+
+def render_spread(band: dict[str, list[int]]) -> str:
+    lines = [f"refits each without one development announcement ({len(next(iter(band.values()), []))}): "
+             "questions correct, mean [min, max]"]
+    for fold, counts in band.items():
+        lines.append(f"  {fold:<9} {np.mean(counts):7.1f} [{min(counts)}, {max(counts)}]")
+    return "\n".join(lines)
+
+
 def render(table: dict[str, dict[str, list[int]]]) -> str:
     """The folds side by side, as ``python -m evals`` prints them (:func:`evals.run.render_folds`), each cell with
     its oracle."""
@@ -112,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--golden", nargs="+", type=Path, metavar="FILE", help="golden files (default: those python -m evals "
                    "reads)")
     p.add_argument("--no-released", action="store_true", help="skip the released former checks")
+    p.add_argument("--spread", type=int, metavar="N", default=0, help="also refit N times, each without one "
+                   "development announcement (at the weights' C), and print the band of counts those refits give")
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
@@ -127,4 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_released:
         rows += released_rows(CACHE_DIR, k=DEFAULT_K)
     print(render(tally(rows, weights)))
+    if args.spread > 0:
+        from qa.answer.chooser import Chooser
+
+        from .golden import fitted_goldens
+
+        c = float(Chooser.load(args.weights).meta.get("c", 1.0))
+        fit_rows = collect(fitted_goldens(), (DEV,), cache=CACHE_DIR, k=DEFAULT_K)
+        print(render_spread(spread(fit_rows, rows, c, args.spread)))
     return 0

@@ -411,6 +411,21 @@ def test_score_tallies_each_fold_with_its_oracle():
     assert "1/2 = 0.500 (≤1.000)" in text and "비밀" not in text  # check-fold questions are counted, never listed
 
 
+def test_score_spread_refits_each_without_one_announcement():
+    from evals.score import render_spread, spread
+
+    def fit_row(group: str, a_correct: bool) -> dict:
+        return {**_score_row("golden_wild", "dev", [{"a": 1.0}, {"b": 1.0}], [a_correct, not a_correct], q=group),
+                "group": group}
+
+    fit_rows = [fit_row("g1", True), fit_row("g2", True), fit_row("g3", False)]
+    check = [_score_row("golden_wild", "check", [{"b": 1.0}, {"a": 1.0}], [False, True])]
+    # without g1 or g2 the fit sees one row for a and one for b (a tie: the first candidate, b, is chosen);
+    # without g3 only a is ever right
+    assert spread(fit_rows, check, 1.0, 3) == {"check": [0, 0, 1]}
+    assert "check" in render_spread({"check": [0, 0, 1]}) and "0.3 [0, 1]" in render_spread({"check": [0, 0, 1]})
+
+
 def test_score_released_rows_are_judged_by_the_released_scorer(monkeypatch, tmp_path):
     from types import SimpleNamespace
 

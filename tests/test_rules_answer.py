@@ -74,6 +74,16 @@ def test_sum_derived_from_matching():
     assert d.rule == "sum:derived" and d.text.startswith("총사업비 합계: 480억원")
 
 
+def test_sum_of_two_quantities_each_stated_once():
+    """"국비와 지방비를 더하면": each quantity's one value added; a quantity stated per place is no single term."""
+    t = FactTable([fact(WHOLE, "국비", 171, "억원", "171억원", line=1), fact(WHOLE, "지방비", 171, "억원", "171억원", line=2)],
+                  [DOC], set())
+    d = compose(q("국비와 지방비를 더하면", intent="sum", families=[Attr.NATIONAL, Attr.LOCAL]), t)
+    assert (d.rule, d.text) == ("sum:quantities", "합계: 342억원 (국비 171억원 + 지방비 171억원)")
+    assert sum.quantities_sum(q("국비와 경쟁률", intent="sum", families=[Attr.NATIONAL, Attr.COMPETITION]),
+                              table().source.every(), table()) is None
+
+
 def test_difference_between_two_targets():
     t = table()
     d = compose(q("차이", intent="diff", entities=["안산시", "전주시"], families=[Attr.NATIONAL]), t)

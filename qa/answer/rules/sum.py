@@ -8,7 +8,7 @@ from dataclasses import replace
 from ...facts import Fact
 from ...lexicon import DERIVED_FAMILIES, WHOLE, Attr
 from ...quantity import COUNT, parse
-from ...question import Question
+from ...question import Question, family_of
 from ...text import format_number
 from ..model import Draft
 from ..render import docs_draft
@@ -35,7 +35,7 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
         subjects = None
         fam_facts = {k: fs for k, fs in t.numeric(q, facts, None).items() if all(_counts(f) for f in fs)}
     if not fam_facts:
-        return None
+        return quantities_sum(q, facts, t)
     fs = [f for f in next(iter(fam_facts.values()))
           if f.subject in t.entity_names or (subjects is None and f.subject != WHOLE)]  # parts, not their whole
     parts, used = [], []
@@ -48,7 +48,32 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
         label = f"{group[0].attribute} 합계" + (f"({', '.join(excluded)} 제외)" if excluded else "")
         parts.append((doc_id, f"{label}: {total}{unit} ({working})"))
         used += group
-    return docs_draft(t, parts, used) if parts else None
+    return docs_draft(t, parts, used) if parts else quantities_sum(q, facts, t)
+
+
+def quantities_sum(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
+    """"국비와 지방비를 더하면": the one value an announcement states of each quantity the question names, added
+    (not one quantity over several places, which :func:`run` adds)."""
+    asked = [("attr", a) for a in q.attributes] + [("fam", f) for f in q.families]
+    if len(asked) < 2:
+        return None
+    found = [f for f in t.lookup_facts(q, facts) if f.value is not None and not f.qualifiers.get("person")]
+    parts, used = [], []
+    for doc_id, group in t.by_doc(found):
+        picks = []
+        for how, key in asked:
+            values = {f.text: f for f in group if (f.attribute if how == "attr" else family_of(f.attribute)) == key}
+            if len(values) != 1:
+                break  # a quantity stated more than once (per place, per year) is no single term of the sum
+            picks.append(next(iter(values.values())))
+        else:
+            try:
+                total, unit = add(picks)
+            except ValueError:  # 억원 and 명 do not add
+                continue
+            parts.append((doc_id, f"합계: {total}{unit} ({' + '.join(f'{f.attribute} {f.text}' for f in picks)})"))
+            used += picks
+    return docs_draft(t, parts, used, rule="sum:quantities") if parts else None
 
 
 def _counts(f: Fact) -> bool:

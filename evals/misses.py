@@ -16,7 +16,7 @@ import numpy as np
 
 from .fit import collect, feature_names, matrix
 from .folds import CHECK, DEV
-from .score import load_weights
+from .score import load_chooser
 
 SEPARATING = 4  # features listed per choice error
 
@@ -73,12 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sets", nargs="+", default=[], metavar="SUBSTRING", help="only question ids containing one of these")
     p.add_argument("--only", choices=("choice", "generation"), help="choice errors or generation gaps only")
     args = p.parse_args(argv)
-    weights = load_weights(args.weights, "evals misses")
-    if weights is None:
+    chooser = load_chooser(args.weights, "evals misses")
+    if chooser is None:
         return 2
     # the rows python -m evals score caches (both folds: one cache); only the development fold is printed
     rows = collect(default_goldens(), (DEV, CHECK), cache=CACHE_DIR, k=DEFAULT_K)
-    found = [m for m in misses(rows, weights) if not args.sets or any(s in m["row"]["id"] for s in args.sets)]
+    found = [m for m in misses(rows, chooser.weights) if not args.sets or any(s in m["row"]["id"] for s in args.sets)]
     if args.only:
         found = [m for m in found if (m["right"] is None) == (args.only == "generation")]
     for m in found:

@@ -14,12 +14,15 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .fit import chosen_is_correct, collect, feature_names, fit, fit_row, matrix
 from .folds import CHECK, DEV
+
+if TYPE_CHECKING:
+    from qa.answer.chooser import Chooser
 
 log = logging.getLogger("evals")
 RELEASED = "released"
@@ -115,13 +118,13 @@ def render(table: dict[str, dict[str, list[int]]]) -> str:
                                "candidate exists):")
 
 
-def load_weights(path: Path | None, prog: str) -> dict[str, float] | None:
-    """A chooser's weights (default: the shipped file), or None with the reason on stderr (a file that cannot be
-    used is the user's to fix, not a traceback)."""
+def load_chooser(path: Path | None, prog: str) -> Chooser | None:
+    """A chooser's weights and fit record (default: the shipped file), or None with the reason on stderr (a file
+    that cannot be used is the user's to fix, not a traceback)."""
     from qa.answer.chooser import Chooser, ChooserError
 
     try:
-        return Chooser.load(path).weights
+        return Chooser.load(path)
     except ChooserError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return None
@@ -144,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    weights = load_weights(args.weights, "evals score")
-    if weights is None:
+    chooser = load_chooser(args.weights, "evals score")
+    if chooser is None:
         return 2
     goldens = args.golden or default_goldens()
     missing = [g for g in goldens if not Path(g).is_file()]
@@ -155,13 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = collect(goldens, (DEV, CHECK), cache=CACHE_DIR, k=DEFAULT_K)
     if not args.no_released:
         rows += released_rows(CACHE_DIR, k=DEFAULT_K)
-    print(render(tally(rows, weights)))
+    print(render(tally(rows, chooser.weights)))
     if args.spread > 0:
-        from qa.answer.chooser import Chooser
-
         from .golden import fitted_goldens
 
-        c = float(Chooser.load(args.weights).meta.get("c", 1.0))
+        c = float(chooser.meta.get("c", 1.0))
         fit_rows = collect(fitted_goldens(), (DEV,), cache=CACHE_DIR, k=DEFAULT_K)
         print(render_spread(spread(fit_rows, rows, c, args.spread)))
     return 0

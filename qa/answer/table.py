@@ -157,7 +157,7 @@ class FactTable:
     def numeric(self, q: Question, facts: list[Fact], subjects: list[str] | None) -> dict[str, list[Fact]]:
         """Numeric facts of the first asked attribute that has any: named attributes (면적) first, then
         attribute families, then 국비 as the default quantity of a funding announcement."""
-        keys = [("attr", a) for a in q.attributes] + [("fam", f) for f in q.families]
+        keys = asked_quantities(q)
         out: dict[str, list[Fact]] = {}
         scope = self._indexed(facts)
         for how, key in keys or [("fam", Attr.NATIONAL)]:
@@ -166,7 +166,7 @@ class FactTable:
             for f in candidates:
                 if f.value is None or f.qualifiers.get("person") or f.qualifiers.get("total"):
                     continue
-                if (how == "attr" and f.attribute != key) or (how == "fam" and family_of(f.attribute) != key):
+                if not is_quantity(f, how, key):
                     continue
                 if subjects is None or f.subject in subjects:
                     out.setdefault(key, []).append(f)
@@ -244,6 +244,16 @@ def matching(f: Fact, facts: list[Fact]) -> tuple[int, int, str, Fact | None] | 
     if m:
         return int(m.group(2)), int(m.group(3)), m.group(1), None
     return None
+
+
+def asked_quantities(q: Question) -> list[tuple[str, str]]:
+    """The quantities a question names, as (how, key): its named attributes (면적) first, then its families."""
+    return [("attr", a) for a in q.attributes] + [("fam", f) for f in q.families]
+
+
+def is_quantity(f: Fact, how: str, key: str) -> bool:
+    """Whether a fact states that quantity: its attribute named so ("attr"), or one of that family ("fam")."""
+    return (f.attribute if how == "attr" else family_of(f.attribute)) == key
 
 
 def dedupe_subjects(group: list[Fact]) -> list[Fact]:

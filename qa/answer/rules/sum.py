@@ -8,11 +8,11 @@ from dataclasses import replace
 from ...facts import Fact
 from ...lexicon import DERIVED_FAMILIES, WHOLE, Attr
 from ...quantity import COUNT, parse
-from ...question import Question, family_of
+from ...question import Question
 from ...text import format_number
 from ..model import Draft
 from ..render import docs_draft
-from ..table import FactTable, add, dedupe_subjects, matching
+from ..table import FactTable, add, asked_quantities, dedupe_subjects, is_quantity, matching
 
 
 def applies(q: Question) -> bool:
@@ -54,7 +54,7 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
 def quantities_sum(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
     """"국비와 지방비를 더하면": the one value an announcement states of each quantity the question names, added
     (not one quantity over several places, which :func:`run` adds)."""
-    asked = [("attr", a) for a in q.attributes] + [("fam", f) for f in q.families]
+    asked = asked_quantities(q)
     if len(asked) < 2:
         return None
     found = [f for f in t.lookup_facts(q, facts) if f.value is not None and not f.qualifiers.get("person")]
@@ -62,7 +62,7 @@ def quantities_sum(q: Question, facts: list[Fact], t: FactTable) -> Draft | None
     for doc_id, group in t.by_doc(found):
         picks = []
         for how, key in asked:
-            values = {f.text: f for f in group if (f.attribute if how == "attr" else family_of(f.attribute)) == key}
+            values = {f.text: f for f in group if is_quantity(f, how, key)}
             if len(values) != 1:
                 break  # a quantity stated more than once (per place, per year) is no single term of the sum
             picks.append(next(iter(values.values())))

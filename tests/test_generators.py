@@ -125,6 +125,13 @@ def test_attribution_names_whose_plan_a_described_service_is():
     assert attribution.generate(context("수중 로봇 관제 하는 곳은 어디야?"))[0].text == "여수시"
 
 
+def test_attribution_names_each_owner_whose_passage_holds_the_specific_words():
+    """"드론을 활용하는 도시는?": every place whose plan names 드론, not only the one that also says 활용."""
+    kept = SimpleNamespace(text="□ 여수시는 섬 지역 주민을 위해 자율운항 여객선과 드론 택배를 도입할 계획이다.")
+    assert attribution.holds_all(kept, ["드론"]) and attribution.holds_all(kept, ["드론", "택배"])
+    assert not attribution.holds_all(kept, ["드론", "경매장"]) and not attribution.holds_all(kept, [])
+
+
 def test_listing_reads_a_tables_labels_for_a_where_list():
     found = listing.generate(context("선정된 곳 어디어디야?"))
     assert found and all(n in found[0].text for n in ("강서구", "여수시", "통영시"))
@@ -153,6 +160,15 @@ def test_not_found_always_proposes_itself_with_its_reasons(question, reason):
     (none,) = not_found.generate(context(question))
     assert none.kind == "none" and none.rule == f"not_found:{reason}"
     assert set(none.evidence) == set(not_found.REASONS)
+
+
+def test_a_noun_made_the_verb_is_no_unknown_subject():
+    """"얼마가 투입돼?": 투입 (a noun made a verb by 되다) says what happens to the money, so a corpus that never
+    writes 투입 still may answer it; an unknown noun the question is about (인구) still argues "not found"."""
+    (none,) = not_found.generate(context("여수시 국비는 얼마나 투입돼?"))  # 투입: its only word left
+    assert none.evidence["unknown_noun"] == 0.0
+    (none,) = not_found.generate(context("여수시 인구는 몇 명이야?"))
+    assert none.evidence["unknown_noun"] == 1.0
 
 
 @pytest.mark.parametrize("question, a, b", [

@@ -190,10 +190,13 @@ class Corpus:
         if not residual or q.english:
             return False
         unknown = 0
-        for m in morphs(asked_edge(q.text)[1]):  # "마지막 날", "무슨 요일" say which value, not about what
+        ms = morphs(asked_edge(q.text)[1])  # "마지막 날", "무슨 요일" say which value, not about what
+        for i, m in enumerate(ms):
             if m.tag not in ("NNG", "NNP") or len(m.form) < 2 or m.form in self.vocab or m.form not in residual \
                     or m.form in QUESTION_WORDS or m.form in KIND_WORDS or m.form in RELATIVE_TIME_WORDS:
                 continue
+            if i + 1 < len(ms) and ms[i + 1].tag in ("XSV", "XSA"):
+                continue  # "얼마가 투입돼요?": a noun made the verb says what happens, not what is asked about
             if self.finder.known(m.form) != m.form:
                 continue  # a typo (기갼) or an abbreviation (중기부) of a word the corpus has
             if not self.shares_a_word(m.form):

@@ -149,6 +149,8 @@ def test_metadata_reads_the_contact_block_date_and_speaker():
     assert who and who[0].text.endswith("김하나 항만정책과장")
     date = metadata.generate(context("2030 스마트 항만 공모 결과 보도자료 언제 나왔어?"))
     assert date and "2030년 6월 10일" in date[0].text
+    # the date comes from the announcement's metadata, written on no line: still an answer from that announcement
+    assert date[0].doc_ids == {"port_2030_selection"} and date[0].facts[0].line == 1
 
 
 @pytest.mark.parametrize("question, reason", [

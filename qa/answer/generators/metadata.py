@@ -76,7 +76,10 @@ def _published(doc: Document, chunks: list[Chunk]) -> Candidate:
     written = f"{y}. {m}. {d}."
     line = next((i for i, s in enumerate(doc.lines, 1) if compact(written) in compact(s)), None)
     text = f"{doc.title} — {y}년 {m}월 {d}일 ({written}) 발표"
-    return _candidate("published", text, doc, _chunk_of_line(chunks, line) if line else None, written, line)
+    # a date from the sidecar or front matter is written on no line: the answer still stands on the announcement,
+    # shown at its first passage, so it counts as from the announcement the question is about
+    chunk = _chunk_of_line(chunks, line) if line else (chunks[0] if chunks else None)
+    return _candidate("published", text, doc, chunk, written, line)
 
 
 def _contacts(doc: Document, chunks: list[Chunk], phone_only: bool) -> list[Candidate]:

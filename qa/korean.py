@@ -91,6 +91,25 @@ def reads_as(word: str, vocabulary) -> bool:
     return bool(content) and all(f in vocabulary for f in content)
 
 
+@lru_cache(maxsize=8192)
+def dictionary_word(word: str) -> bool:
+    """Whether Kiwi's own dictionary holds ``word`` whole: one known morpheme (아기, 주소, 사업비), or a verb or
+    adjective stem (나오, 비싸). Such a word is written as meant, not a typo of a corpus word one jamo away
+    (아기 is no 위기, 주소 no 중소); a typo is read as an unknown morpheme (기갼) or as pieces (경쟁율)."""
+    kiwi = get_kiwi()
+    whole = kiwi.tokenize(word)
+    if len(whole) == 1 and whole[0].form == word and whole[0].id != _unknown_id():
+        return True
+    stem = kiwi.tokenize(word + "다")
+    return len(stem) == 2 and stem[0].form == word and stem[0].tag in ("VV", "VA")
+
+
+@lru_cache(maxsize=1)
+def _unknown_id() -> int:
+    """The morpheme id Kiwi gives a word its dictionary lacks (read off a string no dictionary holds)."""
+    return get_kiwi().tokenize("뷁쉙")[0].id
+
+
 def admin_stem(name: str) -> str | None:
     """전주시 → 전주, 대구광역시 → 대구; None when the name is not an administrative name or too short."""
     for suffix in ADMIN_SUFFIXES:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from .korean import normalize
+from .korean import dictionary_word, normalize
 from .lexicon import ENGLISH_GLOSSARY, NO_AREA_CODE, NOTE_MARKS, PART_WEIGHT, SUB_BULLETS, SYNONYM_WEIGHT, SYNONYMS, TOP_BULLETS
 
 HANGUL = re.compile(r"[가-힣]")
@@ -232,12 +232,14 @@ def typo_fix(word: str, vocabulary, frequency=None) -> str | None:
 
 
 def known_form(word: str, vocabulary, frequency=None, typos: TypoIndex | None = None) -> str:
-    """``word`` as the corpus writes it: itself when known, else its one-jamo correction (시청 → 신청), else the
+    """``word`` as the corpus writes it: itself when known, else its one-jamo correction (기갼 → 기간), else the
     full name it abbreviates (중기부 → 중소벤처기업부), the most frequent when several; else unchanged.
-    ``typos``: a :class:`TypoIndex` of ``vocabulary`` (the same answer, found by key)."""
+    ``typos``: a :class:`TypoIndex` of ``vocabulary`` (the same answer, found by key). A word of the language
+    (:func:`~qa.korean.dictionary_word`) is never corrected to another one jamo away: 아기 stays 아기 in a corpus
+    that writes 위기 and not 아기."""
     if word in vocabulary or len(word) < 2 or jamo(word[0])[0] < 0:
         return word
-    fixed = typo_fix(word, typos or vocabulary, frequency)
+    fixed = None if dictionary_word(word) else typo_fix(word, typos or vocabulary, frequency)
     if fixed:
         return fixed
     longer = [v for v in (typos.starting(word[0]) if typos else vocabulary) if abbreviates(word, v)]

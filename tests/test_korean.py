@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from qa.answer.passage import asked_slots, slot_label
-from qa.korean import admin_stem, morphs, normalize, predicates, tokenize
+from qa.korean import admin_stem, dictionary_word, morphs, normalize, predicates, tokenize
 from qa.text import abbreviates, known_form, typo_fix
 
 
@@ -220,3 +220,20 @@ def test_every_leading_bullet_and_note_mark_of_the_chunkers_alphabet_is_stripped
     from qa.text import LEADING_MARKS
 
     assert LEADING_MARKS.sub("", line) == label
+
+
+@pytest.mark.parametrize(("word", "ok"), [
+    ("아기", True), ("주소", True), ("사업비", True), ("나오", True), ("비싸", True),  # nouns, verb and adjective stems
+    ("기갼", False), ("증가뮬", False), ("경쟁율", False), ("종소세", False),  # typos and abbreviations
+])
+def test_a_dictionary_word_is_one_kiwi_knows_whole(word, ok):
+    assert dictionary_word(word) is ok
+
+
+def test_a_word_of_the_language_is_never_corrected_to_its_neighbour():
+    vocab = {"위기": 1.0, "중소": 1.0, "기간": 0.5, "중소벤처기업부": 3.0}
+    freq = lambda v: -vocab[v]  # noqa: E731
+    assert known_form("아기", vocab, freq) == "아기"  # a baby is no crisis, though one jamo apart
+    assert known_form("주소", vocab, freq) == "주소"
+    assert known_form("기갼", vocab, freq) == "기간"  # a typo still is
+    assert known_form("중기부", vocab, freq) == "중소벤처기업부"

@@ -19,11 +19,11 @@ from ..asked import asked_edge
 from ..chunk import Chunk
 from ..config import Config
 from ..facts import Fact
-from ..korean import admin_stem, morphs, tokenize
+from ..korean import admin_stem, dictionary_word, morphs, tokenize
 from ..lexicon import KIND_WORDS, QUESTION_WORDS, REGION_OF, RELATIVE_TIME_WORDS
 from ..quantity import parse
 from ..question import Linker, Question
-from ..text import TypoIndex, compact, match_strength
+from ..text import TypoIndex, compact, match_strength, typo_fix
 from .passage import ChunkUnits, read_units
 from .rows import tables_of
 from .source import FactSource, MemorySource
@@ -146,7 +146,7 @@ class Corpus:
             return self.finder.known
 
         def known(word: str) -> str:
-            if word in self.vocab or len(word) < 2 or word in RELATIVE_TIME_WORDS:
+            if word in self.vocab or len(word) < 2 or word in RELATIVE_TIME_WORDS or dictionary_word(word):
                 return self.finder.known(word)
             if word not in self._neighbours:
                 self._neighbours[word] = tuple(self.vocab_typos.neighbours(word))
@@ -197,8 +197,8 @@ class Corpus:
                 continue
             if i + 1 < len(ms) and ms[i + 1].tag in ("XSV", "XSA"):
                 continue  # "얼마가 투입돼요?": a noun made the verb says what happens, not what is asked about
-            if self.finder.known(m.form) != m.form:
-                continue  # a typo (기갼) or an abbreviation (중기부) of a word the corpus has
+            if self.finder.known(m.form) != m.form or typo_fix(m.form, self.finder.typos, lambda v: -self.finder.idf[v]):
+                continue  # a typo (기갼), an abbreviation (중기부) or a word one jamo from one the corpus has (나라)
             if not self.shares_a_word(m.form):
                 unknown += 1  # shares nothing with any word of any announcement (not a compound of known parts)
         unknown += sum(1 for t in residual if "&" in t and t not in self.vocab)  # R&D in a corpus without it

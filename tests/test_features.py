@@ -8,6 +8,7 @@ from answer_kit import context
 from qa.answer import features as F
 from qa.answer.candidate import Candidate, none_candidate
 from qa.answer.features import FEATURES, featurize
+from qa.answer.features_about import name_share
 from qa.answer.form import answer_form
 from qa.answer.generators import GENERATORS, generate
 
@@ -166,9 +167,9 @@ def test_name_for_which_prefers_a_name_when_the_question_asks_which_one():
 
 
 def test_name_share_counts_each_character_once():
-    assert F.name_share("안산시김천시", {"안산시", "안산", "김천시"}) == 1.0
-    assert F.name_share("여수시는드론", {"여수시", "여수"}) == 0.5
-    assert F.name_share("", {"여수"}) == 0.0
+    assert name_share("안산시김천시", {"안산시", "안산", "김천시"}) == 1.0
+    assert name_share("여수시는드론", {"여수시", "여수"}) == 0.5
+    assert name_share("", {"여수"}) == 0.0
 
 
 def test_dense_similarity_and_how_close_the_closest_passage_is():

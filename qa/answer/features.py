@@ -10,65 +10,38 @@ per generator (``gen:<name>``: its prior) added by :func:`featurize`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from ..asked import joined_kinds
 from ..korean import tokenize
-from ..quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
-from ..text import compact, match_strength
+from ..quantity import NUMERIC_KINDS, TEMPORAL_KINDS
+from ..text import match_strength
 from .ask import states_kind, values_stated
 from .candidate import Candidate
 from .context import Context
-from .dates import date_agreement
+from .features_about import (
+    dense_similarity,
+    doc_first,
+    doc_named,
+    doc_retrieved,
+    misses_target,
+    name_for_which,
+    names_sibling,
+    names_target,
+    none_closest,
+    other_source,
+    period_conflict,
+    place_elsewhere,
+    place_missing,
+    several_docs,
+    unnamed_list,
+    year_agreement,
+)
 from .form import answer_form
 from .generators.arithmetic import read_operation
 from .passage import slot_label
 from .precedence import below_threshold, facts_foreign, facts_no_residual, pick
+from .support import Feature, evidence_feature, once, support_tokens
 from .typed import counter_fits
-
-Feature = Callable[[Candidate, Context, list[Candidate]], float]
-
-
-def _evidence(name: str, doc: str) -> Feature:
-    """A feature that reads what its generator measured (``c.evidence[name]``, 0 when it did not)."""
-    def feature(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-        return c.evidence.get(name, 0.0)
-    feature.__doc__ = doc
-    return feature
-
-
-# ------------------------------------------------------------------------------------------------ support
-def support_text(c: Candidate, ctx: Context) -> str:
-    """The text an answer stands on: its passage, or its facts' lines with what they are about."""
-    if c.unit_chunk is not None:
-        return c.unit_chunk.text[slice(*(c.unit_span or (0, len(c.unit_chunk.text))))]
-    parts = []
-    for f in c.facts:
-        doc = ctx.corpus.docs.get(f.doc_id)
-        line = doc.lines[f.line - 1] if doc and 0 < f.line <= len(doc.lines) else f.raw
-        parts.append(f"{f.subject} {f.attribute} {f.qualifiers.get('clause') or ''} {line}")
-    return "\n".join(parts)
-
-
-def _once(ctx: Context, name: str, c: Candidate, compute: Callable[[], object]):
-    """A per-candidate measurement computed once per question (features of one candidate read its rivals' too)."""
-    key = (name, id(c))
-    held = ctx.memo.get(key)
-    if held is None or held[0] is not c:  # an id is reused once its candidate is gone: keep the candidate to tell
-        held = ctx.memo[key] = (c, compute())
-    return held[1]
-
-
-def _support_tokens(c: Candidate, ctx: Context) -> set[str]:
-    return _once(ctx, "support", c, lambda: _line_tokens(support_text(c, ctx)))
-
-
-def _line_tokens(text: str) -> set[str]:
-    """The words of a text, line by line (each line's tokens are remembered by :func:`~qa.korean.tokenize`)."""
-    held: set[str] = set()
-    for line in text.split("\n"):
-        held.update(tokenize(line))
-    return held
 
 
 def coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
@@ -77,7 +50,7 @@ def coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     generator, so evidence of different kinds competes on equal terms."""
     if c.kind == "none":
         return 0.0
-    return _once(ctx, "coverage", c, lambda: _coverage(c, ctx))
+    return once(ctx, "coverage", c, lambda: _coverage(c, ctx))
 
 
 def _coverage(c: Candidate, ctx: Context) -> float:
@@ -95,13 +68,13 @@ def _terms_of(c: Candidate, ctx: Context) -> list[str]:
     def terms() -> list[str]:
         titles = set().union(*(ctx.corpus.title_terms.get(d, set()) for d in c.doc_ids))
         return [t for t in ctx.terms if t not in titles] or list(ctx.terms)
-    return _once(ctx, "terms", c, terms)
+    return once(ctx, "terms", c, terms)
 
 
 def _strengths(c: Candidate, ctx: Context) -> dict[str, float]:
     """How far the candidate's support holds each of those words (:func:`match_strength`), once per candidate."""
-    held, known = _support_tokens(c, ctx), ctx.corpus.finder.known
-    return _once(ctx, "strengths", c, lambda: {t: match_strength(known(t), held, joined)
+    held, known = support_tokens(c, ctx), ctx.corpus.finder.known
+    return once(ctx, "strengths", c, lambda: {t: match_strength(known(t), held, joined)
                                                for joined in ["\n".join(held)] for t in _terms_of(c, ctx)})
 
 
@@ -182,7 +155,7 @@ def states_asked(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     if ask is None or c.kind == "none" or ctx.q.english:
         return 0.0
     family = TEMPORAL_KINDS if set(ask.kinds) <= TEMPORAL_KINDS else NUMERIC_KINDS
-    states = _once(ctx, "states_asked", c, lambda: states_kind(c.text, tuple(family | set(ask.kinds)), ask.stated))
+    states = once(ctx, "states_asked", c, lambda: states_kind(c.text, tuple(family | set(ask.kinds)), ask.stated))
     return 1.0 if states else -1.0
 
 
@@ -239,151 +212,6 @@ def computed(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     return float(bool(c.evidence.get("computed")))
 
 
-# ------------------------------------------------------------------------------------------------ the announcement
-def doc_named(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """+1 when the question names its announcement (title, year) and the answer is from it, -1 from another."""
-    named = ctx.q.doc_ids
-    if not named or not c.doc_ids:
-        return 0.0
-    return 1.0 if c.doc_ids <= named else -1.0
-
-
-def doc_retrieved(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """1 when the answer's announcement is among those of the question's first three passages."""
-    return float(bool(c.doc_ids & ctx.retrieved_docs))
-
-
-def doc_first(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """1 when the answer is from the announcement of the question's first passage."""
-    return float(bool(ctx.hits) and ctx.hits[0].chunk.doc_id in c.doc_ids)
-
-
-def several_docs(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """1 when the answer spans several announcements (one labelled part each)."""
-    return float(len(c.doc_ids) > 1)
-
-
-def place_missing(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """1 when the question names a place the answer's announcements never mention ("서울의 실업률" answered
-    from a national release, "경남은 몇 곳" from a release about 전남)."""
-    if c.kind == "none" or ctx.q.english or not c.doc_ids:
-        return 0.0
-    for forms in ctx.places_named:
-        if forms and not any(ctx.corpus.mentions(d, f) for d in c.doc_ids for f in forms):
-            return 1.0
-    return 0.0
-
-
-def period_conflict(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """1 when a question about a month ("2024년 1월 취업자 수는?") gets an answer from passages that speak only of
-    other months."""
-    ask = ctx.own_ask
-    if c.kind == "none" or ctx.q.english or ask is None:
-        return 0.0
-    months = [d for d in ask.dates if re.fullmatch(r"\d{4}-\d{2}", d)]
-    if not months:
-        return 0.0
-    stated = ctx.corpus.periods(c.chunk_ids)
-    return float(bool(stated) and date_agreement(months, stated) < 0)
-
-
-def year_agreement(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """+1 when a question naming a year gets an answer of an announcement of that year or stating it, -1 when
-    neither; 0 when no year is named."""
-    years = ctx.q.years
-    if not years or c.kind == "none" or not c.doc_ids:
-        return 0.0
-    if any(ctx.corpus.docs[d].years & set(years) for d in c.doc_ids):
-        return 1.0
-    said = {x.date[:4] for x in parse(support_text(c, ctx)) if x.kind == "date" and x.date and x.date[:4].isdigit()}
-    return 1.0 if said & {str(y) for y in years} else -1.0
-
-
-# ------------------------------------------------------------------------------------------------ who it is about
-def names_target(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """+1 when the question names an entity or category and the answer's support names it, -1 when it does not."""
-    q = ctx.q
-    targets = q.entities + q.categories
-    if not targets or c.kind == "none" or q.english:
-        return 0.0
-    flat = compact(support_text(c, ctx) + " " + c.text)
-    v = ctx.corpus.linker.vocabulary
-    for t in targets:
-        names = v.entities.get(t, set()) | v.categories.get(t, set()) | {t}
-        if any(len(n) >= 2 and compact(n) in flat for n in names):
-            return 1.0
-    return -1.0
-
-
-def dense_similarity(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """How close the answer's passage is to the question in meaning (e5 vectors: the question's one embedding and
-    the stored passage vectors), relative to the closest of the question's passages: 0 for the closest, below
-    0 for others. A paraphrase shares few words but keeps the meaning; a value from a passage about something
-    else does not. 0 for "not found" and when the question was not embedded."""
-    if c.kind == "none":
-        return 0.0
-    own, top = ctx.similarity(c.chunk_ids), ctx.closest
-    return 0.0 if own is None or top is None else min(0.0, own - top)
-
-
-def none_closest(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """For "not found": how close the question's closest passage is in meaning (an announcement that speaks of
-    nothing like it argues for "not found"; one that speaks of just that, against)."""
-    return (ctx.closest or 0.0) if c.kind == "none" else 0.0
-
-
-def place_elsewhere(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """1 when the question names a place (울산) and the answer's own sentence or facts name another (부산) but not
-    it: a figure of a release covering several places, given for the wrong one. ``place_missing`` asks whether
-    the announcement names the place at all; this asks whether the answer is about it."""
-    if c.kind == "none" or ctx.q.english:
-        return 0.0
-    asked = ctx.places_named
-    if not asked:
-        return 0.0
-    return _once(ctx, "place_elsewhere", c, lambda: _place_elsewhere(c, ctx, asked))
-
-
-def _place_elsewhere(c: Candidate, ctx: Context, asked: list[set[str]]) -> float:
-    support = _support_tokens(c, ctx)  # (the answer's own text is read only when its support does not name it)
-    held = support if any(support & forms for forms in asked) else support | set(tokenize(c.text))
-    if any(held & forms for forms in asked):
-        return 0.0
-    return float(any(t in ctx.corpus.place_forms for t in held))
-
-
-def name_for_which(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """For a question asking which place or body (어느 지자체 계획이야?): the share of the answer's text that is
-    names of places or bodies the corpus knows (1 for "대구광역시", near 0 for a sentence that mentions one). The
-    answer type of factoid QA: the asked class against the class given. 0 for other questions and "not found"."""
-    if c.kind == "none" or not ctx.asks_name:
-        return 0.0
-    return _once(ctx, "name_for_which", c, lambda: name_share(compact(c.text), ctx.corpus.alias_names))
-
-
-def name_share(flat: str, names) -> float:
-    """Share of ``flat`` (compact text) covered by the given names, longest first, each place counted once."""
-    if not flat:
-        return 0.0
-    covered = [False] * len(flat)
-    for a in sorted((a for a in names if a in flat), key=len, reverse=True):
-        start = flat.find(a)
-        while start >= 0:
-            covered[start:start + len(a)] = [True] * len(a)
-            start = flat.find(a, start + len(a))
-    return sum(covered) / len(flat)
-
-
-misses_target = _evidence("misses_target", "A quoted value whose passage names none of the question's targets.")
-other_source = _evidence("other_source", "A quoted amount named by another source of money (도비 asked, 국비 given).")
-names_sibling = _evidence("names_sibling", "A quoted value of a sibling of what is asked (하프코스's fee for 풀코스).")
-
-
-def unnamed_list(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """A lookup listing every fact of an attribute (three or more) when the question named none of them."""
-    return float(c.rule == "lookup" and len(c.facts) >= 3 and not ctx.q.entities)
-
-
 # ------------------------------------------------------------------------------------------------ passages
 def fits_number(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     """-1 for a passage that states no number where the question asks for one (or a phone, a URL)."""
@@ -395,7 +223,7 @@ def residual_said(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     residual = ctx.specific_residual
     if not residual or c.kind == "none":
         return 0.0
-    held = _support_tokens(c, ctx)
+    held = support_tokens(c, ctx)
     return sum(t in held for t in residual) / len(residual)
 
 
@@ -422,13 +250,13 @@ def long_answer(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
 
 
 # ------------------------------------------------------------------------------------------------ tables
-rows_cover = _evidence("covers", "Share of the question's other words that the selected rows' table holds.")
+rows_cover = evidence_feature("covers", "Share of the question's other words that the selected rows' table holds.")
 
 
-rows_narrowed = _evidence("narrowed", "Rows selected by two named cell values together (no fact states that conjunction).")
+rows_narrowed = evidence_feature("narrowed", "Rows selected by two named cell values together (no fact states that conjunction).")
 
 
-rows_column = _evidence("column", "Rows (or a column) read by the header the question names.")
+rows_column = evidence_feature("column", "Rows (or a column) read by the header the question names.")
 
 
 # ------------------------------------------------------------------------------------------------ the old precedences
@@ -479,11 +307,11 @@ FEATURES: dict[str, Feature] = {
     "value_asked_none": value_asked_none, "owners_named": owners_named,
     "facts_no_residual": facts_no_residual, "below_threshold": below_threshold, "over_facts": over_facts,
     "facts_foreign": facts_foreign,
-    "inverse_from_facts": _evidence("from_facts", "An inverse answer read off the facts table (subjects of the value)."),
-    "inverse_from_table": _evidence("from_table", "An inverse answer read off a table row holding the value."),
-    "value_in_parentheses": _evidence("in_parentheses", "A quoted value inside parentheses: a figure given for "
+    "inverse_from_facts": evidence_feature("from_facts", "An inverse answer read off the facts table (subjects of the value)."),
+    "inverse_from_table": evidence_feature("from_table", "An inverse answer read off a table row holding the value."),
+    "value_in_parentheses": evidence_feature("in_parentheses", "A quoted value inside parentheses: a figure given for "
                                       "reference (전년(2.2%)), beside the one its sentence states."),
-    "metadata_asked": _evidence("asked", "The question asks about the announcement itself (date, department …)."),
+    "metadata_asked": evidence_feature("asked", "The question asks about the announcement itself (date, department …)."),
     **{f"nf_{r}": _reason(r) for r in ("unknown_name", "unknown_noun", "unlinked_english", "year_not_in_corpus",
                                        "variant_not_stated")},
 }

@@ -1,0 +1,116 @@
+"""The English glossary: English words and phrases of public announcements and the Korean words announcements
+write for them (data only; :mod:`qa.lexicon` re-exports it with the other word tables)."""
+
+from __future__ import annotations
+
+# English words and phrases of public announcements → the Korean words announcements write for them. English
+# questions have no Korean words to weigh against a sentence; this gives them some (the typed rule's terms and the
+# keyword half of retrieval), beside the multilingual embedding. Generic vocabulary of the genres (budgets,
+# statistics, 모집 공고, selections, events, facilities, welfare, tax, trade), never one announcement's names:
+# those are linked by romanisation. Keys are lower case, singular; phrases take precedence over their words.
+ENGLISH_GLOSSARY: dict[str, str] = {
+    # money, budgets, support
+    "budget": "예산", "budget proposal": "예산안", "proposed budget": "예산안", "main budget": "본예산",
+    "supplementary budget": "추경", "total expenditure": "총지출", "expenditure": "지출", "spending": "지출",
+    "revenue": "수입", "fund": "자금", "funding": "지원금 자금", "business funding": "사업화 자금",
+    "commercialization funding": "사업화 자금", "subsidy": "지원금 보조", "grant": "지원금", "support": "지원",
+    "national funding": "국비", "national fund": "국비", "government funding": "국비", "state funding": "국비",
+    "local funding": "지방비", "local fund": "지방비", "provincial funding": "도비", "city funding": "시비",
+    "project cost": "사업비", "total project cost": "총사업비", "cost": "비용 사업비", "fee": "비 요금",
+    "entry fee": "참가비", "participation fee": "참가비", "registration fee": "참가비", "admission fee": "입장료",
+    "usage fee": "이용료", "price": "가격", "prize": "상금", "prize money": "상금", "award": "상금 시상",
+    "reward": "포상", "payment": "지급", "paid": "지급", "pay": "지급", "amount": "금액", "limit": "한도 기준",
+    "cap": "상한", "ceiling": "상한", "upper limit": "상한액", "monthly cap": "월 상한액", "maximum": "최대",
+    "minimum": "최소", "loan": "융자 대출", "interest": "이자", "deposit": "보증금", "rent": "월세 임대료",
+    "monthly rent": "월세", "tax": "세", "tax credit": "장려금", "earned income tax credit": "근로장려금",
+    "child tax credit": "자녀장려금", "income": "소득", "total income": "총소득", "income limit": "총소득 기준",
+    "earning": "소득", "salary": "급여", "wage": "임금 통상임금", "ordinary wage": "통상임금", "benefit": "급여",
+    "allowance": "수당", "pension": "연금", "asset": "재산", "property": "재산", "investment": "투자",
+    "share": "비율 비중", "ratio": "비율", "matching": "매칭", "per store": "점포당", "per village": "개소당",
+    "per person": "1인당", "per household": "가구당", "per company": "기업당", "each": "당",
+    # statistics, trade, employment
+    "increase": "증가", "rise": "증가 상승", "growth": "증가 증가율", "growth rate": "증가율", "decrease": "감소",
+    "decline": "감소", "drop": "감소", "change": "증감", "year on year": "전년 대비", "compared": "대비",
+    "record": "역대 최고", "highest": "최고", "lowest": "최저", "average": "평균", "annual": "연간",
+    "monthly": "월", "export": "수출", "exports": "수출", "import": "수입", "trade": "무역", "trade balance": "무역수지",
+    "surplus": "흑자", "deficit": "적자", "semiconductor": "반도체", "car": "자동차", "carmaker": "자동차",
+    "automaker": "자동차", "automobile": "자동차", "employment": "고용 취업", "employment rate": "고용률",
+    "employed": "취업자", "employed person": "취업자", "worker": "근로자 취업자", "job": "일자리 취업자",
+    "unemployment": "실업", "unemployment rate": "실업률", "unemployed": "실업자", "labour force": "경제활동인구",
+    "labor force": "경제활동인구", "youth": "청년", "young people": "청년", "young adult": "청년", "woman": "여성",
+    "elderly": "고령층 노인", "senior": "고령층 노인", "industry": "산업", "manufacturing": "제조업",
+    "construction": "건설업", "agriculture": "농림어업", "service": "서비스업", "real estate": "부동산업",
+    "education": "교육", "population": "인구", "visitor": "방한객 관광객", "foreign visitor": "방한객 외래관광객",
+    "tourist": "관광객", "tourism": "관광", "traveler": "여행객", "traveller": "여행객", "overseas": "해외",
+    "abroad": "해외", "outbound": "해외 출국", "country": "국가", "japan": "일본", "china": "중국", "taiwan": "대만",
+    "united states": "미국", "us": "미국", "vietnam": "베트남", "europe": "유럽",
+    # programmes, selections, applications
+    "project": "사업", "program": "사업", "programme": "사업", "package": "패키지", "selected": "선정",
+    "selection": "선정", "chosen": "선정", "designated": "지정", "designation": "지정", "candidate": "후보",
+    "applied": "신청", "apply": "신청", "application": "신청", "applicant": "신청자 신청", "eligibility": "자격 요건",
+    "eligible": "대상 자격", "requirement": "요건", "document": "서류", "required document": "제출 서류",
+    "deadline": "마감 기한", "period": "기간", "application period": "신청 기간", "evaluation": "평가",
+    "review": "심사", "interview": "발표평가", "presentation": "발표", "competition rate": "경쟁률",
+    "participating": "참여", "participant": "참가자 참여", "institution": "기관", "organization": "기관",
+    "agency": "기관", "company": "기업", "companies": "기업", "firm": "기업", "organizer": "주최",
+    "host": "주최", "hosted": "주최", "ministry": "부", "minister": "장관", "province": "도", "city": "시",
+    "county": "군", "district": "구", "region": "지역 권역", "regional": "권역 지역", "area": "지역",
+    "urban": "도시", "rural": "농어촌", "village": "마을", "fishing village": "어촌", "fishing": "어촌 어업",
+    "hub": "거점", "regional hub": "거점 권역", "hub development": "거점개발", "capacity building": "역량강화",
+    "smart city": "스마트시티", "smart store": "스마트상점", "store": "점포 상점", "shop": "점포 상점",
+    "small business": "소상공인", "small business owner": "소상공인", "merchant": "소상공인", "startup": "창업",
+    "start-up": "창업", "pre-startup": "예비창업", "founder": "창업자", "entrepreneur": "창업자",
+    "innovation": "혁신", "special zone": "특구", "zone": "특구 구역", "regulation": "규제", "negative": "네거티브",
+    "technology": "기술", "demonstration": "실증", "data": "데이터", "platform": "플랫폼", "kiosk": "키오스크",
+    "vulnerable area": "취약지역", "living condition": "생활여건", "renovation": "개조", "improvement": "개선",
+    "household": "가구", "single-person household": "단독가구", "single person household": "단독가구",
+    "single-earner": "홑벌이", "single earner": "홑벌이", "dual-earner": "맞벌이", "dual earner": "맞벌이",
+    "child": "자녀", "children": "자녀", "spouse": "배우자", "parent": "부모", "parental leave": "육아휴직",
+    "childcare leave": "육아휴직", "paternity leave": "배우자 출산휴가", "maternity leave": "출산휴가",
+    "birth": "출산", "split": "분할 나누어", "installment": "분할", "first time": "처음 첫",
+    # events and facilities
+    "event": "행사", "festival": "축제", "exhibition": "전시회 전시", "booth": "부스", "exhibitor": "참가 기업",
+    "symposium": "심포지엄", "conference": "컨퍼런스 학술", "paper": "논문", "session": "세션", "venue": "장소",
+    "opening": "개막 개관", "closing": "폐막", "ceremony": "식", "schedule": "일정", "marathon": "마라톤",
+    "half marathon": "하프", "full marathon": "풀코스", "full course": "풀코스", "course": "코스", "race": "대회",
+    "runner": "참가자", "medal": "메달", "finisher": "완주자", "start": "출발", "library": "도서관",
+    "swimming pool": "수영장", "pool": "수영장", "gym": "체육관", "gymnasium": "체육관", "cafe": "카페",
+    "facility": "시설", "center": "센터", "centre": "센터", "weekday": "평일", "weekend": "주말",
+    "holiday": "휴일 공휴일", "closed": "휴관 휴무", "close": "종료 마감", "open": "운영 개관", "opening hour": "운영 시간",
+    "trial": "임시 시범", "trial period": "시범 임시 기간", "temporary": "임시", "day": "일", "last day": "마지막 날",
+    "borrow": "대출", "membership": "회원", "promotion": "홍보", "promotion hall": "홍보관", "joint": "공동",
+    "pavilion": "전시관", "hall": "관", "special pavilion": "특별전시관", "exhibition hall": "전시관",
+    # publishers: ministries and agencies by their English names
+    "ministry of land infrastructure and transport": "국토교통부", "ministry of smes and startups": "중소벤처기업부",
+    "ministry of employment and labor": "고용노동부", "ministry of oceans and fisheries": "해양수산부",
+    "ministry of science and ict": "과학기술정보통신부", "ministry of trade industry and energy": "산업통상자원부",
+    "ministry of economy and finance": "기획재정부", "ministry of health and welfare": "보건복지부",
+    "ministry of education": "교육부", "ministry of environment": "환경부",
+    "ministry of the interior and safety": "행정안전부", "ministry of interior and safety": "행정안전부",
+    "ministry of culture sports and tourism": "문화체육관광부",
+    "ministry of agriculture food and rural affairs": "농림축산식품부",
+    "ministry of gender equality and family": "여성가족부", "statistics korea": "통계청",
+    "national tax service": "국세청", "korea tourism organization": "한국관광공사",
+    "seoul metropolitan government": "서울특별시", "sme": "중소기업", "smes": "중소기업",
+    # weather and climate
+    "heatwave": "폭염", "heat wave": "폭염", "heatwave days": "폭염일수", "tropical night": "열대야",
+    "tropical nights": "열대야 열대야일수", "rain": "강수 강수량 비", "rainfall": "강수량", "precipitation": "강수량",
+    "rainy days": "강수일수", "temperature": "기온", "average temperature": "평균기온", "typhoon": "태풍",
+    "monsoon": "장마", "rainy season": "장마", "summer": "여름", "winter": "겨울", "normal": "평년",
+    # schools and people
+    "kindergarten": "유치원", "elementary school": "초등학교", "middle school": "중학교", "high school": "고등학교",
+    "student": "학생", "students": "학생 학생 수", "teacher": "교사", "teachers": "교사", "class": "학급",
+    "classes": "학급", "school year": "학년도", "public school": "공립", "private school": "사립", "intern": "인턴",
+    "interns": "인턴", "adult": "성인", "people": "명 인구",
+    "hire": "선발 채용", "recruit": "모집 채용", "headquarters": "본부", "households": "가구",
+    # events and places
+    "ticket": "입장료 요금", "admission": "입장료", "fireworks": "불꽃",
+    "held": "개최 열리", "where": "장소 어디", "trees": "나무", "cherry": "벚꽃", "king cherry": "왕벚나무",
+    "garden": "정원", "shuttle": "셔틀버스", "parking": "주차",
+    # statistics and money
+    "rate": "비율 단가 율", "quarter": "분기", "previous quarter": "전기", "facility investment":
+    "설비투자", "imports": "수입", "net": "순", "left": "유출", "moved out": "유출",
+    "isolation": "고립", "isolated": "고립", "charger": "충전기", "hectare": "㏊ 헥타르", "paddy": "논", "field": "밭",
+    "semi-basement": "반지하", "repair": "수리", "maximum support": "지원 한도", "fare": "요금",
+    "bus": "버스", "insurance": "보험료", "premium": "보험료", "days": "일수 일"
+}

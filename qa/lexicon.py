@@ -321,6 +321,11 @@ NO_AREA_CODE = r"국번\s*없이"
 # titles of people quoted in releases beyond the government ranks of SPEAKER_ROLES
 MORE_SPEAKER_ROLES = r"교육감|대표|이사장|연구위원|부연구위원|센터장|소장|관장|총장"
 
+# counters that number one of a series (2차 특별할인, 7구간, 2/4분기, 3단계): a question naming one asks about that
+# one, and a figure stated for another of the series answers something else
+ORDINAL_COUNTERS = ("차", "구간", "분기", "단계", "학기", "학년", "노선", "회차")
+# the words that name one of a series without a number
+ORDINAL_WORDS = {"상반기": ("반기", 1), "하반기": ("반기", 2), "전반기": ("반기", 1), "후반기": ("반기", 2)}
 # a question asking which one (a place, a body, a category, an item): inverse lookups and attribution
 WHICH_ASKS = (r"어느\s*(?:시|군|구|도|도시|지자체|지방자치단체|지역|기관|곳|데|회사|기업|학교|나라|국가"
               r"|유형|분야|항목|부문|업종|달|월|노선|팀|과)"

@@ -8,7 +8,7 @@ from answer_kit import context
 from qa.answer import features as F
 from qa.answer.candidate import Candidate, none_candidate
 from qa.answer.features import FEATURES, featurize
-from qa.answer.features_about import name_share
+from qa.answer.features_about import name_share, ordinals
 from qa.answer.form import answer_form
 from qa.answer.generators import GENERATORS, generate
 
@@ -129,6 +129,25 @@ def test_period_conflict_needs_a_month_asked():
     assert F.period_conflict(passage(ctx, "드론 택배"), ctx, found) == 0.0  # no month stated: no conflict
     ctx2, found2 = cands("강소형 경쟁률은?")
     assert F.period_conflict(first(found2, "quoted"), ctx2, found2) == 0.0  # no month asked
+
+
+def test_ordinals_name_members_of_a_series():
+    assert ordinals("2차 특별할인 물량") == {"차": {2}} and ordinals("제1차 시험") == {"차": {1}}
+    assert ordinals("4~6구간에서") == {"구간": {4, 5, 6}} and ordinals("2020년 2/4분기") == {"분기": {2}}
+    assert ordinals("하반기 청년인턴") == {"반기": {2}}
+    assert ordinals("2차전지 수출") == {}  # a counter glued to a longer word numbers no series
+
+
+def test_ordinal_agreement_sets_the_member_asked_against_the_one_stated():
+    ctx, found = cands("2차 공모 신청은 몇 곳?")
+    second = Candidate("quoted", "typed:count", "2차 공모에는 12곳이 신청", "fact", value_kind="count")
+    first_round = Candidate("quoted", "typed:count", "1차 공모에는 9곳이 신청", "fact", value_kind="count")
+    unsaid = Candidate("quoted", "typed:count", "모두 12곳이 신청", "fact", value_kind="count")
+    assert F.ordinal_agreement(second, ctx, found) == 1.0
+    assert F.ordinal_agreement(first_round, ctx, found) == -1.0  # another round's figure
+    assert F.ordinal_agreement(unsaid, ctx, found) == 0.0  # the round not stated: no evidence either way
+    ctx2, found2 = cands("여수시 국비는?")
+    assert F.ordinal_agreement(first_round, ctx2, found2) == 0.0  # no member of a series asked
 
 
 def test_names_target():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..korean import tokenize
+from ..lexicon import ORDINAL_COUNTERS, ORDINAL_WORDS
 from ..quantity import parse
 from ..text import compact
 from .candidate import Candidate
@@ -74,6 +75,43 @@ def year_agreement(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float
         return 1.0
     said = {x.date[:4] for x in parse(support_text(c, ctx)) if x.kind == "date" and x.date and x.date[:4].isdigit()}
     return 1.0 if said & {str(y) for y in years} else -1.0
+
+
+_ORDINAL = re.compile(r"(\d+)(?:\s*[~∼-]\s*(\d+))?\s*(?:/\s*4\s*)?(" + "|".join(ORDINAL_COUNTERS)
+                      + r")(?:(?![가-힣])|(?=[은는이가을를의에도만로와과랑]))")
+_ORDINAL_WORD = re.compile("|".join(ORDINAL_WORDS))
+
+
+def ordinals(text: str) -> dict[str, set[int]]:
+    """The members of series a text names, by counter: "2차 특별할인" → {차: {2}}, "4~6구간" → {구간: {4, 5, 6}},
+    "2/4분기" and "2분기" → {분기: {2}}, "하반기" → {반기: {2}}. A counter glued to a longer word (2차전지) is
+    no member of a series."""
+    found: dict[str, set[int]] = {}
+    for m in _ORDINAL.finditer(text):
+        first, last, counter = m.groups()
+        lo, hi = int(first), int(last or first)
+        if hi - lo <= 12:
+            found.setdefault(counter, set()).update(range(lo, hi + 1) if lo <= hi else (lo, hi))
+    for m in _ORDINAL_WORD.finditer(text):
+        counter, n = ORDINAL_WORDS[m.group(0)]
+        found.setdefault(counter, set()).add(n)
+    return found
+
+
+def ordinal_agreement(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """+1 when the question names one of a series (2차 특별할인, 7구간, 2/4분기, 하반기) and the answer's support
+    names it too, -1 when the support names only other members of that series (the 1차 할인's figure for the
+    2차, 9구간's amount for 7구간); 0 when the question names none or the support no member of its series."""
+    if c.kind == "none" or ctx.q.english:
+        return 0.0
+    asked = ordinals(ctx.q.text)
+    if not asked:
+        return 0.0
+    said = once(ctx, "ordinals", c, lambda: ordinals(support_text(c, ctx) + "\n" + c.text))
+    verdicts = [bool(wanted & said[counter]) for counter, wanted in asked.items() if said.get(counter)]
+    if not verdicts:
+        return 0.0
+    return 1.0 if all(verdicts) else -1.0
 
 
 # ------------------------------------------------------------------------------------------------ who it is about

@@ -197,6 +197,8 @@ def test_dense_similarity_and_how_close_the_closest_passage_is():
     assert F.dense_similarity(wrong, ctx, found) < F.dense_similarity(right, ctx, found) <= 0.0
     closest = max(ctx.hits[: ctx.k], key=lambda h: ctx.similarity({h.chunk.chunk_id}))
     assert F.dense_similarity(passage(ctx, closest.chunk.text), ctx, found) == 0.0
+    farthest = min(ctx.hits[: ctx.k], key=lambda h: ctx.similarity({h.chunk.chunk_id}))
+    assert F.dense_similarity(passage(ctx, farthest.chunk.text), ctx, found) == -1.0  # in the spread of its passages
     nf = first(found, "not_found")
     assert F.dense_similarity(nf, ctx, found) == 0.0 and 0.0 < F.none_closest(nf, ctx, found) <= 1.0
     assert F.none_closest(right, ctx, found) == 0.0

@@ -142,6 +142,14 @@ class Context:
         return self.similarity({h.chunk.chunk_id for h in self.hits[: self.k]})
 
     @cached_property
+    def farthest(self) -> float | None:
+        """The similarity of the farthest of the question's passages: with :attr:`closest`, the spread a
+        candidate's similarity is measured in (e5 cosines of one question's passages differ by hundredths)."""
+        sims = [self.similarity({h.chunk.chunk_id}) for h in self.hits[: self.k]]
+        sims = [s for s in sims if s is not None]
+        return min(sims) if sims else None
+
+    @cached_property
     def value_hits(self) -> list[Hit]:
         """Passages for a quoted value: without the words naming its announcement (every row's caption repeats
         them) and with at most a few rows of one table, so a total stated below a table is not crowded out."""

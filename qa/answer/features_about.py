@@ -132,13 +132,16 @@ def names_target(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
 
 def dense_similarity(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     """How close the answer's passage is to the question in meaning (e5 vectors: the question's one embedding and
-    the stored passage vectors), relative to the closest of the question's passages: 0 for the closest, below
-    0 for others. A paraphrase shares few words but keeps the meaning; a value from a passage about something
-    else does not. 0 for "not found" and when the question was not embedded."""
+    the stored passage vectors), measured in the spread of the question's passages: 0 for the closest, -1 for the
+    farthest of them, below for passages farther still (clipped at -2). A paraphrase shares few words but keeps
+    the meaning; a value from a passage about something else does not. 0 for "not found", when the question was
+    not embedded, and when its passages are all as close."""
     if c.kind == "none":
         return 0.0
-    own, top = ctx.similarity(c.chunk_ids), ctx.closest
-    return 0.0 if own is None or top is None else min(0.0, own - top)
+    own, top, bottom = ctx.similarity(c.chunk_ids), ctx.closest, ctx.farthest
+    if own is None or top is None or bottom is None or top - bottom <= 1e-6:
+        return 0.0
+    return max(-2.0, min(0.0, (own - top) / (top - bottom)))
 
 
 def none_closest(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:

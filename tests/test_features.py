@@ -124,6 +124,15 @@ def test_place_missing_and_year_agreement():
     assert F.year_agreement(passage(ctx2, "드론 택배"), ctx2, found2) == -1.0
 
 
+def test_missing_from_doc_counts_the_words_the_whole_announcement_lacks():
+    ctx, found = cands("2분기 수출 물동량은 부산항이 얼마야?")
+    busan = passage(ctx, "부산항 물동량")  # the sentence lacks 수출, the announcement has it
+    assert F.missing_weight(busan, ctx, found) > 0 and F.missing_from_doc(busan, ctx, found) == 0.0
+    ctx2, found2 = cands("통영항 물동량은 얼마야?")
+    assert F.missing_from_doc(passage(ctx2, "부산항 물동량"), ctx2, found2) > 0  # no passage names 통영항
+    assert F.missing_from_doc(none_candidate("x"), ctx2, found2) == 0.0
+
+
 def test_period_conflict_needs_a_month_asked():
     ctx, found = cands("2030년 3월 공모 신청은 몇 곳?")
     assert F.period_conflict(passage(ctx, "드론 택배"), ctx, found) == 0.0  # no month stated: no conflict

@@ -102,6 +102,27 @@ def missing_top(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     return max((finder.weight(t) / top for t in _terms_of(c, ctx) if not strength[t]), default=0.0)
 
 
+def missing_from_doc(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """How much of the question the answer's announcement never writes: the summed IDF of the question's words
+    none of its passages holds, in units of the rarest word's (capped at 3). ``missing_weight`` asks what the
+    answer's own sentence lacks, which a paraphrase or a word written one passage away also makes; a word the
+    whole announcement lacks ("2024년 서귀포 폭염일수" of a release on 제주 and 성산) says it is not the
+    announcement's to answer."""
+    if c.kind == "none" or not c.doc_ids:
+        return 0.0
+    finder = ctx.corpus.finder
+    lost = sum(finder.weight(t) for t in _terms_of(c, ctx) if not _docs_with(t, ctx) & c.doc_ids)
+    return min(3.0, lost / finder.top_idf)
+
+
+def _docs_with(t: str, ctx: Context) -> set[str]:
+    """The announcements holding a question word (as the corpus writes it), read once per question."""
+    key = ("docs_with", t)
+    if key not in ctx.memo:
+        ctx.memo[key] = ctx.corpus.docs_with_term(ctx.corpus.finder.known(t))
+    return ctx.memo[key]
+
+
 def label_coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     """Share of the question's words in what names the value: a quoted value's clause head or row label, a
     fact's subject and attribute, a passage's slot label ("신청 기간: …")."""
@@ -292,6 +313,7 @@ def value_asked_none(c: Candidate, ctx: Context, rivals: list[Candidate]) -> flo
 
 FEATURES: dict[str, Feature] = {
     "coverage": coverage, "missing_weight": missing_weight, "missing_top": missing_top,
+    "missing_from_doc": missing_from_doc,
     "label_coverage": label_coverage, "gen_coverage": gen_coverage, "gen_score": gen_score, "margin": margin,
     "first_of_generator": first_of_generator, "best_rival_coverage": best_rival_coverage,
     "states_asked": states_asked, "states_first_asked": states_first_asked, "kind_first": kind_first,

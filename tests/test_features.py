@@ -275,6 +275,12 @@ def test_which_one_features():
     assert FEATURES["metadata_asked"](first(found2, "metadata"), ctx2, found2) == 1.0
 
 
+def test_a_listed_item_is_no_owner_named():
+    ctx, found = cands("선정된 곳 어디어디야?")
+    listed = first(found, "listing")
+    assert F.items_listed(listed, ctx, found) >= 2 and F.owners_named(listed, ctx, found) == 0.0
+
+
 def test_not_found_reasons_only_on_not_found():
     ctx, found = cands("제주시 국비는?")
     none = first(found, "not_found")

@@ -296,6 +296,13 @@ def owners_named(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     return min(5.0, c.evidence.get("owners", c.evidence.get("found", 0.0)))
 
 
+def items_listed(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """How many items a list read off a passage gives (capped at 5): bullets under a heading the question
+    matches, counted apart from the places an inverse answer names (a list of four indicators is no list of four
+    cities)."""
+    return min(5.0, c.evidence.get("items", 0.0))
+
+
 # ------------------------------------------------------------------------------------------------ not found
 def _reason(name: str) -> Feature:
     def feature(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
@@ -328,7 +335,7 @@ FEATURES: dict[str, Feature] = {
     "names_sibling": names_sibling, "unnamed_list": unnamed_list, "fits_number": fits_number,
     "residual_said": residual_said, "headline": headline, "english_passage": english_passage, "long_answer": long_answer,
     "rows_cover": rows_cover, "rows_narrowed": rows_narrowed, "rows_column": rows_column,
-    "value_asked_none": value_asked_none, "owners_named": owners_named,
+    "value_asked_none": value_asked_none, "owners_named": owners_named, "items_listed": items_listed,
     "facts_no_residual": facts_no_residual, "below_threshold": below_threshold, "over_facts": over_facts,
     "facts_foreign": facts_foreign,
     "inverse_from_facts": evidence_feature("from_facts", "An inverse answer read off the facts table (subjects of the value)."),

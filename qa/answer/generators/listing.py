@@ -86,6 +86,6 @@ def generate(ctx: Context) -> list[Candidate]:
         items = items[:MAX_ITEMS]
         out.append(Candidate(generator="listing", rule="listing:passage", text="\n".join(f"• {x}" for x in items),
                              kind="fact", unit_chunk=where, unit_span=(0, len(where.text)),
-                             evidence={"coverage": coverage, "score": score, "found": float(len(items)),
+                             evidence={"coverage": coverage, "score": score, "items": float(len(items)),
                                        "rank": float(len(out))}))
     return out

@@ -159,6 +159,18 @@ def test_ordinal_agreement_sets_the_member_asked_against_the_one_stated():
     assert F.ordinal_agreement(first_round, ctx2, found2) == 0.0  # no member of a series asked
 
 
+def test_gives_other_value_of_the_category_the_question_names():
+    ctx = context("강소형으로 선정된 곳은?")
+    ctx.q.values = ["강소형"]  # as the linker reads a fact's value the question names (지역소멸 대응형)
+    facts = [f for f in ctx.corpus.table.source.every() if f.attribute == "유형"]
+    other = Candidate("facts", "lookup", "강서구 유형: 거점형", "fact", facts=[f for f in facts if f.text == "거점형"])
+    named = Candidate("facts", "lookup", "여수시, 통영시", "fact", facts=[f for f in facts if f.text == "강소형"])
+    assert F.gives_other_value(other, ctx, [other, named]) == 1.0
+    assert F.gives_other_value(named, ctx, [other, named]) == 0.0
+    ctx.q.values = ["90억"]  # a figure named: the inverse lookup's to read, not this feature's
+    assert F.gives_other_value(other, ctx, [other, named]) == 0.0
+
+
 def test_names_target():
     ctx, found = cands("여수시 국비는?")
     assert F.names_target(first(found, "facts"), ctx, found) == 1.0

@@ -14,7 +14,7 @@ import re
 from ..asked import joined_kinds
 from ..korean import tokenize
 from ..quantity import NUMERIC_KINDS, TEMPORAL_KINDS
-from ..text import match_strength
+from ..text import compact, match_strength
 from .ask import states_kind, values_stated
 from .candidate import Candidate
 from .context import Context
@@ -235,6 +235,19 @@ def computed(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
 
 
 # ------------------------------------------------------------------------------------------------ passages
+def gives_other_value(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """1 when the question names a category value of an attribute (지역소멸 대응형, a 세부유형) and the answer gives
+    other values of that attribute (김해시 세부유형: 기후위기 대응형): the question states the value and asks whose
+    it is, so an answer in kind with it answers something else."""
+    named = {compact(v) for v in ctx.q.values if not any(ch.isdigit() for ch in v)}  # a category (figures: inverse)
+    if not named or not c.facts:
+        return 0.0
+    if "named_attributes" not in ctx.memo:  # once per question: the attributes of the values it names
+        ctx.memo["named_attributes"] = {f.attribute for f in ctx.corpus.table.with_values(ctx.q.doc_ids or None, named)}
+    attributes = ctx.memo["named_attributes"]
+    return float(any(f.attribute in attributes and compact(f.text) not in named for f in c.facts))
+
+
 def fits_number(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     """-1 for a passage that states no number where the question asks for one (or a phone, a URL)."""
     return 0.0 if c.evidence.get("fits", 1.0) else -1.0
@@ -333,6 +346,7 @@ FEATURES: dict[str, Feature] = {
     "dense_similarity": dense_similarity, "none_closest": none_closest,
     "misses_target": misses_target, "other_source": other_source,
     "names_sibling": names_sibling, "unnamed_list": unnamed_list, "fits_number": fits_number,
+    "gives_other_value": gives_other_value,
     "residual_said": residual_said, "headline": headline, "english_passage": english_passage, "long_answer": long_answer,
     "rows_cover": rows_cover, "rows_narrowed": rows_narrowed, "rows_column": rows_column,
     "value_asked_none": value_asked_none, "owners_named": owners_named, "items_listed": items_listed,

@@ -235,9 +235,7 @@ CASES = [
     S("list-all", "선정된 지자체를 전부 알려줘", "fact", CITIES, [], [4, 5, 6, 7, 8]),
     S("list-decline-type", "지역소멸 대응형으로 선정된 지자체는?", "fact", ["안산", "김천"], ["김해"], [22]),
     S("list-climate-type", "기후위기 대응형으로 선정된 곳은?", "fact", ["김해"], ["안산", "김천"], [22]),
-    S("list-decline-short", "지역소멸 대응형 지자체는?", "fact", ["안산", "김천"], ["김해"], [22],
-      bug="BUG: does not answer the 지역소멸 대응형 members 안산시, 김천시 (line 22) alone: it answers with "
-          "김해시 (기후위기 대응형), alone or next to them"),
+    S("list-decline-short", "지역소멸 대응형 지자체는?", "fact", ["안산", "김천"], ["김해"], [22]),
     # ---- counts
     S("count-selected", "몇 곳이 선정됐어?", "fact", ["5곳"], [], [4, 8]),
     S("count-gangso", "강소형은 몇 곳 선정됐나요?", "fact", ["3곳"], ["16"], [5, 6, 7]),

@@ -167,8 +167,12 @@ def test_gives_other_value_of_the_category_the_question_names():
     named = Candidate("facts", "lookup", "여수시, 통영시", "fact", facts=[f for f in facts if f.text == "강소형"])
     assert F.gives_other_value(other, ctx, [other, named]) == 1.0
     assert F.gives_other_value(named, ctx, [other, named]) == 0.0
-    ctx.q.values = ["90억"]  # a figure named: the inverse lookup's to read, not this feature's
-    assert F.gives_other_value(other, ctx, [other, named]) == 0.0
+    ctx2, found2 = cands("국비 90억원 받는 곳은?")  # a figure named: the answer listing 200억원 too gives others
+    listing = next(c for c in found2 if c.generator == "facts" and any("200" in f.text for f in c.facts))
+    assert F.gives_other_value(listing, ctx2, found2) == 1.0
+    ninety = [f for f in listing.facts if "90" in f.text and "200" not in f.text]
+    only = Candidate("facts", "lookup", "여수시, 통영시", "fact", facts=ninety)
+    assert ninety and F.gives_other_value(only, ctx2, found2) == 0.0
 
 
 def test_names_target():

@@ -13,7 +13,7 @@ import re
 
 from ..asked import joined_kinds
 from ..korean import tokenize
-from ..quantity import NUMERIC_KINDS, TEMPORAL_KINDS
+from ..quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
 from ..text import compact, match_strength
 from .ask import states_kind, values_stated
 from .candidate import Candidate
@@ -39,6 +39,7 @@ from .features_about import (
 )
 from .form import answer_form
 from .generators.arithmetic import read_operation
+from .generators.inverse import same, stated
 from .passage import slot_label
 from .precedence import below_threshold, facts_foreign, facts_no_residual, pick
 from .support import Feature, evidence_feature, once, support_tokens
@@ -236,16 +237,27 @@ def computed(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
 
 # ------------------------------------------------------------------------------------------------ passages
 def gives_other_value(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
-    """1 when the question names a category value of an attribute (지역소멸 대응형, a 세부유형) and the answer gives
-    other values of that attribute (김해시 세부유형: 기후위기 대응형): the question states the value and asks whose
-    it is, so an answer in kind with it answers something else."""
-    named = {compact(v) for v in ctx.q.values if not any(ch.isdigit() for ch in v)}  # a category (figures: inverse)
-    if not named or not c.facts:
+    """1 when the question names a value of an attribute (지역소멸 대응형, a 세부유형; 90억원, a 국비) and the answer
+    gives other values of that attribute (김해시 세부유형: 기후위기 대응형; 국비 200억원): the question states the
+    value and asks whose it is, so an answer in kind with it answers something else."""
+    if not c.facts:
         return 0.0
-    if "named_attributes" not in ctx.memo:  # once per question: the attributes of the values it names
-        ctx.memo["named_attributes"] = {f.attribute for f in ctx.corpus.table.with_values(ctx.q.doc_ids or None, named)}
-    attributes = ctx.memo["named_attributes"]
-    return float(any(f.attribute in attributes and compact(f.text) not in named for f in c.facts))
+    if "named_values" not in ctx.memo:  # once per question: the values it names and the attributes they are of
+        named = {compact(v) for v in ctx.q.values if not any(ch.isdigit() for ch in v)}
+        figures = stated(ctx.text)
+        keys = named | {compact(x.text).rstrip("원") for x in figures}
+        facts = ctx.corpus.table.with_values(ctx.q.doc_ids or None, keys) if keys else []
+        ctx.memo["named_values"] = (named, figures, {f.attribute for f in facts})
+    named, figures, attributes = ctx.memo["named_values"]
+    if not attributes:
+        return 0.0
+
+    def other(f) -> bool:
+        if compact(f.text) in named:
+            return False
+        given = parse(f.text)
+        return not (given and any(same(given[0], x) for x in figures))
+    return float(any(f.attribute in attributes and other(f) for f in c.facts))
 
 
 def fits_number(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:

@@ -23,7 +23,7 @@ from ..korean import admin_stem, dictionary_word, morphs, tokenize
 from ..lexicon import KIND_WORDS, QUESTION_WORDS, REGION_OF, RELATIVE_TIME_WORDS
 from ..quantity import parse
 from ..question import Linker, Question
-from ..text import TypoIndex, compact, match_strength, typo_fix
+from ..text import TypoIndex, compact, match_strength
 from .passage import ChunkUnits, read_units
 from .rows import tables_of
 from .source import FactSource, MemorySource
@@ -197,7 +197,7 @@ class Corpus:
                 continue
             if i + 1 < len(ms) and ms[i + 1].tag in ("XSV", "XSA"):
                 continue  # "얼마가 투입돼요?": a noun made the verb says what happens, not what is asked about
-            if self.finder.known(m.form) != m.form or typo_fix(m.form, self.finder.typos, lambda v: -self.finder.idf[v]):
+            if self.finder.known(m.form) != m.form or self.finder.typos.neighbours(m.form):
                 continue  # a typo (기갼), an abbreviation (중기부) or a word one jamo from one the corpus has (나라)
             if not self.shares_a_word(m.form):
                 unknown += 1  # shares nothing with any word of any announcement (not a compound of known parts)

@@ -39,7 +39,7 @@ from .features_about import (
 )
 from .form import answer_form
 from .generators.arithmetic import read_operation
-from .generators.inverse import same, stated
+from .generators.inverse import figure_keys, same, stated
 from .passage import slot_label
 from .precedence import below_threshold, facts_foreign, facts_no_residual, pick
 from .support import Feature, evidence_feature, once, support_tokens
@@ -245,7 +245,7 @@ def gives_other_value(c: Candidate, ctx: Context, rivals: list[Candidate]) -> fl
     if "named_values" not in ctx.memo:  # once per question: the values it names and the attributes they are of
         named = {compact(v) for v in ctx.q.values if not any(ch.isdigit() for ch in v)}
         figures = stated(ctx.text)
-        keys = named | {compact(x.text).rstrip("원") for x in figures}
+        keys = named | figure_keys(figures)
         facts = ctx.corpus.table.with_values(ctx.q.doc_ids or None, keys) if keys else []
         ctx.memo["named_values"] = (named, figures, {f.attribute for f in facts})
     named, figures, attributes = ctx.memo["named_values"]

@@ -25,6 +25,11 @@ def stated(text: str) -> list[Quantity]:
     return [x for x in parse(text) if x.kind in NUMERIC_KINDS and x.kind != DATE]
 
 
+def figure_keys(figures: list[Quantity]) -> set[str]:
+    """The figures a question names as the facts table looks values up (compact, without a trailing 원)."""
+    return {compact(x.text).rstrip("원") for x in figures}
+
+
 def same(a: Quantity, b: Quantity) -> bool:
     """The same figure: equal value, and the same unit unless one side leaves it to its column."""
     if abs(a.value - b.value) > 1e-9:
@@ -145,7 +150,7 @@ def _from_region(ctx: Context) -> Candidate | None:
 def _from_facts(ctx: Context) -> Candidate | None:
     """Subjects of the facts whose value the question names ("지역소멸 대응형으로 뽑힌 곳은?", "80억 받는 곳은?")."""
     t, q = ctx.corpus.table, ctx.q
-    keys = {compact(v) for v in q.values} | {compact(x.text).rstrip("원") for x in stated(ctx.text)}
+    keys = {compact(v) for v in q.values} | figure_keys(stated(ctx.text))
     if not keys:
         return None
     facts = [f for f in t.with_values(q.doc_ids or None, keys) if f.subject not in q.entities]

@@ -29,7 +29,7 @@ from pathlib import Path
 from .progress import Progress
 from .readers import EXTENSIONS, Parsed, ReadError, file_type, read_bytes
 from .readers.chars import clean_text
-from .readers.dates import TITLE_YEAR_WORDS, YEAR_SHIFT
+from .readers.dates import STATED_YEAR, TITLE_YEAR_WORDS, YEAR_SHIFT
 from .readers.text import decode, markdown_lines
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class Document:
         """The announcement's year: from the release date (or the month it states), else from the title."""
         if self.published or self.published_month:
             return int((self.published or self.published_month)[:4])
-        m = re.search(r"(20\d{2})\s*년", self.title)
+        m = re.search(STATED_YEAR, self.title)
         return int(m.group(1)) if m else None
 
     @property
@@ -82,7 +82,7 @@ class Document:
         release titled "2023년 12월 및 연간 고용동향" is about 2023; a 2023 release "2024년 … 대상지 선정" about
         2024), so a year in a question finds it either way."""
         found = {self.year} if self.year else set()
-        for m in re.finditer(r"(?<!\d)(20\d{2})\s*년|[’'‘](\d{2})\s*년", self.title):
+        for m in re.finditer(rf"{STATED_YEAR}|[’'‘](\d{{2}})\s*년", self.title):
             found.add(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
         if self.year:  # a January release "지난해 화재 3만 8,857건 …" is about the year before
             found.update(self.year + YEAR_SHIFT[w] for w in TITLE_YEAR_WORDS

@@ -500,7 +500,18 @@ def test_a_cover_month_sets_the_year_without_inventing_a_day(tmp_path):
     ("내년 예산안 656조 원 편성", "2024-08-27", {2024, 2025}),
     ("수출 전년 대비 8% 늘어", "2024-01-01", {2024}),  # 전년 compares: the title names no other year
     ("봄철 산불조심기간 시작", None, set()),
+    ("2026학년도 교사 380명 선발", "2025-09-10", {2025, 2026}),  # a school year is a year the release is about
+    ("2026 학년도 입학 안내", None, {2026}),
 ])
 def test_the_years_an_announcement_is_about(title, published, years):
     doc = Document(doc_id="d", title=title, publisher=None, published=published, source=None, path="d.txt", lines=[])
     assert doc.years == years
+
+
+def test_a_school_year_in_the_text_is_a_year_the_announcement_states():
+    """2026학년도 in the text lets a question on 2026 find the 2025 release on that school year's recruitment."""
+    from qa.answer.corpus import year_mentions
+
+    doc = Document(doc_id="d", title="교사 선발", publisher=None, published="2025-09-10", source=None, path="d.txt",
+                   lines=["2026학년도 교사 369명을 선발한다.", "’24년 대비 3명 늘었다.", "학년별 인원은 표와 같다."])
+    assert year_mentions([doc]) == {2026: {"d"}, 2024: {"d"}}

@@ -23,6 +23,7 @@ from ..korean import admin_stem, dictionary_word, morphs, tokenize
 from ..lexicon import KIND_WORDS, QUESTION_WORDS, REGION_OF, RELATIVE_TIME_WORDS
 from ..quantity import parse
 from ..question import Linker, Question
+from ..readers.dates import STATED_YEAR
 from ..text import TypoIndex, compact, match_strength
 from .passage import ChunkUnits, read_units
 from .rows import tables_of
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from ..index import Index
     from ..ingest import Document
 
-_YEAR_MENTION = re.compile(r"(?<!\d)(20\d{2})\s*년|[’'‘](\d{2})\s*년?(?=[\s.\d월상하])")
+_YEAR_MENTION = re.compile(rf"{STATED_YEAR}|[’'‘](\d{{2}})\s*년?(?=[\s.\d월상하])")
 
 
 class Corpus:

@@ -11,6 +11,9 @@ import re
 # 지난해 speaks of: a January release "지난해 화재 3만 8,857건" is about the year before). Kept here, below every
 # stage that reads them (the ingest of a document's years, the quantity parser), and named in qa.lexicon.
 YEAR_SHIFT = {"내후년": 2, "내년": 1, "재작년": -2, "작년": -1, "지난해": -1, "전년": -1, "올해": 0, "금년": 0}
+# the year a document says it is about: 2024년, 2024년도, and a school year, 2026학년도 (an education office's 2025
+# release on the 2026학년도 recruitment is about 2026)
+STATED_YEAR = r"(?<!\d)(20\d{2})\s*(?:학)?년"
 TITLE_YEAR_WORDS = ("내후년", "내년", "재작년", "작년", "지난해")  # not 전년: a title's "전년 대비" compares, it names no topic
 
 _APOS = "'’‘`´"

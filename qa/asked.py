@@ -170,6 +170,8 @@ def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
         return (MONEY, PERCENT), None  # "얼마나 깎여?": by an amount or by a share (5% 감액)
     if kind == MONEY:
         return (MONEY,), None
+    if kind == DATE and re.search(r"몇\s*월\s*며칠", question):
+        return (DATE,), None  # "몇 월 며칠부터?" asks a day of the calendar, never how many days
     if kind == DATE and re.search(r"며칠\s*(?:로|간|동안|이나|을|를)", question):
         return (DURATION, DATE), None
     if kind == DATE and re.search(r"며칠", question):

@@ -18,7 +18,8 @@ PLAIN_NUMBER = re.compile(r"\d+(?:년|월|일)?")  # a token that is only a numb
 BARE_NUMBER_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]*\s*%?$|^[-–—]$")
 # … or a figure with a short unit (12명, 90억원, 3.5:1)
 FIGURE_CELL = re.compile(r"^[-+△▲▽∆]?\s*[\d,.]+\s*[%가-힣:]{0,4}$|^[-–—]$")
-YEAR = re.compile(r"(?<!\d)(20\d{2})\s*년?|'(\d{2})\s*년")
+# a year the question asks about; never a birth year ("2010년생": who is asking, not which announcement)
+YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\s*년\s*생)\s*년?|'(\d{2})(?!\s*년\s*생)\s*년")
 # a number as documents write it: 1,200 / 5.25 / 160
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # phone numbers: a strict one (contact cells, "(044-201-1234)") and the loose one of running text ("02)123-4567")

@@ -46,6 +46,8 @@ def test_years_restrict_documents():
     q = run(question("2024년 선정 도시는?"), "read_years")
     assert q.years == [2024] and q.doc_ids == {"d2024"}
     assert run(question("'25년 국비"), "read_years").years == [2025]
+    # a birth year says who asks, not which announcement: "2010년생" restricts nothing
+    assert run(question("저는 2010년생, 동생은 2015 년생인데 얼마 받아요?"), "read_years").years == []
 
 
 def test_a_title_of_another_year_names_the_announcement_and_the_year_its_figures():

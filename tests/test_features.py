@@ -9,7 +9,7 @@ from qa.answer import features as F
 from qa.answer.candidate import Candidate, none_candidate
 from qa.answer.features import FEATURES, featurize
 from qa.answer.features_about import name_share, ordinals
-from qa.answer.form import answer_form
+from qa.answer.form import answer_form, coverage_by_generator
 from qa.answer.generators import GENERATORS, generate
 
 
@@ -311,13 +311,23 @@ def test_not_found_reasons_only_on_not_found():
 def test_answer_form_crosses_the_question_form_with_the_generator():
     ctx, found = cands("강소형 경쟁률은?")
     quoted = first(found, "quoted")
-    assert answer_form(quoted, ctx) == {f"form:{ctx.q.intent}|quoted": 1.0, "asks:ratio|quoted": 1.0}
+    assert answer_form(quoted, ctx) == {f"form:{ctx.q.intent}|quoted": 1.0, "asks:ratio|quoted": 1.0,
+                                        "cover:quoted": quoted.features["coverage"]}
     ctx2, found2 = cands("김해는 무슨 사업을 해?")  # asks no value
     passage = first(found2, "passage")
-    assert answer_form(passage, ctx2) == {f"form:{ctx2.q.intent}|passage": 1.0, "asks:none|passage": 1.0}
+    assert answer_form(passage, ctx2) == {f"form:{ctx2.q.intent}|passage": 1.0, "asks:none|passage": 1.0,
+                                          **coverage_by_generator(passage)}
     ctx3, found3 = cands("How much national funding does Jeonju get?")  # English: a form of its own
     assert f"form:{ctx3.q.intent}_en|{found3[0].generator}" in answer_form(found3[0], ctx3)
     featurize(found, ctx, generators=tuple(GENERATORS))
     assert quoted.features["asks:ratio|quoted"] == 1.0 and "asks:ratio|passage" not in quoted.features
     featurize(found, ctx, generators=tuple(GENERATORS), skip=("answer_form",))
-    assert not any(k.startswith(("form:", "asks:")) for k in quoted.features)
+    assert not any(k.startswith(("form:", "asks:", "cover:")) for k in quoted.features)
+
+
+def test_coverage_by_generator_names_the_coverage_under_the_generator():
+    c = Candidate("passage", "passage", "x", "passage")
+    c.features = {"coverage": 0.75}
+    assert coverage_by_generator(c) == {"cover:passage": 0.75}
+    c.features = {"coverage": 0.0}  # "not found", or a candidate that covers nothing: no indicator
+    assert coverage_by_generator(c) == {}

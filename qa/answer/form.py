@@ -10,7 +10,7 @@ from __future__ import annotations
 from .candidate import Candidate
 from .context import Context
 
-ANSWER_FORM_FAMILIES = ("form", "asks")  # the indicator families of answer_form, each one entry in the ablation
+ANSWER_FORM_FAMILIES = ("form", "asks", "cover")  # the families of answer_form, each one entry in the ablation
 
 
 def answer_form(c: Candidate, ctx: Context) -> dict[str, float]:
@@ -22,4 +22,14 @@ def answer_form(c: Candidate, ctx: Context) -> dict[str, float]:
     q = ctx.q
     form = f"{q.intent}_en" if q.english else q.intent
     asked = ctx.ask.kinds if ctx.ask is not None and ctx.ask.kinds else ("none",)
-    return {f"form:{form}|{c.generator}": 1.0, **{f"asks:{kind}|{c.generator}": 1.0 for kind in asked}}
+    return {f"form:{form}|{c.generator}": 1.0, **{f"asks:{kind}|{c.generator}": 1.0 for kind in asked},
+            **coverage_by_generator(c)}
+
+
+def coverage_by_generator(c: Candidate) -> dict[str, float]:
+    """The candidate's ``coverage`` feature again under its generator's name (``cover:passage``): one measure for
+    every generator, but how much of the question an answer must hold is not the same for a sentence, a quoted
+    value or a fact, so the chooser weighs it per generator as well as in common. Read off ``c.features``: it
+    runs after the registered features."""
+    cover = c.features.get("coverage", 0.0)
+    return {f"cover:{c.generator}": cover} if cover else {}

@@ -25,6 +25,7 @@ from .index import Index, IndexError_, build_index, load_index
 from .ingest import files_with_facts, load_corpus, save_file_reports, scan_corpus
 from .korean import normalize, reads_as, warm_up
 from .lexicon import ASKING_WORDS, KIND_WORDS
+from .question.rewrite import rewrite_history
 from .retrieve import Retriever
 from .text import HANGUL, Speller
 from .units import Units
@@ -215,6 +216,10 @@ class Assistant:
         # with other words (its pseudo-query), so its embedding waits for them
         early = self.retriever.embed_early(text, retriever) if not history and HANGUL.search(text) else None
         q = self.corpus.linker.analyse(text, history)
+        whole = rewrite_history(text, history, self.corpus.operand_names) if history and not q.pseudo else None
+        if whole:  # "2부는?" after "… 1부는 몇 분 동안 해?", which linking left empty: the whole question it stands for
+            text, history = self.speller(whole), None
+            q = self.corpus.linker.analyse(text)
         query = f"{q.text} {q.pseudo}" if (q.english or q.followup) and q.pseudo else q.text
         handle = self.retriever.handle(query, retriever, early)
         ctx = Context(self.corpus, text, q, handle, k or self.config.top_k, history=list(history or []))

@@ -1,0 +1,75 @@
+"""Follow-ups that only name another member of what was asked ("2부는?", "8월은?", "중학교는?", "7급은?"): the
+previous question asked again with that member in place of its counterpart, so that every stage after reads a
+whole question ("여수 불꽃쇼 2부는 몇 분 동안 해?") instead of two words and a history.
+
+A counterpart is the previous question's word of the same kind: a date of the same unit (7월 for 8월), a name the
+corpus knows (전주시 for 김해), or a word ending as the member does (초등학교 for 중학교, 1부 for 2부). When none is
+found the follow-up is left to the linker's own reading (:func:`~qa.question.followup.resolve_followup`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..lexicon import RELATIVE_TIME_WORDS
+from ..quantity import DATE, parse
+from ..text import compact
+
+# "그럼 2부는?", "작년엔?": a member (one word) and a topic particle, nothing asked
+_ELLIPTICAL = re.compile(r"^\s*(?:그럼|그러면|그리고)?\s*(?P<member>[^?？]+?)\s*(?:은|는|도|엔|에는|에선)\s*[?？.]*\s*$")
+_ASKED = re.compile(r"몇|얼마|언제|어디|뭐|무엇|무슨|누구|왜|어떻|어떤|어느")
+_PARTICLE = re.compile(r"(?:은|는|이|가|을|를|에|에서|의|도|엔|에는|랑|이랑|와|과)$")
+
+
+def elliptical_member(question: str) -> str | None:
+    """The member a follow-up names, when that is all it says ("2부는?" → "2부"); None for a question of its own."""
+    m = _ELLIPTICAL.match(question)
+    if not m or _ASKED.search(question):
+        return None
+    member = m.group("member").strip()
+    return member if len(member.split()) == 1 else None  # "주거 취약가구는?": which words it replaces is unclear
+
+
+def dates_in(text: str) -> list[str]:
+    """The dates and relative times a text writes (2023년, 7월, 작년), in order."""
+    return [x.text for x in parse(text) if x.kind == DATE] + \
+        [w for w in text.split() if w.rstrip("에는도엔") in RELATIVE_TIME_WORDS]
+
+
+def counterpart(member: str, previous: str, names: Iterable[str] = ()) -> str | None:
+    """The word of ``previous`` (its stem, without a particle) that ``member`` stands in for, or None."""
+    words = [_PARTICLE.sub("", w) for w in re.split(r"\s+", previous.split("?")[0].strip())]
+    words = [w for w in words if w and not _ASKED.search(w)]
+    last = compact(member)[-1:]
+    if dates_in(member):
+        same = [d for d in dates_in(previous) if d[-1:] == last and compact(d) != compact(member)]
+        return same[0] if same else None
+    named = [n for n in names if n in compact(member)]
+    if named:
+        own = [w for w in words if any(n in compact(w) for n in names) and compact(w) != compact(member)]
+        if own:
+            return own[0]
+    alike = [w for w in words if len(w) >= 2 and len(member) >= 2 and w[-1:] == last and re.match(r"[가-힣]", last)
+             and compact(w) != compact(member)]
+    return alike[0] if alike else None
+
+
+def rewrite_followup(question: str, previous: str, names: Iterable[str] = ()) -> str | None:
+    """The previous question with the member this follow-up names in place of its counterpart, or None."""
+    member = elliptical_member(question)
+    if member is None:
+        return None
+    other = counterpart(member, previous, names)
+    if other is None:
+        return None
+    return previous.replace(other, member, 1)
+
+
+def rewrite_history(question: str, history: list[str], names: Iterable[str] = ()) -> str | None:
+    """``question`` rewritten against its history, each earlier follow-up rewritten against the one before it
+    ("7월에 며칠?" → "8월은?" → "9월은?")."""
+    previous = None
+    for h in history:
+        previous = (rewrite_followup(h, previous, names) or h) if previous else h
+    return rewrite_followup(question, previous, names) if previous else None

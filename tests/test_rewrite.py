@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from qa.question.rewrite import counterpart, elliptical_member, rewrite_followup, rewrite_history
+from qa.question.rewrite import counterpart, counterpart_span, elliptical_member, rewrite_followup, rewrite_history
 
 
 @pytest.mark.parametrize("question, member", [
     ("2부는?", "2부"), ("그럼 8월은?", "8월"), ("작년엔?", "작년"), ("중학교는", "중학교"),
     ("거기 국비는 얼마야?", None),  # it asks something of its own
-    ("주거 취약가구는?", None),  # two words: which of the previous question's they replace is unclear
+    ("월드 디제이 페스티벌은?", "월드 디제이 페스티벌"),
+    ("그럼 세대로는 몇 세대야?", None),
 ])
 def test_an_elliptical_follow_up_names_one_member(question, member):
     assert elliptical_member(question) == member
@@ -22,6 +23,10 @@ def test_an_elliptical_follow_up_names_one_member(question, member):
     ("2024년 거점형 선정 도시는?", "그럼 2025년은?", "2025년 거점형 선정 도시는?"),  # year for year
     ("전주시 국비는?", "김해는?", "김해 국비는?"),  # a name the corpus knows
     ("서울 광역버스 요금 얼마로 올라?", "청소년은?", None),  # no counterpart: left to the linker
+    # several words: the run from the word the first matches to the one the last begins
+    ("보령머드축제 월드 K-팝 페스티벌 언제 해?", "월드 디제이 페스티벌은?", "보령머드축제 월드 디제이 페스티벌 언제 해?"),
+    ("면적직불금 진흥지역 안 논밭 2구간 단가 얼마야?", "진흥지역 밖 논은?", "면적직불금 진흥지역 밖 논 2구간 단가 얼마야?"),
+    ("은평구 집수리 지원 반지하는 가구당 최대 얼마까지 돼?", "주거 취약가구는?", None),
 ])
 def test_the_previous_question_is_asked_again_with_the_member_in_place(previous, question, whole):
     assert rewrite_followup(question, previous, names={"전주시", "김해"}) == whole
@@ -36,3 +41,9 @@ def test_a_chain_of_follow_ups_is_rewritten_in_turn():
     history = ["2024년 제주 2월 강수량 얼마였어?", "11월은?"]
     assert rewrite_history("12월은?", history) == "2024년 제주 12월 강수량 얼마였어?"
     assert rewrite_history("2부는?", []) is None
+
+
+def test_a_run_of_words_is_never_longer_than_four_nor_without_the_members_last_word():
+    assert counterpart_span("월드 디제이 페스티벌", "월드 K-팝 페스티벌은 언제?") == "월드 K-팝 페스티벌"
+    assert counterpart_span("75세 이상", "65~74세 고립 비율 몇 %야?") is None
+    assert counterpart_span("가 나 다", "가 하나 둘 셋 넷 다섯 다") is None

@@ -16,7 +16,7 @@ from ..lexicon import RELATIVE_TIME_WORDS
 from ..quantity import DATE, parse
 from ..text import compact
 
-# "그럼 2부는?", "작년엔?": a member (one word) and a topic particle, nothing asked
+# "그럼 2부는?", "작년엔?", "월드 디제이 페스티벌은?": a member (up to three words) and a topic particle, nothing asked
 _ELLIPTICAL = re.compile(r"^\s*(?:그럼|그러면|그리고)?\s*(?P<member>[^?？]+?)\s*(?:은|는|도|엔|에는|에선)\s*[?？.]*\s*$")
 _ASKED = re.compile(r"몇|얼마|언제|어디|뭐|무엇|무슨|누구|왜|어떻|어떤|어느")
 _PARTICLE = re.compile(r"(?:은|는|이|가|을|를|에|에서|의|도|엔|에는|랑|이랑|와|과)$")
@@ -28,7 +28,7 @@ def elliptical_member(question: str) -> str | None:
     if not m or _ASKED.search(question):
         return None
     member = m.group("member").strip()
-    return member if len(member.split()) == 1 else None  # "주거 취약가구는?": which words it replaces is unclear
+    return member if len(member.split()) <= 3 else None
 
 
 def dates_in(text: str) -> list[str]:
@@ -55,12 +55,34 @@ def counterpart(member: str, previous: str, names: Iterable[str] = ()) -> str | 
     return alike[0] if alike else None
 
 
+def counterpart_span(member: str, previous: str) -> str | None:
+    """For a member of several words ("월드 디제이 페스티벌", "진흥지역 밖 논"): the run of ``previous`` from the word
+    its first word matches to the one its last word begins ("월드 K-팝 페스티벌", "진흥지역 안 논밭"), at most four
+    words; a first word is matched as written or by its ending (75세 for 65~74세). None when there is no such run
+    ("주거 취약가구" against a question on 반지하)."""
+    first, last = member.split()[0], member.split()[-1]
+    words = previous.split()
+    for i, w in enumerate(words):
+        stem = _PARTICLE.sub("", w)
+        if stem != first and not (len(stem) >= 2 and stem[-1:] == first[-1:] and re.match(r"[가-힣]", first[-1:])):
+            continue
+        for j in range(i + 1, min(i + 4, len(words))):
+            if _PARTICLE.sub("", words[j]).startswith(last):
+                span = " ".join(words[i:j + 1])
+                return _PARTICLE.sub("", span) if words[j] != _PARTICLE.sub("", words[j]) else span
+        return None
+    return None
+
+
 def rewrite_followup(question: str, previous: str, names: Iterable[str] = ()) -> str | None:
     """The previous question with the member this follow-up names in place of its counterpart, or None."""
     member = elliptical_member(question)
     if member is None:
         return None
-    other = counterpart(member, previous, names)
+    if len(member.split()) > 1:
+        other = counterpart_span(member, previous)
+    else:
+        other = counterpart(member, previous, names)
     if other is None:
         return None
     return previous.replace(other, member, 1)

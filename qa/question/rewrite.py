@@ -39,19 +39,19 @@ def dates_in(text: str) -> list[str]:
 
 def counterpart(member: str, previous: str, names: Iterable[str] = ()) -> str | None:
     """The word of ``previous`` (its stem, without a particle) that ``member`` stands in for, or None."""
-    words = [_PARTICLE.sub("", w) for w in re.split(r"\s+", previous.split("?")[0].strip())]
+    words = [_PARTICLE.sub("", w) for w in previous.split("?")[0].split()]
     words = [w for w in words if w and not _ASKED.search(w)]
-    last = compact(member)[-1:]
+    flat = compact(member)
+    last = flat[-1:]
     if dates_in(member):
-        same = [d for d in dates_in(previous) if d[-1:] == last and compact(d) != compact(member)]
+        same = [d for d in dates_in(previous) if d[-1:] == last and compact(d) != flat]
         return same[0] if same else None
-    named = [n for n in names if n in compact(member)]
-    if named:
-        own = [w for w in words if any(n in compact(w) for n in names) and compact(w) != compact(member)]
+    if any(n in flat for n in names):
+        own = [w for w in words if any(n in compact(w) for n in names) and compact(w) != flat]
         if own:
             return own[0]
     alike = [w for w in words if len(w) >= 2 and len(member) >= 2 and w[-1:] == last and re.match(r"[가-힣]", last)
-             and compact(w) != compact(member)]
+             and compact(w) != flat]
     return alike[0] if alike else None
 
 
@@ -68,8 +68,7 @@ def counterpart_span(member: str, previous: str) -> str | None:
             continue
         for j in range(i + 1, min(i + 4, len(words))):
             if _PARTICLE.sub("", words[j]).startswith(last):
-                span = " ".join(words[i:j + 1])
-                return _PARTICLE.sub("", span) if words[j] != _PARTICLE.sub("", words[j]) else span
+                return _PARTICLE.sub("", " ".join(words[i:j + 1]))  # the run without its last word's particle
         return None
     return None
 

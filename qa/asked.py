@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
+from .lexicon import TIME_NOUN_MODIFIED
 from .quantity import (
     AGE,
     COUNT,
@@ -73,7 +74,8 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
     (re.compile(r"몇\s*%p|몇\s*퍼센트\s*포인트|%p|포인트"), PERCENT_POINT, None),
     (re.compile(r"몇\s*(?:%|퍼센트|프로)|비율|비중|점유율|증가율|감소율|상승률|하락률|률은|율은|률이|율이|퍼센트|%"), PERCENT, None),
     (re.compile(r"몇\s*배"), MULTIPLE, None),
-    (re.compile(r"몇\s*시(?!간)|시각|(?:운영|이용|개방|영업|관람|접수)\s*시간(?!\s*(?:이|은|는)?\s*(?:얼마|몇))"), TIME, None),
+    (re.compile(r"몇\s*시(?!간)|시각|(?:운영|이용|개방|영업|관람|접수)\s*시간(?!\s*(?:이|은|는)?\s*(?:얼마|몇))"
+                rf"(?!\s*(?:{TIME_NOUN_MODIFIED}))"), TIME, None),
     (re.compile(r"몇\s*(?:살|세)|나이|연령"), AGE, None),
     (re.compile(r"몇\s*(?:년|개월|주|일|시간)\s*(?:간|동안|만에|만의)|얼마\s*(?:동안|나\s*걸)|몇\s*개월|몇\s*시간|몇\s*주|"
                 r"몇\s*년\s*(?:이상|까지)|일수|며칠\s*(?:동안|간|지원|운영|걸|쉬|연속|째)"), DURATION, None),  # 폭염일수: days counted

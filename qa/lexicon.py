@@ -251,6 +251,8 @@ ASKING_WORDS = {"증가율", "감소율", "상승률", "하락률", "증감률",
 RELATIVE_TIME_WORDS = frozenset({"작년", "올해", "내년", "금년", "전년", "지난해", "재작년", "내후년", "지난달", "이번달",
                                  "다음달", "전월", "전년도", "금월", "올해도", "예년"})
 # question and filler words that never make a question about something the corpus lacks
+# nouns an hours word modifies: "운영시간 제한은 언제 풀려?" asks when the restriction ends, not the hours
+TIME_NOUN_MODIFIED = r"제한|단축|연장|변경|조정|해제|완화"
 QUESTION_WORDS = {"얼마", "무엇", "뭐", "무슨", "어떤", "어떻", "언제", "어디", "누구", "몇", "왜", "알려주", "알리", "알", "궁금",
                   "설명", "내용", "받", "주", "보", "말하", "대하", "관하", "관련", "경우", "정도", "좀", "이번", "해당", "총",
                   "나요", "인가", "이다", "이나", "하나", "모두", "전부", "다", "각", "각각", "되", "하", "있", "없", "어느", "가요",

@@ -85,7 +85,7 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
     # "몇 번" counts times as 회 does (번 after a number in a text is a serial: 1번 출구)
     (re.compile(rf"몇\s*(?:[십백천만]\s*)?(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))}|번(?!째|지|호))"),
      COUNT, "counter"),
-    (re.compile(r"몇\s*(?:개|곳)|개수|몇\s*군데|얼마나\s*많|"
+    (re.compile(r"몇\s*(?:개|곳|가지|단계)|개수|몇\s*군데|얼마나\s*많|"
                 r"[가-힣](?:자|객|원|기업|가구|건)\s*수(?=$|[\s?？는가를])"), COUNT, None),  # 취업자 수, 방한객 수
     (re.compile(r"면적|넓이|길이|거리|높이|무게|몇\s*(?:㎡|제곱미터|미터|톤|km|킬로|m(?![A-Za-z])|평|헥타르|리터)"), MEASURE, None),
     (re.compile(r"얼마|금액|액수|[가-힣]액(?=$|[\s?？은는이가을를])|한도(?=$|[\s?？은는이가을를])|비용|예산|사업비|국비|지방비|지원금|지원액|보조금|수당|월세|임금|요금|가격|"
@@ -143,12 +143,17 @@ def joined_kinds(question: str) -> tuple[str, ...]:
     return kinds if len(kinds) > 1 else ()
 
 
+# "몇일" is how 며칠 is often misspelt ("보완 요청 받으면 몇일안에 내야 돼?"), a count of days or a day of the month
+_MYEOCHIL = re.compile(r"몇\s*일(?![차째])")
+
+
 def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
     """The unit classes that can answer a question, the most likely first, and the counter it names.
 
     "몇 명" → ((count,), "명"); "며칠로 늘어나?" → ((duration, date), None); "얼마나 늘었어?" about 취업자 →
     every amount class with money first only when money words are present.
     """
+    question = _MYEOCHIL.sub("며칠", question)
     kind, counter = question_kind(question)
     if kind == DATE and re.search(r"얼마", question) and not re.search(r"언제|며칠|몇\s*(?:월|일|년도)|요일", question):
         # "기한 후 신청하면 얼마나 깎여?": 기한 names the application, 얼마 asks the amount
@@ -174,7 +179,7 @@ def question_kinds(question: str) -> tuple[tuple[str, ...], str | None]:
         return (MONEY,), None
     if kind == DATE and re.search(r"몇\s*월\s*며칠", question):
         return (DATE,), None  # "몇 월 며칠부터?" asks a day of the calendar, never how many days
-    if kind == DATE and re.search(r"며칠\s*(?:로|간|동안|이나|을|를)", question):
+    if kind == DATE and re.search(r"며칠\s*(?:로|간|동안|이나|을|를|안에|이내|만에)", question):
         return (DURATION, DATE), None
     if kind == DATE and re.search(r"며칠", question):
         return (DATE, DURATION), None

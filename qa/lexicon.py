@@ -393,5 +393,8 @@ PLACE_COUNTERS = (None, "곳", "개소", "개", "군데", "개사", "기관", "�
 # a question asking for several items ("뭐뭐 내야 돼?", "어디어디야?", "어떤 게 있어?")
 LIST_ASKS = (r"뭐뭐|무엇무엇|어디어디|누구누구|종류|목록|어떤\s*(?:것|게|거)\S*\s*있|뭐가\s*있|무엇이\s*있|어떤\s*\S+들"
              r"|모두\s*알려|다\s*알려")
+# "몇 가지야?", "몇 단계로 나뉘어?": a count of the items a passage lists, in the counter the question names
+# (not 몇 개 or 몇 곳: those mostly count what the text states or a filtered part of a list, 감소한 업종 몇 개)
+ITEM_COUNT_ASK = r"몇\s*(?P<counter>가지|단계|종류|유형)"
 # a sentence announcing the list that follows it ("다음과 같다", "네 개의 정원으로 꾸며진다", "두 조건을 모두 충족")
 LIST_LEADS = r"다음|아래|[두세네다섯여섯일곱]\s*(?:가지|개|곳|개의|조건)|[0-9]+\s*(?:가지|개|곳|개의)"

@@ -30,7 +30,7 @@ def texts(cands) -> list[str]:
 
 def test_every_generator_is_registered_by_name():
     assert set(GENERATORS) >= {"facts", "quoted", "arithmetic", "rows", "passage", "lead", "inverse", "attribution",
-                               "listing", "metadata", "not_found"}
+                               "listing", "count_items", "metadata", "not_found"}
     assert [c.generator for c in generate(context("여수시 국비는?"), names=("not_found",))] == ["not_found"]
 
 
@@ -200,3 +200,12 @@ def test_a_share_above_the_whole_is_no_answer():
 
     assert arithmetic._compute("share", value("80억원"), value("160억원"))[0].startswith("50.0%")
     assert arithmetic._compute("share", value("160억원"), value("80억원")) is None
+
+
+def test_count_items_counts_what_a_table_lists_in_the_questions_counter():
+    found = listing.count(context("거점형 강소형 지자체 국비 표에 나온 지자체 몇 가지야?"))
+    assert "3가지\n• 부산 강서구\n• 전남 여수시\n• 경남 통영시" in texts(found)
+    assert all(c.generator == "count_items" and c.value_kind == "count" for c in found)
+    assert listing.count(context("여수시 국비는?")) == []  # no count of items asked
+    assert listing.count(context("거점형 강소형 지자체 국비 표에 나온 곳 몇 곳이야?")) == []  # places: stated counts
+    assert listing.count(context("여수시 계획은 몇 가지야?")) == []  # one sub-point is no list

@@ -182,6 +182,9 @@ def test_a_word_ending_in_won_is_no_money_word():
 
     assert COUNT in question_kinds("2022년이랑 2023년 배정 인원 차이가 얼마나 나요?")[0]  # an amount of any class
     assert question_kinds("국비 몇 억 원이야?") == ((MONEY,), None)
+    assert question_kinds("보완 요청 받으면 몇일안에 내야 돼?") == ((DURATION, DATE), None)  # 몇일: 며칠 misspelt
+    assert question_kinds("몇일 걸려요?") == ((DURATION,), None)
+    assert question_kinds("절차가 몇 단계야?")[0][0] == COUNT and question_kinds("몇 가지예요?")[0][0] == COUNT
     assert question_kinds("2차 개편은 몇 월 며칠부터 시행돼?") == ((DATE,), None)  # a day of the calendar
     assert question_kinds("학원 운영시간 제한은 언제 풀려요?") == ((DATE,), None)  # the restriction ends on a day
     assert question_kinds("운영 시간은 언제야?") == ((TIME,), None)

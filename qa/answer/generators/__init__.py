@@ -27,6 +27,7 @@ GENERATORS: dict[str, Generator] = {
     "inverse": inverse.generate,
     "attribution": attribution.generate,
     "listing": listing.generate,
+    "count_items": listing.count,
     "metadata": metadata.generate,
     "not_found": not_found.generate,
 }

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from ...chunk import Chunk
-from ...lexicon import LIST_ASKS, LIST_LEADS
+from ...lexicon import ITEM_COUNT_ASK, LIST_ASKS, LIST_LEADS
+from ...quantity import COUNT
 from ...text import BULLET, FIGURE_CELL, compact
 from ..candidate import Candidate
 from ..context import Context
@@ -19,6 +20,7 @@ MAX_ITEMS = 30
 
 
 _LIST_ASKS = re.compile(LIST_ASKS)
+_ITEM_COUNT_ASK = re.compile(ITEM_COUNT_ASK)
 
 
 def asks_list(text: str) -> bool:
@@ -88,4 +90,25 @@ def generate(ctx: Context) -> list[Candidate]:
                              kind="fact", unit_chunk=where, unit_span=(0, len(where.text)),
                              evidence={"coverage": coverage, "score": score, "items": float(len(items)),
                                        "rank": float(len(out))}))
+    return out
+
+
+def count(ctx: Context) -> list[Candidate]:
+    """"절차가 몇 단계야?", "세부자금 몇 개?": how many items the best-covering passage lists (its rows, sub-points or
+    the points it leads into), counted in the question's counter, with the items. An announcement often lists
+    what it never counts; the chooser weighs this against a count the text states ("3개 유형으로")."""
+    asked = _ITEM_COUNT_ASK.search(ctx.text)
+    if ctx.q.english or ctx.year_only or not asked:
+        return []
+    out = []
+    for score, coverage, chunk, span in ranked(ctx, ctx.hits[: max(ctx.k, 8)])[:2]:
+        items, where = items_after(ctx, chunk, span)
+        if len(items) < 2 or any(c.text.startswith(f"{len(items)}{asked['counter']}") for c in out):
+            continue
+        shown = "\n".join(f"• {x}" for x in items[:MAX_ITEMS])
+        out.append(Candidate(generator="count_items", rule="listing:count",
+                             text=f"{len(items)}{asked['counter']}\n{shown}", kind="fact", value_kind=COUNT,
+                             unit_chunk=where, unit_span=(0, len(where.text)),
+                             evidence={"coverage": coverage, "score": score, "items": float(len(items)),
+                                       "computed": 1.0, "rank": float(len(out))}))
     return out

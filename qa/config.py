@@ -126,6 +126,10 @@ class Config:
     typed_rows_per_table: int = 6  # of them, rows of one table before the other passages
     typed_min_coverage: float = 0.4  # share of the question's words a quoted value's sentence must cover to answer
     typed_margin: float = 0.3  # how much more it must cover than the facts' answer to replace it
+    # a superlative over a table's column (generators.extreme): a column of changes (증감) named by a change asked
+    # ("제일 많이 늘어난") and a column of rates (증감률) by a rate asked ("감소율이 제일 큰") count as named this much
+    extreme_change_match: float = 0.5
+    extreme_rate_match: float = 0.25
     max_question_chars: int = 500
     answer_list_items: int = 20  # a list answer shows this many items, then "외 N건 (총 M건)" (the API pages on)
     max_answer_chars: int = 2000  # a fact answer's text is cut to this length at an item boundary

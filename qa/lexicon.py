@@ -279,6 +279,18 @@ DIFF_WORDS = r"차이|차액|difference"  # words of a difference between two am
 SUM_OPERATION_WORDS = r"더하면|더한|더해서?|합치면|합친|합쳐서?|합하면|합한|합해서?|합계|합산|총합|모두\s*합|통틀어서?"
 # words that ask how far apart two stated values are
 DIFF_OPERATION_WORDS = r"차이|빼면|뺀|얼마나\s*더\s*(?:많|적|크|작)|보다\s*얼마나\s*(?:많|적)"
+# a superlative as a question writes it ("제일 많이 받는", "가장 높은", "젤 긴"): the word after 가장 tells which end
+SUPERLATIVE = r"(?:가장|제일|젤|최고로)\s*(?P<word>[가-힣]+)"
+LARGE_WORDS = r"많|높|크|큰|컸|길|긴|비싸|늘|오르|오른|올랐|빠르|빨리|넓"
+SMALL_WORDS = r"적|낮|작|짧|싸|싼|줄|좁|늦"
+# a measure of decrease: its largest is the most negative of a signed column (감소율이 제일 컸던 → 증감률 lowest)
+FALL_WORDS = r"감소|줄어|줄었|하락|떨어|내려|내렸"
+# a change asked ("제일 많이 늘어난", "가장 크게 줄어든", "증가율") and the column headers that hold changes
+CHANGE_ASKED = r"늘|줄|오르|오른|올랐|증가|감소|상승|하락|떨어|증감"
+CHANGE_HEADERS = r"증감|증가|감소|변화|등락|대비"
+RATE_WORDS = r"율|률|%"
+# a row label of a whole or a subtotal, never the row a superlative picks ("전국" above the regions, "모두채움 소계")
+WHOLE_ROWS = r"^(?:전국|전체|합\s*계|총\s*계|계)$|소\s*계$|합\s*계$"
 # superlative words (compact) of the largest / smallest value
 MAX_WORDS = r"가장많|제일많|가장높|최고|최다|most|highest"
 MIN_WORDS = r"가장적|제일적|가장낮|최저|최소|least|lowest"

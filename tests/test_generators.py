@@ -30,7 +30,7 @@ def texts(cands) -> list[str]:
 
 def test_every_generator_is_registered_by_name():
     assert set(GENERATORS) >= {"facts", "quoted", "arithmetic", "rows", "passage", "lead", "inverse", "attribution",
-                               "listing", "count_items", "metadata", "not_found"}
+                               "listing", "count_items", "extreme", "metadata", "not_found"}
     assert [c.generator for c in generate(context("여수시 국비는?"), names=("not_found",))] == ["not_found"]
 
 
@@ -209,3 +209,27 @@ def test_count_items_counts_what_a_table_lists_in_the_questions_counter():
     assert listing.count(context("여수시 국비는?")) == []  # no count of items asked
     assert listing.count(context("거점형 강소형 지자체 국비 표에 나온 곳 몇 곳이야?")) == []  # places: stated counts
     assert listing.count(context("여수시 계획은 몇 가지야?")) == []  # one sub-point is no list
+
+
+def test_extreme_reads_the_largest_or_smallest_row_of_the_column_asked():
+    from qa.answer.generators import extreme
+
+    top = extreme.generate(context("국비를 가장 많이 받는 지자체는?"))
+    assert texts(top) == ["부산 강서구 (국비(억원) 200)"] and top[0].rule == "extreme:max" and top[0].facts
+    assert texts(extreme.generate(context("국비가 제일 적은 곳은?"))) == ["전남 여수시, 경남 통영시 (국비(억원) 90)"]
+    assert extreme.generate(context("여수시 국비는?")) == []  # no superlative asked
+
+
+@pytest.mark.parametrize("question, end", [("예산 젤 많이 받는 시 어디야?", "max"), ("실업률이 가장 낮은 시도는?", "min"),
+                                           ("가장 먼저 신청하는 곳은?", None), ("국비는?", None)])
+def test_extreme_direction(question, end):
+    from qa.answer.generators import extreme
+
+    assert extreme.direction(question) == end
+
+
+def test_extreme_cell_values_are_signed_figures():
+    from qa.answer.generators import extreme
+
+    assert extreme.cell_value("△1,256") == -1256.0 and extreme.cell_value("12.5%") == 12.5
+    assert extreme.cell_value("-") is None and extreme.cell_value("서울") is None

@@ -95,7 +95,7 @@ def select_rows(question: str, tables: Sequence[tuple[Chunk, ...]]) -> RowAnswer
         return None
     q = question
     for table in tables:
-        data = [r for r in table if not _is_total(r)]
+        data = [r for r in table if not is_total(r)]
         column = _header_named(tail.group("noun"), _columns(data[0])) if tail and data else None
         if not asks_rows and column is None:
             continue
@@ -176,7 +176,7 @@ def select_column(question: str, tables: Sequence[tuple[Chunk, ...]]) -> ColumnA
         return None
     noun = compact(noun)
     for table in tables:
-        data = [r for r in table if not _is_total(r)]
+        data = [r for r in table if not is_total(r)]
         for header, _ in data[0].cells if data else ():
             h = compact(header or "")
             if not h.startswith(noun) or h[len(noun):] not in _NAME_HEADS:
@@ -227,7 +227,8 @@ def _holds(row: Chunk, header: str, values: set[str]) -> bool:
                for h, v in row.cells)
 
 
-def _is_total(row: Chunk) -> bool:
+def is_total(row: Chunk) -> bool:
+    """A row of totals (합계, 소계, 계 …) in its first two cells."""
     return any(_TOTAL_ROW.match((v or "").strip()) for _, v in row.cells[:2])
 
 

@@ -55,7 +55,7 @@ def items_after(ctx: Context, chunk: Chunk, span: tuple[int, int]) -> tuple[list
     """The items a unit leads into: its chunk's sub-points, else the table (or points) right after it."""
     if chunk.kind == "table_row":
         table = ctx.corpus.tables.get(chunk.chunk_id)
-        return (row_labels(table, _names(ctx)) if table else []), chunk
+        return (row_labels(table, names_asked(ctx)) if table else []), chunk
     below = sub_points(chunk) if span[0] == 0 else []
     if below:
         return below, chunk
@@ -67,11 +67,11 @@ def items_after(ctx: Context, chunk: Chunk, span: tuple[int, int]) -> tuple[list
     following = [c for c in doc_chunks[at + 1: at + 12] if c.kind not in ("heading", "section")]
     if following and following[0].kind == "table_row":
         table = ctx.corpus.tables.get(following[0].chunk_id)
-        return (row_labels(table, _names(ctx)) if table else []), following[0]
+        return (row_labels(table, names_asked(ctx)) if table else []), following[0]
     return [passage_text(c, (0, len(c.text))).split("\n")[0] for c in following[:8] if c.kind == "point"], chunk
 
 
-def _names(ctx: Context) -> frozenset[str]:
+def names_asked(ctx: Context) -> frozenset[str]:
     """The places and bodies the corpus names, when the question asks where (a list of places), else none."""
     return frozenset(compact(n) for n in ctx.corpus.entity_names) if re.search(r"어디|어느|곳|지역|지자체|도시", ctx.text) \
         else frozenset()

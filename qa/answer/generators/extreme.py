@@ -104,9 +104,8 @@ def generate(ctx: Context) -> list[Candidate]:
         return []
     terms = [t for t in content_terms(ctx.text, tokenize, QUESTION_WORDS) if not _LARGE.match(t) and
              not _SMALL.match(t)]
-    out: list[Candidate] = []
+    config, out = ctx.corpus.config, []
     for table in tables_hit(ctx):
-        config = ctx.corpus.config
         column = best_column(table, ctx.text, terms, ctx.corpus.finder.known,
                              (config.extreme_change_match, config.extreme_rate_match))
         if column is None:
@@ -120,8 +119,9 @@ def generate(ctx: Context) -> list[Candidate]:
         rows = [(x, row, label) for x, row, label in rows if x is not None and label and not _WHOLE.search(label)]
         if len(rows) < 2:
             continue
-        # "감소율이 제일 컸던": the most negative of a signed column of changes
-        pick = "min" if (end == "max") == bool(_FALL.search(ctx.text) and not _FALL.search(header)) else "max"
+        # "감소율이 제일 컸던": a decrease asked of a signed column of changes turns the ends (the most negative)
+        turned = bool(_FALL.search(ctx.text)) and not _FALL.search(header)
+        pick = {"max": "min", "min": "max"}[end] if turned else end
         value = (max if pick == "max" else min)(x for x, _, _ in rows)
         best = [(row, label) for x, row, label in rows if x == value]
         cell = next(v for h, v in best[0][0].cells if h == header)

@@ -104,14 +104,14 @@ def generate(ctx: Context) -> list[Candidate]:
         return []
     terms = [t for t in content_terms(ctx.text, tokenize, QUESTION_WORDS) if not _LARGE.match(t) and
              not _SMALL.match(t)]
-    config, out = ctx.corpus.config, []
+    config, names, out = ctx.corpus.config, names_asked(ctx), []
     for table in tables_hit(ctx):
         column = best_column(table, ctx.text, terms, ctx.corpus.finder.known,
                              (config.extreme_change_match, config.extreme_rate_match))
         if column is None:
             continue
         header, score = column
-        named_by = label_column(table, names_asked(ctx))
+        named_by = label_column(table, names)
         if named_by is None:
             continue
         rows = [(cell_value(v), row, label_of(row, named_by)) for row in table if not is_total(row)

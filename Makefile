@@ -26,10 +26,11 @@ WORKERS ?= 1
 run: $(STAMP)
 	$(PY) ui.py --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-## test: install (with chromium for the browser tests), lint (ruff) and run the whole suite, slow tests included
+## test: install (with chromium for the browser tests), lint (ruff) and run the whole suite, slow tests included,
+## in two processes (pytest-xdist), each taking whole test files so a module's session indexes are built once
 test: $(STAMP) browser-deps postgres-deps
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q --durations=25
+	$(PY) -m pytest -q -n 2 --dist loadfile --durations=25
 
 test-fast: $(STAMP)
 	$(PY) -m ruff check .

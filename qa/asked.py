@@ -86,7 +86,7 @@ QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
     (re.compile(rf"몇\s*(?:[십백천만]\s*)?(?P<counter>{'|'.join(sorted(COUNTERS, key=len, reverse=True))}|번(?!째|지|호))"),
      COUNT, "counter"),
     (re.compile(r"몇\s*(?:개|곳|가지|단계)|개수|몇\s*군데|얼마나\s*많|"
-                r"[가-힣](?:자|객|원|기업|가구|건)\s*수(?=$|[\s?？는가를])"), COUNT, None),  # 취업자 수, 방한객 수
+                r"[가-힣](?:자|객|원|기업|가구|건|아|생|인)\s*수(?=$|[\s?？는가를])"), COUNT, None),  # 취업자 수, 출생아 수
     (re.compile(r"면적|넓이|길이|거리|높이|무게|몇\s*(?:㎡|제곱미터|미터|톤|km|킬로|m(?![A-Za-z])|평|헥타르|리터)"), MEASURE, None),
     (re.compile(r"얼마|금액|액수|[가-힣]액(?=$|[\s?？은는이가을를])|한도(?=$|[\s?？은는이가을를])|비용|예산|사업비|국비|지방비|지원금|지원액|보조금|수당|월세|임금|요금|가격|"
                 r"이용료|참가비|수수료|상금|몇\s*[십백천만억조\s]*원"), MONEY, None),

@@ -115,6 +115,17 @@ def test_announcement_features():
     assert F.doc_named(other, ctx, found) == -1.0
 
 
+def test_publisher_named_reads_the_publisher_in_full_or_abbreviated():
+    ctx, found = cands("미래통계청 물동량 몇 % 줄었어?")
+    stats, other = first(found, "quoted"), passage(ctx, "드론 택배")
+    assert ctx.publishers_named == {"미래통계청"}
+    assert F.publisher_named(stats, ctx, found) == 1.0 and F.publisher_named(other, ctx, found) == -1.0
+    short, short_found = cands("미통청이 낸 물동량 몇 % 줄었어?")  # 미래통계청 abbreviated, first and last syllable kept
+    assert short.publishers_named == {"미래통계청"}
+    plain, plain_found = cands("부산항 물동량 몇 % 줄었어?")
+    assert F.publisher_named(first(plain_found, "quoted"), plain, plain_found) == 0.0
+
+
 def test_place_missing_and_year_agreement():
     ctx, found = cands("통영시 물동량은 몇 % 늘었어?")
     stats = passage(ctx, "부산항 물동량")
@@ -317,6 +328,8 @@ def test_answer_form_crosses_the_question_form_with_the_generator():
     passage = first(found2, "passage")
     assert answer_form(passage, ctx2) == {f"form:{ctx2.q.intent}|passage": 1.0, "asks:none|passage": 1.0,
                                           **coverage_by_generator(passage)}
+    ctx4, found4 = cands("드론 택배 하는 도시는 어디야?")  # asks which place: a name, not a value
+    assert "asks:name|passage" in answer_form(first(found4, "passage"), ctx4)
     ctx3, found3 = cands("How much national funding does Jeonju get?")  # English: a form of its own
     assert f"form:{ctx3.q.intent}_en|{found3[0].generator}" in answer_form(found3[0], ctx3)
     featurize(found, ctx, generators=tuple(GENERATORS))

@@ -192,6 +192,10 @@ def test_operands(question, pair):
     ("전주시가 받는 국비 알려줘", (MONEY,)),
     ("12월 일평균 수출액은?", (MONEY,)),  # a word ending in 액 is an amount of money
     ("12월 한 달 방한객 수는?", (COUNT, MEASURE)),  # "… 수" of people is a count
+    ("서울 5월 출생아 수", (COUNT, MEASURE)),  # … of births, of pupils, of foreigners
+    ("학교별 학생 수는?", (COUNT, MEASURE)),
+    ("외국인 수 알려줘", (COUNT, MEASURE)),
+    ("외국인도 신청할 수 있어?", ()),  # 수 of a possibility asks no count
     ("신청 기한 좀 알려줘요", (DATE,)),
     # a value word inside a name or a condition asks no value: a list, a yes or no
     ("청년월세 신청할 때 내야 하는 서류 알려줘", ()),

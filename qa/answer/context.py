@@ -17,6 +17,7 @@ from ..korean import predicates, tokenize
 from ..lexicon import NAME_ASKS, QUESTION_WORDS
 from ..question import Question
 from ..retrieve import Hit, SearchHandle
+from ..text import abbreviates, compact
 from .ask import TypedAsk, content_terms, followup_ask, read_ask
 from .corpus import Corpus
 
@@ -58,6 +59,15 @@ class Context:
     def asks_name(self) -> bool:
         """The question asks which place or body (어느 지자체, 어디야, 누가): its answer is a name."""
         return not self.q.english and bool(_NAME_ASKS.search(self.text))
+
+    @cached_property
+    def publishers_named(self) -> set[str]:
+        """The publishers of the corpus the question names, in full or abbreviated (중기부 → 중소벤처기업부)."""
+        if self.q.english:
+            return set()
+        words = {compact(w) for w in self.text.split()} | set(self.q.tokens)
+        return {p for p in set(self.corpus.publishers.values())
+                if len(p) >= 2 and (p in self.q.compact or any(abbreviates(w, p) or abbreviates(w[:-1], p) for w in words))}
 
     @property
     def asks_value(self) -> bool:

@@ -55,6 +55,8 @@ class Corpus:
                                config.answer_list_items, config.max_answer_chars)
         self.finder = TypedFinder(tokenize, index.vocab_idf(), max_chunks=config.typed_hits)
         self.title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
+        # each announcement's publisher as a question writes it: the body, without its department (국토교통부)
+        self.publishers = {d.doc_id: compact(d.publisher.split()[0]) for d in index.documents if (d.publisher or "").strip()}
         # every Korean name of every place or body the corpus names (a list of them is a list of who gets what)
         self.entity_names = frozenset(a for aliases in self.linker.entities.values() for a in aliases
                                       if len(a) >= 2 and not a.isascii())

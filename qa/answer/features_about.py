@@ -26,6 +26,15 @@ def doc_named(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     return 1.0 if c.doc_ids <= named else -1.0
 
 
+def publisher_named(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """+1 when the question names the publisher of the answer's announcement (중기부, 기상청), -1 when it names
+    publishers and this one is not among them: "중기부가 이 공고 언제 냈어?" is about 중소벤처기업부's."""
+    named = ctx.publishers_named
+    if not named or not c.doc_ids:
+        return 0.0
+    return 1.0 if any(ctx.corpus.publishers.get(d) in named for d in c.doc_ids) else -1.0
+
+
 def doc_retrieved(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
     """1 when the answer's announcement is among those of the question's first three passages."""
     return float(bool(c.doc_ids & ctx.retrieved_docs))

@@ -16,12 +16,13 @@ ANSWER_FORM_FAMILIES = ("form", "asks", "cover")  # the families of answer_form,
 def answer_form(c: Candidate, ctx: Context) -> dict[str, float]:
     """Which kind of answer the question's form expects, as indicators the chooser weighs: the question's intent
     (English marked apart) crossed with the candidate's generator (``form:describe|passage``), and each value class
-    it asks crossed with the generator (``asks:date|quoted``; ``asks:none|…`` when it asks no value). The expected
+    it asks crossed with the generator (``asks:date|quoted``; ``asks:name|…`` when it asks which place or body,
+    ``asks:none|…`` when it asks neither). The expected
     answer type given the question's class is classic factoid-QA evidence; here its weights are fitted on the golden
     questions rather than written as rules ("왜" wants a passage, "몇 곳" a count, "뭐뭐" a list)."""
     q = ctx.q
     form = f"{q.intent}_en" if q.english else q.intent
-    asked = ctx.ask.kinds if ctx.ask is not None and ctx.ask.kinds else ("none",)
+    asked = ctx.ask.kinds if ctx.ask is not None and ctx.ask.kinds else ("name",) if ctx.asks_name else ("none",)
     return {f"form:{form}|{c.generator}": 1.0, **{f"asks:{kind}|{c.generator}": 1.0 for kind in asked},
             **coverage_by_generator(c)}
 

@@ -65,9 +65,11 @@ class Context:
         """The publishers of the corpus the question names, in full or abbreviated (중기부 → 중소벤처기업부)."""
         if self.q.english:
             return set()
-        words = {compact(w) for w in self.text.split()} | set(self.q.tokens)
-        return {p for p in set(self.corpus.publishers.values())
-                if len(p) >= 2 and (p in self.q.compact or any(abbreviates(w, p) or abbreviates(w[:-1], p) for w in words))}
+        by_initial = self.corpus.publishers_by_initial
+        named = {p for names in by_initial.values() for p in names if p in self.q.compact}
+        for w in {compact(w) for w in self.text.split()} | set(self.q.tokens):  # 중기부가, 중기부
+            named |= {p for p in by_initial.get(w[:1], ()) if abbreviates(w, p) or abbreviates(w[:-1], p)}
+        return named
 
     @property
     def asks_value(self) -> bool:

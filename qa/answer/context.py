@@ -65,10 +65,10 @@ class Context:
         """The publishers of the corpus the question names, in full or abbreviated (중기부 → 중소벤처기업부)."""
         if self.q.english:
             return set()
-        by_initial = self.corpus.publishers_by_initial
-        named = {p for names in by_initial.values() for p in names if p in self.q.compact}
+        names = self.corpus.publisher_names
+        named = {p for p in names.words if p in self.q.compact}
         for w in {compact(w) for w in self.text.split()} | set(self.q.tokens):  # 중기부가, 중기부
-            named |= {p for p in by_initial.get(w[:1], ()) if abbreviates(w, p) or abbreviates(w[:-1], p)}
+            named |= {p for p in names.starting(w[:1]) if abbreviates(w, p) or abbreviates(w[:-1], p)}
         return named
 
     @property

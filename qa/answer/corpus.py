@@ -57,11 +57,9 @@ class Corpus:
         self.title_terms = {d.doc_id: set(tokenize(d.title)) for d in index.documents}
         # each announcement's publisher as a question writes it: the body, without its department (국토교통부)
         self.publishers = {d.doc_id: compact(d.publisher.split()[0]) for d in index.documents if (d.publisher or "").strip()}
-        # … and by first syllable, the one an abbreviation keeps (중기부 is looked for among the 중… bodies only)
-        self.publishers_by_initial: dict[str, set[str]] = {}
-        for name in set(self.publishers.values()):
-            if len(name) >= 2:
-                self.publishers_by_initial.setdefault(name[0], set()).add(name)
+        # … their names, looked up by first syllable as known_form looks up what a word abbreviates (중기부 among the
+        # 중… bodies only)
+        self.publisher_names = TypoIndex(sorted({p for p in self.publishers.values() if len(p) >= 2}))
         # every Korean name of every place or body the corpus names (a list of them is a list of who gets what)
         self.entity_names = frozenset(a for aliases in self.linker.entities.values() for a in aliases
                                       if len(a) >= 2 and not a.isascii())

@@ -310,7 +310,8 @@ SHARE_WORDS = r"비중|비율|몇%|몇퍼센트|몇프로"  # "A는 전체의 �
 SHARE_VERBS = r"차지|점유"  # "전체 X 중에 A가 차지하는 비중", "A가 전체 X에서 차지하는 비율"
 # "떨어진 곳": those who applied less those selected (operands as the announcements write them)
 FAILED_OPERANDS = {"떨어진": ("신청", "선정"), "탈락": ("신청", "선정"), "떨어졌": ("신청", "선정"), "못뽑힌": ("신청", "선정"),
-                   "안뽑힌": ("신청", "선정")}
+                   "안뽑힌": ("신청", "선정"), "선정안된": ("신청", "선정"), "선정안됐": ("신청", "선정"),
+                   "선정되지않은": ("신청", "선정"), "선정되지못한": ("신청", "선정"), "미선정": ("신청", "선정")}
 
 # what a question asks about the announcement itself (qa.answer.generators.metadata), read off its wording
 METADATA_ASKS = {

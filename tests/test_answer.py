@@ -21,6 +21,7 @@ import pytest
 
 from qa import NOT_FOUND, QuestionError
 from qa.facts import MAGNITUDE, Fact
+from qa.quantity import COUNTERS as COUNT_UNITS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "molit_2025_smart_city_selection"
@@ -65,7 +66,9 @@ class NumberCheck:
     appear in the facts (text, raw, qualifiers, value) or result from arithmetic over their values: the sum
     of any of them within one announcement, the difference of two such sums, value × ratio of a matching
     qualifier (국비:지방비=1:1 gives 지방비 = 국비 × 1/1 and 국비 + 지방비) and sums of those, and the count of
-    the facts or of their subjects. Sums are never taken across announcements."""
+    the facts or of their subjects. The places an announcement's facts list without a number (a selected place's
+    type) are counted too, and that count is one of its counts (16 applied − 3 listed = 13). Sums are never taken
+    across announcements."""
 
     def __init__(self, facts: list[Fact]) -> None:
         self.ratios = {f"{_num(a):g}:{_num(b):g}" for f in facts for s in _fact_strings(f) for a, b in _RATIO.findall(s)}
@@ -85,6 +88,13 @@ class NumberCheck:
             if ratio and _dim(f) == "원":
                 a, b = ratio
                 atoms += [f.base_value * b / a, f.base_value * (a + b) / a]
+        for d in {f.doc_id for f in facts}:
+            listed = float(len({f.subject for f in facts if f.doc_id == d and f.value is None}))
+            numbers.add(listed)
+            for (doc, dim), atoms in list(groups.items()):
+                if doc == d and dim in COUNT_UNITS and listed:
+                    atoms.append(listed)
+        self.numbers = sorted(numbers)
         sums: set[float] = set()
         for atoms in groups.values():
             reach = {0.0}
@@ -247,8 +257,13 @@ CASES = [
     S("sum-two-types", "특화단지랑 강소형 국비 다 더하면?", "fact", ["320억"], ["480억"], [22, 30]),
     S("sum-except", "김천시를 빼고 선정된 곳 국비를 모두 합하면?", "fact", ["400억"], ["480억"], [16, 22, 30]),
     S("sum-except-short", "김천시를 제외한 국비 합계는?", "fact", ["400억"], ["480억"], [16, 22, 30]),
-    S("sum-one-city", "전주시가 받는 국비를 모두 합하면?", "fact", ["160억"], ["480억"], [16],
-      bug="BUG: a sum asked about one city adds up every selected city (480억원); 전주시 alone gets 160억원"),
+    S("sum-one-city", "전주시가 받는 국비를 모두 합하면?", "fact", ["160억"], ["480억"], [16]),  # one city's own
+    # one city's 국비 and 지방비 (총 사업비: a word of the language, not the corpus's 사업부 one jamo away)
+    S("sum-one-city-two-quantities", "전주 국비랑 지방비 더하면 총 사업비 얼마야?", "fact", ["320억"], ["480억", "960억"], [16]),
+    # applications less the places selected, with the working
+    S("count-unselected-category", "강소형 신청했다가 떨어진 지자체 몇 곳이야?", "fact", ["13", "16", "안산시"], [], [21]),
+    S("count-unselected-all", "이번 공모에서 선정 안 된 지자체는 전부 몇 곳인가요?", "fact", ["20", "16", "대구광역시"], [],
+      [16, 21, 30]),
     # ---- differences
     S("diff-jeonju-gimhae", "전주랑 김해 국비 차이는?", "fact", ["80억"], [], [16, 22]),
     S("diff-applicants", "강소형 신청 수가 특화단지보다 몇 개 많아?", "fact", ["10"], [], [21, 30]),
@@ -363,9 +378,7 @@ CASES = [
     M("multi-challenge-sum", "스마트시티 챌린지 국비 합계는?", "fact", ["120억"], ["480억"], {CHALLENGE: [8, 11]}),
     M("multi-2025-hub-city", "2025년 거점형 선정 도시는?", "fact", ["전주"], ["청주"], {SEED: [4]}),
     M("multi-city-sum", "춘천시가 받는 국비를 모두 합하면?", "fact", [], ["110억", "800억", "480억"],
-      {Y2024: [20], CHALLENGE: [9]}, per_doc={Y2024: ["80억"], CHALLENGE: ["30억"]},
-      bug="BUG: the sum ignores the named city and adds every selected city of every announcement (800억, 480억, "
-          "120억, 320억); 춘천시 gets 80억 (2024 스마트도시) and 30억 (챌린지), not to be added across announcements"),
+      {Y2024: [20], CHALLENGE: [9]}, per_doc={Y2024: ["80억"], CHALLENGE: ["30억"]}),  # never across announcements
     M("multi-city-each", "김해시는 2025년 스마트도시 조성사업과 스마트시티 챌린지에서 각각 국비를 얼마 받아?", "fact",
       [], ["110억"], {SEED: [22], CHALLENGE: [10]}, per_doc={SEED: ["80억"], CHALLENGE: ["30억"]}),
     M("multi-diff-of-sums", "2025년 스마트도시 조성사업 선정 지자체 국비 합계는 2024년보다 얼마나 많아?", "fact",

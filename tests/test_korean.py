@@ -161,6 +161,18 @@ def test_speller_corrects_long_mistyped_words_and_leaves_words_with_particles():
     assert speller("신청은 기업까지 지자체를") == "신청은 기업까지 지자체를"
 
 
+def test_speller_leaves_words_of_the_language_alone():
+    """"총 사업비" is written as meant: Kiwi's dictionary holds 사업비, so it is no typo of the corpus's 사업부 one
+    jamo away; a word no dictionary holds is still corrected."""
+    from qa.korean import dictionary_word
+    from qa.text import Speller
+
+    vocab = {"사업부": 1.0, "글로벌": 1.0}
+    assert Speller(vocab)("총 사업비는") == "총 사업부는"  # without the dictionary: the corpus word
+    speller = Speller(vocab, dictionary=dictionary_word)
+    assert speller("총 사업비는 글로별") == "총 사업비는 글로벌"
+
+
 def test_speller_knows_the_words_people_ask_with():
     """A release says "19.0% 늘어" and never 증가율; "증가뮬은" is still read as 증가율은 (the Assistant adds the
     lexicon's asking words below every corpus word)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answer import RULES, FactTable, compose, extend_lead_in, passage_fits, passage_text, units
-from qa.answer.rules import count, difference, extreme, listing, lookup, selection, sum, total
+from qa.answer.rules import count, difference, extreme, listing, lookup, selection, sum, total, unselected
 from qa.chunk import Chunk
 from qa.facts import Fact
 from qa.ingest import Document
@@ -41,8 +41,8 @@ def q(text: str, **fields) -> Question:
 
 
 def test_rule_table_order():
-    assert [r.name for r in RULES] == ["extreme", "difference", "sum", "total", "count", "listing", "selection",
-                                       "lookup"]
+    assert [r.name for r in RULES] == ["extreme", "difference", "unselected", "sum", "total", "count", "listing",
+                                       "selection", "lookup"]
 
 
 def test_lookup_and_category_inheritance():
@@ -66,6 +66,27 @@ def test_sum_with_working_and_exclusion():
     d = sum.run(q("전주시 빼고 국비 합계", intent="sum", families=[Attr.NATIONAL], entities=["전주시"], excludes=True),
                 t.source.every(), t)
     assert d.text == "국비 합계(전주시 제외): 160억원 (안산시 80억원 + 김천시 80억원)"
+
+
+def test_sum_of_one_place_is_its_own_total():
+    """"전주 국비랑 지방비 더하면": one place's 국비 and 지방비, its 총사업비, not 지방비 added over every place."""
+    t = table()
+    one = q("전주 국비랑 지방비 더하면", intent="sum", families=[Attr.TOTAL_COST, Attr.NATIONAL], entities=["전주시"])
+    assert sum.run(one, t.source.every(), t) is None
+    d = compose(one, t)
+    assert d.rule == "total" and d.text.startswith("전주시 총사업비: 320억원 (국비 160억원 + 지방비 160억원")
+
+
+def test_unselected_are_the_applications_less_the_places_selected():
+    """"떨어진 곳 몇 곳": the applications stated (of the category named, or the stated total) less the places
+    listed as selected, with the working; a place named asks something else."""
+    t = table(fact("거점형", "신청 수", 3, "곳", "3곳", line=22), fact("강소형", "신청 수", 16, "곳", "16곳", line=23))
+    d = compose(q("강소형 신청했다가 떨어진 곳 몇곳", families=[Attr.APPLIED], categories=["강소형"]), t)
+    assert (d.rule, d.text) == ("unselected", "선정되지 않은 곳: 14곳 (신청 16곳 − 선정 2곳: 안산시, 김천시)")
+    d = unselected.run(q("선정 안 된 곳 몇 곳", intent="count"), t.source.every(), t)
+    assert d.text == "선정되지 않은 곳: 22곳 (신청 25곳 − 선정 3곳: 전주시, 안산시, 김천시)"
+    assert not unselected.applies(q("전주시는 떨어졌어?", entities=["전주시"]))
+    assert not unselected.applies(q("거점형에 신청했다가 탈락한 지자체는 어디인가요?", categories=["거점형"]))
 
 
 def test_sum_derived_from_matching():

@@ -1,5 +1,5 @@
-"""The facts table: each compose rule that applies to the question (extreme, difference, sum, total, count,
-listing, selection, lookup) proposes its answer, computed from the facts with its working shown."""
+"""The facts table: each compose rule that applies to the question (extreme, difference, unselected, sum, total,
+count, listing, selection, lookup) proposes its answer, computed from the facts with its working shown."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ..context import Context
 from ..rules import RULES
 
 # compose rules whose answer is computed (or counted) from several facts rather than read off one
-COMPUTED_RULES = ("extreme", "difference", "sum", "total", "count")
+COMPUTED_RULES = ("extreme", "difference", "unselected", "sum", "total", "count")
 
 
 def wants_passage(ctx: Context) -> bool:

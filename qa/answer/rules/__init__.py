@@ -11,7 +11,7 @@ from ...facts import Fact
 from ...question import Question
 from ..model import Draft
 from ..table import FactTable
-from . import count, difference, extreme, listing, lookup, selection, sum, total
+from . import count, difference, extreme, listing, lookup, selection, sum, total, unselected
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,9 @@ def _rule(name: str, module) -> Rule:
 
 # in priority order: an extreme or arithmetic reading beats a plain lookup of the same words
 RULES: tuple[Rule, ...] = (
-    _rule("extreme", extreme), _rule("difference", difference), _rule("sum", sum), _rule("total", total),
-    _rule("count", count), _rule("listing", listing), _rule("selection", selection), _rule("lookup", lookup),
+    _rule("extreme", extreme), _rule("difference", difference), _rule("unselected", unselected), _rule("sum", sum),
+    _rule("total", total), _rule("count", count), _rule("listing", listing), _rule("selection", selection),
+    _rule("lookup", lookup),
 )
 
 

@@ -21,6 +21,10 @@ def applies(q: Question) -> bool:
 
 def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
     excluded = q.excluded
+    if len(q.entities) == 1 and not excluded:
+        # one place named: its own quantities added ("전주 국비랑 지방비 더하면"), never the other places' (its
+        # 총사업비 from 국비 and the matching ratio is then the ``total`` rule's)
+        return quantities_sum(q, facts, t)
     subjects = q.entities if len(q.entities) >= 2 and not excluded else None
     if subjects is None:
         members = t.selected_entities(facts, replace(q, entities=[]) if excluded else q)
@@ -33,7 +37,7 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
         # the selected places have none of it: counts stated per category add up ("세 유형 합쳐서 신청한 곳");
         # an amount stated per category may be each member's ("각 200억원"), so amounts are not summed so
         subjects = None
-        fam_facts = {k: fs for k, fs in t.numeric(q, facts, None).items() if all(_counts(f) for f in fs)}
+        fam_facts = {k: fs for k, fs in t.numeric(q, facts, None).items() if all(is_count(f) for f in fs)}
     if not fam_facts:
         return quantities_sum(q, facts, t)
     fs = [f for f in next(iter(fam_facts.values()))
@@ -76,7 +80,8 @@ def quantities_sum(q: Question, facts: list[Fact], t: FactTable) -> Draft | None
     return docs_draft(t, parts, used, rule="sum:quantities") if parts else None
 
 
-def _counts(f: Fact) -> bool:
+def is_count(f: Fact) -> bool:
+    """A fact stating a count (3곳, 16개): a category's count is its own; its amount may be each member's."""
     return any(x.kind == COUNT for x in parse(f.text))
 
 

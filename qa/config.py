@@ -161,7 +161,9 @@ class Config:
                 values.update(tomllib.load(fh))
         names = {f.name for f in dataclasses.fields(cls)}
         for name in names:
-            if ENV_PREFIX + name.upper() in env:
+            # an empty variable (QA_THREADS=) is unset, as shells write it, for every setting but text ones
+            if ENV_PREFIX + name.upper() in env and (env[ENV_PREFIX + name.upper()].strip()
+                                                     or isinstance(getattr(cls, name, None), str)):
                 values[name] = env[ENV_PREFIX + name.upper()]
         values.update({k: v for k, v in overrides.items() if v is not None})
         unknown = set(values) - names
@@ -175,7 +177,14 @@ class Config:
 
     def _with(self, values: dict[str, Any]) -> Config:
         types = {f.name: f.type for f in dataclasses.fields(self)}
-        coerced = {k: _coerce(v, types[k], getattr(self, k)) for k, v in values.items()}
+        coerced = {}
+        for k, v in values.items():
+            default = getattr(self, k)
+            try:
+                coerced[k] = _coerce(v, types[k], default)
+            except (TypeError, ValueError) as exc:
+                kind = {int: "a whole number", float: "a number"}.get(type(default), type(default).__name__)
+                raise ValueError(f"setting {k} ({ENV_PREFIX}{k.upper()}): {v!r} is not {kind}") from exc
         return dataclasses.replace(self, **coerced)
 
     def chunker_settings(self) -> dict[str, Any]:

@@ -380,6 +380,18 @@ def test_origins_from_env(monkeypatch):
     assert ui.normalize_origins(cfg.allowed_origins) == ("https://a.example", "https://b.example:8443")
 
 
+def test_settings_from_env_empty_is_unset_and_a_bad_value_is_named(tmp_path):
+    """QA_THREADS= (empty) leaves the default; QA_THREADS=abc is refused with the setting's name, not a traceback
+    of int(); an empty text setting (QA_RATE_LIMIT=, "off") stays a value."""
+    from qa import Config
+
+    none = tmp_path / "none.toml"
+    assert Config.load(none, env={"QA_THREADS": ""}).threads == Config().threads
+    with pytest.raises(ValueError, match=r"threads \(QA_THREADS\): 'abc' is not a whole number"):
+        Config.load(none, env={"QA_THREADS": "abc"})
+    assert Config.load(none, env={"QA_RATE_LIMIT": ""}).rate_limit == ""
+
+
 # --------------------------------------------------------------------------- rendering (no browser)
 HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1"> & "quotes"'
 

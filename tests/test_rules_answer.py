@@ -87,6 +87,11 @@ def test_unselected_are_the_applications_less_the_places_selected():
     assert d.text == "선정되지 않은 곳: 22곳 (신청 25곳 − 선정 3곳: 전주시, 안산시, 김천시)"
     assert not unselected.applies(q("전주시는 떨어졌어?", entities=["전주시"]))
     assert not unselected.applies(q("거점형에 신청했다가 탈락한 지자체는 어디인가요?", categories=["거점형"]))
+    # no stated total, and counts of different counters (곳, 개): not added, no answer (rather than an error)
+    types = [fact(city, "사업유형", None, "", cat, line=i, category=cat, entity=True) for i, (city, cat, _) in enumerate(ROWS)]
+    applied = [fact("거점형", "신청 수", 3, "곳", "3곳", line=22), fact("강소형", "신청 수", 16, "개", "16개", line=23)]
+    mixed = FactTable(types + applied, [DOC], {c for c, _, _ in ROWS})
+    assert unselected.run(q("선정 안 된 곳 몇 곳", intent="count"), mixed.source.every(), mixed) is None
 
 
 def test_sum_derived_from_matching():

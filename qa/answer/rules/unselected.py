@@ -12,7 +12,7 @@ from ...question import Question
 from ...text import format_number
 from ..model import Draft
 from ..render import docs_draft
-from ..table import FactTable, add, dedupe_subjects
+from ..table import FactTable, dedupe_subjects
 from .sum import is_count
 
 COUNT_WORDS = dict(INTENTS)["count"]  # 몇곳, 몇개 …: a count asked whatever the question's intent
@@ -27,24 +27,25 @@ def applies(q: Question) -> bool:
 def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
     asked = replace(q, entities=[], categories=[], families=[Attr.APPLIED], attributes=[])
     applied = [f for fs in t.numeric(asked, facts, None).values() for f in fs if f.base_value and is_count(f)]
-    members = t.selected_entities(facts, replace(q, entities=[], values=[]))
+    members = dict(t.by_doc(t.selected_entities(facts, replace(q, entities=[], values=[])), key=lambda m: m[0]))
     parts, used = [], []
     for doc_id, group in t.by_doc(applied):
         group = dedupe_subjects(group)
-        chosen = [e for d, e, _ in members if d == doc_id]
+        chosen = members.get(doc_id, [])
         if q.categories:
             whole = [f for f in group if f.subject in q.categories][:1] if len(q.categories) == 1 else []
         else:
             whole = [f for f in group if f.subject == WHOLE][:1] or \
                 [f for f in group if f.subject not in t.entity_names and f.subject != WHOLE]
-        if not chosen or not whole:
-            continue
-        total, unit = add(whole)
+        if not chosen or not whole or len({f.unit for f in whole}) != 1:
+            continue  # counts of different counters (곳, 개) are not added, as ``count.count_text`` does not
+        unit = whole[0].unit
         left = sum(f.base_value for f in whole) - len(chosen)
         if left <= 0:
             continue
+        names = [e for _, e, _ in chosen]
         stated = " + ".join(f"{f.subject} {f.text}" for f in whole) if len(whole) > 1 else whole[0].text
-        parts.append((doc_id, f"선정되지 않은 곳: {format_number(left)}{unit} (신청 {stated} − 선정 {len(chosen)}{unit}: "
-                              f"{', '.join(chosen)})"))
-        used += whole + t.member_facts(facts, [m for m in members if m[0] == doc_id])
+        parts.append((doc_id, f"선정되지 않은 곳: {format_number(left)}{unit} (신청 {stated} − 선정 {len(names)}{unit}: "
+                              f"{', '.join(names)})"))
+        used += whole + t.member_facts(facts, chosen)
     return docs_draft(t, parts, used) if parts else None

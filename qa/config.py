@@ -162,9 +162,9 @@ class Config:
         names = {f.name for f in dataclasses.fields(cls)}
         for name in names:
             # an empty variable (QA_THREADS=) is unset, as shells write it, for every setting but text ones
-            if ENV_PREFIX + name.upper() in env and (env[ENV_PREFIX + name.upper()].strip()
-                                                     or isinstance(getattr(cls, name, None), str)):
-                values[name] = env[ENV_PREFIX + name.upper()]
+            value = env.get(ENV_PREFIX + name.upper())
+            if value is not None and (value.strip() or isinstance(getattr(cls, name, None), str)):
+                values[name] = value
         values.update({k: v for k, v in overrides.items() if v is not None})
         unknown = set(values) - names
         if unknown:

@@ -76,7 +76,6 @@ class NumberCheck:
         numbers |= {f.value for f in facts if f.value is not None}
         numbers |= {float(len(facts)), float(len({(f.doc_id, f.subject) for f in facts}))}
         numbers |= {float(len({f.subject for f in facts if f.doc_id == d})) for d in {f.doc_id for f in facts}}
-        self.numbers = sorted(numbers)
         # atoms in base units (원 for money), grouped by announcement and dimension (money, ratio, count …)
         groups: dict[tuple[str, str], list[float]] = {}
         for f in facts:
@@ -91,9 +90,9 @@ class NumberCheck:
         for d in {f.doc_id for f in facts}:
             listed = float(len({f.subject for f in facts if f.doc_id == d and f.value is None}))
             numbers.add(listed)
-            for (doc, dim), atoms in list(groups.items()):
-                if doc == d and dim in COUNT_UNITS and listed:
-                    atoms.append(listed)
+            for dim in COUNT_UNITS:
+                if listed and (d, dim) in groups:
+                    groups[(d, dim)].append(listed)
         self.numbers = sorted(numbers)
         sums: set[float] = set()
         for atoms in groups.values():

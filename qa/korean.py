@@ -104,6 +104,19 @@ def dictionary_word(word: str) -> bool:
     return len(stem) == 2 and stem[0].form == word and stem[0].tag in ("VV", "VA")
 
 
+def written_as_meant(word: str, n: int) -> bool:
+    """Whether the first ``n`` syllables of ``word`` are words as written, not a typo of an ``n``-syllable word:
+    a word of Kiwi's dictionary (대상자, 신청서), or a known word with a particle or ending after it (사업이 of
+    사업이야, 신청부 of 신청부터, 대상이 of 대상이에요). A typo reads as an unknown morpheme (갱쟁률) or as
+    pieces that are not a word and its ending (경쟁 + 율)."""
+    if dictionary_word(word[:n]):
+        return True
+    ms = morphs(word)
+    if not ms or ms[0].start != 0 or ms[0].end >= n or not dictionary_word(ms[0].form):
+        return False
+    return all(m.tag.startswith(("J", "E")) or m.tag in ("VCP", "VCN") for m in ms[1:] if m.start < n)
+
+
 @lru_cache(maxsize=1)
 def _unknown_id() -> int:
     """The morpheme id Kiwi gives a word its dictionary lacks (read off a string no dictionary holds)."""

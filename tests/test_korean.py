@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from qa.answer.passage import asked_slots, slot_label
-from qa.korean import admin_stem, dictionary_word, morphs, normalize, predicates, tokenize
+from qa.korean import admin_stem, dictionary_word, morphs, normalize, predicates, tokenize, written_as_meant
 from qa.text import abbreviates, known_form, typo_fix
 
 
@@ -240,6 +240,15 @@ def test_every_leading_bullet_and_note_mark_of_the_chunkers_alphabet_is_stripped
 ])
 def test_a_dictionary_word_is_one_kiwi_knows_whole(word, ok):
     assert dictionary_word(word) is ok
+
+
+@pytest.mark.parametrize(("word", "n", "ok"), [
+    ("대상자는", 3, True), ("신청서는", 3, True),  # dictionary words (not 대상지, 신청수)
+    ("사업이야", 3, True), ("대상이에요", 3, True), ("신청부터", 3, True),  # a word and its ending (not 사업비)
+    ("갱쟁률은", 3, False), ("경쟁율은", 3, False), ("겅쟁률", 3, False),  # typos of 경쟁률
+])
+def test_written_as_meant_tells_a_word_and_its_ending_from_a_typo(word, n, ok):
+    assert written_as_meant(word, n) is ok
 
 
 def test_a_word_of_the_language_is_never_corrected_to_its_neighbour():

@@ -87,6 +87,10 @@ def test_unselected_are_the_applications_less_the_places_selected():
     assert d.text == "선정되지 않은 곳: 22곳 (신청 25곳 − 선정 3곳: 전주시, 안산시, 김천시)"
     assert not unselected.applies(q("전주시는 떨어졌어?", entities=["전주시"]))
     assert not unselected.applies(q("거점형에 신청했다가 탈락한 지자체는 어디인가요?", categories=["거점형"]))
+    # … nor does the list of those selected answer which were not: it names the opposite
+    failed = q("거점형에 신청했다가 탈락한 지자체는 어디인가요?", intent="where", categories=["거점형"])
+    assert not listing.applies(failed) and compose(failed, t) is None
+    assert listing.applies(q("거점형에 선정된 지자체는 어디인가요?", intent="where", categories=["거점형"]))
     # no stated total, and counts of different counters (곳, 개): not added, no answer (rather than an error)
     types = [fact(city, "사업유형", None, "", cat, line=i, category=cat, entity=True) for i, (city, cat, _) in enumerate(ROWS)]
     applied = [fact("거점형", "신청 수", 3, "곳", "3곳", line=22), fact("강소형", "신청 수", 16, "개", "16개", line=23)]

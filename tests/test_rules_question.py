@@ -109,6 +109,13 @@ def test_family_typo_is_recorded_on_the_question():
     assert q.families == [Attr.COMPETITION] and q.typos == ["갱쟁률은"] and "갱쟁률은" in q.triggers
 
 
+@pytest.mark.parametrize("text", ["무슨 사업이야?", "누구 대상이에요?", "신청서는 며칠까지 받았어?", "강소형 어디어디 뽑혔어?"])
+def test_words_written_as_meant_are_no_family_typos(text):
+    """사업이야 is 사업 + 이야, not 사업비 misspelt; 어디어디 is no 어디서; 신청서 no 신청 수."""
+    q = run(question(text), "mask_targets", "link_families", "link_family_typos", "typo_triggers")
+    assert q.families == [] and q.typos == []
+
+
 def test_attribute_named_drops_family_word_inside_it():
     q = run(question("유형 수는?", ["유형", "수"]), "mask_targets", "link_families", "link_attributes")
     assert q.attributes == ["유형 수"] and q.families == []

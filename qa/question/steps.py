@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from ..korean import admin_stem, morphs, tokenize
+from ..korean import admin_stem, morphs, tokenize, written_as_meant
 from ..lexicon import (
     ANAPHORA,
     APPLICANT_TOTAL_WORDS,
@@ -173,9 +173,11 @@ def link_family_typos(q: Question, v: Vocabulary) -> None:
     if q.families:
         return
     for word in HANGUL_WORD.findall(q.text):
+        if not tokenize(word):
+            continue  # question and function words are written as meant: 어디어디 is not 어디서 misspelt
         for i in v.trigger_typos(word):  # by key, in the order of the families
             fam, t = v.typo_triggers[i]
-            if fam not in q.families and one_typo(word[: len(t)], t):
+            if fam not in q.families and one_typo(word[: len(t)], t) and not written_as_meant(word, len(t)):
                 q.families.append(fam)
                 q.typos.append(word)
 

@@ -11,10 +11,12 @@ from ...question import Question
 from ..model import Draft
 from ..render import docs_draft, name_list
 from ..table import FactTable
+from .unselected import asks_unselected
 
 
 def applies(q: Question) -> bool:
-    return q.intent in ("list", "where") and not q.entities and not q.attributes and (
+    """Not for the places not selected ("탈락한 지자체는 어디?"): the list is of those selected, the opposite."""
+    return q.intent in ("list", "where") and not q.entities and not q.attributes and not asks_unselected(q) and (
         not q.families or set(q.families) <= {Attr.TYPE, Attr.SUBTYPE} or bool(q.values))
 
 

@@ -20,8 +20,12 @@ COUNT_WORDS = dict(INTENTS)["count"]  # 몇곳, 몇개 …: a count asked whatev
 
 def applies(q: Question) -> bool:
     """How many were not selected (몇 곳, 몇 개): which ones ("탈락한 지자체는 어디") no announcement lists."""
-    return not q.entities and any(w in q.compact for w in FAILED_OPERANDS) and \
-        (q.intent == "count" or any(w in q.compact for w in COUNT_WORDS))
+    return not q.entities and asks_unselected(q) and (q.intent == "count" or any(w in q.compact for w in COUNT_WORDS))
+
+
+def asks_unselected(q: Question) -> bool:
+    """The question asks about those who applied and were not selected (떨어진, 탈락한, 선정 안 된)."""
+    return any(w in q.compact for w in FAILED_OPERANDS)
 
 
 def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:

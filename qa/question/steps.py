@@ -173,11 +173,12 @@ def link_family_typos(q: Question, v: Vocabulary) -> None:
     if q.families:
         return
     for word in HANGUL_WORD.findall(q.text):
-        if not tokenize(word):
-            continue  # question and function words are written as meant: 어디어디 is not 어디서 misspelt
         for i in v.trigger_typos(word):  # by key, in the order of the families
             fam, t = v.typo_triggers[i]
-            if fam not in q.families and one_typo(word[: len(t)], t) and not written_as_meant(word, len(t)):
+            # Kiwi is asked only of a word one jamo off a trigger: question and function words (어디어디 is no
+            # 어디서) and words written as meant (사업이야 is no 사업비) are no typos
+            if fam not in q.families and one_typo(word[: len(t)], t) and tokenize(word) \
+                    and not written_as_meant(word, len(t)):
                 q.families.append(fam)
                 q.typos.append(word)
 

@@ -23,7 +23,7 @@ from .config import Config
 from .facts import Fact, save_facts
 from .index import Index, IndexError_, build_index, load_index
 from .ingest import files_with_facts, load_corpus, save_file_reports, scan_corpus
-from .korean import dictionary_word, normalize, reads_as, warm_up
+from .korean import normalize, reads_as, warm_up, written_as_meant
 from .lexicon import ASKING_WORDS, KIND_WORDS
 from .question.rewrite import rewrite_history
 from .retrieve import Retriever
@@ -71,7 +71,7 @@ class Assistant:
         rarest = min(frequency.values(), default=0.0) - 1.0
         frequency.update({w: rarest for w in ASKING_WORDS | KIND_WORDS if w not in frequency})  # corpus words first
         self.speller = Speller(frequency, analysed=lambda word: reads_as(word, frequency), asking=KIND_WORDS,
-                              dictionary=dictionary_word)
+                              as_written=written_as_meant)
 
     # ----------------------------------------------------------------- loading
     @classmethod

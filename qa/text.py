@@ -296,12 +296,12 @@ class Speller:
     """
 
     def __init__(self, frequency: dict[str, float], analysed: Callable[[str], bool] = lambda word: False,
-                 asking: Iterable[str] = (), dictionary: Callable[[str], bool] = lambda word: False) -> None:
+                 asking: Iterable[str] = (), as_written: Callable[[str, int], bool] = lambda word, n: False) -> None:
         self.frequency = frequency  # corpus word → how often (the most frequent correction wins)
         self.analysed = analysed  # whether a word reads as corpus words with particles and endings (신청은, 기업까지)
-        # whether the language's dictionary holds a word whole (사업비, 부제): written as meant, never "corrected"
-        # to a corpus word one jamo away (사업부, 부재)
-        self.dictionary = dictionary
+        # whether a word's first n syllables are the language's words as written (사업비, 시험은, 기관은): never
+        # "corrected" to a corpus word one jamo away (사업부, 시점, 기간)
+        self.as_written = as_written
         # two-syllable words that name what is asked (기간, 금액): "기갼은?" is one of them mistyped, while a
         # two-syllable noun of the corpus has too many neighbours to correct to
         self.asking = [w for w in asking if len(w) == 2 and all("가" <= ch <= "힣" for ch in w)]
@@ -327,13 +327,13 @@ class Speller:
         known = max((n for n in range(2, len(word) + 1) if word[:n] in self.frequency), default=0)
         for n in range(len(word), max(known, 2), -1):  # the longest prefix that is a typo of a corpus word
             fixed = typo_fix(word[:n], self.typos, self.frequency.get)
-            if fixed:  # unless the prefix is a word of the language (asked of the few words with a correction)
-                return None if self.dictionary(word[:n]) else fixed + word[n:]
+            if fixed:  # unless the prefix is the language's words (asked of the few words with a correction)
+                return None if self.as_written(word, n) else fixed + word[n:]
         if not known and _PARTICLE_AFTER.fullmatch(word[2:]):
             # "기갼은" → 기간은: a word of asking with its particle, mistyped in its second syllable (a first
             # syllable changed makes another word: 차이 is not 나이)
             fixed = typo_fix(word[:2], [w for w in self.asking if w[0] == word[0]])
-            if fixed:
+            if fixed and not self.as_written(word, 2):  # 시험은, 기관은 are no 시점, 기간 mistyped
                 return fixed + word[2:]
         return None
 

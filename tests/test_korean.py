@@ -163,14 +163,15 @@ def test_speller_corrects_long_mistyped_words_and_leaves_words_with_particles():
 
 def test_speller_leaves_words_of_the_language_alone():
     """"총 사업비" is written as meant: Kiwi's dictionary holds 사업비, so it is no typo of the corpus's 사업부 one
-    jamo away; a word no dictionary holds is still corrected."""
-    from qa.korean import dictionary_word
+    jamo away; nor is "시험은" the asking word 시점 mistyped. A word no dictionary holds is still corrected."""
+    from qa.korean import written_as_meant
     from qa.text import Speller
 
     vocab = {"사업부": 1.0, "글로벌": 1.0}
     assert Speller(vocab)("총 사업비는") == "총 사업부는"  # without the dictionary: the corpus word
-    speller = Speller(vocab, dictionary=dictionary_word)
+    speller = Speller(vocab, asking=["시점", "기간"], as_written=written_as_meant)
     assert speller("총 사업비는 글로별") == "총 사업비는 글로벌"
+    assert speller("시험은 기관은 기갼은") == "시험은 기관은 기간은"
 
 
 def test_speller_knows_the_words_people_ask_with():

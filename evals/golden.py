@@ -29,6 +29,7 @@ FRESH2_GOLDEN = EVALS_DIR / "golden_seed_fresh2.jsonl"  # more of them, by anoth
 WILD_GOLDEN = EVALS_DIR / "golden_wild.jsonl"  # announcements of kinds none of the above has
 WILD2_GOLDEN = EVALS_DIR / "golden_wild2.jsonl"  # nine more such announcements, written the same way
 WILD3_GOLDEN = EVALS_DIR / "golden_wild3.jsonl"  # and nine more
+WILD4_GOLDEN = EVALS_DIR / "golden_wild4.jsonl"  # and eight more, written 2026-12-06
 DEFAULT_CORPUS = ["corpus"]
 
 
@@ -71,7 +72,7 @@ def corpus_dirs(meta: dict[str, Any], root: Path = ROOT) -> list[Path]:
 
 def default_goldens() -> list[Path]:
     return [p for p in (SEED_GOLDEN, MULTI_GOLDEN, REAL_GOLDEN, KINDS_GOLDEN, FRESH_GOLDEN, FRESH2_GOLDEN, WILD_GOLDEN,
-                        WILD2_GOLDEN, WILD3_GOLDEN) if p.is_file()]
+                        WILD2_GOLDEN, WILD3_GOLDEN, WILD4_GOLDEN) if p.is_file()]
 
 
 def fitted_goldens() -> list[Path]:

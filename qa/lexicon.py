@@ -128,7 +128,7 @@ COUNTED_NOUNS = ("유형", "분야", "과제", "사업")
 # attributes that are counts of applicants/selections (a family of their own, not a noun count)
 COUNT_ATTRIBUTES = (Attr.APPLIED, Attr.PARTICIPATED, Attr.ENTERED, Attr.SELECTED)
 # bound words dropped when naming a percentage from the words before it
-PERCENT_STOP = ("최대", "최소", "이상", "이하", "이내", "상한의")
+PERCENT_STOP = ("최대", "최소", "이상", "이하", "이내", "상한", "대비")
 
 # ------------------------------------------------------------------------------------------------ question words
 # attribute families: canonical name -> ways people ask for it (Korean and English, compared without spaces)

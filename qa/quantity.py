@@ -466,6 +466,10 @@ _MINUS_BEFORE = re.compile(r"(?:[△▽▼]\s*|(?<![\d\w])[-−–])$")
 
 def _signed(text: str, q: Quantity) -> Quantity:
     """A figure written with a minus (△25.1%, -7.4) as a negative value."""
-    if q.kind in (DATE, TIME) or q.is_range or not _MINUS_BEFORE.search(text[max(0, q.span[0] - 2):q.span[0]]):
+    m = None if q.kind in (DATE, TIME) or q.is_range else _MINUS_BEFORE.search(text[max(0, q.span[0] - 2):q.span[0]])
+    if not m:
         return q
-    return replace(q, value=-q.value, base=-q.base if q.base is not None else None)
+    # the sign is part of what was written: an answer shows "△5.3%", never the decrease as "5.3%"
+    start = q.span[0] - len(m.group(0))
+    return replace(q, value=-q.value, base=-q.base if q.base is not None else None,
+                   text=text[start:q.span[0]] + q.text, span=(start, q.span[1]))

@@ -27,6 +27,7 @@ KINDS_DOCS = Path(__file__).resolve().parent / "data" / "kinds"
 WILD_DOCS = Path(__file__).resolve().parent / "data" / "wild"
 WILD2_DOCS = Path(__file__).resolve().parent / "data" / "wild2"
 WILD3_DOCS = Path(__file__).resolve().parent / "data" / "wild3"
+WILD4_DOCS = Path(__file__).resolve().parent / "data" / "wild4"
 SEED_ID = "molit_2025_smart_city_selection"
 
 
@@ -116,6 +117,7 @@ kinds_assistant = _seed_and("kinds", KINDS_DOCS, "… and the 24 announcements o
 wild_assistant = _seed_and("wild", WILD_DOCS, "… and the eight announcements of tests/data/wild")
 wild2_assistant = _seed_and("wild2", WILD2_DOCS, "… and the nine announcements of tests/data/wild2")
 wild3_assistant = _seed_and("wild3", WILD3_DOCS, "… and the nine announcements of tests/data/wild3")
+wild4_assistant = _seed_and("wild4", WILD4_DOCS, "… and the eight announcements of tests/data/wild4")
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +128,8 @@ def golden_assistants(request):
     by_corpus = {("corpus",): "assistant", ("corpus", "tests/data/announcements"): "multi_assistant",
                  ("tests/data/real",): "real_assistant", ("corpus", "tests/data/kinds"): "kinds_assistant",
                  ("corpus", "tests/data/wild"): "wild_assistant", ("corpus", "tests/data/wild2"): "wild2_assistant",
-                 ("corpus", "tests/data/wild3"): "wild3_assistant"}
+                 ("corpus", "tests/data/wild3"): "wild3_assistant",
+                 ("corpus", "tests/data/wild4"): "wild4_assistant"}
 
     def load(dirs):
         key = tuple(str(d.relative_to(EVALS_ROOT)) for d in dirs)

@@ -21,6 +21,7 @@ from evals.golden import (
     SEED_GOLDEN,
     WILD2_GOLDEN,
     WILD3_GOLDEN,
+    WILD4_GOLDEN,
     WILD_GOLDEN,
     corpus_dirs,
     default_goldens,
@@ -78,6 +79,8 @@ WILD2_ACCURACY_GATE = 0.40  # evals/golden_wild2.jsonl (nine more new kinds) ans
 WILD2_HIT3_GATE = 0.79  # evals/golden_wild2.jsonl hybrid hit@3 (.815)
 WILD3_ACCURACY_GATE = 0.47  # evals/golden_wild3.jsonl (nine more) answer accuracy (.495)
 WILD3_HIT3_GATE = 0.77  # evals/golden_wild3.jsonl hybrid hit@3 (.799)
+WILD4_ACCURACY_GATE = 0.44  # evals/golden_wild4.jsonl (eight more, measured only) answer accuracy (.474)
+WILD4_HIT3_GATE = 0.82  # evals/golden_wild4.jsonl hybrid hit@3 (.845)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOC = "molit_2025_smart_city_selection"
@@ -334,9 +337,10 @@ def test_wild_golden_regression_gate(request):
 @pytest.mark.slow
 @pytest.mark.parametrize("path, fixture, accuracy_gate, hit3_gate", [
     (WILD2_GOLDEN, "wild2_assistant", WILD2_ACCURACY_GATE, WILD2_HIT3_GATE),
-    (WILD3_GOLDEN, "wild3_assistant", WILD3_ACCURACY_GATE, WILD3_HIT3_GATE)], ids=["wild2", "wild3"])
+    (WILD3_GOLDEN, "wild3_assistant", WILD3_ACCURACY_GATE, WILD3_HIT3_GATE),
+    (WILD4_GOLDEN, "wild4_assistant", WILD4_ACCURACY_GATE, WILD4_HIT3_GATE)], ids=["wild2", "wild3", "wild4"])
 def test_more_wild_golden_regression_gates(request, path, fixture, accuracy_gate, hit3_gate):
-    """Eighteen more announcements of new kinds, questions written apart before any answer was read."""
+    """Twenty-six more announcements of new kinds, questions written apart before any answer was read."""
     _gate(request.getfixturevalue(fixture), path, accuracy_gate, hit3_gate)
 
 

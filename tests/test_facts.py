@@ -372,3 +372,17 @@ def test_cli_facts_json(cli_facts, assistant):
     assert (jeonju[0]["value"], jeonju[0]["unit"], jeonju[0]["line"], jeonju[0]["raw"]) == (160.0, "억원", 16, "160억원")
     assert isinstance(jeonju[0]["span"], list) and jeonju[0]["qualifiers"]["period"] == "3년간"
     assert data == [f.to_dict() for f in assistant.facts()]
+
+
+@pytest.mark.parametrize("line, attribute", [
+    ("소비자물가는 전년보다 1.5% 올랐다", "전년 비율"),  # the noun, not "전년보다"
+    ("출생아는 19,547명으로 2.7% 늘었다", "출생아 비율"),  # "명으로" names no percentage
+    ("수출은 작년과 비교하면 5.3% 줄었다", "작년 비율"),  # nor a verb's "비교하면"
+    ("기준 중위소득의 60% 이하", "중위소득 비율"),
+    ("국비 70%를 지원", "국비 비율"),  # a money key first
+])
+def test_a_percentage_is_named_by_the_last_noun_before_it(line, attribute):
+    from qa.facts.sentences import Sentence, percent
+
+    (value,) = percent(Sentence(line, 0, len(line)))
+    assert value.attribute == attribute

@@ -250,3 +250,16 @@ def test_a_limit_asked_by_name_is_an_amount():
 
     assert question_kinds("개소당 지원 한도는?") == ((MONEY,), None)
     assert question_kinds("한도 초과하면 어떻게 돼?") == ((), None)
+
+
+@pytest.mark.parametrize("text, shown, base", [
+    ("석유류 △10.9%", "△10.9%", -10.9),  # the statistics releases' minus
+    ("기여도 △ 0.22%p", "△ 0.22%p", -0.22),
+    ("전년 대비 -7.4% 감소", "-7.4%", -7.4),
+    ("- 3개 지자체", "3개", 3.0),  # a bullet's hyphen is no minus
+])
+def test_a_minus_is_part_of_the_figure_as_written(text, shown, base):
+    """A figure written with a minus is negative and keeps its sign in its text and span: an answer quotes the
+    decrease "△10.9%", never "10.9%"."""
+    (q,) = [x for x in parse(text) if x.kind != DATE]
+    assert (q.text, q.base) == (shown, base) and text[q.span[0]:q.span[1]] == shown

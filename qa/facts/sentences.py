@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from ..korean import morphs
 from ..lexicon import APPROX_WORDS, BOUND_WORDS, COUNT_VERBS, COUNTED_NOUNS, MONEY_KEYS, PERCENT_STOP, SUPPORT_KEYS, Attr
 from ..text import NUMBER, format_number
 
@@ -170,12 +171,22 @@ def percent(s: Sentence) -> list[Value]:
     for m in PERCENT.finditer(s.line, s.start, s.end):
         pre = s.line[max(s.start, m.start() - 16):m.start()]
         key = next((k for k in sorted(MONEY_KEYS, key=lambda k: -pre.rfind(k)) if k in pre), None)
-        words = [w for w in re.findall(r"[가-힣]{2,}", pre) if w not in PERCENT_STOP]
-        words = [re.sub(r"(의|은|는|이|가|을|를)$", "", w) for w in words]
-        attr = f"{key} 비율" if key else (f"{words[-1]} 비율" if words else "비율")
+        words = [n for n in map(_noun_of, re.findall(r"(?<![\d가-힣])[가-힣]{2,}", pre)) if n and n not in PERCENT_STOP]
+        attr = f"{key} 비율" if key else (f"{words[-1]} 비율" if words[-1:] != [Attr.RATIO] and words else "비율")
         v = float(m.group("n"))
         out.append(Value(attr, f"{format_number(v)}%", m.span(), m.start(), value=v, unit="%"))
     return out
+
+
+def _noun_of(word: str) -> str | None:
+    """The noun a word names, without its particle (전년보다 → 전년, 중위소득의 → 중위소득); None for a word that is no
+    noun ("보다", "늘어", "비교하면", "각각") or a counter's (명으로, 원으로): they name no percentage."""
+    ms = morphs(word)
+    stem = [m for m in ms if not m.tag.startswith(("J", "E"))]
+    if not stem or stem[0].tag == "NNB" or any(m.tag.startswith(("V", "XSV", "XSA", "MA")) for m in stem):
+        return None
+    end = max(m.end for m in stem)
+    return word[:end] if all(m.start < end for m in stem) else None
 
 
 # in the order their facts are numbered

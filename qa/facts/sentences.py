@@ -185,8 +185,7 @@ def _noun_of(word: str) -> str | None:
     stem = [m for m in ms if not m.tag.startswith(("J", "E"))]
     if not stem or stem[0].tag == "NNB" or any(m.tag.startswith(("V", "XSV", "XSA", "MA")) for m in stem):
         return None
-    end = max(m.end for m in stem)
-    return word[:end] if all(m.start < end for m in stem) else None
+    return word[:max(m.end for m in stem)]
 
 
 # in the order their facts are numbered

@@ -172,7 +172,8 @@ def percent(s: Sentence) -> list[Value]:
         pre = s.line[max(s.start, m.start() - 16):m.start()]
         key = next((k for k in sorted(MONEY_KEYS, key=lambda k: -pre.rfind(k)) if k in pre), None)
         words = [n for n in map(_noun_of, re.findall(r"(?<![\d가-힣])[가-힣]{2,}", pre)) if n and n not in PERCENT_STOP]
-        attr = f"{key} 비율" if key else (f"{words[-1]} 비율" if words[-1:] != [Attr.RATIO] and words else "비율")
+        named = words and words[-1] != Attr.RATIO  # "비율 5%" names nothing more than the bare 비율
+        attr = f"{key} 비율" if key else (f"{words[-1]} 비율" if named else Attr.RATIO)
         v = float(m.group("n"))
         out.append(Value(attr, f"{format_number(v)}%", m.span(), m.start(), value=v, unit="%"))
     return out

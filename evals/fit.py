@@ -46,6 +46,7 @@ def collect(goldens: list[Path], folds: tuple[str, ...] = (DEV,), cache: Path | 
     assistant_for = assistant_for or load_assistant
 
     key = hashlib.sha256(("|".join(str(g) for g in goldens) + "|".join(folds) + f"|k={k}|" + qa_source_hash()
+                          + (Path(__file__).parent / "metrics.py").read_text(encoding="utf-8")  # the labels' judge
                           + "".join(Path(g).read_text(encoding="utf-8") for g in goldens)).encode()).hexdigest()[:16]
     cached = cache / f"fit-rows-{key}.json" if cache else None
     if cached and cached.is_file():
@@ -77,7 +78,7 @@ def fit_row(stem: str, it: dict[str, Any], items: list[dict[str, Any]], fold: st
     return {"id": f"{stem}/{it['id']}", "q": it["q"], "group": question_doc(it, items) or stem, "fold": fold,
             "generators": [c.generator for c in cands], "rules": [c.rule for c in cands],
             "texts": [c.text[:200] for c in cands], "features": [c.features for c in cands],
-            "labels": [bool(verdict(it, {"answer": c.text, "kind": c.kind})) for c in cands]}
+            "labels": [bool(verdict(it, {"answer": c.text, "kind": c.kind, "rule": c.rule})) for c in cands]}
 
 
 def feature_names(rows: list[dict[str, Any]]) -> list[str]:

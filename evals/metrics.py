@@ -48,15 +48,30 @@ def found_must_nots(answer: str, must_not: Iterable[str]) -> list[str]:
     return [x for x in must_not if normalize(x) and normalize(x) in a]
 
 
+# the rules of computed answers ("차이: 1.5%p (a 1.9% - b 0.4%)"): what they state is their result; the working
+# after it quotes the operands, which are not the answer
+COMPUTED_RULES = ("typed:sum", "typed:diff", "typed:ratio", "typed:share")
+
+
+def stated(got: dict[str, Any]) -> str:
+    """What an answer states: its text, or a computed answer's result without its working (a difference of the
+    wrong two figures is wrong even when its working quotes the figure asked)."""
+    answer = got.get("answer") or ""
+    if got.get("rule") in COMPUTED_RULES:
+        return answer.split(" (", 1)[0]
+    return answer
+
+
 def judge(item: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
     """Score one answer (``Answer.to_dict()``-shaped) against a golden item.
 
     Correct when the kind fits (expected ``none`` → got ``none``; expected ``fact``/``passage`` → got anything
-    but ``none``), every ``must`` is met and no ``must_not`` appears. ``kind_agree`` is exact kind equality
-    (a fact answered as a passage is correct if its text passes, but does not agree in kind).
+    but ``none``), every ``must`` is met by what it states (:func:`stated`) and no ``must_not`` appears.
+    ``kind_agree`` is exact kind equality (a fact answered as a passage is correct if its text passes, but does
+    not agree in kind).
     """
     expected, kind = item["kind"], got.get("kind")
-    answer = got.get("answer") or ""
+    answer = stated(got)
     kind_ok = (kind == "none") if expected == "none" else (kind in ("fact", "passage"))
     missing = missing_musts(answer, item.get("must") or [])
     forbidden = found_must_nots(answer, item.get("must_not") or [])

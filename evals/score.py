@@ -37,7 +37,8 @@ def released_rows(cache: Path | None, k: int | None = None, assistant_for=None) 
         log.warning("../shared/evals/released is absent: the released sets are skipped")
         return []
     texts = "".join((released.RELEASED_DIR / f"{name}.jsonl").read_text(encoding="utf-8") for name in released.SETS)
-    key = hashlib.sha256(f"{qa_source_hash()}|k={k}|{texts}".encode()).hexdigest()[:16]
+    scorer = Path(released.__file__).read_text(encoding="utf-8")  # the labels' judge, as the fit rows are keyed
+    key = hashlib.sha256(f"{qa_source_hash()}|k={k}|{texts}|{scorer}".encode()).hexdigest()[:16]
     cached = cache / f"released-rows-{key}.json" if cache else None
     if cached and cached.is_file():
         return json.loads(cached.read_text(encoding="utf-8"))

@@ -20,7 +20,8 @@ NOTE_MARKS = "*※"
 _CIRCLED_L1 = "➊➋➌➍➎➏➐➑➒➓❶❷❸❹❺❻❼❽❾❿ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"
 _CIRCLED_L2 = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _SECTION_PLAIN = re.compile(rf"^\s*(?:[{_CIRCLED_L1}{_CIRCLED_L2}]|\d{{1,2}}\s*[.)]\s|[IVX]{{1,4}}\.\s|【)")
-_CAPTION = re.compile(r"^\s*[<〈《]\s*(.+?)\s*[>〉》]\s*$")
+# "< 기관별 분담액 >", and with its unit note on the same line: "< 기관별 분담액 > (단위: 억 원)"
+_CAPTION = re.compile(r"^\s*[<〈《]\s*(.+?)\s*[>〉》]\s*(?P<unit>[(\[（]\s*단\s*위\s*[:：][^()\[\]（）]+[)\]）])?\s*$")
 _PHONE = re.compile(r"\b0\d{1,2}[-)\s]\d{3,4}-\d{4}\b")
 _CONTACT_START = re.compile(r"^\s*\|?\s*(담당\s*부서|담당자|담당|문의|연락처|책임자)")
 _SOURCE = re.compile(r"^\s*(원출처|출처)\s*[:：]")
@@ -270,8 +271,8 @@ def _caption(b: _Builder, lines: list[tuple[int, str]], i: int) -> int:
     if m and j is not None and _UNIT_NOTE_LINE.match(lines[j][1].strip()):
         note = lines[j]  # "(단위: 억원)" between the caption and its table
         j = next((k for k in range(j + 1, len(lines)) if lines[k][1].strip()), None)
-    elif not m or "단위" in m.group(1):
-        note = (n, s)  # a unit note alone, or "< 지원 규모 (단위: 억원) >": the caption carries it
+    elif not m or "단위" in m.group(1) or m.group("unit"):
+        note = (n, s)  # a unit note alone, or "< 지원 규모 (단위: 억원) >" / "< 분담액 > (단위: 억원)": the caption carries it
     if j is not None and is_pipe_row(lines[j][1]) and not _CONTACT_START.match(lines[j][1].strip()):
         return _table(b, lines, j, caption=(n, s, m.group(1)) if m else None, unit_note=note)
     if not m:

@@ -363,3 +363,11 @@ def test_total_row_keeps_its_cell_positions():
 def test_unit_note_inside_the_caption():
     rows = _rows("< 유형별 지원 규모 (단위: 억원) >\n| 구분 | 국비 | 지방비 |\n| 거점개발 | 430 | 184 |")
     assert rows == [{"구분": "거점개발", "국비(억원)": "430", "지방비(억원)": "184"}]
+
+
+def test_unit_note_after_the_caption_on_its_line():
+    """ "< 기관별 분담액 > (단위: 억 원)": one line names the table and its unit; both belong to the table."""
+    text = "< 기관별 분담액 > (단위: 억 원)\n| 분담 기관 | 분담액 |\n| 도청 | 2,083 |"
+    head = next(c for c in chunk_document(_doc(text)) if c.kind == "table_header")
+    assert "기관별 분담액" in head.search_text and head.start == 1
+    assert _rows(text) == [{"분담 기관": "도청", "분담액(억원)": "2,083"}]

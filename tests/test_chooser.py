@@ -91,5 +91,22 @@ def test_settle_scope_drops_a_title_scope_the_content_disagrees_with():
     assert kept.q.doc_ids == {"port_2024_volume"}
 
 
+def test_settle_scope_reads_further_for_a_scope_only_a_year_chose():
+    """A year named is a condition the question states: the year's announcement is kept when one of its passages
+    is among the first five found without it (two for a scope that title words chose)."""
+    ctx = context("2024년 드론 택배 도입하는 곳은?")
+    other = ctx.handle.search(doc_ids={"port_2030_selection"})[:2]
+    own = ctx.handle.search(doc_ids={"port_2024_volume"})[:1]
+    searched = []
+
+    def search(*a, k=5, **kw):
+        searched.append(k)
+        return (other + own)[:k]
+
+    ctx.handle.search = search
+    ctx.settle_scope()
+    assert searched == [5] and ctx.q.doc_ids == {"port_2024_volume"}
+
+
 def test_shipped_weights_file_is_in_the_package():
     assert WEIGHTS_FILE.name == "chooser.json" and WEIGHTS_FILE.parent.name == "data"

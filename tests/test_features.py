@@ -293,6 +293,13 @@ def test_rows_features():
     assert F.rows_column(c, ctx, found) == 1.0
 
 
+def test_operands_aligned_reads_the_arithmetic_pairs_evidence():
+    ctx, found = cands("강소형 경쟁률은?")
+    pair = Candidate("arithmetic", "typed:sum", "합계: 2,538곳", "fact", evidence={"computed": 1.0, "aligned": 1.0})
+    assert F.operands_aligned(pair, ctx, found) == 1.0
+    assert F.operands_aligned(first(found, "quoted"), ctx, found) == 0.0
+
+
 def test_which_one_features():
     ctx, found = cands("국비 90억원 받는 곳은?")
     table = first(found, "inverse", "inverse:table")

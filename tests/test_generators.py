@@ -198,8 +198,35 @@ def test_a_share_above_the_whole_is_no_answer():
     def value(text):
         return SimpleNamespace(quantity=parse(text)[0])
 
-    assert arithmetic._compute("share", value("80억원"), value("160억원"))[0].startswith("50.0%")
+    assert arithmetic._compute("share", value("80억원"), value("160억원"))[0].startswith("50% (")
+    assert arithmetic._compute("share", value("1억원"), value("3억원"))[0].startswith("33.3% (")
+    assert arithmetic._compute("ratio", value("300만 명"), value("80만 명"))[0].startswith("3.75배 (")
+    assert arithmetic._compute("ratio", value("160억원"), value("80억원"))[0].startswith("2배 (")
     assert arithmetic._compute("share", value("160억원"), value("80억원")) is None
+
+
+def test_arithmetic_pairs_two_rows_in_the_same_column_first():
+    from qa.chunk import Chunk
+
+    header = ("구분", "2024년(곳)", "야간 쉼터(곳)")
+    rows = {"부산": ("1,269", "35"), "대구": ("1,269", "41")}
+
+    def cell(row: str, column: int):
+        """The value in ``column`` (1 or 2) of ``row``'s table row."""
+        values = rows[row]
+        text = f"| {row} | {values[0]} | {values[1]} |"
+        chunk = Chunk(f"d#{row}", "d", text, 1, 1, "", "table_row", text, tuple(zip(header, (row, *values), strict=True)))
+        at = text.find(f"| {values[column - 1]} |", text.find(" | ") + (0 if column == 1 else len(values[0]) + 3)) + 2
+        return SimpleNamespace(chunk=chunk, value_span=(at, at + len(values[column - 1])))
+
+    busan, daegu, daegu_night = cell("부산", 1), cell("대구", 1), cell("대구", 2)
+    assert daegu_night.chunk.text[slice(*daegu_night.value_span)] == "41"
+    assert arithmetic.column_of(busan) == ("d", header, "2024년(곳)")
+    assert arithmetic.column_of(daegu_night)[2] == "야간 쉼터(곳)"
+    assert arithmetic.aligned(busan, daegu) and not arithmetic.aligned(busan, daegu_night)
+    assert not arithmetic.aligned(busan, busan)  # one cell is no pair
+    sentence = SimpleNamespace(chunk=Chunk("d#s", "d", "부산 1,269곳", 1, 1, "", "point", ""), value_span=(3, 8))
+    assert arithmetic.column_of(sentence) is None and not arithmetic.aligned(sentence, sentence)
 
 
 def test_count_items_counts_what_a_table_lists_in_the_questions_counter():

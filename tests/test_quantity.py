@@ -176,6 +176,14 @@ def test_a_count_of_countries_asks_for_the_counter_of_countries():
     assert question_kinds("인턴 월급은 얼마 줘?") == ((MONEY,), None)  # pay is money, not a head count
 
 
+def test_how_much_asked_as_to_what_extent():
+    """어느 정도 asks an amount as 얼마 does ("비중은 어느 정도예요?", "비용은 어느 정도 들어요?")."""
+    from qa.asked import question_kinds
+
+    assert question_kinds("어르신 비중은 어느 정도예요?")[0][0] == PERCENT
+    assert question_kinds("비용은 어느정도 들어요?") == ((MONEY,), None)
+
+
 def test_a_word_ending_in_won_is_no_money_word():
     """인원, 정원, 지원 end in 원 but ask no amount of money; 억 원 and 만원 do."""
     from qa.asked import question_kinds

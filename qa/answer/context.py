@@ -95,16 +95,17 @@ class Context:
         return (self.year_scope or None) if self.year_only else self.q.doc_ids
 
     # ------------------------------------------------------------------ searches
-    def settle_scope(self, lead: int = 2) -> None:
+    def settle_scope(self, lead: int = 2, year_lead: int = 5) -> None:
         """Keep the announcements the question's title or year words chose only when its content agrees: one of
-        them holds one of the first ``lead`` passages found without that restriction. Otherwise the title words
-        named another announcement than the one the question is about ("청년" of one title, asked about another's
-        청년인턴): the announcements of the years it names remain if the content agrees with them, else the
-        whole corpus."""
+        them holds one of the first ``lead`` passages found without that restriction (``year_lead`` when only a
+        year chose them: "2023년 거점형 선정 도시" asks the 2023 release even when the 2025 one on the same
+        subject ranks first). Otherwise the title words named another announcement than the one the question is
+        about ("청년" of one title, asked about another's 청년인턴): the announcements of the years it names remain
+        if the content agrees with them, else the whole corpus."""
         q = self.q
         if not q.doc_ids:
             return
-        free = {h.chunk.doc_id for h in self.handle.search(k=lead)}
+        free = {h.chunk.doc_id for h in self.handle.search(k=lead if q.named_titles else max(lead, year_lead))}
         if not free or q.doc_ids & free:
             return
         self.memo["scope_overruled"] = sorted(q.doc_ids)

@@ -304,6 +304,7 @@ rows_cover = evidence_feature("covers", "Share of the question's other words tha
 rows_narrowed = evidence_feature("narrowed", "Rows selected by two named cell values together (no fact states that conjunction).")
 
 
+operands_aligned = evidence_feature("aligned", "A computation over two cells of one table column, in different rows.")
 rows_column = evidence_feature("column", "Rows (or a column) read by the header the question names.")
 
 
@@ -363,6 +364,7 @@ FEATURES: dict[str, Feature] = {
     "gives_other_value": gives_other_value,
     "residual_said": residual_said, "headline": headline, "english_passage": english_passage, "long_answer": long_answer,
     "rows_cover": rows_cover, "rows_narrowed": rows_narrowed, "rows_column": rows_column,
+    "operands_aligned": operands_aligned,
     "value_asked_none": value_asked_none, "owners_named": owners_named, "items_listed": items_listed,
     "facts_no_residual": facts_no_residual, "below_threshold": below_threshold, "over_facts": over_facts,
     "facts_foreign": facts_foreign,

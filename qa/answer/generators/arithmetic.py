@@ -23,7 +23,7 @@ from ...lexicon import (
     SHARE_WORDS,
 )
 from ...quantity import COUNT, DATE, MONEY, NUMERIC_KINDS, PERCENT, parse
-from ...text import compact
+from ...text import compact, format_number
 from ..ask import TypedAsk, content_terms
 from ..candidate import Candidate
 from ..compute import combine, operands
@@ -159,6 +159,23 @@ def _same(v: Value, w: Value) -> bool:
         (v.chunk.chunk_id, v.value_span) == (w.chunk.chunk_id, w.value_span)
 
 
+def column_of(v: Value) -> tuple[str, tuple[str, ...], str] | None:
+    """The table (announcement and header row) and column a value stands in; None for a sentence's value."""
+    chunk = v.chunk
+    if chunk.kind != "table_row" or not chunk.cells or v.value_span is None:
+        return None
+    written = chunk.text[v.value_span[0]:v.value_span[1]]
+    column = next((h for h, cell in chunk.cells if cell and written in cell), None)
+    return (chunk.doc_id, tuple(h for h, _ in chunk.cells), column) if column else None
+
+
+def aligned(a: Value, b: Value) -> bool:
+    """Two cells of one table's column in different rows ("부산 2024년 1,269곳", "대구 2024년 1,269곳"): operands
+    that parallel each other, as a sum or comparison of two rows means, not two columns of them."""
+    where = column_of(a)
+    return where is not None and where == column_of(b) and a.chunk.chunk_id != b.chunk.chunk_id
+
+
 def generate(ctx: Context) -> list[Candidate]:
     ask = ctx.ask if ctx.own_ask is not None else None
     if ask is None or ctx.q.english:
@@ -180,6 +197,10 @@ def generate(ctx: Context) -> list[Candidate]:
         if firsts else []
     pairs = [(a, b) for a in firsts[:ALTERNATIVES] for b in [v for v in seconds if not _same(v, a)][:ALTERNATIVES]]
     pairs = pairs[:1] + sorted(pairs[1:], key=lambda ab: -min(ab[0].score, ab[1].score))[:ALTERNATIVES]
+    # … and for a cell, the other operand's best cell of the same column, wherever it ranks among its values: these
+    # pairs come first, by their first operand (two rows added or compared are read in the same column)
+    parallel = [(a, b) for a in firsts[:ALTERNATIVES] for b in [next((v for v in seconds if aligned(a, v)), None)] if b]
+    pairs = parallel + [ab for ab in pairs if ab not in parallel]
     out: list[Candidate] = []
     for a, b in pairs:
         done = _compute(op, a, b)
@@ -191,7 +212,8 @@ def generate(ctx: Context) -> list[Candidate]:
         out.append(Candidate(generator="arithmetic", rule=f"typed:{name}", text=text, kind="fact", facts=facts,
                              value_kind=a.quantity.kind,
                              evidence={"coverage": min(a.coverage, b.coverage), "score": min(a.score, b.score),
-                                       "same_passage": same, "computed": 1.0, "rank": float(len(out))}))
+                                       "same_passage": same, "computed": 1.0, "rank": float(len(out)),
+                                       "aligned": float(aligned(a, b))}))
     return out
 
 
@@ -208,9 +230,10 @@ def _compute(op: str, a: Value, b: Value) -> tuple[str, str] | None:
     value = qa_.base / qb.base
     if op == "share" and not 0 < value < 1:
         return None  # a part is less than its whole: the second value was not the whole
+    # a multiple to two decimals (300만 ÷ 80만 = 3.75배, not 3.8), a share to one (33.3%), neither with a zero tail
     if op == "ratio":
-        return f"{value:,.1f}배 ({qa_.text} ÷ {qb.text})".replace(".0배", "배"), "ratio"
-    return f"{value * 100:,.1f}% ({qa_.text} ÷ {qb.text})", "share"
+        return f"{format_number(round(value, 2))}배 ({qa_.text} ÷ {qb.text})", "ratio"
+    return f"{format_number(round(value * 100, 1))}% ({qa_.text} ÷ {qb.text})", "share"
 
 
 __all__ = ["Operation", "generate", "operands", "read_operation"]

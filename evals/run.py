@@ -49,9 +49,11 @@ log = logging.getLogger("evals")
 
 # ------------------------------------------------------------------------------------------------ index / corpus
 def qa_source_hash(root: Path = ROOT) -> str:
-    """sha256 over the ``qa`` package sources: what a report and the fit's cached rows were computed with."""
+    """sha256 over the ``qa`` package sources and its word lists (``qa/data/*.txt``: the synonyms are read by the
+    answering code as its sources are): what a report and the fit's cached rows were computed with. Not the
+    chooser's weights, which the rows are fitted to, never computed with."""
     h = hashlib.sha256()
-    for p in sorted((root / "qa").rglob("*.py")):
+    for p in sorted([*(root / "qa").rglob("*.py"), *(root / "qa" / "data").glob("*.txt")]):
         h.update(p.relative_to(root).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()
@@ -492,11 +494,11 @@ def main(argv: list[str] | None = None) -> int:
     print(render_text(summary), file=out)
     print(render_folds(summary["folds"]), file=out)
     if args.ablation:
-        from .fit import ablation, best_c, collect, feature_names, print_ablation
+        from .fit import ablation, best_c, collect, feature_names, print_ablation, shipped_c
 
         rows = collect(goldens, cache=CACHE_DIR, k=DEFAULT_K)
         names = feature_names(rows)
-        c, by_c = best_c(rows, names)
+        c, by_c = best_c(rows, names, keep=shipped_c())
         print_ablation(ablation(rows, names, c), by_c[c], file=out)
     if summary.get("formats"):
         print(render_formats(summary["formats"]), file=out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .ingest import Document
 from .quantity import MAGNITUDE_CHARS
@@ -65,6 +66,23 @@ def split_cells(line: str) -> list[str]:
     if s.endswith("|"):
         s = s[:-1]
     return [c.strip() for c in s.split("|")]
+
+
+@lru_cache(maxsize=8192)
+def cell_spans(text: str, cells: tuple[tuple[str, str], ...]) -> tuple[tuple[int, int] | None, ...]:
+    """Where each (column, value) cell of a table row stands in its text: the k-th pipe cell when it holds the value
+    (a value found anywhere in the row would put "35" inside "1,350"), else None (a filled-down value is not
+    written in the row)."""
+    text = text.rstrip()
+    bars = [i for i, ch in enumerate(text) if ch == "|"]
+    bounds = ([] if text.startswith("|") else [-1]) + bars + ([] if text.endswith("|") else [len(text)])
+    raw = [(a + 1, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    spans: list[tuple[int, int] | None] = []
+    for k, (_, v) in enumerate(cells):
+        s, e = raw[k] if k < len(raw) else (0, 0)
+        at = text.find(v, s, e) if v else -1
+        spans.append((at, at + len(v)) if at >= 0 else None)
+    return tuple(spans)
 
 
 def is_pipe_row(line: str) -> bool:

@@ -291,6 +291,18 @@ def test_fill_down_full_row_is_unchanged():
         "강소형", "경기 안산시", "미래"]
 
 
+def test_cell_spans_finds_each_value_in_its_own_pipe_cell():
+    from qa.chunk import cell_spans
+
+    text = "| 부산 | 1,350 | 35 |"
+    spans = cell_spans(text, (("시도", "부산"), ("인원", "1,350"), ("곳", "35")))
+    assert [text[a:b] for a, b in spans] == ["부산", "1,350", "35"]
+    assert spans[2] == (text.rindex("35"), len(text) - 2)  # not the "35" inside "1,350"
+    # a filled-down value is not written in its row
+    assert cell_spans("|  | 35 |", (("시도", "서울"), ("곳", "35")))[0] is None
+    assert cell_spans("부산 | 3", (("a", "부산"), ("b", "3"))) == ((0, 2), (5, 6))  # no outer pipes
+
+
 def test_fill_down_row_shorter_than_header_takes_leading_cells_from_previous_row():
     assert fill_down(HEADER, ["경북 김천시", "Mobility"], ["강소형", "경기 안산시", "미래"]) == [
         "강소형", "경북 김천시", "Mobility"]

@@ -528,3 +528,49 @@ def test_c_is_the_strongest_regularisation_within_the_margin_of_the_best(monkeyp
         monkeypatch.setattr(fitting, "C_GRID", tuple(scores))
         monkeypatch.setattr(fitting, "cross_validate", lambda rows, names, c, repeats=1, s=scores: s[c])
         assert fitting.best_c(rows, []) == (chosen, scores)
+
+
+def test_fit_rows_fits_at_the_c_given(monkeypatch):
+    """``python -m evals fit --c 1`` compares a change at the shipped C whatever cross-validation would take."""
+    from evals import fit as fitting
+
+    scores = {0.3: .624, 1.0: .626, 3.0: .626}
+    monkeypatch.setattr(fitting, "C_GRID", (0.3, 1.0, 3.0))
+    monkeypatch.setattr(fitting, "cross_validate", lambda rows, names, c, repeats=1: scores.get(c, .5))
+    monkeypatch.setattr(fitting, "feature_names", lambda rows: ["a"])
+    monkeypatch.setattr(fitting, "fit", lambda rows, names, c: [c])
+    rows = [{}] * 1000
+    assert fitting.fit_rows(rows)[2] == 0.3  # no C to keep: the strongest within the margin
+    assert fitting.fit_rows(rows, keep=1.0)[2] == 1.0
+    names, weights, c, by_c = fitting.fit_rows(rows, keep=1.0, c=10.0)
+    assert (c, list(weights), by_c[10.0]) == (10.0, [10.0], .5)  # … and its cross-validated accuracy beside
+
+
+def test_the_shipped_c_stays_while_it_is_within_the_margin(monkeypatch):
+    """C .3 within two questions of C 1 (.624 against .626) is not taken over a shipped C 1; a C that wins by the
+    margin is."""
+    from evals import fit as fitting
+
+    rows = [{}] * 1000
+    for scores, keep, chosen in (({0.3: .624, 1.0: .626, 3.0: .626}, 1.0, 1.0),
+                                 ({0.3: .624, 1.0: .626, 3.0: .626}, None, 0.3),
+                                 ({0.3: .624, 1.0: .626, 3.0: .626}, 3.0, 3.0),
+                                 ({0.3: .624, 1.0: .621, 3.0: .626}, 1.0, 0.3)):
+        monkeypatch.setattr(fitting, "C_GRID", tuple(scores))
+        monkeypatch.setattr(fitting, "cross_validate", lambda rows, names, c, repeats=1, s=scores: s[c])
+        assert fitting.best_c(rows, [], keep) == (chosen, scores)
+
+
+def test_the_cached_rows_key_follows_the_word_lists_as_well_as_the_sources(tmp_path):
+    """A synonym added to ``qa/data/synonyms.txt`` changes the candidates: rows cached before it are stale."""
+    from evals.run import qa_source_hash
+
+    (tmp_path / "qa" / "data").mkdir(parents=True)
+    (tmp_path / "qa" / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "qa" / "data" / "synonyms.txt").write_text("선발 선정\n", encoding="utf-8")
+    (tmp_path / "qa" / "data" / "chooser.json").write_text("{}", encoding="utf-8")
+    before = qa_source_hash(tmp_path)
+    (tmp_path / "qa" / "data" / "chooser.json").write_text('{"c": 1}', encoding="utf-8")
+    assert qa_source_hash(tmp_path) == before  # refitted weights are not what the rows were computed with
+    (tmp_path / "qa" / "data" / "synonyms.txt").write_text("선발 선정 뽑\n", encoding="utf-8")
+    assert qa_source_hash(tmp_path) != before

@@ -209,21 +209,22 @@ def test_arithmetic_pairs_two_rows_in_the_same_column_first():
     from qa.chunk import Chunk
 
     header = ("구분", "2024년(곳)", "야간 쉼터(곳)")
-    rows = {"부산": ("1,269", "35"), "대구": ("1,269", "41")}
+    rows = {"부산": ("1,350", "35"), "대구": ("1,350", "41")}  # "35" is also inside "1,350"
 
     def cell(row: str, column: int):
         """The value in ``column`` (1 or 2) of ``row``'s table row."""
         values = rows[row]
         text = f"| {row} | {values[0]} | {values[1]} |"
         chunk = Chunk(f"d#{row}", "d", text, 1, 1, "", "table_row", text, tuple(zip(header, (row, *values), strict=True)))
-        at = text.find(f"| {values[column - 1]} |", text.find(" | ") + (0 if column == 1 else len(values[0]) + 3)) + 2
+        at = text.rfind(f" {values[column - 1]} |") + 1 if column == 2 else text.find(values[0])
         return SimpleNamespace(chunk=chunk, value_span=(at, at + len(values[column - 1])))
 
-    busan, daegu, daegu_night = cell("부산", 1), cell("대구", 1), cell("대구", 2)
-    assert daegu_night.chunk.text[slice(*daegu_night.value_span)] == "41"
-    assert arithmetic.column_of(busan) == ("d", header, "2024년(곳)")
-    assert arithmetic.column_of(daegu_night)[2] == "야간 쉼터(곳)"
+    busan, daegu, busan_night, daegu_night = cell("부산", 1), cell("대구", 1), cell("부산", 2), cell("대구", 2)
+    assert busan_night.chunk.text[slice(*busan_night.value_span)] == "35"
+    assert arithmetic.column_of(busan) == ("d", header, 1)
+    assert arithmetic.column_of(busan_night)[2] == 2  # the third column, not the "1,350" that holds "35"
     assert arithmetic.aligned(busan, daegu) and not arithmetic.aligned(busan, daegu_night)
+    assert arithmetic.aligned(busan_night, daegu_night) and not arithmetic.aligned(busan_night, daegu)
     assert not arithmetic.aligned(busan, busan)  # one cell is no pair
     sentence = SimpleNamespace(chunk=Chunk("d#s", "d", "부산 1,269곳", 1, 1, "", "point", ""), value_span=(3, 8))
     assert arithmetic.column_of(sentence) is None and not arithmetic.aligned(sentence, sentence)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..asked import range_edges, times_within
-from ..chunk import ORDINAL_HEADER, TOP_BULLETS
+from ..chunk import ORDINAL_HEADER, TOP_BULLETS, cell_spans
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT, RELATIVE_TIME_WORDS
 from ..quantity import BARE_FIGURE, COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse
@@ -320,7 +320,8 @@ class TypedFinder:
         periods = {h: max(years) for h, _ in cells if h
                    for years in [[d for d in _dates(h, None) if d[:4].isdigit()]] if years}
         latest = max(periods.values(), default="")
-        for h, v in cells:
+        spans = cell_spans(chunk.text, chunk.cells)
+        for (h, v), span in zip(cells, spans, strict=True):
             if not v or v in labels or ORDINAL_HEADER.match(h or ""):
                 continue  # a rank or a row number is not a quantity of the caption's unit
             unit = _header_unit(h) or row_unit or caption_unit
@@ -329,8 +330,6 @@ class TypedFinder:
             qs = _with_times(parse(shown, year) or parse(f"{v} {h}", year))
             if not qs:
                 continue
-            pos = chunk.text.find(v)
-            span = (pos, pos + len(v)) if pos >= 0 else None
             label = " ".join(dict.fromkeys(labels + [w for w in wordy if w != v] + [h]))
             # a column of an earlier period than another column (2022년 beside 2023년): the question that names
             # none asks the latest, as it does of a trend written in a sentence

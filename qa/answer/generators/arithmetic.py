@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...chunk import cell_spans
 from ...korean import tokenize
 from ...lexicon import (
     COMPLEMENT_WORDS,
@@ -159,14 +160,15 @@ def _same(v: Value, w: Value) -> bool:
         (v.chunk.chunk_id, v.value_span) == (w.chunk.chunk_id, w.value_span)
 
 
-def column_of(v: Value) -> tuple[str, tuple[str, ...], str] | None:
-    """The table (announcement and header row) and column a value stands in; None for a sentence's value."""
+def column_of(v: Value) -> tuple[str, tuple[str, ...], int] | None:
+    """The table (announcement and header row) and column index a value stands in; None for a sentence's value."""
     chunk = v.chunk
     if chunk.kind != "table_row" or not chunk.cells or v.value_span is None:
         return None
-    written = chunk.text[v.value_span[0]:v.value_span[1]]
-    column = next((h for h, cell in chunk.cells if cell and written in cell), None)
-    return (chunk.doc_id, tuple(h for h, _ in chunk.cells), column) if column else None
+    a, b = v.value_span
+    column = next((k for k, span in enumerate(cell_spans(chunk.text, chunk.cells))
+                   if span and span[0] <= a and b <= span[1]), None)
+    return (chunk.doc_id, tuple(h for h, _ in chunk.cells), column) if column is not None else None
 
 
 def aligned(a: Value, b: Value) -> bool:

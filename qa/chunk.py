@@ -73,9 +73,10 @@ def cell_spans(text: str, cells: tuple[tuple[str, str], ...]) -> tuple[tuple[int
     """Where each (column, value) cell of a table row stands in its text: the k-th pipe cell when it holds the value
     (a value found anywhere in the row would put "35" inside "1,350"), else None (a filled-down value is not
     written in the row)."""
+    lead = len(text) - len(text.lstrip())  # the row as written, indented or not
     text = text.rstrip()
     bars = [i for i, ch in enumerate(text) if ch == "|"]
-    bounds = ([] if text.startswith("|") else [-1]) + bars + ([] if text.endswith("|") else [len(text)])
+    bounds = ([] if text.lstrip().startswith("|") else [lead - 1]) + bars + ([] if text.endswith("|") else [len(text)])
     raw = [(a + 1, b) for a, b in zip(bounds, bounds[1:], strict=False)]
     spans: list[tuple[int, int] | None] = []
     for k, (_, v) in enumerate(cells):

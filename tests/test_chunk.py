@@ -301,6 +301,7 @@ def test_cell_spans_finds_each_value_in_its_own_pipe_cell():
     # a filled-down value is not written in its row
     assert cell_spans("|  | 35 |", (("시도", "서울"), ("곳", "35")))[0] is None
     assert cell_spans("부산 | 3", (("a", "부산"), ("b", "3"))) == ((0, 2), (5, 6))  # no outer pipes
+    assert cell_spans("  | 부산 | 3 |", (("a", "부산"), ("b", "3"))) == ((4, 6), (9, 10))  # indented
 
 
 def test_fill_down_row_shorter_than_header_takes_leading_cells_from_previous_row():

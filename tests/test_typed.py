@@ -110,6 +110,14 @@ def test_table_cell_takes_the_unit_of_its_column():
     assert render(c).endswith("184억원")
 
 
+def test_a_cells_value_is_placed_in_its_own_cell_not_where_its_text_first_occurs():
+    """"35" of "| 부산 | 1,350 | 35 |" is highlighted in the third cell, not inside "1,350"."""
+    cells = [("구분", "부산"), ("2024년(곳)", "1,350"), ("야간 쉼터(곳)", "35")]
+    hits = [_chunk("| 부산 | 1,350 | 35 |", kind="table_row", cells=cells, search="무더위쉼터 현황\n구분: 부산")]
+    c = _best("부산 야간 쉼터", (COUNT,), hits, counter="곳")
+    assert c.quantity.text == "35곳" and c.value_span == (15, 17)
+
+
 def test_headings_lose_to_sentences():
     hits = [_chunk("< 청년월세 3,500명 선정해 월 20만원 지원 >", kind="heading", n=0),
             _chunk("□ 청년월세 2차 추가모집 인원은 3,500명이다.", n=1)]

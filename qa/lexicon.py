@@ -291,6 +291,16 @@ CHANGE_HEADERS = r"증감|증가|감소|변화|등락|대비"
 RATE_WORDS = r"율|률|%"
 # a row label of a whole or a subtotal, never the row a superlative picks ("전국" above the regions, "모두채움 소계")
 WHOLE_ROWS = r"^(?:전국|전체|합\s*계|총\s*계|계)$|소\s*계$|합\s*계$"
+# rows asked by the way their figure changed ("줄어든 시도는 어디어디?", "감소한 업종 몇 개야?", "안 줄어든 곳은?"):
+# a change verb in its adnominal form, falling or rising, with "안" or "못" before it turning it round, then which
+# rows or how many are asked of it (the counter of "몇 곳" names the count's unit) and not why ("줄어든 이유가 뭐야")
+CHANGED_FALL = r"줄어든|줄은|감소한|감소된|하락한|떨어진|내린|내려간"
+CHANGED_RISE = r"늘어난|늘은|증가한|증가된|상승한|오른|올라간"
+CHANGED_ROWS = r"(?P<neg>(?:안|못)\s*)?(?P<verb>(?P<fall>" + CHANGED_FALL + r")|" + CHANGED_RISE + r")(?P<rest>.*)"
+CHANGED_ASKS = r"어디|어느|뭐|무엇|무슨|몇\s*(?P<counter>곳|개|군데|가지|개소|시도|건)?"
+CHANGED_NOT_ROWS = r"이유|원인|왜|때문|얼마"
+# words by which a question asks for places as the rows of a table (줄어든 시도는, 늘어난 지역은)
+PLACES_ASKED = r"시도|시·도|시군|시·군|지역|지자체|권역|광역"
 # superlative words (compact) of the largest / smallest value
 MAX_WORDS = r"가장많|제일많|가장높|최고|최다|most|highest"
 MIN_WORDS = r"가장적|제일적|가장낮|최저|최소|least|lowest"

@@ -30,7 +30,7 @@ def texts(cands) -> list[str]:
 
 def test_every_generator_is_registered_by_name():
     assert set(GENERATORS) >= {"facts", "quoted", "arithmetic", "rows", "passage", "lead", "inverse", "attribution",
-                               "listing", "count_items", "extreme", "metadata", "not_found"}
+                               "listing", "count_items", "extreme", "changed", "metadata", "not_found"}
     assert [c.generator for c in generate(context("여수시 국비는?"), names=("not_found",))] == ["not_found"]
 
 
@@ -261,3 +261,74 @@ def test_extreme_cell_values_are_signed_figures():
 
     assert extreme.cell_value("△1,256") == -1256.0 and extreme.cell_value("12.5%") == 12.5
     assert extreme.cell_value("-") is None and extreme.cell_value("서울") is None
+
+
+@pytest.mark.parametrize("question, fall, negated, count, counter", [
+    ("2020년 2분기 소매판매가 감소한 시도는 어디어디예요?", True, False, False, ""),
+    ("발화요인 중에서 전년보다 건수가 늘어난 건 몇 개야?", False, False, True, "개"),
+    ("광공업생산이 줄어든 시도는 몇 곳이야?", True, False, True, "곳"),
+    ("이혼 건수가 안 줄어든 시도는 어디야?", True, True, False, ""),
+])
+def test_changed_reads_the_rows_asked_by_their_change(question, fall, negated, count, counter):
+    from qa.answer.generators import changed
+
+    assert changed.asked(question) == changed.ChangeAsked(fall, negated, count, counter)
+
+
+@pytest.mark.parametrize("question", [
+    "건설수주가 줄어든 이유가 뭐예요?",  # why, not which
+    "성장률이 작년보다 몇 %p 떨어진 거야?",  # an amount, asked before the verb
+    "수급자가 제일 많이 늘어난 권역이 어디예요?",  # a superlative (extreme)
+    "건설수주가 143.5% 늘어난 곳은 어디야?",  # the row of a stated change
+    "예산 얼마나 늘어난 거야?",
+])
+def test_changed_leaves_other_change_questions(question):
+    from qa.answer.generators import changed
+
+    assert changed.asked(question) is None
+
+
+def test_changed_rows_are_those_on_the_side_of_zero_asked():
+    from qa.answer.generators import changed
+    from qa.chunk import Chunk
+
+    def row(i: int, *cells: str) -> Chunk:
+        pairs = tuple(zip(("시도", "2023년", "2024년", "증감"), cells, strict=True))
+        return Chunk(f"c{i}", "d", "| " + " | ".join(cells) + " |", i, i, "", "table_row", "", pairs)
+
+    table = (row(1, "전국", "100", "98", "△2"), row(2, "서울", "40", "42", "2"), row(3, "전남", "30", "27", "△3"),
+             row(4, "경남", "30", "29", "-1"), row(5, "세종", "5", "5", "0"))
+    fell = changed.asked("줄어든 시도는 어디야?")
+    read, picked = changed.rows_changed(table, "증감", "시도", fell)
+    assert read == 4 and [label for _, label in picked] == ["전남", "경남"]  # 전국 is the whole, not a row
+    _, kept = changed.rows_changed(table, "증감", "시도", changed.asked("안 줄어든 시도는 어디야?"))
+    assert [label for _, label in kept] == ["서울", "세종"]
+    _, rose = changed.rows_changed(table, "증감", "시도", changed.asked("늘어난 시도는 몇 곳이야?"))
+    assert [label for _, label in rose] == ["서울"]
+
+
+def test_changed_rows_of_a_long_table_are_those_of_the_indicator_asked():
+    from qa.answer.generators import changed
+    from qa.chunk import Chunk
+
+    def row(i: int, *cells: str) -> Chunk:
+        pairs = tuple(zip(("지표", "지역", "2/4분기"), cells, strict=True))
+        return Chunk(f"c{i}", "d", "| " + " | ".join(cells) + " |", i, i, "", "table_row", "", pairs)
+
+    table = (row(1, "광공업생산", "광주", "△3.6"), row(2, "광공업생산", "전남", "2.5"),
+             row(3, "수출", "광주", "△3.4"), row(4, "수출", "전남", "△32.8"))
+    fell = changed.asked("광공업생산이 줄어든 지역은 어디야?")
+    read, picked = changed.rows_changed(table, "2/4분기", "지역", fell, ("광공업생산",))
+    assert read == 2 and [label for _, label in picked] == ["광주"]
+    _, every = changed.rows_changed(table, "2/4분기", "지역", fell)  # no term: every row
+    assert [label for _, label in every] == ["광주", "광주", "전남"]
+
+
+def test_changed_reads_only_a_column_of_the_period_asked():
+    from qa.answer.generators import changed
+
+    assert changed.period_agrees("2023년 4/4분기", {"2023"}, {"분기": {4}})
+    assert changed.period_agrees("2023년 4/4", {"2023"}, {"분기": {4}})
+    assert not changed.period_agrees("2023년 3/4", {"2023"}, {"분기": {4}})
+    assert not changed.period_agrees("2019년 2/4분기", {"2020"}, {"분기": {2}})
+    assert changed.period_agrees("증감", {"2020"}, {"분기": {2}})  # a header of no period

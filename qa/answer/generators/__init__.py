@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..candidate import Candidate
 from ..context import Context
-from . import arithmetic, attribution, extreme, facts, inverse, listing, metadata, not_found, passages, quoted, tables
+from . import arithmetic, attribution, changed, extreme, facts, inverse, listing, metadata, not_found, passages, quoted, tables
 
 Generator = Callable[[Context], list[Candidate]]
 
@@ -29,6 +29,7 @@ GENERATORS: dict[str, Generator] = {
     "listing": listing.generate,
     "count_items": listing.count,
     "extreme": extreme.generate,
+    "changed": changed.generate,
     "metadata": metadata.generate,
     "not_found": not_found.generate,
 }

@@ -78,12 +78,13 @@ def label_of(row: Chunk, column: str) -> str:
 
 
 def best_column(table: tuple[Chunk, ...], question: str, terms: list[str], known,
-                weights: tuple[float, float]) -> tuple[str, float] | None:
+                weights: tuple[float, float], keep=None) -> tuple[str, float] | None:
     """The figure column the question names best: the share of its words the header holds, and, when it asks a
-    change, the change's column ("제일 많이 늘어난" → 증감; "감소율이" → 증감률); None when no column is named."""
+    change, the change's column ("제일 많이 늘어난" → 증감; "감소율이" → 증감률); None when no column is named.
+    ``keep(header)``, when given, says which columns may be read at all."""
     change, rate = _CHANGE_ASKED.search(question), _RATE.search(question)
     scored = []
-    for h in [h for h, _ in table[0].cells if h]:
+    for h in [h for h, _ in table[0].cells if h and (keep is None or keep(h))]:
         if sum(cell_value(v) is not None for row in table for hh, v in row.cells if hh == h) < 2:
             continue
         held = set(tokenize(h))

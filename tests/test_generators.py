@@ -30,7 +30,7 @@ def texts(cands) -> list[str]:
 
 def test_every_generator_is_registered_by_name():
     assert set(GENERATORS) >= {"facts", "quoted", "arithmetic", "rows", "passage", "lead", "inverse", "attribution",
-                               "listing", "count_items", "extreme", "changed", "metadata", "not_found"}
+                               "listing", "count_items", "extreme", "changed", "periods", "metadata", "not_found"}
     assert [c.generator for c in generate(context("여수시 국비는?"), names=("not_found",))] == ["not_found"]
 
 
@@ -332,3 +332,43 @@ def test_changed_reads_only_a_column_of_the_period_asked():
     assert not changed.period_agrees("2023년 3/4", {"2023"}, {"분기": {4}})
     assert not changed.period_agrees("2019년 2/4분기", {"2020"}, {"분기": {2}})
     assert changed.period_agrees("증감", {"2020"}, {"분기": {2}})  # a header of no period
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("2023년 전북 건설수주액 1분기보다 2분기에 얼마나 줄었어?", [("2023", ("분기", 1)), ("2023", ("분기", 2))]),
+    ("설비투자 증가율 3분기랑 4분기 차이가 몇 %p야?", [(None, ("분기", 3)), (None, ("분기", 4))]),
+    ("4월보다 5월에 출생아 몇 명 늘었어?", [(None, ("월", 4)), (None, ("월", 5))]),
+    ("2023년 성장률이 2022년보다 몇 %p 떨어진 거야?", [("2023", None), ("2022", None)]),
+    ("2022년 1분기보다 2023년 2분기에 얼마나 늘었어?", []),  # two years and two quarters: which goes with which
+])
+def test_periods_reads_the_periods_a_question_names_in_order(question, asked):
+    from qa.answer.generators import periods
+
+    assert periods.periods_asked(question) == [periods.Period(*p) for p in asked]
+
+
+def test_periods_reads_a_column_of_the_period_asked():
+    from qa.answer.generators import periods
+
+    P = periods.Period
+    assert periods.header_period("2023년 4/4분기") == P("2023", ("분기", 4)) == periods.header_period("2023년 4/4")
+    assert periods.header_period("연간 2022년") == P("2022", None) and periods.header_period("1~5월") is None
+    assert periods.fits(P("2023", ("분기", 4)), P(None, ("분기", 4)))  # the year the header says, none asked
+    assert not periods.fits(P("2022", ("분기", 4)), P("2022", None))  # a quarter's column is not the year's
+    assert not periods.fits(P("2023", ("분기", 3)), P("2023", ("분기", 4)))
+
+
+def test_periods_unit_is_the_cells_the_labels_or_the_tables_note():
+    from qa.answer.generators import periods
+    from qa.chunk import Chunk
+
+    def row(label: str, a: str, b: str, note: str = "") -> Chunk:
+        cells = (("구분", label), ("2023년 1/4분기", a), ("2023년 2/4분기", b))
+        return Chunk("c", "d", f"| {label} | {a} | {b} |", 1, 1, "", "table_row", f"{note}\nx\n| … |", cells)
+
+    amount = row("건설수주액(억원)", "12,537", "10,157")
+    assert periods.unit_of(amount, "2023년 2/4분기", "10,157", (amount,)) == "억원"
+    rate = row("수출", "△1.4", "△20.3", note="(단위: 전년동분기대비 %, 고용률은 %p)")
+    assert periods.unit_of(rate, "2023년 2/4분기", "△20.3", (rate,)) == "%"
+    own = row("가구", "1,000가구", "1,280가구")
+    assert periods.unit_of(own, "2023년 2/4분기", "1,280가구", (own,)) == "가구"

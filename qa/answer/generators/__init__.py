@@ -13,7 +13,21 @@ from collections.abc import Callable
 
 from ..candidate import Candidate
 from ..context import Context
-from . import arithmetic, attribution, changed, extreme, facts, inverse, listing, metadata, not_found, passages, quoted, tables
+from . import (
+    arithmetic,
+    attribution,
+    changed,
+    extreme,
+    facts,
+    inverse,
+    listing,
+    metadata,
+    not_found,
+    passages,
+    periods,
+    quoted,
+    tables,
+)
 
 Generator = Callable[[Context], list[Candidate]]
 
@@ -21,6 +35,7 @@ GENERATORS: dict[str, Generator] = {
     "facts": facts.generate,
     "quoted": quoted.generate,
     "arithmetic": arithmetic.generate,
+    "periods": periods.generate,
     "rows": tables.generate,
     "passage": passages.generate,
     "lead": passages.lead,

@@ -300,9 +300,10 @@ CHANGED_ROWS = r"(?P<neg>(?:안|못)\s*)?(?P<verb>(?P<fall>" + CHANGED_FALL + r"
 CHANGED_ASKS = r"어디|어느|뭐|무엇|무슨|몇\s*(?P<counter>곳|개|군데|가지|개소|시도|건)?"
 CHANGED_NOT_ROWS = r"이유|원인|왜|때문|얼마"
 # a difference asked between two periods of one series ("1분기보다 2분기에 얼마나 줄었어", "3분기랑 4분기 차이",
-# "2024년보다 몇 가구 늘었어"), and the comparison that names only the earlier period (the later is the latest)
+# "2024년보다 몇 가구 늘었어"), and the comparison right after a lone period that makes it the earlier one (the later
+# is the latest: "2024년보다", not "9월 평균기온이 평년보다")
 PERIOD_DIFF_ASKED = r"얼마나|몇|차이|증감"
-PERIOD_COMPARED = r"보다|비해|대비|비교하면|비교해"
+PERIOD_COMPARED = r"^\s*(?:보다|비해|대비|(?:과|와|이랑|랑|하고)\s*비교)"
 # words by which a question asks for places as the rows of a table (줄어든 시도는, 늘어난 지역은)
 PLACES_ASKED = r"시도|시·도|시군|시·군|지역|지자체|권역|광역"
 # superlative words (compact) of the largest / smallest value

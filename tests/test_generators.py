@@ -372,3 +372,16 @@ def test_periods_unit_is_the_cells_the_labels_or_the_tables_note():
     assert periods.unit_of(rate, "2023년 2/4분기", "△20.3", (rate,)) == "%"
     own = row("가구", "1,000가구", "1,280가구")
     assert periods.unit_of(own, "2023년 2/4분기", "1,280가구", (own,)) == "가구"
+
+
+@pytest.mark.parametrize("question, lone", [
+    ("안심 집수리 2024년보다 지원 가구 몇 가구 늘었어?", True),
+    ("서울 초등학생 2020년이랑 비교하면 얼마나 줄었어?", True),
+    ("2022년에 비해 얼마나 늘었어?", True),
+    ("2024년 제주 9월 평균기온이 평년보다 몇 도 높았어?", False),  # 9월 is what is compared, with 평년
+    ("2023년 12월 취업자는 1년 전보다 얼마나 늘었어?", False),
+])
+def test_periods_compares_with_a_lone_period_only_when_it_is_the_one_compared_with(question, lone):
+    from qa.answer.generators import periods
+
+    assert periods.compared(question) is lone

@@ -88,6 +88,13 @@ def unit_of(row: Chunk, header: str, cell: str, table: tuple[Chunk, ...]) -> str
     return note[-1] if note else ""
 
 
+def compared(question: str) -> bool:
+    """Whether the one period a question names is what it compares with ("2024년보다", "2020년이랑 비교하면"), not
+    the period of what is compared with something else ("9월 평균기온이 평년보다")."""
+    ends = [m.end() for m in _PART.finditer(question)] or [m.end() for m in _YEAR.finditer(question)]
+    return any(_COMPARED.match(re.sub(r"^(?:에|의|도)", "", question[end:].lstrip())) for end in ends[-1:])
+
+
 def _decimals(cell: str) -> int:
     m = re.search(r"\.(\d+)", cell)
     return len(m.group(1)) if m else 0
@@ -101,7 +108,7 @@ def generate(ctx: Context) -> list[Candidate]:
     if ctx.q.english or not _DIFF.search(ctx.text):
         return []
     asked = periods_asked(ctx.text)
-    if not 1 <= len(asked) <= 2 or len(set(asked)) < len(asked) or (len(asked) == 1 and not _COMPARED.search(ctx.text)):
+    if not 1 <= len(asked) <= 2 or len(set(asked)) < len(asked) or (len(asked) == 1 and not compared(ctx.text)):
         return []
     terms = [compact(t) for t in ctx.terms if not _YEAR.search(t) and not _PART.search(t)]
     weight_of = ctx.corpus.finder.weight

@@ -385,3 +385,24 @@ def test_periods_compares_with_a_lone_period_only_when_it_is_the_one_compared_wi
     from qa.answer.generators import periods
 
     assert periods.compared(question) is lone
+
+
+def test_periods_computes_the_rows_difference_between_the_columns_asked(monkeypatch):
+    from qa.answer.generators import periods
+    from qa.chunk import Chunk
+
+    def row(i: int, label: str, a: str, b: str) -> Chunk:
+        cells = (("구분", label), ("2023년 1/4분기", a), ("2023년 2/4분기", b))
+        return Chunk(f"c{i}", "d", f"| {label} | {a} | {b} |", i, i, "", "table_row", f"x\n| {label} |", cells)
+
+    table = (row(1, "광공업생산지수", "103.5", "108.9"), row(2, "건설수주액(억원)", "12,537", "10,157"))
+    monkeypatch.setattr(periods, "tables_hit", lambda ctx: [table])
+    monkeypatch.setattr(periods, "row_fact", lambda ctx, r: r.chunk_id)
+    question = "2023년 건설수주액 1분기보다 2분기에 얼마나 줄었어?"
+    ctx = SimpleNamespace(text=question, q=SimpleNamespace(english=False), terms=["건설수주액", "2023년", "1분기", "2분기"],
+                          corpus=SimpleNamespace(finder=SimpleNamespace(weight=lambda t: 1.0)))
+    found = periods.generate(ctx)
+    assert texts(found) == ["차이: 2,380억원 감소 (건설수주액(억원) 2023년 1/4분기 12,537 → 2023년 2/4분기 10,157)"]
+    assert found[0].rule == "typed:diff" and found[0].facts == ["c2"]
+    ctx.text = "2023년 건설수주액은 얼마야?"  # one period, compared with nothing: no difference asked
+    assert periods.generate(ctx) == []

@@ -18,7 +18,6 @@ from ...lexicon import (
     CHANGED_ROWS,
     PLACES_ASKED,
     QUESTION_WORDS,
-    WHOLE_ROWS,
 )
 from ...text import compact
 from ..ask import content_terms
@@ -26,12 +25,12 @@ from ..candidate import Candidate
 from ..context import Context
 from ..features_about import ordinals
 from ..rows import is_total
-from .extreme import best_column, cell_value, direction, label_column, label_of
+from .extreme import best_column, cell_value, direction, figures_of, label_column
 from .listing import names_asked
-from .tables import row_fact, tables_hit
+from .tables import row_fact, table_context, tables_hit
 
 _ROWS, _ASKS, _NOT_ROWS = re.compile(CHANGED_ROWS), re.compile(CHANGED_ASKS), re.compile(CHANGED_NOT_ROWS)
-_CHANGE_HEADER, _WHOLE = re.compile(CHANGE_HEADERS), re.compile(WHOLE_ROWS)
+_CHANGE_HEADER = re.compile(CHANGE_HEADERS)
 _FIGURE_BEFORE = re.compile(r"\d[\d.,]*\s*(?:%p?|％|배|[명건곳개원])(?:씩)?\s*$")
 _YEAR, _QUARTER = re.compile(r"(20\d\d)"), re.compile(r"(?<![\d/])([1-4])\s*/\s*4(?![\d/])")
 _PLACES_ASKED = re.compile(PLACES_ASKED)
@@ -76,9 +75,8 @@ def rows_changed(table: tuple[Chunk, ...], header: str, named_by: str, ask: Chan
         held = [row for row in rows if any(hh == h and v and cell_value(v) is None and any(t in compact(v) for t in terms)
                                            for hh, v in row.cells)]
         rows = held or rows
-    rows = [(cell_value(v), row, label_of(row, named_by)) for row in rows for h, v in row.cells if h == header]
-    rows = [(x, row, label) for x, row, label in rows if x is not None and label and not _WHOLE.search(label)]
-    return len(rows), [(row, label) for x, row, label in rows if ask.holds(x)]
+    figures = figures_of(rows, header, named_by)
+    return len(figures), [(row, label) for x, row, label in figures if ask.holds(x)]
 
 
 def period_agrees(header: str, years: set[str], members: dict[str, set[int]]) -> bool:
@@ -98,13 +96,6 @@ def names_place(label: str, ctx: Context) -> bool:
     """Whether a row's label is a place (서울, 전남, 경기 고양시), as the corpus's places and the lexicon's regions know it."""
     flat = compact(label)
     return flat in ctx.corpus.place_forms or any(compact(w) in ctx.corpus.place_forms for w in label.split())
-
-
-def table_context(table: tuple[Chunk, ...]) -> str:
-    """What the search reads above a table's first row: its section and unit note ("(단위: %, 분기는 전기대비, 연간은
-    전년대비)" says every figure column is a change), without the row itself (its cells, then its line)."""
-    lines = table[0].search_text.split("\n")
-    return "\n".join(lines[:-2])
 
 
 def generate(ctx: Context) -> list[Candidate]:

@@ -77,6 +77,14 @@ def label_of(row: Chunk, column: str) -> str:
     return next((v.strip().lstrip("-·").strip() for h, v in row.cells if h == column and v), "")
 
 
+def figures_of(rows, header: str, named_by: str) -> list[tuple[float, Chunk, str]]:
+    """Each row's figure in ``header`` with its label (its cell in ``named_by``): the rows that state one and name
+    one thing, not a total (합계) nor a whole (전국)."""
+    found = [(cell_value(v), row, label_of(row, named_by)) for row in rows if not is_total(row)
+             for h, v in row.cells if h == header]
+    return [(x, row, label) for x, row, label in found if x is not None and label and not _WHOLE.search(label)]
+
+
 def best_column(table: tuple[Chunk, ...], question: str, terms: list[str], known,
                 weights: tuple[float, float], keep=None) -> tuple[str, float] | None:
     """The figure column the question names best: the share of its words the header holds, and, when it asks a
@@ -115,9 +123,7 @@ def generate(ctx: Context) -> list[Candidate]:
         named_by = label_column(table, names)
         if named_by is None:
             continue
-        rows = [(cell_value(v), row, label_of(row, named_by)) for row in table if not is_total(row)
-                for h, v in row.cells if h == header]
-        rows = [(x, row, label) for x, row, label in rows if x is not None and label and not _WHOLE.search(label)]
+        rows = figures_of(table, header, named_by)
         if len(rows) < 2:
             continue
         # "감소율이 제일 컸던": a decrease asked of a signed column of changes turns the ends (the most negative)

@@ -15,14 +15,14 @@ from ...lexicon import PERIOD_COMPARED, PERIOD_DIFF_ASKED
 from ...text import compact, format_number
 from ..candidate import Candidate
 from ..context import Context
-from .changed import table_context
 from .extreme import cell_value
-from .tables import row_fact, tables_hit
+from .tables import row_fact, table_context, tables_hit
 
 _YEAR = re.compile(r"(20\d\d)\s*(?:년|학년도)")
-_PART = re.compile(r"(?<![\d/])([1-4])\s*(?:/\s*4\s*)?분기|(?<![\d~∼-])(1[0-2]|[1-9])\s*월(?!\s*[~∼-])")
+_MONTH = r"(?<![\d~∼-])(1[0-2]|[1-9])\s*월(?!\s*[~∼-])"  # 5월, not a month of a range (1~5월)
+_PART = re.compile(r"(?<![\d/])([1-4])\s*(?:/\s*4\s*)?분기|" + _MONTH)
 _HEADER_YEAR, _HEADER_QUARTER = re.compile(r"(20\d\d)"), re.compile(r"(?<![\d/])([1-4])\s*/\s*4(?![\d/])|([1-4])\s*분기")
-_HEADER_MONTH = re.compile(r"(?<![\d~∼-])(1[0-2]|[1-9])\s*월(?!\s*[~∼-])")
+_HEADER_MONTH = re.compile(_MONTH)
 _DIFF, _COMPARED = re.compile(PERIOD_DIFF_ASKED), re.compile(PERIOD_COMPARED)
 _UNIT = re.compile(r"\(([^()]*?)\)\s*$")
 _NOTE_UNIT = re.compile(r"단위\s*:\s*([^,)]+)")

@@ -25,6 +25,13 @@ def tables_hit(ctx: Context) -> list[tuple[Chunk, ...]]:
     return tables
 
 
+def table_context(table: tuple[Chunk, ...]) -> str:
+    """What the search reads above a table's first row: its section and unit note ("(단위: %, 분기는 전기대비, 연간은
+    전년대비)" says every figure column is a change), without the row itself (its cells, then its line)."""
+    lines = table[0].search_text.split("\n")
+    return "\n".join(lines[:-2])
+
+
 def generate(ctx: Context) -> list[Candidate]:
     if ctx.q.english or ctx.year_only:
         return []

@@ -217,7 +217,8 @@ class Assistant:
         # with other words (its pseudo-query), so its embedding waits for them
         early = self.retriever.embed_early(text, retriever) if not history and HANGUL.search(text) else None
         q = self.corpus.linker.analyse(text, history)
-        whole = rewrite_history(text, history, self.corpus.operand_names) if history and not q.pseudo else None
+        names, places = self.corpus.operand_names, self.corpus.place_forms
+        whole = rewrite_history(text, history, names, places) if history and not q.pseudo else None
         if whole:  # "2부는?" after "… 1부는 몇 분 동안 해?", which linking left empty: the whole question it stands for
             text, history = self.speller(whole), None
             q = self.corpus.linker.analyse(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.question.rewrite import counterpart, counterpart_span, elliptical_member, rewrite_followup, rewrite_history
+from qa.question.rewrite import counterpart, counterpart_span, elliptical_member, rewrite_followup, rewrite_history, shifted
 
 
 @pytest.mark.parametrize("question, member", [
@@ -30,6 +30,26 @@ def test_an_elliptical_follow_up_names_one_member(question, member):
 ])
 def test_the_previous_question_is_asked_again_with_the_member_in_place(previous, question, whole):
     assert rewrite_followup(question, previous, names={"전주시", "김해"}) == whole
+
+
+def test_a_relative_year_stands_for_the_year_it_is_from_the_one_asked_before():
+    assert shifted("작년", "2026학년도") == "2025학년도"
+    assert shifted("내년", "2024년") == "2025년"
+    assert shifted("작년", "7월") is None and shifted("8월", "2024년") is None
+    assert rewrite_followup("작년엔?", "경북 2026학년도 공립 교사 몇 명 뽑아?") == "경북 2025학년도 공립 교사 몇 명 뽑아?"
+    assert rewrite_followup("작년엔?", "올해 서울 교사 몇 명 뽑아?") == "작년 서울 교사 몇 명 뽑아?"
+
+
+def test_a_place_stands_for_a_place_and_a_word_ending_alike_before_any_other_name():
+    names, places = {"2023년", "광주", "전북", "민간소비", "정부소비", "서울", "중학교"}, {"광주", "전북", "서울"}
+    assert rewrite_followup("전북은?", "2023년 2분기 광주 고용률 얼마나 올랐어?", names, places) == \
+        "2023년 2분기 전북 고용률 얼마나 올랐어?"
+    assert rewrite_followup("정부소비는?", "2023년 연간 민간소비 증가율 몇이야?", names, places) == \
+        "2023년 연간 정부소비 증가율 몇이야?"
+    assert rewrite_followup("중학교는?", "서울 초등학교 학급당 학생 수 몇 명이야?", names, places) == \
+        "서울 중학교 학급당 학생 수 몇 명이야?"
+    assert counterpart("2024년", "2024년 서울 예산은?", names, places) is None  # a member never stands for itself
+    assert counterpart("5km", "양천마라톤 하프 참가비 얼마야?", {"5km", "양천", "하프"}, {"양천"}) == "하프"
 
 
 def test_a_counterpart_is_never_a_question_word_nor_the_member_itself():

@@ -290,7 +290,7 @@ CHANGE_ASKED = r"늘|줄|오르|오른|올랐|증가|감소|상승|하락|떨어
 CHANGE_HEADERS = r"증감|증가|감소|변화|등락|대비"
 RATE_WORDS = r"율|률|%"
 # a row label of a whole or a subtotal, never the row a superlative picks ("전국" above the regions, "모두채움 소계")
-WHOLE_ROWS = r"^(?:전국|전체|합\s*계|총\s*계|계)$|소\s*계$|합\s*계$"
+WHOLE_ROWS = r"^(?:전국|전체|합\s*계|총\s*계|계)$|소\s*계$|합\s*계$|누\s*계$"
 # rows asked by the way their figure changed ("줄어든 시도는 어디어디?", "감소한 업종 몇 개야?", "안 줄어든 곳은?"):
 # a change verb in its adnominal form, falling or rising, with "안" or "못" before it turning it round, then which
 # rows or how many are asked of it (the counter of "몇 곳" names the count's unit) and not why ("줄어든 이유가 뭐야")

@@ -263,6 +263,20 @@ def test_extreme_cell_values_are_signed_figures():
     assert extreme.cell_value("-") is None and extreme.cell_value("서울") is None
 
 
+def test_extreme_reads_a_relative_year_as_the_announcements_and_months_as_row_labels():
+    from qa.answer.generators import extreme
+    from qa.chunk import Chunk
+
+    assert extreme.dated_terms(["올해", "출생아"], 2024) == ["2024년", "출생아"]
+    assert extreme.dated_terms(["작년"], 2024) == ["2023년"] and extreme.dated_terms(["올해"], None) == ["올해"]
+    header = ("구분", "2023년(명)", "2024년(명)")
+    table = tuple(Chunk(f"d#t{i}", "d", " | ".join(r), i, i, "", "table_row", "", cells=tuple(zip(header, r, strict=True)))
+                  for i, r in enumerate([("1월", "23,228", "21,442"), ("2월", "20,022", "19,363"),
+                                         ("1~5월 누계", "43,250", "40,805")]))
+    assert extreme.label_column(table, frozenset()) == "구분"  # "1월" reads as a figure, but names its row
+    assert [label for _, _, label in extreme.figures_of(table, "2024년(명)", "구분")] == ["1월", "2월"]  # no 누계
+
+
 @pytest.mark.parametrize("question, fall, negated, count, counter", [
     ("2020년 2분기 소매판매가 감소한 시도는 어디어디예요?", True, False, False, ""),
     ("발화요인 중에서 전년보다 건수가 늘어난 건 몇 개야?", False, False, True, "개"),

@@ -21,6 +21,7 @@ from ...lexicon import (
     WHOLE_ROWS,
 )
 from ...quantity import BARE_FIGURE
+from ...readers.dates import YEAR_SHIFT
 from ...text import FIGURE_CELL, compact, match_strength
 from ..ask import content_terms
 from ..candidate import Candidate
@@ -34,6 +35,9 @@ _LARGE, _SMALL, _FALL = re.compile(LARGE_WORDS), re.compile(SMALL_WORDS), re.com
 _SIGN = re.compile(r"^\s*[△▽▼\-−–]")
 _WHOLE = re.compile(WHOLE_ROWS)
 _CHANGE_ASKED, _CHANGE_HEADER, _RATE = re.compile(CHANGE_ASKED), re.compile(CHANGE_HEADERS), re.compile(RATE_WORDS)
+# a row named by its period ("1월", "2023년", "2/4분기"): a label, though it reads as a figure
+_PERIOD_LABEL = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*년(?:\s*(?:1[0-2]|[1-9])\s*월)?|(?:1[0-2]|[1-9])\s*월|"
+                           r"[1-4]\s*(?:/\s*4\s*)?분기)\s*$")
 TOP = 2  # candidates per question (one per table)
 
 
@@ -65,7 +69,7 @@ def label_column(table: tuple[Chunk, ...], names: frozenset[str]) -> str | None:
     else the first whose cells are labels, not figures."""
     headers = [h for h, _ in table[0].cells if h]
     labels = {h: [v for row in table for hh, v in row.cells if hh == h and v and v.strip() not in ("-", "")
-                  and cell_value(v) is None] for h in headers}
+                  and (cell_value(v) is None or _PERIOD_LABEL.match(v))] for h in headers}
     named = {h: sum(any(n in compact(v) for n in names) for v in vs) for h, vs in labels.items()}
     if names and any(named.values()):
         return max(headers, key=lambda h: named[h])
@@ -107,6 +111,12 @@ def best_column(table: tuple[Chunk, ...], question: str, terms: list[str], known
     return header, score
 
 
+def dated_terms(terms: list[str], year: int | None) -> list[str]:
+    """The question's words with a year told relatively as the year it is in the announcement's time ("올해" in a
+    2024 release → 2024년), so that the column headed 2024년 is the one "올해 … 제일 많이" names."""
+    return [f"{year + YEAR_SHIFT[t]}년" if year and t in YEAR_SHIFT else t for t in terms]
+
+
 def generate(ctx: Context) -> list[Candidate]:
     end = direction(ctx.text)
     if end is None or ctx.q.english or ctx.year_only:
@@ -115,7 +125,8 @@ def generate(ctx: Context) -> list[Candidate]:
              not _SMALL.match(t)]
     config, names, out = ctx.corpus.config, names_asked(ctx), []
     for table in tables_hit(ctx):
-        column = best_column(table, ctx.text, terms, ctx.corpus.finder.known,
+        doc = ctx.corpus.docs.get(table[0].doc_id)
+        column = best_column(table, ctx.text, dated_terms(terms, doc.year if doc else None), ctx.corpus.finder.known,
                              (config.extreme_change_match, config.extreme_rate_match))
         if column is None:
             continue

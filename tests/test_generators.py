@@ -401,6 +401,17 @@ def test_periods_compares_with_a_lone_period_only_when_it_is_the_one_compared_wi
     assert periods.compared(question) is lone
 
 
+def test_periods_reads_a_year_told_relatively_as_the_announcements():
+    from qa.answer.generators import periods
+
+    assert periods.dated("안심 집수리 작년보다 지원 가구 몇 가구 늘었어?", 2026) == "안심 집수리 2025년보다 지원 가구 몇 가구 늘었어?"
+    assert periods.dated("작년 대비 올해 예산", 2026) == "2025년 대비 2026년 예산"
+    assert periods.dated("전년동월대비 작년보다", None) == "전년동월대비 작년보다"  # no year: left as written
+    assert periods.dated("전년동월대비", 2026) == "전년동월대비"  # 전년 compares; it names no year
+    assert periods.asked_in("2025년보다 몇 가구 늘었어?") == [periods.Period("2025", None)]
+    assert periods.asked_in("2026년 예산 얼마야?") is None  # one period, not the one compared with
+
+
 def test_periods_computes_the_rows_difference_between_the_columns_asked(monkeypatch):
     from qa.answer.generators import periods
     from qa.chunk import Chunk
@@ -414,7 +425,7 @@ def test_periods_computes_the_rows_difference_between_the_columns_asked(monkeypa
     monkeypatch.setattr(periods, "row_fact", lambda ctx, r: r.chunk_id)
     question = "2023년 건설수주액 1분기보다 2분기에 얼마나 줄었어?"
     ctx = SimpleNamespace(text=question, q=SimpleNamespace(english=False), terms=["건설수주액", "2023년", "1분기", "2분기"],
-                          corpus=SimpleNamespace(finder=SimpleNamespace(weight=lambda t: 1.0)))
+                          corpus=SimpleNamespace(finder=SimpleNamespace(weight=lambda t: 1.0), docs={}))
     found = periods.generate(ctx)
     assert texts(found) == ["차이: 2,380억원 감소 (건설수주액(억원) 2023년 1/4분기 12,537 → 2023년 2/4분기 10,157)"]
     assert found[0].rule == "typed:diff" and found[0].facts == ["c2"]

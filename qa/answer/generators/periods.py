@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from ...chunk import Chunk
 from ...lexicon import PERIOD_COMPARED, PERIOD_DIFF_ASKED
+from ...readers.dates import YEAR_SHIFT
 from ...text import compact, format_number
 from ..candidate import Candidate
 from ..context import Context
@@ -24,6 +25,8 @@ _PART = re.compile(r"(?<![\d/])([1-4])\s*(?:/\s*4\s*)?분기|" + _MONTH)
 _HEADER_YEAR, _HEADER_QUARTER = re.compile(r"(20\d\d)"), re.compile(r"(?<![\d/])([1-4])\s*/\s*4(?![\d/])|([1-4])\s*분기")
 _HEADER_MONTH = re.compile(_MONTH)
 _DIFF, _COMPARED = re.compile(PERIOD_DIFF_ASKED), re.compile(PERIOD_COMPARED)
+# a year told relatively, as a word of its own (not 전년, which compares: 전년동월대비)
+_RELATIVE = re.compile(r"(?<![가-힣])(재작년|작년|지난해|올해|금년|내년)")
 _UNIT = re.compile(r"\(([^()]*?)\)\s*$")
 _NOTE_UNIT = re.compile(r"단위\s*:\s*([^,)]+)")
 _CELL_UNIT = re.compile(r"[\d.]\s*([%가-힣]{1,3})\s*$")
@@ -104,16 +107,34 @@ def _order(period: Period) -> tuple[str, tuple[str, int]]:
     return period.year or "", period.part or ("", 0)
 
 
+def dated(question: str, year: int | None) -> str:
+    """The question with each year told relatively written as the year it is in the announcement's time ("작년보다"
+    in a 2026 release → "2025년보다"), so that it names the columns headed by years."""
+    if not year:
+        return question
+    return _RELATIVE.sub(lambda m: f"{year + YEAR_SHIFT[m.group(1)]}년", question)
+
+
+def asked_in(question: str) -> list[Period] | None:
+    """The periods a question compares, in order, or None when it compares none it names (one period only when it
+    is the one compared with)."""
+    asked = periods_asked(question)
+    if not 1 <= len(asked) <= 2 or len(set(asked)) < len(asked) or (len(asked) == 1 and not compared(question)):
+        return None
+    return asked
+
+
 def generate(ctx: Context) -> list[Candidate]:
     if ctx.q.english or not _DIFF.search(ctx.text):
         return []
-    asked = periods_asked(ctx.text)
-    if not 1 <= len(asked) <= 2 or len(set(asked)) < len(asked) or (len(asked) == 1 and not compared(ctx.text)):
-        return []
-    terms = [compact(t) for t in ctx.terms if not _YEAR.search(t) and not _PART.search(t)]
+    terms = [compact(t) for t in ctx.terms if not _YEAR.search(t) and not _PART.search(t) and t not in YEAR_SHIFT]
     weight_of = ctx.corpus.finder.weight
     scored = []
     for rank, table in enumerate(tables_hit(ctx)):
+        doc = ctx.corpus.docs.get(table[0].doc_id)
+        asked = asked_in(dated(ctx.text, doc.year if doc else None))
+        if asked is None:
+            continue
         cols = columns(table)
         for row in table:
             labels = compact(" ".join(v for _, v in row.cells if v and cell_value(v) is None))

@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..lexicon import RELATIVE_TIME_WORDS
+from ..lexicon import RELATIVE_TIME_WORDS, YEAR_SHIFT
 from ..quantity import DATE, parse
-from ..readers.dates import YEAR_SHIFT
 from ..text import compact
 
 # "그럼 2부는?", "작년엔?", "월드 디제이 페스티벌은?": a member (up to three words) and a topic particle, nothing asked

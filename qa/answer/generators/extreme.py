@@ -19,9 +19,9 @@ from ...lexicon import (
     SMALL_WORDS,
     SUPERLATIVE,
     WHOLE_ROWS,
+    YEAR_SHIFT,
 )
 from ...quantity import BARE_FIGURE
-from ...readers.dates import YEAR_SHIFT
 from ...text import FIGURE_CELL, compact, match_strength
 from ..ask import content_terms
 from ..candidate import Candidate

@@ -11,8 +11,7 @@ import re
 from typing import NamedTuple
 
 from ...chunk import Chunk
-from ...lexicon import PERIOD_COMPARED, PERIOD_DIFF_ASKED
-from ...readers.dates import YEAR_SHIFT
+from ...lexicon import PERIOD_COMPARED, PERIOD_DIFF_ASKED, YEAR_SHIFT
 from ...text import compact, format_number
 from ..candidate import Candidate
 from ..context import Context
@@ -127,6 +126,8 @@ def asked_in(question: str) -> list[Period] | None:
 def generate(ctx: Context) -> list[Candidate]:
     if ctx.q.english or not _DIFF.search(ctx.text):
         return []
+    if not _RELATIVE.search(ctx.text) and asked_in(ctx.text) is None:
+        return []  # no period named, nor one told relatively that a table's announcement would date
     terms = [compact(t) for t in ctx.terms if not _YEAR.search(t) and not _PART.search(t) and t not in YEAR_SHIFT]
     weight_of = ctx.corpus.finder.weight
     scored = []

@@ -72,7 +72,8 @@ def range_edges(q: Quantity) -> list[Quantity]:
 QUESTION_KINDS: tuple[tuple[re.Pattern, str, str | None], ...] = (
     (re.compile(r"경쟁률|몇\s*대\s*몇|몇\s*:\s*몇"), RATIO, None),
     (re.compile(r"몇\s*%p|몇\s*퍼센트\s*포인트|%p|포인트"), PERCENT_POINT, None),
-    (re.compile(r"몇\s*(?:%|퍼센트|프로)|비율|비중|점유율|증가율|감소율|상승률|하락률|률은|율은|률이|율이|퍼센트|%"), PERCENT, None),
+    (re.compile(r"몇\s*(?:%|퍼센트|프로|퍼(?!레|즐))|비율|비중|점유율|증가율|감소율|상승률|하락률|률은|율은|률이|율이|"
+                r"퍼센트|%"), PERCENT, None),
     (re.compile(r"몇\s*배"), MULTIPLE, None),
     (re.compile(r"몇\s*시(?!간)|시각|(?:운영|이용|개방|영업|관람|접수)\s*시간(?!\s*(?:이|은|는)?\s*(?:얼마|몇))"
                 rf"(?!\s*(?:{TIME_NOUN_MODIFIED}))"), TIME, None),

@@ -303,7 +303,7 @@ CHANGED_NOT_ROWS = r"이유|원인|왜|때문|얼마"
 # "2024년보다 몇 가구 늘었어"), and the comparison right after a lone period that makes it the earlier one (the later
 # is the latest: "2024년보다", not "9월 평균기온이 평년보다")
 PERIOD_DIFF_ASKED = r"얼마나|몇|차이|증감"
-PERIOD_COMPARED = r"^\s*(?:보다|비해|대비|(?:과|와|이랑|랑|하고)\s*비교)"
+PERIOD_COMPARED = r"^\s*(?:보다|(?:에\s*)?비(?:해|하면|하여)|대비|(?:과|와|이랑|랑|하고)\s*비교)"
 # words by which a question asks for places as the rows of a table (줄어든 시도는, 늘어난 지역은)
 PLACES_ASKED = r"시도|시·도|시군|시·군|지역|지자체|권역|광역"
 # superlative words (compact) of the largest / smallest value
@@ -321,7 +321,7 @@ SELECTION_WORD = "선정"
 # arithmetic asked in other words than 더하면/차이 (qa.answer.generators.arithmetic)
 COMPLEMENT_WORDS = r"아닌|아니었던|제외한|뺀\s*나머지|말고"  # "보행 중이 아닌 사고": the whole less the part named
 RATIO_WORDS = r"몇배|몇곱절"  # "A는 B의 몇 배"
-SHARE_WORDS = r"비중|비율|몇%|몇퍼센트|몇프로"  # "A는 전체의 몇 %"
+SHARE_WORDS = r"비중|비율|몇%|몇퍼센트|몇프로|몇퍼(?!레|즐)"  # "A는 전체의 몇 %"
 SHARE_VERBS = r"차지|점유"  # "전체 X 중에 A가 차지하는 비중", "A가 전체 X에서 차지하는 비율"
 # "떨어진 곳": those who applied less those selected (operands as the announcements write them)
 FAILED_OPERANDS = {"떨어진": ("신청", "선정"), "탈락": ("신청", "선정"), "떨어졌": ("신청", "선정"), "못뽑힌": ("신청", "선정"),

@@ -120,6 +120,7 @@ def test_parse_amount():
     ("몇 시에 시작해?", TIME, None), ("몇 살까지 신청돼?", AGE, None), ("강소형 경쟁률은?", RATIO, None),
     ("몇 곳 선정됐어?", COUNT, "곳"), ("고용률 증가율은?", PERCENT, None), ("몇 %p 올랐어?", PERCENT_POINT, None),
     ("지원 기간은 몇 개월이야?", DURATION, None), ("김해는 무슨 사업을 해?", None, None),
+    ("대구는 1년 전보다 몇 퍼 올랐어?", PERCENT, None), ("몇퍼야?", PERCENT, None),  # 퍼 as people say 퍼센트
 ])
 def test_question_kind(question, kind, counter):
     assert question_kind(question) == (kind, counter)

@@ -12,7 +12,7 @@ import pytest
 
 from qa.answer.ask import read_ask
 from qa.answer.compute import combine, operands
-from qa.answer.dates import date_agreement
+from qa.answer.dates import compared_from, date_agreement
 from qa.answer.quote import render
 from qa.answer.typed import TypedFinder
 from qa.asked import AMOUNT_KINDS, question_kinds
@@ -133,6 +133,18 @@ def test_headings_lose_to_sentences():
 ])
 def test_date_agreement(asked, given, score):
     assert date_agreement(asked, given) == score
+
+
+@pytest.mark.parametrize(("question", "year", "compared"), [
+    ("서울 유치원생 수 2020년보다 몇 명 줄었어?", 2020, True),
+    ("2023년 12월이랑 비교해서 수급자가 제일 많이 늘어난 권역이 어디예요?", 2023, True),
+    ("2023년에 비하면 1인당 지원금이 몇 퍼센트나 오른 거예요?", 2023, True),
+    ("2024년 1분기 신청 기간은 언제예요?", 2024, False),
+    ("2023년이랑 2024년 합치면 몇 명이야?", 2023, False),  # 이랑 joins two years asked, it compares nothing
+    ("2020년 인구는 몇 명이고 2020년보다 얼마나 늘었어?", 2020, False),  # once asked, once compared
+])
+def test_a_year_named_only_as_what_a_question_compares_from(question, year, compared):
+    assert compared_from(question, year) is compared
 
 
 def test_sum_and_difference_show_their_working():

@@ -20,6 +20,7 @@ from ..retrieve import Hit, SearchHandle
 from ..text import abbreviates, compact
 from .ask import TypedAsk, content_terms, followup_ask, read_ask
 from .corpus import Corpus
+from .dates import compared_from
 
 _NAME_ASKS = re.compile(NAME_ASKS)
 
@@ -85,14 +86,20 @@ class Context:
         mentioned = set().union(*(self.corpus.year_mentions.get(y, set()) for y in q.years))
         return mentioned & q.doc_ids if q.dated else mentioned
 
+    @cached_property
+    def compared_only(self) -> bool:
+        """Every year the question names is one it compares from ("2020년보다 몇 명 줄었어", "2023년 12월이랑 비교해서"):
+        the announcements reporting that year are searched, but what is asked is their own figures."""
+        return bool(self.q.years) and all(compared_from(self.text, y) for y in self.q.years)
+
     @property
     def year_only(self) -> bool:
         """Only figures said to be of the year asked can answer (see :attr:`year_scope`)."""
-        return self.year_scope is not None
+        return self.year_scope is not None and not self.compared_only
 
     @property
     def scope(self) -> set[str] | None:
-        return (self.year_scope or None) if self.year_only else self.q.doc_ids
+        return (self.year_scope or None) if self.year_scope is not None else self.q.doc_ids
 
     # ------------------------------------------------------------------ searches
     def settle_scope(self, lead: int = 2, year_lead: int = 5) -> None:

@@ -3,9 +3,13 @@ dates a value of a sentence or a table cell carries (the clause's, its period co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from ..lexicon import PERIOD_COMPARED
 from ..quantity import DATE, TIME, Quantity, parse
+
+_COMPARED = re.compile(PERIOD_COMPARED)
 
 
 def _dates(text: str, year: int | None) -> list[str]:
@@ -102,3 +106,10 @@ def latest_year(dates: Sequence[str]) -> int:
 def before_year(qty: Quantity, year: int | None) -> bool:
     """A date of a year before the announcement's own."""
     return bool(year and qty.kind == DATE and qty.date and qty.date[:4].isdigit() and int(qty.date[:4]) < year)
+
+
+def compared_from(text: str, year: int) -> bool:
+    """Whether a question names a year only as the one it compares from ("2020년보다 몇 명 줄었어", "2023년 12월이랑
+    비교해서 제일 많이 늘어난"): what it asks is the announcement's own figures, not figures of that year."""
+    ends = [m.end() for m in re.finditer(rf"(?<!\d){year}\s*년(?:\s*(?:1[0-2]|[1-9])\s*월)?", text)]
+    return bool(ends) and all(_COMPARED.match(text[e:]) for e in ends)

@@ -26,6 +26,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from qa.readers import EXTENSIONS
+
 from .folds import CHECK, DEV, assign
 from .golden import ROOT, corpus_dirs, default_goldens, load_golden
 from .metrics import chunk_keys, compute_metrics, first_relevant_rank, judge, retrieval_judgement
@@ -72,7 +74,8 @@ def corpus_key(dirs: list[Path]) -> str:
 
 
 def prepare_corpus(dirs: list[Path], cache: Path = CACHE_DIR) -> Path:
-    """The corpus folder to index: the folder itself, or several combined by copying their .txt/.json files."""
+    """The corpus folder to index: the folder itself, or several combined by copying the files the build reads
+    (texts, published HWP/HWPX/PDF/DOCX/HTML files and sidecars; no README or hidden file)."""
     if len(dirs) == 1:
         return dirs[0]
     target = cache / f"corpus-{corpus_key(dirs)}"
@@ -83,7 +86,8 @@ def prepare_corpus(dirs: list[Path], cache: Path = CACHE_DIR) -> Path:
         if not d.is_dir():
             raise SystemExit(f"evals: corpus folder not found: {d}")
         for f in sorted(d.iterdir()):
-            if f.suffix in (".txt", ".json") and f.is_file():
+            if (f.suffix.lower() in (*EXTENSIONS, ".json") and f.is_file() and not f.name.startswith(".")
+                    and not f.name.upper().startswith("README")):
                 if (target / f.name).exists():
                     raise SystemExit(f"evals: {f.name} appears in more than one corpus folder")
                 shutil.copy2(f, target / f.name)

@@ -87,6 +87,18 @@ SEED_DOC = "molit_2025_smart_city_selection"
 
 
 # ------------------------------------------------------------------------------------------------ matching
+def test_combined_corpus_folders_keep_published_files_and_leave_readmes(tmp_path):
+    """A golden set over HWP/HWPX files is measured on them: combining folders copied only .txt and .json."""
+    from evals.run import prepare_corpus
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    for f in (a / "seed.txt", a / "seed.json", b / "release.hwpx", b / "form.hwp", b / "README.md", b / ".hidden.txt"):
+        f.write_bytes(b"x")
+    target = prepare_corpus([a, b], cache=tmp_path / "cache")
+    assert sorted(p.name for p in target.iterdir()) == ["form.hwp", "release.hwpx", "seed.json", "seed.txt"]
+
+
 def test_normalize_removes_spaces_commas_and_case():
     assert normalize("480 억") == normalize("480억") == "480억"
     assert normalize("1,200") == "1200"

@@ -30,10 +30,7 @@ CASES = [
     ("신길 책마루 도서관이 문 닫는 날 있어?", "6. 16.", "passage"),  # the row labelled 도서관 says 휴관
     ("2023년 한 해 미국에서 온 관광객은 몇 만 명이었어?", "109만명", "typed:count"),  # the year's table, not 12월's
     ("서울 청년월세는 언제부터 들어와?", "12월 말", "typed:date"),  # the 지급 시기 row names 들어오다
-    pytest.param(*("2023년 11월 고용률은?", "63.1%", "typed:percent"),  # the month's column, not the 12월 passage
-                 marks=pytest.mark.xfail(strict=True, reason="BUG: since the refit of 2026-12-06 (fifteenth session) the "
-                                                            "chooser prefers the passage on 15~64세 고용률 69.2% (3.32) "
-                                                            "to the column value 63.1% (3.27)")),
+    ("2023년 11월 고용률은?", "63.1%", "typed:percent"),  # the month's column, not the 12월 passage
     pytest.param(*("2023년 9월 청년층 고용률은 몇 %였어?", "46.5%", "typed:percent"),  # a sub-row read with its group
                  marks=pytest.mark.xfail(strict=True, reason="BUG: since the coverage weighed per generator (2026-12-06) the "
                                                             "chooser answers with the 12월 passage's 46.0%")),

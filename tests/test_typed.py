@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from qa.answer.ask import read_ask
+from qa.answer.ask import read_ask, written_comparisons
 from qa.answer.compute import combine, operands
 from qa.answer.dates import compared_from, date_agreement
 from qa.answer.quote import render
@@ -145,6 +145,17 @@ def test_date_agreement(asked, given, score):
 ])
 def test_a_year_named_only_as_what_a_question_compares_from(question, year, compared):
     assert compared_from(question, year) is compared
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("대구는 11월 물가가 1년 전보다 몇 퍼 올랐나요?", ["전년"]), ("1년 전 대비 상승률이 제일 낮은 지역은?", ["전년"]),
+    ("배추값 전달보다 얼마나 떨어졌어?", ["전월"]), ("지난 분기에 비해 얼마나 늘었어?", ["전기"]),
+    ("전달받은 서류는 언제까지 내?", []), ("1년 전 계획은 뭐였어?", []),  # no comparison follows
+])
+def test_a_comparison_in_everyday_words_is_read_as_releases_write_it(question, words):
+    assert written_comparisons(question) == words
+    ask = read_ask(question, str.split, set())
+    assert ask is None or set(words) <= set(ask.terms)
 
 
 def test_sum_and_difference_show_their_working():

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from ..lexicon import KIND_WORDS
+from ..lexicon import COMPARED_WRITTEN, KIND_WORDS, PERIOD_COMPARED
 from ..quantity import DATE, Quantity, parse
 from ..text import HANGUL, PLAIN_NUMBER
 from .compute import DIFF_WORDS, SUM_WORDS, operands
@@ -16,6 +16,7 @@ from .typed import _TOTAL_WORDS, _compact
 
 _UPPER_WORDS = re.compile(r"최대|최고|상한|한도|까지|마감|마지막|종료")
 _LOWER_WORDS = re.compile(r"최소|최저|하한|이상|부터|시작|개시")
+_WRITTEN = [(word, re.compile(rf"(?:{rx})(?={PERIOD_COMPARED.lstrip('^')})")) for word, rx in COMPARED_WRITTEN.items()]
 _CHANGE_ASKED = re.compile(r"늘었|늘어|줄었|줄어|증가|감소|증감|변화|올랐|내렸|상승|하락|폭")
 
 
@@ -69,7 +70,7 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
     op = "sum" if SUM_WORDS.search(text) else "diff" if DIFF_WORDS.search(text) else None
     return TypedAsk(
         kinds=kinds, counter=counter,
-        terms=tuple(content_terms(rest, tokenize, question_words)),
+        terms=tuple(dict.fromkeys(content_terms(rest, tokenize, question_words) + written_comparisons(rest))),
         light=tuple(predicates(rest) | (KIND_WORDS & set(tokenize(rest)))),
         dates=tuple(q.date for q in qs if q.kind == DATE and q.date and "/" not in q.date),
         stated=tuple(q.text for q in qs), op=op, operands=operands(text) if op else None,
@@ -92,6 +93,11 @@ def followup_ask(text: str, previous: TypedAsk | None, tokenize: Callable[[str],
     kept = [t for t in kept if t not in dropped]
     # what it names picks the value; the previous question's words only keep the context, lightly
     return replace(previous, terms=tuple(own + kept), light=tuple(dict.fromkeys([*previous.light, *kept])), stated=())
+
+
+def written_comparisons(text: str) -> list[str]:
+    """The words a release writes for the comparisons a question says in everyday words ("1년 전보다" → 전년)."""
+    return [word for word, rx in _WRITTEN if rx.search(text)]
 
 
 def content_terms(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> list[str]:

@@ -23,7 +23,7 @@ from ...lexicon import (
 )
 from ...quantity import BARE_FIGURE
 from ...text import FIGURE_CELL, compact, match_strength
-from ..ask import content_terms
+from ..ask import content_terms, written_comparisons
 from ..candidate import Candidate
 from ..context import Context
 from ..rows import is_total
@@ -122,7 +122,7 @@ def generate(ctx: Context) -> list[Candidate]:
     if end is None or ctx.q.english or ctx.year_only:
         return []
     terms = [t for t in content_terms(ctx.text, tokenize, QUESTION_WORDS) if not _LARGE.match(t) and
-             not _SMALL.match(t)]
+             not _SMALL.match(t)] + written_comparisons(ctx.text)
     config, names, out = ctx.corpus.config, names_asked(ctx), []
     for table in tables_hit(ctx):
         doc = ctx.corpus.docs.get(table[0].doc_id)

@@ -305,9 +305,11 @@ CHANGED_NOT_ROWS = r"이유|원인|왜|때문|얼마"
 PERIOD_DIFF_ASKED = r"얼마나|몇|차이|증감"
 PERIOD_COMPARED = r"^\s*(?:보다|(?:에\s*)?비(?:해|하면|하여)|대비|(?:과|와|이랑|랑|하고)\s*비교)"
 # the word a statistical release writes for a comparison a question says in everyday words, when the comparison
-# follows it: "1년 전보다" is 전년 (the column 전년동월비(%) beside 전월비(%)), "지난달보다" 전월, "지난 분기보다" 전기
+# follows it: "1년 전보다" is 전년 (the column 전년동월비(%) beside 전월비(%)), "지난달보다" 전월, "지난 분기보다" 전기,
+# "작년 같은 달보다" 전년 동월 (the words of a key are each looked for)
 COMPARED_WRITTEN = {"전년": r"(?:1|한)\s*년\s*전", "전월": r"(?:1|한)\s*달\s*전|지난\s*달|전\s*달",
-                    "전기": r"(?:직전|지난)\s*분기"}
+                    "전기": r"(?:직전|지난)\s*분기", "전년 동월": r"(?:작년|지난해|전년)\s*같은\s*달",
+                    "전년 동기": r"(?:작년|지난해|전년)\s*같은\s*(?:기간|분기|때)"}
 # words by which a question asks for places as the rows of a table (줄어든 시도는, 늘어난 지역은)
 PLACES_ASKED = r"시도|시·도|시군|시·군|지역|지자체|권역|광역"
 # superlative words (compact) of the largest / smallest value

@@ -150,6 +150,7 @@ def test_a_year_named_only_as_what_a_question_compares_from(question, year, comp
 @pytest.mark.parametrize(("question", "words"), [
     ("대구는 11월 물가가 1년 전보다 몇 퍼 올랐나요?", ["전년"]), ("1년 전 대비 상승률이 제일 낮은 지역은?", ["전년"]),
     ("배추값 전달보다 얼마나 떨어졌어?", ["전월"]), ("지난 분기에 비해 얼마나 늘었어?", ["전기"]),
+    ("11월 소비자물가 작년 같은 달보다 몇 % 올랐어?", ["전년", "동월"]),
     ("전달받은 서류는 언제까지 내?", []), ("1년 전 계획은 뭐였어?", []),  # no comparison follows
 ])
 def test_a_comparison_in_everyday_words_is_read_as_releases_write_it(question, words):

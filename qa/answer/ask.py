@@ -97,7 +97,7 @@ def followup_ask(text: str, previous: TypedAsk | None, tokenize: Callable[[str],
 
 def written_comparisons(text: str) -> list[str]:
     """The words a release writes for the comparisons a question says in everyday words ("1년 전보다" → 전년)."""
-    return [word for word, rx in _WRITTEN if rx.search(text)]
+    return list(dict.fromkeys(word for words, rx in _WRITTEN if rx.search(text) for word in words.split()))
 
 
 def content_terms(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> list[str]:

@@ -303,7 +303,8 @@ CHANGED_NOT_ROWS = r"이유|원인|왜|때문|얼마"
 # "2024년보다 몇 가구 늘었어"), and the comparison right after a lone period that makes it the earlier one (the later
 # is the latest: "2024년보다", not "9월 평균기온이 평년보다")
 PERIOD_DIFF_ASKED = r"얼마나|몇|차이|증감"
-PERIOD_COMPARED = r"^\s*(?:보다|(?:에\s*)?비(?:해|하면|하여)|대비|(?:과|와|이랑|랑|하고)\s*비교)"
+COMPARISON_FOLLOWS = r"\s*(?:보다|(?:에\s*)?비(?:해|하면|하여)|대비|(?:과|와|이랑|랑|하고)\s*비교)"  # "보다", "에 비하면"
+PERIOD_COMPARED = rf"^{COMPARISON_FOLLOWS}"
 # the word a statistical release writes for a comparison a question says in everyday words, when the comparison
 # follows it: "1년 전보다" is 전년 (the column 전년동월비(%) beside 전월비(%)), "지난달보다" 전월, "지난 분기보다" 전기,
 # "작년 같은 달보다" 전년 동월 (the words of a key are each looked for)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from ..lexicon import COMPARED_WRITTEN, KIND_WORDS, PERIOD_COMPARED
+from ..lexicon import COMPARED_WRITTEN, COMPARISON_FOLLOWS, KIND_WORDS
 from ..quantity import DATE, Quantity, parse
 from ..text import HANGUL, PLAIN_NUMBER
 from .compute import DIFF_WORDS, SUM_WORDS, operands
@@ -16,7 +16,7 @@ from .typed import _TOTAL_WORDS, _compact
 
 _UPPER_WORDS = re.compile(r"최대|최고|상한|한도|까지|마감|마지막|종료")
 _LOWER_WORDS = re.compile(r"최소|최저|하한|이상|부터|시작|개시")
-_WRITTEN = [(word, re.compile(rf"(?:{rx})(?={PERIOD_COMPARED.lstrip('^')})")) for word, rx in COMPARED_WRITTEN.items()]
+_WRITTEN = [(words, re.compile(rf"(?:{rx})(?={COMPARISON_FOLLOWS})")) for words, rx in COMPARED_WRITTEN.items()]
 _CHANGE_ASKED = re.compile(r"늘었|늘어|줄었|줄어|증가|감소|증감|변화|올랐|내렸|상승|하락|폭")
 
 

@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .ingest import Document
-from .quantity import MAGNITUDE_CHARS
+from .table_units import (
+    BASIS,
+    NUMERIC_CELL,
+    UNIT_NOTE,
+    caption_units,
+    note_units,
+    opens_part,
+    parenthesised,
+    rate_label,
+    with_units,
+)
 
 TOP_BULLETS = "□■◆◇◎▣▶►"
 SUB_BULLETS = "ㅇ○◦•‧∙·-–"
@@ -164,6 +174,8 @@ class _Builder:
         self.block: list[tuple[int, str]] = []  # (line_no, text)
         self.block_kind = "point"
         self.block_context = ""  # parent point for split-off sub-points
+        self.part_note: tuple[int, str] | None = None  # the unit note of the part (참고 1 …) the lines are in
+        self.basis = ""  # the basis the tables that follow are stated on ("(순투자 기준)"), until the next one
 
     @property
     def section(self) -> str:
@@ -218,6 +230,10 @@ def chunk_document(doc: Document, max_chars: int = 500) -> list[Chunk]:
         if not s:
             i += 1
             continue
+        if opens_part(s):
+            b.part_note, b.basis = ((n, s) if UNIT_NOTE.search(s) else None), ""
+        elif BASIS.match(s) and not UNIT_NOTE.search(s):
+            b.basis = s.strip("()（） ")
         if is_pipe_row(s):
             cells = split_cells(s)
             nonempty = [c for c in cells if c]
@@ -290,7 +306,7 @@ def _caption(b: _Builder, lines: list[tuple[int, str]], i: int) -> int:
     if m and j is not None and _UNIT_NOTE_LINE.match(lines[j][1].strip()):
         note = lines[j]  # "(단위: 억원)" between the caption and its table
         j = next((k for k in range(j + 1, len(lines)) if lines[k][1].strip()), None)
-    elif not m or "단위" in m.group(1) or m.group("unit"):
+    elif not m or "단위" in m.group(1) or m.group("unit") or caption_units(s):
         note = (n, s)  # a unit note alone, or "< 지원 규모 (단위: 억원) >" / "< 분담액 > (단위: 억원)": the caption carries it
     if j is not None and is_pipe_row(lines[j][1]) and not _CONTACT_START.match(lines[j][1].strip()):
         return _table(b, lines, j, caption=(n, s, m.group(1)) if m else None, unit_note=note)
@@ -320,9 +336,12 @@ def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int
         header = merge_headers(header, split_cells(lines[nxt][1]))
         head_lines.append((lines[nxt][0], lines[nxt][1].strip()))
         i = nxt
-    if unit_note:
-        header = with_units(header, note_units(unit_note[1]), _data_rows(lines, i + 1))
-    caption_text = " ".join(p for p in (caption[2] if caption else "", note_line[1].strip() if note_line else "") if p)
+    units_from = unit_note or b.part_note  # else the unit of the part the table is in ("참고 1 … (단위: 억달러)")
+    units = note_units(units_from[1]) if units_from else []
+    if units:  # the rows of rates under their amounts (below) take their own unit, not the columns'
+        header = with_units(header, units, [r for r in _data_rows(lines, i + 1) if not parenthesised(r)])
+    caption_text = " ".join(p for p in (caption[2] if caption else "", note_line[1].strip() if note_line else "",
+                                        b.basis) if p)
     b.add(head_lines, "table_header", context=caption_text)
     previous: list[str] | None = None
     group: str | None = None
@@ -333,8 +352,8 @@ def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int
         if not s:
             i += 1
             continue
-        if not is_pipe_row(s) or _CONTACT_START.match(s):
-            break  # the table ends at prose or at the contact block (담당 부서 …)
+        if not is_pipe_row(s) or _CONTACT_START.match(s) or opens_part(s):
+            break  # the table ends at prose, at the contact block (담당 부서 …) or at a part (| 참고 2 | …)
         cells = split_cells(s)
         nonempty = [c for c in cells if c]
         if len(nonempty) == 1 and _SECTION_PLAIN.match(nonempty[0]):
@@ -344,8 +363,12 @@ def _table(b: _Builder, lines: list[tuple[int, str]], i: int, caption: tuple[int
             i += 1
             continue
         values = fill_down(header, cells, previous)
+        rate = rate_label(values, previous, units)
         previous = values
-        values, group = _in_group(values, group)
+        if rate:  # "| 전 체 | (△13.4) |" under "| 전 체 | 141.5 |": the change of the row above, in %
+            values = [rate, *(v.strip("()（） ") for v in values[1:])]
+        else:
+            values, group = _in_group(values, group)
         pairs = tuple((h or f"열{k + 1}", v) for k, (h, v) in enumerate(zip(header, values, strict=False)))
         described = " | ".join(f"{h}: {v}" for h, v in pairs if v)
         b.add([(n, s)], "table_row", context="\n".join(p for p in (caption_text, described) if p), cells=pairs)
@@ -360,7 +383,7 @@ def _in_group(values: list[str], group: str | None) -> tuple[list[str], str | No
     """Rows of figures under a row that names a measure with its unit ("고용률(%)" then "15~64세", "15~29세"):
     each sub-row's label is read with its group ("15~64세(OECD비교기준) 고용률(%)"), as the indented original
     shows. Returns the row's cells and the group that continues."""
-    if not values or not values[0] or not all(_NUMERIC_CELL.match(v) for v in values[1:] if v):
+    if not values or not values[0] or not all(NUMERIC_CELL.match(v) for v in values[1:] if v):
         return values, None  # a row of words ends the groups
     if _GROUP_LABEL.search(values[0]):
         return values, values[0]
@@ -370,15 +393,12 @@ def _in_group(values: list[str], group: str | None) -> tuple[list[str], str | No
 
 
 _UNIT_NOTE_LINE = re.compile(r"^\s*[(\[]?\s*단위\s*[:：]\s*[^)\]]{1,40}[)\]]?\s*$")
-_NUMERIC_CELL = re.compile(r"^[-+△▲▽∆]?\s*\d[\d,]*(?:\.\d+)?\s*%?$|^[-–—]$")
-_HEADER_HAS_UNIT = re.compile(r"[(\[][^()\[\]]+[)\]]\s*$")
-_RATE_HEADER = re.compile(r"률|율|비율|비중|점유|%|퍼센트")
 
 
 def is_sub_header(top: list[str], sub: list[str]) -> bool:
     """A second header row: no number in it, and either the header has spanning (empty) cells or the row's
     first cell is empty (the row-label column's header spans both rows)."""
-    if not any(sub) or any(_NUMERIC_CELL.match(c) for c in sub if c) or len(sub) > len(top) + 1:
+    if not any(sub) or any(NUMERIC_CELL.match(c) for c in sub if c) or len(sub) > len(top) + 1:
         return False
     if sub[0] and TOTAL_CELL.match(sub[0]):
         return False
@@ -400,48 +420,16 @@ def merge_headers(top: list[str], sub: list[str]) -> list[str]:
     return names
 
 
-def note_units(note: str) -> list[str]:
-    """ "(단위: 억원, %)" → ["억원", "%"]; words that are not units (전년동월대비 증감) are dropped."""
-    m = re.search(r"단위\s*[:：]\s*([^)\]]+)", note)
-    if not m:
-        return []
-    units = [u.strip().replace(" ", "") for u in re.split(r"[,，/·]", m.group(1)) if u.strip()]
-    return [u for u in units if len(u) <= 5 and not re.search(r"대비|증감|기준", u)]
-
-
 def _data_rows(lines: list[tuple[int, str]], i: int) -> list[list[str]]:
     rows = []
     while i < len(lines):
         s = lines[i][1].strip()
         if s:
-            if not is_pipe_row(s) or _CONTACT_START.match(s):
+            if not is_pipe_row(s) or _CONTACT_START.match(s) or opens_part(s):
                 break
             rows.append(split_cells(s))
         i += 1
     return rows
-
-
-ORDINAL_HEADER = re.compile(r"^\s*(?:순위|연번|번호|순번|No\.?|NO\.?|#)\s*(?:\([^)]*\))?\s*$")
-
-
-def with_units(header: list[str], units: list[str], rows: list[list[str]]) -> list[str]:
-    """Give each numeric column the unit of the table's unit note it belongs to: % to rate columns, a unit
-    named in the header (개소 → "선정 개소") to that column, the one remaining unit to the rest."""
-    if not units or any(r and _HEADER_HAS_UNIT.search(r[0]) for r in rows):
-        return header  # units stated per row ("고용률(%)", "취업자(만명)"): the columns have none of their own
-    out = []
-    for k, h in enumerate(header):
-        values = [r[k] for r in rows if k < len(r) and r[k]]
-        numeric = values and sum(bool(_NUMERIC_CELL.match(v)) for v in values) * 2 >= len(values)
-        if not numeric or not h or _HEADER_HAS_UNIT.search(h) or ORDINAL_HEADER.match(h):
-            out.append(h)  # a rank or row number (순위, 연번) has no unit
-            continue
-        rate = "%" in units and _RATE_HEADER.search(h)
-        named = [u for u in units if u != "%" and u.lstrip(MAGNITUDE_CHARS) in h]
-        rest = [u for u in units if u != "%"]
-        unit = "%" if rate else (named[0] if named else (rest[0] if len(rest) == 1 else None))
-        out.append(f"{h}({unit})" if unit else h)
-    return out
 
 
 def _extend(chunk: Chunk, n: int, text: str) -> Chunk:

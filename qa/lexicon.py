@@ -98,7 +98,14 @@ CATEGORY_HEADERS = r"유형|구분|분야|부문|트랙|종류|분류"
 # header of a serial-number column (never a fact)
 SERIAL_HEADERS = r"^(연번|번호|순번|순위|no\.?|#)$"
 # units a header may carry in brackets ("국비(억원)")
-HEADER_UNITS = r"원|%|개|명|곳|건|년|월|㎡|km|ha"
+HEADER_UNITS = r"원|달러|%|개|명|곳|건|년|월|㎡|km|ha"
+# a table caption that lists its units in its closing parenthesis without "단위:" ("< 업종별 동향(억 달러, 전년동기
+# 대비, %) >"): each part a unit (magnitude and unit, spaces dropped) or the comparison its rates are of
+CAPTION_UNITS = r"[십백천만억조]*(?:원|달러|엔|유로|위안|명|개|곳|건|톤|가구|세대|개소|㎡|㎢|km|mm|℃|배|%)"
+CAPTION_UNIT_ASIDES = r"대비|기준|증감|비교"
+# the name of a row of parenthesised figures under the row of amounts it is the change of ("| 전 체 | 141.5 |" then
+# "| 전 체 | (△13.4) |"), when the row does not name itself
+RATE_ROW_NAME = "증감률"
 
 # ------------------------------------------------------------------------------------------------ people
 # roles of people quoted or named in an announcement (장관 …, 담당자)
@@ -394,6 +401,9 @@ CONTACT_RANKS = ("과장", "팀장", "국장", "실장", "단장", "부장", "�
                  "팀원", "대리", "과장대리", "축제팀장", "담당관", "장학관", "장학사", "연구관", "교육연구관")
 # a line that lists an attachment ("붙임 1. … 1부.")
 ATTACHMENT_LABELS = ("붙임", "별첨", "첨부")
+# the label a part of a release opens with ("| 참고 1 | ’25.2분기 세부통계 (단위: 억달러) |"): a unit note on that line is
+# the unit of every table of the part that states none of its own (qa.chunk)
+PART_LABELS = ("참고", *ATTACHMENT_LABELS)
 # the spokesperson's closing box names the publishing body ("기획재정부 대변인 …")
 SPOKESPERSON = ("대변인",)
 # the name ending of a public body (a one-cell "| 국토연구원 |" row in a header is the publisher, not the headline)

@@ -8,6 +8,7 @@ import pytest
 
 from qa.chunk import Chunk, chunk_corpus, chunk_document, fill_down, split_cells
 from qa.ingest import Document, load_corpus
+from qa.table_units import caption_units, opens_part
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "molit_2025_smart_city_selection"
@@ -384,3 +385,45 @@ def test_unit_note_after_the_caption_on_its_line():
     head = next(c for c in chunk_document(_doc(text)) if c.kind == "table_header")
     assert "기관별 분담액" in head.search_text and head.start == 1
     assert _rows(text) == [{"분담 기관": "도청", "분담액(억원)": "2,083"}]
+
+
+def test_units_a_caption_lists_without_the_word_unit():
+    """ "< 업종별 동향(억 달러, 전년동기 대비, %) >": statistical releases list the units in the caption's parenthesis."""
+    assert caption_units("< 분기별 해외직접투자액 추이(억 달러, 전년동기 대비, %) >") == ["억달러", "%"]
+    assert caption_units("< 선정 결과(총 5곳) >") == [] and caption_units("< 추진 경과(잠정) >") == []
+    rows = _rows("< 업종별 동향(억 달러, %) >\n| 구분 | 제조업 | 광업 |\n| ‘25.2Q | 35.3 | 7.5 |")
+    assert rows == [{"구분": "‘25.2Q", "제조업(억달러)": "35.3", "광업(억달러)": "7.5"}]
+
+
+def test_a_row_of_parenthesised_rates_under_its_amounts():
+    """The change printed in parentheses under the amounts it is of, the label a merged cell of both rows (or a
+    rate of its own): read as that row's 증감률 in %, its figures without the parentheses."""
+    rows = _rows("< 분기별 추이(억 달러, 전년동기 대비, %) >\n| 구분 | 1분기 | 2분기 |\n| 전체 | 157.4 | 141.5 |\n"
+                 "| 전체 | (△5.3) | (△13.4) |\n| 제조업 | 36.0 | 35.3 |\n| 증감률(%) | (△16.1) | (△9.1) |")
+    assert rows[1] == {"구분": "전체 증감률(%)", "1분기(억달러)": "△5.3", "2분기(억달러)": "△13.4"}
+    assert rows[2]["구분"] == "제조업" and rows[3]["구분"] == "제조업 증감률(%)"
+    # without a % anywhere, parentheses are left as written (they may be a share, a count, a note)
+    plain = _rows("| 구분 | 1분기 |\n| 전체 | 157.4 |\n| 전체 | (12) |")
+    assert plain[1] == {"구분": "전체", "1분기": "(12)"}
+
+
+def test_a_part_title_gives_its_unit_to_the_tables_under_it():
+    """ "| 참고 1 | 세부통계 (단위: 억달러, 전년동기 대비 %) |" heads an appendix of tables that state no unit of their
+    own; the next part ("참고 2") ends it."""
+    text = ("| 참고 1 | 해외직접투자 세부통계 (단위: 억달러, 전년동기 대비 %) |\n1. 분기별 동향\n| 구 분 | 1분기 | 2분기 |\n"
+            "| 전 체 | 157.4 | 141.5 |\n| 전 체 | (△5.3) | (△13.4) |\n※ 자료: 한국수출입은행\n| 참고 2 | 용어 설명 |\n□ 신고 건수\n"
+            "| 구분 | 1분기 |\n| 전체 | 12 |")
+    rows = _rows(text)
+    assert rows[0] == {"구 분": "전 체", "1분기(억달러)": "157.4", "2분기(억달러)": "141.5"}
+    assert rows[1] == {"구 분": "전 체 증감률(%)", "1분기(억달러)": "△5.3", "2분기(억달러)": "△13.4"}
+    assert rows[2] == {"구분": "전체", "1분기": "12"}
+    assert not opens_part("참고로 신청은 온라인으로 한다.") and opens_part("붙임 1. 세부 통계 1부.")
+
+
+def test_a_basis_line_heads_the_tables_below_it():
+    """ "(순투자 기준)" alone on a line: the tables after it (until the next basis or part) are on that basis."""
+    text = ("(총투자 기준)\n| 구분 | 2분기 |\n| 전체 | 141.5 |\n(순투자 기준)\n1. 분기별 동향\n| 구분 | 2분기 |\n| 전체 | 100.7 |\n"
+            "| 참고 2 | 용어 |\n□ 건수\n| 구분 | 2분기 |\n| 전체 | 12 |")
+    rows = [c for c in chunk_document(_doc(text)) if c.kind == "table_row"]
+    assert "총투자 기준" in rows[0].search_text and "순투자 기준" in rows[1].search_text
+    assert "기준" not in rows[-1].search_text

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.chunk import chunk_corpus
+from qa.chunk import Chunk, chunk_corpus
 from qa.facts import FACTS_DB, WHOLE, Fact, extract_facts, load_facts, save_facts
 from qa.ingest import load_corpus
 
@@ -386,3 +386,14 @@ def test_a_percentage_is_named_by_the_last_noun_before_it(line, attribute):
 
     (value,) = percent(Sentence(line, 0, len(line)))
     assert value.attribute == attribute
+
+
+def test_a_row_naming_its_unit_states_its_cells_in_it():
+    """ "증감률(%)" under amounts in 억원 columns: the row's cells are percentages, never 억원."""
+    from qa.facts.tables import table_row
+
+    line = "| 국비 증감률(%) | 12.5 |"
+    row = Chunk(chunk_id="d#001", doc_id="d", text=line, start=1, end=1, section="", kind="table_row",
+                search_text=line, cells=(("구분", "국비 증감률(%)"), ("2025년(억원)", "12.5")))
+    [fact] = table_row(row, line)
+    assert fact.unit == "%" and fact.value == 12.5

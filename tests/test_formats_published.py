@@ -189,3 +189,18 @@ def test_no_nul_private_use_or_glyph_codes_left(name):
     assert "\x00" not in text
     assert not [hex(ord(ch)) for ch in text if ord(ch) in PRIVATE_USE]
     assert "(cid:" not in text
+
+
+def test_a_statistical_release_reads_its_units_and_rate_rows():
+    """기획재정부's release prints each table's units in its caption ("< 업종별 동향(억 달러, 전년동기 대비, %) >"), the
+    change under each row of amounts in parentheses ("| 전 체 | (△14.6) |"), and heads its appendix with "| 참고 1 |
+    … (단위: 억달러, 전년동기 대비 %) |": every row of amounts reads in 억달러, every row of rates as that row's
+    증감률 in %, its figures without the parentheses."""
+    from qa.chunk import chunk_document
+
+    rows = [c for c in chunk_document(read("hwpx_moef_pr_20240621_fdi_2024q1.hwpx").doc) if c.kind == "table_row"]
+    rates = [c for c in rows if c.cells[0][1].endswith(" 증감률(%)")]
+    amounts = [c for c in rows if c not in rates and any(h.endswith("(억달러)") for h, _ in c.cells)]
+    assert (len(rates), len(amounts), len(rows)) == (76, 80, 157)
+    assert [c.cells[0][1] for c in rows[1:3]] == ["총투자", "총투자 증감률(%)"]
+    assert not any("(" in v for c in rates for _, v in c.cells[1:])

@@ -55,6 +55,9 @@ def test_in_parentheses_tells_a_reference_figure():
     assert not quoted.in_parentheses(value("1.8%"))
     assert not quoted.in_parentheses(value("2.0%"))  # the line's parenthesis closed before it
     assert not quoted.in_parentheses(SimpleNamespace(chunk=SimpleNamespace(text=text), value_span=None))
+    row = "| 전 체 | 141.5 | (△13.4) |"  # a rate row prints its cells in parentheses: no reference figure
+    at = row.find("△13.4")
+    assert not quoted.in_parentheses(SimpleNamespace(chunk=SimpleNamespace(text=row), value_span=(at, at + 5)))
 
 
 def test_quoted_quotes_distinct_values_of_the_asked_class_best_first():

@@ -6,6 +6,7 @@ import pytest
 
 from qa.answer import RULES, FactTable, compose, extend_lead_in, passage_fits, passage_text, units
 from qa.answer.rules import count, difference, extreme, listing, lookup, selection, sum, total, unselected
+from qa.answer.table import one_unit
 from qa.chunk import Chunk
 from qa.facts import Fact
 from qa.ingest import Document
@@ -250,3 +251,15 @@ def test_the_items_of_a_list_of_places_naming_the_one_asked():
     # a list of things, not of places: the whole passage stands
     things = "ㅇ 김천형 MaaS, 드론 배송, 스마트 정류장, 수요응답형 버스를 도입한다"
     assert named_items(things, (0, len(things)), ["김천"], lambda item: "김천" in item) is None
+
+
+def test_amounts_and_their_rates_are_never_added_or_spread():
+    """A table's rate row ("국비 증감률(%)") states its column in % beside the column's amounts: no sum, no spread
+    over both (adding 억원 to % had raised "units differ" and failed the question)."""
+    t = table(fact("국비 증감률(%)", "국비", 12.5, "%", "12.5%", line=30))
+    assert not one_unit([f for f in t.source.every() if f.attribute == "국비"])
+    d = sum.run(q("국비 합계", intent="sum", families=[Attr.NATIONAL]), t.source.every(), t)
+    assert d is None or "%" not in d.text.split("(")[0]
+    spread = q("최대 최소 차이", intent="diff", families=[Attr.NATIONAL], max_word=True, min_word=True,
+               asks_difference=True)
+    assert extreme.run(spread, t.source.every(), t) is None

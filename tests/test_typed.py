@@ -547,3 +547,16 @@ def test_a_bare_figure_takes_its_columns_unit():
     read = [q for unit in FINDER.read(row.chunk, None) for _, q, *_ in unit.values]
     assert [(q.kind, q.text) for q in read] == [(COUNT, "2,895명"), (COUNT, "4,127명")]
     assert _best("충북 배정 인원", (COUNT,), [row], counter="명").quantity.text == "4,127명"
+
+
+def test_a_row_naming_its_unit_reads_its_cells_in_it():
+    """A rate row under amounts ("총투자 증감률(%)" in a table of 억달러 columns) reads its figures as percentages."""
+    rows = [_chunk("| 총투자 | 157.4 | 141.5 |", kind="table_row", search="< 분기별 추이 >", n=0,
+                   cells=[("구분", "총투자"), ("1분기(억달러)", "157.4"), ("2분기(억달러)", "141.5")]),
+            _chunk("| 총투자 | (△5.3) | (△13.4) |", kind="table_row", search="< 분기별 추이 >", n=1,
+                   cells=[("구분", "총투자 증감률(%)"), ("1분기(억달러)", "△5.3"), ("2분기(억달러)", "△13.4")])]
+    money = _best("총투자 2분기", (MONEY,), rows)
+    assert money.quantity.unit == "억달러" and money.quantity.value == 141.5
+    rate = _best("총투자 증감률 2분기", (PERCENT,), rows)
+    assert rate.quantity.unit == "%" and rate.quantity.value == -13.4
+    assert "억달러" not in rate.label  # the column's unit is not shown beside the row's

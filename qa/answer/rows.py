@@ -12,8 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..chunk import ORDINAL_HEADER, Chunk
+from ..chunk import Chunk
 from ..lexicon import REGION_OF
+from ..table_units import ORDINAL_HEADER
 from ..text import compact
 from .render import cap_text, cut_items, more_note
 

@@ -277,6 +277,13 @@ def common_unit(fs: list[Fact]) -> tuple[str, int]:
     raise ValueError("units differ")
 
 
+def one_unit(fs: list[Fact]) -> bool:
+    """Whether the facts can be added or compared: one unit, or amounts of money in several (억원 and 만원). A
+    table's rate row ("증감률(%)") states its column in % beside the column's amounts."""
+    units = {f.unit for f in fs}
+    return len(units) <= 1 or all(u.endswith("원") for u in units)
+
+
 def add(fs: list[Fact]) -> tuple[str, str]:
     """Sum of the values in their common unit: ("240", "억원")."""
     unit, mag = common_unit(fs)

@@ -18,10 +18,11 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..asked import range_edges, times_within
-from ..chunk import ORDINAL_HEADER, TOP_BULLETS, cell_spans
+from ..chunk import TOP_BULLETS, cell_spans
 from ..korean import predicates
 from ..lexicon import KIND_WORDS, PREDICATE_WEIGHT, RELATIVE_TIME_WORDS
 from ..quantity import BARE_FIGURE, COUNT, DATE, MAGNITUDE_CHARS, NUMERIC_KINDS, TEMPORAL_KINDS, TIME, Quantity, parse
+from ..table_units import ORDINAL_HEADER
 from ..text import BARE_NUMBER_CELL, BULLET, TypoIndex, known_form, match_strength, sentence_spans
 from .dates import _dates, date_agreement, date_owners, earlier_column, past_value
 
@@ -324,13 +325,15 @@ class TypedFinder:
         for (h, v), span in zip(cells, spans, strict=True):
             if not v or v in labels or ORDINAL_HEADER.match(h or ""):
                 continue  # a rank or a row number is not a quantity of the caption's unit
-            unit = _header_unit(h) or row_unit or caption_unit
+            unit = row_unit or _header_unit(h) or caption_unit  # a row naming its unit ("증감률(%)") over its column's
+            # "2025년 1분기(억달러)" names the column; the row's own unit is not shown beside another
+            column = _HEADER_UNIT.sub("", h).strip() if row_unit and _header_unit(h) not in (None, row_unit) else h
             # a bare figure takes its column's unit ("4,127" under "(단위: 명)"; read alone it would be 원)
             shown = v if not unit or (parse(v) and not BARE_FIGURE.fullmatch(v)) else f"{v}{unit}"
             qs = _with_times(parse(shown, year) or parse(f"{v} {h}", year))
             if not qs:
                 continue
-            label = " ".join(dict.fromkeys(labels + [w for w in wordy if w != v] + [h]))
+            label = " ".join(dict.fromkeys(labels + [w for w in wordy if w != v] + [column]))
             # a column of an earlier period than another column (2022년 beside 2023년): the question that names
             # none asks the latest, as it does of a trend written in a sentence
             earlier = (periods[h],) if h in periods and periods[h] < latest else None

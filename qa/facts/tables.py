@@ -88,11 +88,13 @@ def table_row(c: Chunk, line: str) -> list[Found]:
     if not subject:
         return []
     category = c.cells[cat_col][1] if cat_col is not None else None
+    row_unit = header_unit(c.cells[key_col][1])[1]  # a row naming its unit ("증감률(%)") over its columns'
     out = []
     for i, (header, value) in enumerate(c.cells):
         if i == key_col or not value or _SERIAL_HEADER.match(header):
             continue
         attr, unit = header_unit(header)
+        unit = row_unit or unit
         num = parse_number(value)
         span = find_span(line, value)
         raw_from = "cell"

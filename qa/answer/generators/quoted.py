@@ -87,6 +87,8 @@ def in_parentheses(v: Value) -> bool:
         return False
     before = v.chunk.text[:v.value_span[0]]
     line = before[before.rfind("\n") + 1:]
+    if line.lstrip().startswith("|") and line[line.rfind("|") + 1:].strip() in ("(", "（"):
+        return False  # a table cell printed in parentheses ("| 전 체 | (△13.4) |": a rate row), not a reference
     return line.count("(") > line.count(")")
 
 

@@ -3,10 +3,11 @@ when it asks how many, or the values of the column it asks for by its header (:f
 
 from __future__ import annotations
 
-from ...chunk import ORDINAL_HEADER, Chunk
+from ...chunk import Chunk
 from ...facts import Fact
 from ...korean import tokenize
 from ...lexicon import QUESTION_WORDS
+from ...table_units import ORDINAL_HEADER
 from ...text import match_strength
 from ..ask import content_terms
 from ..candidate import Candidate

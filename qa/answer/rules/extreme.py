@@ -8,7 +8,7 @@ from ...lexicon import WHOLE
 from ...question import Question
 from ..model import Draft
 from ..render import docs_draft
-from ..table import FactTable, dedupe_subjects, diff
+from ..table import FactTable, dedupe_subjects, diff, one_unit
 
 
 def applies(q: Question) -> bool:
@@ -29,6 +29,8 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
         if len(group) < 2:
             continue
         if spread:
+            if not one_unit(group):
+                continue  # a rate row's % beside its column's amounts: no spread to state
             hi = max(group, key=lambda f: f.base_value)
             lo = min(group, key=lambda f: f.base_value)
             value, unit = diff(hi, lo)

@@ -12,7 +12,7 @@ from ...question import Question
 from ...text import format_number
 from ..model import Draft
 from ..render import docs_draft
-from ..table import FactTable, add, asked_quantities, dedupe_subjects, is_quantity, matching
+from ..table import FactTable, add, asked_quantities, dedupe_subjects, is_quantity, matching, one_unit
 
 
 def applies(q: Question) -> bool:
@@ -45,7 +45,7 @@ def run(q: Question, facts: list[Fact], t: FactTable) -> Draft | None:
     parts, used = [], []
     for doc_id, group in t.by_doc(fs):
         group = dedupe_subjects(group)
-        if len(group) < 2:
+        if len(group) < 2 or not one_unit(group):
             continue
         total, unit = add(group)
         working = " + ".join(f"{f.subject} {f.text}" for f in group)

@@ -99,6 +99,8 @@ CATEGORY_HEADERS = r"유형|구분|분야|부문|트랙|종류|분류"
 SERIAL_HEADERS = r"^(연번|번호|순번|순위|no\.?|#)$"
 # units a header may carry in brackets ("국비(억원)")
 HEADER_UNITS = r"원|달러|%|개|명|곳|건|년|월|㎡|km|ha"
+# counters that count the same things, so two counts written with them add and compare ("16개 지자체" and "3곳")
+SAME_COUNTERS = (frozenset({"개", "곳", "개소", "군데"}), frozenset({"명", "인"}))
 # a table caption that lists its units in its closing parenthesis without "단위:" ("< 업종별 동향(억 달러, 전년동기
 # 대비, %) >"): each part a unit (magnitude and unit, spaces dropped) or the comparison its rates are of
 CAPTION_UNITS = r"[십백천만억조]*(?:원|달러|엔|유로|위안|명|개|곳|건|톤|가구|세대|개소|㎡|㎢|km|mm|℃|배|%)"

@@ -191,6 +191,17 @@ def test_no_sum_across_currencies():
     assert a.quantity.unit != b.quantity.unit and combine("sum", a, b) is None
 
 
+def test_no_sum_or_difference_across_counters():
+    """ "3,798만 명" less "12곳" is no number of anything; "16개 지자체" less "3곳" is (개 and 곳 count the same)."""
+    hits = [_chunk("□ 이용객은 3,798만 명이었고, 충남 보령시 등 12곳이 개장했다.")]
+    people = _best("이용객", (COUNT,), hits)
+    places = _best("충남 보령시 개장", (COUNT,), hits)
+    assert (people.quantity.unit, places.quantity.unit) == ("만명", "곳") and combine("diff", people, places) is None
+    applied = _best("지자체 신청", (COUNT,), [_chunk("□ 16개 지자체가 신청했다.")])
+    chosen = _best("선정", (COUNT,), [_chunk("□ 최종 3곳이 선정되었다.", n=1)])
+    assert combine("diff", applied, chosen)[1] == 13
+
+
 @pytest.mark.parametrize(("question", "pair"), [
     ("2023년 자동차랑 선박 수출액 합치면 얼마야?", ("자동차", "선박")),
     ("맞벌이가구와 단독가구 근로장려금 최대 지급액 차이는 얼마야?", ("맞벌이가구", "단독가구")),

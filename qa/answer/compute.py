@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from ..korean import tokenize
-from ..lexicon import DIFF_OPERATION_WORDS, SUM_OPERATION_WORDS
-from ..quantity import MAGNITUDE_CHARS
+from ..lexicon import DIFF_OPERATION_WORDS, SAME_COUNTERS, SUM_OPERATION_WORDS
+from ..quantity import MAGNITUDE_CHARS, Quantity
 from ..text import LEADING_MARKS
 from .typed import Candidate
 
@@ -81,10 +81,8 @@ def korean_amount(base: float) -> str:
 def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
     """Sum or difference of two values of one class, in the first one's unit, with its working."""
     qa_, qb = a.quantity, b.quantity
-    if qa_.kind != qb.kind or qa_.base is None or qb.base is None or not qa_.value:
+    if qa_.kind != qb.kind or qa_.base is None or qb.base is None or not qa_.value or not units_agree(qa_, qb):
         return None
-    if qa_.kind == "money" and qa_.unit[-1:] != qb.unit[-1:]:
-        return None  # 원 and 달러 are never added
     scale = qa_.base / qa_.value
     vb = qb.base / scale
     dec = max(_decimals(qa_.text), _decimals(qb.text))
@@ -99,6 +97,17 @@ def combine(op: str, a: Candidate, b: Candidate) -> tuple[str, float] | None:
         return f"{korean_amount(v * scale)}{qa_.unit.lstrip(MAGNITUDE_CHARS)} ({working})", v
     unit = "%p" if op == "diff" and qa_.kind == "percent" else qa_.unit  # two rates differ by points
     return f"{format_value(round(v, dec), unit, dec)} ({working})", v
+
+
+def units_agree(a: Quantity, b: Quantity) -> bool:
+    """Whether two values of one class can be added, compared or divided: money in one currency (억원 and 만원,
+    never 원 and 달러), anything else in one unit whatever its magnitude ("3,798만 명" and "12곳" are both counts,
+    and their difference is no number of anything; counters of the same things agree: 개 and 곳). A value
+    written without a unit agrees with any."""
+    if a.kind == "money":
+        return a.unit[-1:] == b.unit[-1:]
+    ua, ub = (q.unit.replace(" ", "").lstrip(MAGNITUDE_CHARS) for q in (a, b))
+    return not ua or not ub or ua == ub or any(ua in alike and ub in alike for alike in SAME_COUNTERS)
 
 
 def _short(c: Candidate) -> str:

@@ -27,7 +27,7 @@ from ...quantity import COUNT, DATE, MONEY, NUMERIC_KINDS, PERCENT, parse
 from ...text import compact, format_number
 from ..ask import TypedAsk, content_terms
 from ..candidate import Candidate
-from ..compute import combine, operands
+from ..compute import combine, operands, units_agree
 from ..context import Context
 from ..quote import as_fact
 from ..typed import Candidate as Value
@@ -227,7 +227,7 @@ def _compute(op: str, a: Value, b: Value) -> tuple[str, str] | None:
             return None
         return f"{'합계' if op == 'sum' else '차이'}: {done[0]}", op
     qa_, qb = a.quantity, b.quantity
-    if qa_.base is None or qb.base is None or not qb.base or qa_.kind != qb.kind:
+    if qa_.base is None or qb.base is None or not qb.base or qa_.kind != qb.kind or not units_agree(qa_, qb):
         return None
     value = qa_.base / qb.base
     if op == "share" and not 0 < value < 1:

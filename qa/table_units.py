@@ -8,13 +8,9 @@ import re
 
 from .quantity import MAGNITUDE_CHARS
 
-NUMERIC_CELL = re.compile(r"^[-+△▲▽∆]?\s*\d[\d,]*(?:\.\d+)?\s*%?$|^[-–—]$")
-
-
-HEADER_HAS_UNIT = re.compile(r"[(\[][^()\[\]]+[)\]]\s*$")
-
-
-RATE_HEADER = re.compile(r"률|율|비율|비중|점유|%|퍼센트")
+NUMERIC_CELL = re.compile(r"^[-+△▲▽∆]?\s*\d[\d,]*(?:\.\d+)?\s*%?$|^[-–—]$")  # "1,350", "△0.7", "12.5%", "-"
+HEADER_HAS_UNIT = re.compile(r"[(\[][^()\[\]]+[)\]]\s*$")  # "국비(억원)", "고용률(%)"
+RATE_HEADER = re.compile(r"률|율|비율|비중|점유|%|퍼센트")  # a column or row of rates
 
 
 def note_units(note: str) -> list[str]:
@@ -33,9 +29,8 @@ def note_units(note: str) -> list[str]:
     return out
 
 
+# a "(단위: …)" note anywhere in a line (a part's title row holds one); the chunker's _UNIT_NOTE_LINE is a line of it alone
 UNIT_NOTE = re.compile(r"[(\[（]\s*단\s*위\s*[:：]")
-
-
 # a line that is only a short parenthesis ("(총투자 기준)", "(계절조정)"): the basis of the tables below it
 BASIS = re.compile(r"^[(（][^()（）]{2,20}[)）]$")
 

@@ -324,6 +324,32 @@ def test_changed_rows_are_those_on_the_side_of_zero_asked():
     assert [label for _, label in rose] == ["서울"]
 
 
+def test_changed_reads_rows_of_rates_under_their_amounts():
+    """A release printing each change in parentheses under its amounts (read as "X 증감률(%)" rows): things in rows
+    read in the latest period column; things in columns (periods in rows) read across the one rate row."""
+    from qa.answer.generators import changed
+    from qa.chunk import Chunk
+
+    def table(header: tuple[str, ...], *rows: tuple[str, ...]) -> tuple[Chunk, ...]:
+        return tuple(Chunk(f"c{i}", "d", "| " + " | ".join(r) + " |", i, i, "", "table_row", "",
+                           tuple(zip(header, r, strict=True))) for i, r in enumerate(rows))
+
+    rose, every = changed.asked("작년보다 늘어난 업종은 어디어디야?"), (lambda h: True)
+    by_rows = table(("구 분", "2024년 1분기(억달러)", "2025년 1분기(억달러)"),
+                    ("제조업", "42.9", "35.6"), ("제조업 증감률(%)", "△32.2", "△16.9"),
+                    ("광업", "6.8", "10.5"), ("광업 증감률(%)", "△41.0", "54.4"))
+    read, picked, header = changed.rate_rows_changed(by_rows, rose, every)
+    assert (read, [label for _, label in picked], header) == (2, ["광업"], "2025년 1분기 증감률")
+    by_columns = table(("구분", "금융보험업(억달러)", "제조업(억달러)", "광업(억달러)"),
+                       ("‘24.1Q", "62.7", "42.9", "6.8"), ("‘25.1Q", "77.4", "35.6", "10.5"),
+                       ("‘25.1Q 증감률(%)", "23.4", "△16.9", "54.4"))
+    read, picked, _ = changed.rate_rows_changed(by_columns, rose, every)
+    assert read == 3 and [label for _, label in picked] == ["금융보험업", "광업"]
+    assert changed.rate_rows_changed(by_rows[:1], rose, every) is None  # no rate rows: the columns are read
+    # one thing over periods: nothing to list, and its amounts are not read as changes
+    assert changed.rate_rows_changed(by_rows[:2], rose, every) == (0, [], "")
+
+
 def test_changed_rows_of_a_long_table_are_those_of_the_indicator_asked():
     from qa.answer.generators import changed
     from qa.chunk import Chunk

@@ -18,6 +18,8 @@ from ...lexicon import (
     CHANGED_ROWS,
     PLACES_ASKED,
     QUESTION_WORDS,
+    RATE_ROW_NAME,
+    WHOLE_ROWS,
 )
 from ...text import compact
 from ..ask import content_terms
@@ -34,6 +36,9 @@ _CHANGE_HEADER = re.compile(CHANGE_HEADERS)
 _FIGURE_BEFORE = re.compile(r"\d[\d.,]*\s*(?:%p?|％|배|[명건곳개원])(?:씩)?\s*$")
 _YEAR, _QUARTER = re.compile(r"(20\d\d)"), re.compile(r"(?<![\d/])([1-4])\s*/\s*4(?![\d/])")
 _PLACES_ASKED = re.compile(PLACES_ASKED)
+_RATE_ROW_END = f" {RATE_ROW_NAME}(%)"  # the label qa.table_units gives a row of rates with no name of its own
+_HEADER_UNIT = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")  # "금융보험업(억달러)" → 금융보험업
+_WHOLE = re.compile(WHOLE_ROWS)
 TOP = 2  # candidates per question (one per table)
 
 
@@ -79,6 +84,37 @@ def rows_changed(table: tuple[Chunk, ...], header: str, named_by: str, ask: Chan
     return len(figures), [(row, label) for x, row, label in figures if ask.holds(x)]
 
 
+def rate_rows_changed(table: tuple[Chunk, ...], ask: ChangeAsked, period) -> tuple[int, list[tuple[Chunk, str]], str] | None:
+    """A table whose changes are rows of rates under their amounts (``qa.table_units.rate_label``: "금융 보험업
+    증감률(%)" under "금융 보험업"): how many things state a change, those of them asked (the row of each, its
+    label) and the column read. Things in rows, periods in columns: each rate row's cell in the latest column of
+    the period asked. Things in columns, periods in rows ("‘25.1Q 증감률(%)" under "‘25.1Q", columns 금융보험업,
+    제조업 …): the one rate row's cells, each named by its column. Nothing read for a table of rate rows in another
+    layout (one thing over periods); None for a table without rate rows."""
+    rates = [row for row in table if row.cells and row.cells[0][1].endswith(_RATE_ROW_END)]
+    if not rates:
+        return None
+    things = [row.cells[0][1][: -len(_RATE_ROW_END)].strip() for row in rates]
+    headers = [h for h, _ in table[0].cells[1:] if h]
+    if len(rates) >= 2 and len(set(things)) == len(things):
+        columns = [h for h in headers if period(h)]
+        if not columns:
+            return 0, [], ""
+        column = columns[-1]
+        header = f"{_HEADER_UNIT.sub('', column).strip()} {RATE_ROW_NAME}"  # "2025년 1분기(억달러)" held the amounts
+        figures = [(cell_value(v), row, thing) for row, thing in zip(rates, things, strict=True)
+                   for h, v in row.cells if h == column]
+    elif len(rates) == 1 and not any(_YEAR.search(h) or _QUARTER.search(h) for h in headers):
+        header = rates[0].cells[0][1]
+        figures = [(cell_value(v), rates[0], _HEADER_UNIT.sub("", h).strip()) for h, v in rates[0].cells[1:] if h]
+    elif len(rates) * 2 >= len(table):  # one thing over periods ("총투자", "총투자 증감률(%)"): no things to list,
+        return 0, [], ""  # and its amounts are no changes for the columns to be read as
+    else:
+        return None  # a table of amounts with a row of rates among them is read by its columns
+    figures = [(x, row, label) for x, row, label in figures if x is not None and label and not _WHOLE.search(label)]
+    return len(figures), [(row, label) for x, row, label in figures if ask.holds(x)], header
+
+
 def period_agrees(header: str, years: set[str], members: dict[str, set[int]]) -> bool:
     """Whether a column's header may be of the period the question names: no other year than the one asked, no
     other quarter or half ("2019년 2/4분기" is not the 2020년 2분기 asked; a header "2023년 3/4" is a quarter)."""
@@ -112,6 +148,14 @@ def generate(ctx: Context) -> list[Candidate]:
     places = bool(_PLACES_ASKED.search(ctx.text))
     flat_terms = tuple(t for t in (compact(t) for t in terms) if len(t) >= 2)
     for table in tables_hit(ctx):
+        by_rates = rate_rows_changed(table, ask, period)
+        if by_rates is not None:
+            read, picked, header = by_rates
+            if read >= 2 and picked:
+                out.append(_listed(ask, picked, header, read, 0.0, ctx, len(out)))
+            if len(out) == TOP:
+                break
+            continue
         column = best_column(table, ctx.text, terms, ctx.corpus.finder.known,
                              (config.extreme_change_match, config.extreme_rate_match), keep=period)
         if column is None or not (_CHANGE_HEADER.search(column[0]) or _CHANGE_HEADER.search(table_context(table))):
@@ -123,14 +167,19 @@ def generate(ctx: Context) -> list[Candidate]:
         read, picked = rows_changed(table, header, named_by, ask, flat_terms)
         if read < 2 or not picked or (places and not any(names_place(label, ctx) for _, label in picked)):
             continue  # (시도 asked, and the rows are indicators: a table of something else)
-        labels = list(dict.fromkeys(label for _, label in picked))
-        listed = ", ".join(labels)
-        text = f"{len(labels)}{ask.counter} ({listed}; {header})" if ask.count else f"{listed} ({header})"
-        rule = f"changed:{'fall' if ask.fall else 'rise'}{':not' if ask.negated else ''}{':count' if ask.count else ''}"
-        out.append(Candidate(generator="changed", rule=rule, text=text, kind="fact",
-                             facts=[row_fact(ctx, r) for r, _ in picked],
-                             evidence={"header_match": score, "rows": float(read), "computed": 1.0,
-                                       "rank": float(len(out))}))
+        out.append(_listed(ask, picked, header, read, score, ctx, len(out)))
         if len(out) == TOP:
             break
     return out
+
+
+def _listed(ask: ChangeAsked, picked: list[tuple[Chunk, str]], header: str, read: int, score: float, ctx: Context,
+            rank: int) -> Candidate:
+    """The candidate listing (or counting) the rows picked, read in ``header``."""
+    labels = list(dict.fromkeys(label for _, label in picked))
+    listed = ", ".join(labels)
+    text = f"{len(labels)}{ask.counter} ({listed}; {header})" if ask.count else f"{listed} ({header})"
+    rule = f"changed:{'fall' if ask.fall else 'rise'}{':not' if ask.negated else ''}{':count' if ask.count else ''}"
+    facts = list({r.chunk_id: row_fact(ctx, r) for r, _ in picked}.values())
+    return Candidate(generator="changed", rule=rule, text=text, kind="fact", facts=facts,
+                     evidence={"header_match": score, "rows": float(read), "computed": 1.0, "rank": float(rank)})

@@ -7,6 +7,7 @@ largest or smallest of such a column, this every row on one side of zero."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ...chunk import Chunk
@@ -84,7 +85,8 @@ def rows_changed(table: tuple[Chunk, ...], header: str, named_by: str, ask: Chan
     return len(figures), [(row, label) for x, row, label in figures if ask.holds(x)]
 
 
-def rate_rows_changed(table: tuple[Chunk, ...], ask: ChangeAsked, period) -> tuple[int, list[tuple[Chunk, str]], str] | None:
+def rate_rows_changed(table: tuple[Chunk, ...], ask: ChangeAsked,
+                      period: Callable[[str], bool]) -> tuple[int, list[tuple[Chunk, str]], str] | None:
     """A table whose changes are rows of rates under their amounts (``qa.table_units.rate_label``: "금융 보험업
     증감률(%)" under "금융 보험업"): how many things state a change, those of them asked (the row of each, its
     label) and the column read. Things in rows, periods in columns: each rate row's cell in the latest column of

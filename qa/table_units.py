@@ -90,6 +90,15 @@ def rate_label(values: list[str], previous: list[str] | None, units: list[str]) 
     return " ".join(p for p in (above, name) if p) + "(%)"
 
 
+def rated(label: str) -> str | None:
+    """What a rate row's label (:func:`rate_label` with no rate named by the row) is the change of: "전 체
+    증감률(%)" → "전 체"; None for any other label."""
+    from .lexicon import RATE_ROW_NAME
+
+    end = f" {RATE_ROW_NAME}(%)"
+    return label[: -len(end)].strip() if label.endswith(end) else None
+
+
 ORDINAL_HEADER = re.compile(r"^\s*(?:순위|연번|번호|순번|No\.?|NO\.?|#)\s*(?:\([^)]*\))?\s*$")
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from qa.chunk import Chunk, chunk_corpus, chunk_document, fill_down, split_cells
 from qa.ingest import Document, load_corpus
-from qa.table_units import caption_units, opens_part
+from qa.table_units import caption_units, opens_part, rated
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "molit_2025_smart_city_selection"
@@ -402,6 +402,7 @@ def test_a_row_of_parenthesised_rates_under_its_amounts():
                  "| 전체 | (△5.3) | (△13.4) |\n| 제조업 | 36.0 | 35.3 |\n| 증감률(%) | (△16.1) | (△9.1) |")
     assert rows[1] == {"구분": "전체 증감률(%)", "1분기(억달러)": "△5.3", "2분기(억달러)": "△13.4"}
     assert rows[2]["구분"] == "제조업" and rows[3]["구분"] == "제조업 증감률(%)"
+    assert rated(rows[1]["구분"]) == "전체" and rated("제조업") is None  # what a rate row is the change of
     # without a % anywhere, parentheses are left as written (they may be a share, a count, a note)
     plain = _rows("| 구분 | 1분기 |\n| 전체 | 157.4 |\n| 전체 | (12) |")
     assert plain[1] == {"구분": "전체", "1분기": "(12)"}

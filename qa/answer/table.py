@@ -267,14 +267,14 @@ def dedupe_subjects(group: list[Fact]) -> list[Fact]:
 
 
 def common_unit(fs: list[Fact]) -> tuple[str, int]:
+    if not one_unit(fs):
+        raise ValueError("units differ")
     units = {f.unit for f in fs}
     if len(units) == 1:
         u = fs[0].unit
         return u, MAGNITUDE.get(u[:-1], 1) if u.endswith("원") else 1
-    if all(u.endswith("원") for u in units):  # mixed 억원/만원: show in the largest unit used
-        best = max(units, key=lambda u: MAGNITUDE.get(u[:-1], 1))
-        return best, MAGNITUDE.get(best[:-1], 1)
-    raise ValueError("units differ")
+    best = max(units, key=lambda u: MAGNITUDE.get(u[:-1], 1))  # mixed 억원/만원: show in the largest unit used
+    return best, MAGNITUDE.get(best[:-1], 1)
 
 
 def one_unit(fs: list[Fact]) -> bool:

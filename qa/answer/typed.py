@@ -325,9 +325,10 @@ class TypedFinder:
         for (h, v), span in zip(cells, spans, strict=True):
             if not v or v in labels or ORDINAL_HEADER.match(h or ""):
                 continue  # a rank or a row number is not a quantity of the caption's unit
-            unit = row_unit or _header_unit(h) or caption_unit  # a row naming its unit ("증감률(%)") over its column's
+            column_unit = _header_unit(h)
+            unit = row_unit or column_unit or caption_unit  # a row naming its unit ("증감률(%)") over its column's
             # "2025년 1분기(억달러)" names the column; the row's own unit is not shown beside another
-            column = _HEADER_UNIT.sub("", h).strip() if row_unit and _header_unit(h) not in (None, row_unit) else h
+            column = _HEADER_UNIT.sub("", h).strip() if row_unit and column_unit not in (None, row_unit) else h
             # a bare figure takes its column's unit ("4,127" under "(단위: 명)"; read alone it would be 원)
             shown = v if not unit or (parse(v) and not BARE_FIGURE.fullmatch(v)) else f"{v}{unit}"
             qs = _with_times(parse(shown, year) or parse(f"{v} {h}", year))

@@ -22,6 +22,7 @@ from ...lexicon import (
     RATE_ROW_NAME,
     WHOLE_ROWS,
 )
+from ...table_units import rated
 from ...text import compact
 from ..ask import content_terms
 from ..candidate import Candidate
@@ -37,7 +38,6 @@ _CHANGE_HEADER = re.compile(CHANGE_HEADERS)
 _FIGURE_BEFORE = re.compile(r"\d[\d.,]*\s*(?:%p?|％|배|[명건곳개원])(?:씩)?\s*$")
 _YEAR, _QUARTER = re.compile(r"(20\d\d)"), re.compile(r"(?<![\d/])([1-4])\s*/\s*4(?![\d/])")
 _PLACES_ASKED = re.compile(PLACES_ASKED)
-_RATE_ROW_END = f" {RATE_ROW_NAME}(%)"  # the label qa.table_units gives a row of rates with no name of its own
 _HEADER_UNIT = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")  # "금융보험업(억달러)" → 금융보험업
 _WHOLE = re.compile(WHOLE_ROWS)
 TOP = 2  # candidates per question (one per table)
@@ -93,10 +93,10 @@ def rate_rows_changed(table: tuple[Chunk, ...], ask: ChangeAsked,
     the period asked. Things in columns, periods in rows ("‘25.1Q 증감률(%)" under "‘25.1Q", columns 금융보험업,
     제조업 …): the one rate row's cells, each named by its column. Nothing read for a table of rate rows in another
     layout (one thing over periods); None for a table without rate rows."""
-    rates = [row for row in table if row.cells and row.cells[0][1].endswith(_RATE_ROW_END)]
+    rates = [row for row in table if row.cells and rated(row.cells[0][1]) is not None]
     if not rates:
         return None
-    things = [row.cells[0][1][: -len(_RATE_ROW_END)].strip() for row in rates]
+    things = [rated(row.cells[0][1]) for row in rates]
     headers = [h for h, _ in table[0].cells[1:] if h]
     if len(rates) >= 2 and len(set(things)) == len(things):
         columns = [h for h in headers if period(h)]

@@ -71,10 +71,9 @@ def quantities_sum(q: Question, facts: list[Fact], t: FactTable) -> Draft | None
                 break  # a quantity stated more than once (per place, per year) is no single term of the sum
             picks.append(next(iter(values.values())))
         else:
-            try:
-                total, unit = add(picks)
-            except ValueError:  # 억원 and 명 do not add
+            if not one_unit(picks):  # 억원 and 명 do not add
                 continue
+            total, unit = add(picks)
             parts.append((doc_id, f"합계: {total}{unit} ({' + '.join(f'{f.attribute} {f.text}' for f in picks)})"))
             used += picks
     return docs_draft(t, parts, used, rule="sum:quantities") if parts else None

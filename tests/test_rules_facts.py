@@ -193,6 +193,19 @@ def test_contact_department_carries_to_later_rows():
     assert (found[0].subject, found[0].attribute, found[0].text) == ("도시경제과", "과장", "홍길동")
 
 
+def test_a_department_cell_keeps_its_bureau_and_division():
+    ctx = DocContext(doc("x"), [])
+    row = "| 담당 부서 | 의료안전예방국 예방접종관리과 | 책임자 | 과장 박정훈 (043-719-0000) |"
+    [dept, person, phone] = lines.contacts(ctx, 1, row)
+    assert (dept.attribute, dept.text) == (Attr.DEPARTMENT, "의료안전예방국 예방접종관리과")  # had been the bureau alone
+    # the rank and the person in one cell: the division's 과장, read where the row writes them
+    assert (person.subject, person.attribute, person.text, phone.text) == ("예방접종관리과", "과장", "박정훈",
+                                                                          "043-719-0000")
+    assert row[slice(*person.span)] == "박정훈" and row[slice(*phone.span)] == "043-719-0000"
+    assert lines.contacts(DocContext(doc("x"), []), 1, "담당부서: 교육부 대학학술정책관 장학제도과")[0].text == \
+        "교육부 대학학술정책관 장학제도과"
+
+
 def test_labels_defined_then_used():
     ctx = ctx_with()
     lines.define_labels(ctx, "세부유형(지역소멸 대응형, 기후위기 대응형)")

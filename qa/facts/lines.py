@@ -21,7 +21,9 @@ NAME_ROLE = re.compile(
     r"(?:(?P<org>[가-힣]+(?:부|처|청|위원회))\s+)?(?P<name>[가-힣]{2,4})\s+(?P<role>[가-힣]{0,8}?"
     rf"(?:{SPEAKER_ROLES}))"
     r"(?:은|는|이|가|도)(?=\s|[“\"‘'])")
-DEPARTMENT = re.compile(r"담당\s*부서\s*\|?\s*(?P<dept>[가-힣A-Za-z]+(?:과|팀|국|실|단|센터|본부|부))")
+_UNIT = r"[가-힣A-Za-z]+(?:과|팀|국|실|단|관|센터|본부|부)"
+# the department cell, all its units ("의료안전예방국 예방접종관리과": the bureau and its division)
+DEPARTMENT = re.compile(rf"담당\s*부서\s*[|:：]?\s*(?P<dept>{_UNIT}(?:[ ]{_UNIT})*)")
 LABEL_VALUE = re.compile(r"^(?P<label>[가-힣A-Za-z ·()]{2,14}?)\s*[:：]\s*(?P<value>\S.{0,200})$")
 DEFINES = re.compile(r"(?P<term>[가-힣]{2,10})\s*\((?P<items>[^()]{2,80},[^()]{2,80})\)")
 NAME_PHONE = re.compile(rf"(?P<name>[가-힣]{{2,4}})\s*(?:\(\s*(?P<phone>{PHONE})\s*\))?")
@@ -81,7 +83,7 @@ def contacts(ctx: DocContext, n: int, line: str) -> list[Found]:
     dept = DEPARTMENT.search(line)
     if dept:
         out.append(Found(WHOLE, Attr.DEPARTMENT, dept.group("dept"), n, dept.span("dept")))
-        ctx.department = dept.group("dept")
+        ctx.department = dept.group("dept").split()[-1]  # its people belong to the last unit it names (the division)
     org = ctx.department or (ctx.doc.publisher or WHOLE).split()[-1]
     found = _contact_cells(line) if is_pipe_row(line) else _contact_line(line)
     for rank, label, m, off in found:
@@ -114,9 +116,13 @@ def _contact_cells(line: str) -> list[tuple[str, str | None, re.Match, int]]:
         elif word in RANKS:
             rank = word
         else:
+            offset = start + (len(cell) - len(cell.lstrip()))
+            head, _, rest = value.partition(" ")
+            if head in RANKS and rest.strip():  # "과장 박정훈 (043-…)": the rank and the person in one cell
+                rank, offset, value = head, offset + len(head) + 1 + (len(rest) - len(rest.lstrip())), rest.strip()
             m = NAME_PHONE.fullmatch(value)
             if m and (rank or label) and m.group("name") not in NOT_NAMES:
-                found.append((rank or label, label, m, start + (len(cell) - len(cell.lstrip()))))
+                found.append((rank or label, label, m, offset))
     return found
 
 

@@ -364,6 +364,8 @@ METADATA_ASKS = {
 QUOTE_MARKS = "“”\"‘’'"
 # written before a number dialled as it is, without an area code: "국번 없이 126", "국번없이 1399"
 NO_AREA_CODE = r"국번\s*없이"
+# a service desk a release gives a number for ("국세상담센터(☎126)", "한국장학재단 상담센터(1599-2000)")
+SERVICE_DESKS = r"센터|상담실|민원실|콜센터|상담전화|안내전화|신고전화"
 # titles of people quoted in releases beyond the government ranks of SPEAKER_ROLES
 MORE_SPEAKER_ROLES = r"교육감|대표|이사장|연구위원|부연구위원|센터장|소장|관장|총장"
 

@@ -8,7 +8,17 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from .korean import dictionary_word, normalize
-from .lexicon import ENGLISH_GLOSSARY, NO_AREA_CODE, NOTE_MARKS, PART_WEIGHT, SUB_BULLETS, SYNONYM_WEIGHT, SYNONYMS, TOP_BULLETS
+from .lexicon import (
+    ENGLISH_GLOSSARY,
+    NO_AREA_CODE,
+    NOTE_MARKS,
+    PART_WEIGHT,
+    SERVICE_DESKS,
+    SUB_BULLETS,
+    SYNONYM_WEIGHT,
+    SYNONYMS,
+    TOP_BULLETS,
+)
 
 HANGUL = re.compile(r"[가-힣]")
 WORD = re.compile(r"[A-Za-z]+|[가-힣0-9]+")
@@ -27,8 +37,9 @@ PHONE = r"0\d{1,2}-\d{3,4}-\d{4}"
 PHONE_LOOSE = re.compile(r"\(?(?P<phone>0\d{1,2}[-)]\s?\d{3,4}-\d{4})\)?")
 # anything shaped like a phone number (a passage that can answer a phone question): an area or mobile number, a
 # nationwide representative number (1544-9944, 1599-2000: 15xx to 18xx, four digits each side) or a short one
-# dialled without an area code ("국번 없이 126")
-PHONE_SHAPE = rf"\d{{2,4}}-\d{{3,4}}-\d{{4}}|(?<![\d-])1[5-8]\d{{2}}-\d{{4}}(?![\d-])|{NO_AREA_CODE}\s*\d{{3,4}}"
+# dialled without an area code ("국번 없이 126", "☎126", "국세상담센터(126)")
+PHONE_SHAPE = (rf"\d{{2,4}}-\d{{3,4}}-\d{{4}}|(?<![\d-])1[5-8]\d{{2}}-\d{{4}}(?![\d-])|{NO_AREA_CODE}\s*\d{{3,4}}"
+               rf"|☎\s*\d{{3,4}}(?![\d-])|(?:{SERVICE_DESKS})\s*\(\s*\d{{3,4}}\s*[),]")
 # a date or a time boundary in a sentence ("3월", "2025년", "까지")
 DATE_EXPR = re.compile(r"\d{1,2}\s*월|\d{4}\s*[.년]|\d{1,2}\s*일|까지|부터")
 BULLET = re.compile(rf"^\s*[{re.escape(TOP_BULLETS + SUB_BULLETS + NOTE_MARKS)}]\s*")

@@ -296,6 +296,18 @@ def test_synonyms_and_containing_words_count_partly():
     assert best.quantity.text == "18:00" and best.chunk is row.chunk  # the end of the period, read as 신청
 
 
+def test_a_short_service_number_is_a_phone_number():
+    import re
+
+    from qa.text import PHONE_SHAPE
+
+    for held in ("국세상담센터(☎126, 평일 09:00~18:00)", "상담센터(1599-2000)", "콜센터(국번 없이 1339)",
+                 "국세상담센터(126)로 하면 된다", "044-204-3410"):
+        assert re.search(PHONE_SHAPE, held), held
+    for not_held in ("센터(2024년) 개소", "126명이 신청", "1,339건"):
+        assert not re.search(PHONE_SHAPE, not_held), not_held
+
+
 def test_a_date_is_answered_as_precisely_as_the_announcement_states_it():
     hits = [_chunk("< 근로장려금 정기 신청 안내 … 5월 한 달간 접수 >", n=0, kind="heading"),
             _chunk("□ 근로장려금 정기 신청을 2024. 5. 1.(수)부터 5. 31.(금)까지 받는다.", n=1)]

@@ -55,6 +55,18 @@ def test_lookup_and_category_inheritance():
     assert not lookup.applies(q("안산시는?", entities=["안산시"]))
 
 
+def test_a_phone_asked_of_a_person_found_follows_to_the_persons_phone():
+    t = table(fact("원천세과", "사무관", None, "", "윤서진", line=30, person=True, label="담당자"),
+              fact("윤서진", Attr.PHONE, None, "", "044-204-3410", line=30, role="사무관"),
+              fact("징세과", "사무관", None, "", "유지민", line=31, person=True, label="담당자"),
+              fact("유지민", Attr.PHONE, None, "", "044-204-3420", line=31, role="사무관"))
+    asked = q("원천세과 담당 사무관 전화번호", entities=["원천세과"], families=[Attr.PHONE, Attr.CONTACT],
+              attributes=["사무관"])
+    d = lookup.run(asked, t.source.every(), t)
+    assert "윤서진" in d.text and "044-204-3410" in d.text  # had been the person's name alone
+    assert "044-204-3420" not in d.text  # another division's person's phone
+
+
 def test_lookup_skips_values_the_question_states():
     t = table()
     assert lookup.run(q("강소형인 안산시 유형", entities=["안산시"], families=[Attr.TYPE]), t.source.every(), t) is None

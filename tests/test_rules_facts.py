@@ -206,6 +206,15 @@ def test_a_department_cell_keeps_its_bureau_and_division():
         "교육부 대학학술정책관 장학제도과"
 
 
+def test_a_contact_row_with_a_spaced_rank_and_the_phone_in_its_own_cell():
+    ctx = DocContext(doc("x"), [])
+    row = "| 담당 부서 | 개인납세국 원천세과 | 책임자 | 과 장 정현우 | (044-204-3400) |"
+    [_, person, phone] = lines.contacts(ctx, 1, row)
+    assert (person.subject, person.attribute, person.text) == ("원천세과", "과장", "정현우")
+    assert (phone.subject, phone.attribute, phone.text) == ("정현우", Attr.PHONE, "044-204-3400")
+    assert row[slice(*person.span)] == "정현우" and row[slice(*phone.span)] == "044-204-3400"
+
+
 def test_labels_defined_then_used():
     ctx = ctx_with()
     lines.define_labels(ctx, "세부유형(지역소멸 대응형, 기후위기 대응형)")

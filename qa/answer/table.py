@@ -219,7 +219,14 @@ class FactTable:
             if c not in covered:  # a category's members' facts (강소형 국비 → 안산시, 김천시, 김해시)
                 out += [f for f in wanted if f.qualifiers.get("category") == c and f.subject in self.entity_names
                         and f not in out]
-        return out
+        return out + persons_phones(out, wanted) if Attr.PHONE in q.families else out
+
+
+def persons_phones(found: list[Fact], wanted: list[Fact]) -> list[Fact]:
+    """The phones of the people found, when a phone is asked ("원천세과 담당 사무관 전화번호" finds the 사무관, whose
+    number is filed under the person): each of the same announcement, not yet found."""
+    people = {(f.doc_id, f.text) for f in found if f.qualifiers.get("person")}
+    return [f for f in wanted if f.attribute == Attr.PHONE and (f.doc_id, f.subject) in people and f not in found]
 
 
 def wants(f: Fact, q: Question) -> bool:

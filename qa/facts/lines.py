@@ -5,6 +5,7 @@ their roles, and contacts (departments, ranks, names, phones). Each takes one li
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..chunk import is_pipe_row
 from ..korean import morphs
@@ -86,12 +87,10 @@ def contacts(ctx: DocContext, n: int, line: str) -> list[Found]:
         ctx.department = dept.group("dept").split()[-1]  # its people belong to the last unit it names (the division)
     org = ctx.department or (ctx.doc.publisher or WHOLE).split()[-1]
     found = _contact_cells(line) if is_pipe_row(line) else _contact_line(line)
-    for rank, label, m, off in found:
-        out.append(Found(org, rank, m.group("name"), n, (off + m.start("name"), off + m.end("name")),
-                         qualifiers={"person": True, "label": label}))
-        if m.group("phone"):
-            out.append(Found(m.group("name"), Attr.PHONE, m.group("phone"), n,
-                             (off + m.start("phone"), off + m.end("phone")), qualifiers={"role": rank}))
+    for p in found:
+        out.append(Found(org, p.rank, p.name, n, p.name_span, qualifiers={"person": True, "label": p.label}))
+        if p.phone:
+            out.append(Found(p.name, Attr.PHONE, p.phone, n, p.phone_span, qualifiers={"role": p.rank}))
     if not found and not is_pipe_row(line):
         for m in PHONE_LOOSE.finditer(line):
             pre = re.findall(r"[가-힣]{2,}", line[:m.start()])
@@ -99,9 +98,27 @@ def contacts(ctx: DocContext, n: int, line: str) -> list[Found]:
     return out
 
 
-def _contact_cells(line: str) -> list[tuple[str, str | None, re.Match, int]]:
-    """People in a contact table row: (rank or label, label, name/phone match, offset of the cell)."""
-    found = []
+@dataclass
+class _Person:
+    """A person a contact row or line names: rank or label, label, name and phone with their spans in the line."""
+
+    rank: str
+    label: str | None
+    name: str
+    name_span: tuple[int, int]
+    phone: str | None = None
+    phone_span: tuple[int, int] | None = None
+
+
+# a cell that opens with a rank, maybe spaced as forms print it ("과 장 정현우", "사무관 윤서진 (044-…)")
+_RANKED = re.compile("^(?P<rank>" + "|".join(r"\s*".join(rank) for rank in sorted(RANKS, key=len, reverse=True))
+                     + r")\s+(?P<rest>\S.*)$")
+_PHONE_CELL = re.compile(rf"\(?\s*(?P<phone>{PHONE})\s*\)?")
+
+
+def _contact_cells(line: str) -> list[_Person]:
+    """People in a contact table row, each with the phone its cell or the next cell gives."""
+    found: list[_Person] = []
     label, rank = None, None
     pos = line.index("|") + 1
     for cell in line.strip().strip("|").split("|"):
@@ -110,22 +127,27 @@ def _contact_cells(line: str) -> list[tuple[str, str | None, re.Match, int]]:
         value = cell.strip()
         if not value:
             continue
+        offset = start + (len(cell) - len(cell.lstrip()))
         word = squeeze(value)
         if word in CONTACT_LABELS:
             label = word
         elif word in RANKS:
             rank = word
+        elif (phone := _PHONE_CELL.fullmatch(value)) and found and found[-1].phone is None:
+            found[-1].phone, found[-1].phone_span = phone.group("phone"), (offset + phone.start("phone"),
+                                                                           offset + phone.end("phone"))
         else:
-            offset = start + (len(cell) - len(cell.lstrip()))
-            head, _, rest = value.partition(" ")
-            if head in RANKS and rest.strip():  # "과장 박정훈 (043-…)": the rank and the person in one cell
-                rank, offset, value = head, offset + len(head) + 1 + (len(rest) - len(rest.lstrip())), rest.strip()
+            ranked = _RANKED.match(value)
+            if ranked:  # the rank and the person in one cell
+                rank, offset, value = squeeze(ranked.group("rank")), offset + ranked.start("rest"), ranked.group("rest")
             m = NAME_PHONE.fullmatch(value)
             if m and (rank or label) and m.group("name") not in NOT_NAMES:
-                found.append((rank or label, label, m, offset))
+                found.append(_Person(rank or label, label, m.group("name"), (offset + m.start("name"), offset + m.end("name")),
+                                     m.group("phone"), (offset + m.start("phone"), offset + m.end("phone"))
+                                     if m.group("phone") else None))
     return found
 
 
-def _contact_line(line: str) -> list[tuple[str, str | None, re.Match, int]]:
-    return [(squeeze(m.group("role")), None, m, 0) for m in CONTACT_LINE.finditer(line)
-            if m.group("name") not in NOT_NAMES]
+def _contact_line(line: str) -> list[_Person]:
+    return [_Person(squeeze(m.group("role")), None, m.group("name"), m.span("name"), m.group("phone"), m.span("phone"))
+            for m in CONTACT_LINE.finditer(line) if m.group("name") not in NOT_NAMES]

@@ -204,6 +204,8 @@ def test_a_department_cell_keeps_its_bureau_and_division():
     assert row[slice(*person.span)] == "박정훈" and row[slice(*phone.span)] == "043-719-0000"
     assert lines.contacts(DocContext(doc("x"), []), 1, "담당부서: 교육부 대학학술정책관 장학제도과")[0].text == \
         "교육부 대학학술정책관 장학제도과"
+    assert lines.contacts(DocContext(doc("x"), []), 1, "| 담당 부서 | 낙동강사업처 | 책임자 | 부 장 | 김도훈 |")[0].text == \
+        "낙동강사업처"  # a public corporation's 처
 
 
 def test_a_contact_row_with_a_spaced_rank_and_the_phone_in_its_own_cell():

@@ -22,7 +22,7 @@ NAME_ROLE = re.compile(
     r"(?:(?P<org>[가-힣]+(?:부|처|청|위원회))\s+)?(?P<name>[가-힣]{2,4})\s+(?P<role>[가-힣]{0,8}?"
     rf"(?:{SPEAKER_ROLES}))"
     r"(?:은|는|이|가|도)(?=\s|[“\"‘'])")
-_UNIT = r"[가-힣A-Za-z]+(?:과|팀|국|실|단|관|센터|본부|부)"
+_UNIT = r"[가-힣A-Za-z]+(?:과|팀|국|실|단|관|처|센터|본부|부)"
 # the department cell, all its units ("의료안전예방국 예방접종관리과": the bureau and its division)
 DEPARTMENT = re.compile(rf"담당\s*부서\s*[|:：]?\s*(?P<dept>{_UNIT}(?:[ ]{_UNIT})*)")
 LABEL_VALUE = re.compile(r"^(?P<label>[가-힣A-Za-z ·()]{2,14}?)\s*[:：]\s*(?P<value>\S.{0,200})$")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..chunk import is_pipe_row
 from ..korean import morphs
-from ..lexicon import CONTACT_LABELS, CONTACT_ROLES, HEAD_ROLES, NOT_NAMES, RANKS, SPEAKER_ROLES, WHOLE, Attr
+from ..lexicon import CONTACT_LABELS, CONTACT_ROLES, DEPARTMENT_UNITS, HEAD_ROLES, NOT_NAMES, RANKS, SPEAKER_ROLES, WHOLE, Attr
 from ..text import PHONE, PHONE_LOOSE, squeeze, strip_bullet
 from .context import DocContext
 from .model import Found
@@ -22,7 +22,7 @@ NAME_ROLE = re.compile(
     r"(?:(?P<org>[가-힣]+(?:부|처|청|위원회))\s+)?(?P<name>[가-힣]{2,4})\s+(?P<role>[가-힣]{0,8}?"
     rf"(?:{SPEAKER_ROLES}))"
     r"(?:은|는|이|가|도)(?=\s|[“\"‘'])")
-_UNIT = r"[가-힣A-Za-z]+(?:과|팀|국|실|단|관|처|센터|본부|부)"
+_UNIT = rf"[가-힣A-Za-z]+(?:{'|'.join(DEPARTMENT_UNITS)})"
 # the department cell, all its units ("의료안전예방국 예방접종관리과": the bureau and its division)
 DEPARTMENT = re.compile(rf"담당\s*부서\s*[|:：]?\s*(?P<dept>{_UNIT}(?:[ ]{_UNIT})*)")
 LABEL_VALUE = re.compile(r"^(?P<label>[가-힣A-Za-z ·()]{2,14}?)\s*[:：]\s*(?P<value>\S.{0,200})$")
@@ -134,18 +134,22 @@ def _contact_cells(line: str) -> list[_Person]:
         elif word in RANKS:
             rank = word
         elif (phone := _PHONE_CELL.fullmatch(value)) and found and found[-1].phone is None:
-            found[-1].phone, found[-1].phone_span = phone.group("phone"), (offset + phone.start("phone"),
-                                                                           offset + phone.end("phone"))
+            found[-1].phone, found[-1].phone_span = phone.group("phone"), _span(phone, "phone", offset)
         else:
             ranked = _RANKED.match(value)
             if ranked:  # the rank and the person in one cell
                 rank, offset, value = squeeze(ranked.group("rank")), offset + ranked.start("rest"), ranked.group("rest")
             m = NAME_PHONE.fullmatch(value)
             if m and (rank or label) and m.group("name") not in NOT_NAMES:
-                found.append(_Person(rank or label, label, m.group("name"), (offset + m.start("name"), offset + m.end("name")),
-                                     m.group("phone"), (offset + m.start("phone"), offset + m.end("phone"))
-                                     if m.group("phone") else None))
+                phone = _span(m, "phone", offset) if m.group("phone") else None
+                found.append(_Person(rank or label, label, m.group("name"), _span(m, "name", offset), m.group("phone"),
+                                     phone))
     return found
+
+
+def _span(m: re.Match, group: str, offset: int) -> tuple[int, int]:
+    """A group's span in the line, for a match made inside a cell starting at ``offset``."""
+    return offset + m.start(group), offset + m.end(group)
 
 
 def _contact_line(line: str) -> list[_Person]:

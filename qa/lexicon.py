@@ -117,9 +117,9 @@ ROLES = ("장관", "차관", "실장", "국장", "과장", "팀장", "단장", "
 HEAD_ROLES = r"장관|차관|처장|청장|원장|위원장|시장|도지사|군수|구청장|이사장|사장|회장"
 # roles that end a "이름 직함은 …" phrase
 SPEAKER_ROLES = r"장관|차관|실장|국장|과장|팀장|단장|본부장|청장|처장|원장|위원장|시장|도지사|군수|구청장"
-# civil-service ranks in a contact table
 # the endings of an organisational unit in a department cell ("예방접종관리과", "대학학술정책관", "낙동강사업처")
 DEPARTMENT_UNITS = ("과", "팀", "국", "실", "단", "관", "처", "센터", "본부", "부")
+# civil-service ranks in a contact table
 RANKS = {"과장", "팀장", "국장", "실장", "단장", "사무관", "주무관", "연구관", "서기관", "연구원", "전문위원", "행정관"}
 # ranks written before a name on a contact line ("사무관 홍길동(044-…)")
 CONTACT_ROLES = r"과\s*장|팀\s*장|사무관|주무관|연구관|서기관|담당자"

@@ -77,6 +77,33 @@ def test_a_frame_around_pictures_keeps_its_caption():
     assert parsed.lines == ["앞", "<그림 1> 싱크홀 사고", "뒤"]
 
 
+def test_a_paragraph_broken_inside_its_sentence_is_joined_again():
+    # a release's lead paragraph written as two, as 기획재정부's HWP has it
+    parsed = assemble([Paragraph("2024년 3분기 해외직접투자액은 총투자액 기준 141.9억 달러로"),
+                       Paragraph("전년 동기 대비 6.0% 하락하였다."), Paragraph("업종별로는 금융보험업이 가장 많았다.")])
+    assert parsed.lines == ["2024년 3분기 해외직접투자액은 총투자액 기준 141.9억 달러로 전년 동기 대비 6.0% 하락하였다.",
+                            "업종별로는 금융보험업이 가장 많았다."]
+    # a connective ending and a conjunction are open too; a text box broken line by line is joined line by line
+    broken = ["노후 상하수도관의 미세한 누수가 주변 토사를", "쓸어내리고 지하수위 변동이 겹치면서 서서히 빈 공간을",
+              "만드는 결과물"]
+    assert assemble([Paragraph(x) for x in broken]).lines == [" ".join(broken)]
+    assert len(assemble([Paragraph("지원 대상은 만 19세 이상 34세 이하 청년 및"), Paragraph("중장년 구직자이다.")]).lines) == 1
+
+
+def test_titles_items_and_nouns_at_a_line_end_are_not_joined():
+    kept = [
+        ["2024년 영암군 도서관 기간제근로자 채용 공고", "영암군 관리규정 제10조에 따라 채용한다."],  # a title ends on a noun
+        ["정부는 상황을 살펴 지원 방안을 마련할 계획이며", "□ 향후 계획"],  # the next opens with a bullet
+        ["나. 과업기간: 계약체결일 ~ 2023. 11. 30.(목)까지", "다. 과업목적"],  # … or with a number
+        ["소프트웨어 사업의 목표시스템 구성도", "전체 구성은 다음과 같다."],  # 구성도 is a noun, not 구성 + "also"
+        ["암호모듈에서 사용되는 피드백의 길이", "CTR 운영모드의 초기값"],  # 길이 is a word of its own
+        ["[첨부2] 소프트웨어사업 영향평가 결과 검토 결과서", "2024-11-26"],  # a label's line
+        ["짧은 줄로", "끝난다."],  # too short to be a wrapped line
+    ]
+    for lines in kept:
+        assert assemble([Paragraph(x) for x in lines]).lines == lines, lines
+
+
 # ----------------------------------------------------------------------------- HWPX
 HP = "http://www.hancom.co.kr/hwpml/2011/paragraph"
 

@@ -157,6 +157,7 @@ def assemble(blocks: list[Paragraph | Table]) -> Parsed:
             items.append(Table([list(r) for r in b.rows], b.caption.strip() if b.caption else None, dict(b.merged)))
         elif b.caption and b.caption.strip():  # a frame around pictures: its caption is text of its own
             items.append(Paragraph(cell_text(b.caption)))
+    items = join_broken(items)
     # Caption paragraphs and unit notes directly above a table belong to it.
     for i, b in enumerate(items):
         if not isinstance(b, Table) or _is_box(b):
@@ -188,6 +189,52 @@ def assemble(blocks: list[Paragraph | Table]) -> Parsed:
             lines.extend(table_lines(b))
             n_tables += 0 if _is_box(b) else 1
     return Parsed(lines=lines, tables=n_tables)
+
+
+# a paragraph that stops inside a sentence: on a particle, a connective or adnominal ending (Kiwi tags), or on
+# a conjunction
+_OPEN_TAGS = ("JKS", "JKC", "JKG", "JKO", "JKB", "JKV", "JKQ", "JX", "JC", "EC", "ETM")
+_OPEN_WORDS = frozenset({"및", "또는"})
+# a paragraph that opens as text goes on, not as a new item (a bullet, a number, a bracket, a caption)
+_BODY_START = re.compile(r"[가-힣0-9A-Za-z“\"‘']")
+_NUMBERED = re.compile(r"\s*(\d+(\.\d+)*[.)]|[가-하][.)]|\(\d+\)|[①-⑳])")
+_LABELS = ("[", "【", "<", "〈", "《")  # "[첨부2] … 결과서": a label's line, never a sentence's first half
+BROKEN_MIN_CHARS = 20  # a line broken by the page is a full line's length; a short one is a heading or a label
+
+
+def join_broken(items: list[Paragraph | Table]) -> list[Paragraph | Table]:
+    """Paragraphs broken inside a sentence joined again: a release's lead paragraph written as two ("… 141.9억
+    달러로" / "전년 동기(…) 대비 6.0% 하락하였다."), a text box broken line by line. The break is read as a wrap
+    only where the first stops on a particle or a connective ending and the second opens as plain text; a title
+    ends on a noun, an item opens with its bullet, and neither is joined."""
+    from ..text import BULLET
+
+    out: list[Paragraph | Table] = []
+    for b in items:
+        prev = out[-1] if out else None
+        if (isinstance(b, Paragraph) and isinstance(prev, Paragraph) and len(prev.text) >= BROKEN_MIN_CHARS
+                and not prev.text.startswith(_LABELS)
+                and re.search(r"[가-힣]$", prev.text) and _BODY_START.match(b.text) and not BULLET.match(b.text)
+                and not _NUMBERED.match(b.text) and _stops_open(prev.text)):
+            out[-1] = Paragraph(f"{prev.text} {b.text}")
+        else:
+            out.append(b)
+    return out
+
+
+def _stops_open(text: str) -> bool:
+    """Whether a paragraph ends inside its sentence. Its last word must not be a word of its own (길이, 결과: a
+    noun Kiwi would read as 길 + 이 at a line's end), and 도 is read as a noun's end (구성도, 제도), not "also"."""
+    from ..korean import dictionary_word, morphs
+
+    word = text.split()[-1]
+    if word in _OPEN_WORDS:
+        return True
+    last = morphs(word)
+    if not last or dictionary_word(word):
+        return False
+    m = last[-1]
+    return m.tag in _OPEN_TAGS and not (m.tag == "JX" and m.form == "도")
 
 
 def _is_box(table: Table) -> bool:

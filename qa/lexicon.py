@@ -271,6 +271,7 @@ QUESTION_WORDS = {"얼마", "무엇", "뭐", "무슨", "어떤", "어떻", "언�
                   "개최", "열리", "시작", "밝히", "이름", "성함", "비교", "알려", "얼마나",
                   "만들", "바뀌", "바꾸", "변하", "달라지", "생기", "갖추", "이루", "보도자료", "보도", "공고문", "자료", "문서",
                   "전체", "추진", "시행", "수행", "운영", "진행되", "추진되",
+                  "퍼센트", "프로",  # "몇 퍼센트", "몇 프로": the value asked, which a passage writes as %
                   "the", "a", "an", "of", "in", "is", "are", "was", "were", "does", "do", "did", "what", "how", "which",
                   "who", "when", "where", "much", "many", "for", "to", "and", "or", "it", "its", "by", "on", "with",
                   "get", "gets", "receive", "receives", "received", "about", "tell", "me", "please"}

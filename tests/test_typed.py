@@ -279,6 +279,16 @@ def test_words_naming_the_class_asked_weigh_lightly():
     assert ranked[0].coverage > next(c.coverage for c in ranked if c.chunk.chunk_id == "d#001")
 
 
+def test_the_percent_asked_is_no_word_a_passage_must_hold():
+    # "몇 퍼센트" asks a value a passage writes as %: 퍼센트 is the question's word, as 몇 is
+    from qa.korean import tokenize
+    from qa.lexicon import QUESTION_WORDS
+
+    for question in ("대양주 투자는 작년 같은 분기 대비 몇 퍼센트 늘었어?", "수출 몇 프로 줄었어?"):
+        ask = read_ask(question, tokenize, QUESTION_WORDS)
+        assert not {"퍼센트", "프로"} & set(ask.terms) and {"대양주", "수출"} & set(ask.terms)
+
+
 def test_synonyms_and_containing_words_count_partly():
     from qa.lexicon import PART_WEIGHT, SYNONYM_WEIGHT
     from qa.text import match_strength

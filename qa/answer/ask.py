@@ -70,7 +70,8 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
     op = "sum" if SUM_WORDS.search(text) else "diff" if DIFF_WORDS.search(text) else None
     return TypedAsk(
         kinds=kinds, counter=counter,
-        terms=tuple(dict.fromkeys(content_terms(rest, tokenize, question_words) + written_comparisons(rest))),
+        terms=tuple(dict.fromkeys([t for t in content_terms(rest, tokenize, question_words)
+                                   if t not in said_comparisons(rest, tokenize)] + written_comparisons(rest))),
         light=tuple(predicates(rest) | (KIND_WORDS & set(tokenize(rest)))),
         dates=tuple(q.date for q in qs if q.kind == DATE and q.date and "/" not in q.date),
         stated=tuple(q.text for q in qs), op=op, operands=operands(text) if op else None,
@@ -98,6 +99,12 @@ def followup_ask(text: str, previous: TypedAsk | None, tokenize: Callable[[str],
 def written_comparisons(text: str) -> list[str]:
     """The words a release writes for the comparisons a question says in everyday words ("1년 전보다" → 전년)."""
     return list(dict.fromkeys(word for words, rx in _WRITTEN if rx.search(text) for word in words.split()))
+
+
+def said_comparisons(text: str, tokenize: Callable[[str], list[str]]) -> set[str]:
+    """The everyday words of the comparisons :func:`written_comparisons` writes as a release does ("작년 같은
+    분기" → 전년 동기): the written words stand for them, so a passage is not asked to hold 작년 as well."""
+    return {t for _, rx in _WRITTEN for m in rx.finditer(text) for t in tokenize(m.group())}
 
 
 def content_terms(text: str, tokenize: Callable[[str], list[str]], question_words: set[str]) -> list[str]:

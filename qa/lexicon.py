@@ -450,3 +450,9 @@ LIST_ASKS = (r"뭐뭐|무엇무엇|어디어디|누구누구|종류|목록|어�
 ITEM_COUNT_ASK = r"몇\s*(?P<counter>가지|단계|종류|유형)"
 # a sentence announcing the list that follows it ("다음과 같다", "네 개의 정원으로 꾸며진다", "두 조건을 모두 충족")
 LIST_LEADS = r"다음|아래|[두세네다섯여섯일곱]\s*(?:가지|개|곳|개의|조건)|[0-9]+\s*(?:가지|개|곳|개의)"
+
+# ------------------------------------------------------------------------------------------------ reading
+# conjunctions a paragraph broken inside its sentence may stop on (qa.readers.base.join_broken)
+OPEN_CONJUNCTIONS = frozenset({"및", "또는"})
+# particles that also end nouns at a line's end: 구성도, 제도 are read as nouns, not as 구성 + "also"
+NOUN_END_PARTICLES = frozenset({"도"})

@@ -68,10 +68,11 @@ def read_ask(text: str, tokenize: Callable[[str], list[str]], question_words: se
         return None
     qs = parse(text)
     op = "sum" if SUM_WORDS.search(text) else "diff" if DIFF_WORDS.search(text) else None
+    said = said_comparisons(rest, tokenize)
     return TypedAsk(
         kinds=kinds, counter=counter,
-        terms=tuple(dict.fromkeys([t for t in content_terms(rest, tokenize, question_words)
-                                   if t not in said_comparisons(rest, tokenize)] + written_comparisons(rest))),
+        terms=tuple(dict.fromkeys([t for t in content_terms(rest, tokenize, question_words) if t not in said]
+                                  + written_comparisons(rest))),
         light=tuple(predicates(rest) | (KIND_WORDS & set(tokenize(rest)))),
         dates=tuple(q.date for q in qs if q.kind == DATE and q.date and "/" not in q.date),
         stated=tuple(q.text for q in qs), op=op, operands=operands(text) if op else None,

@@ -194,7 +194,6 @@ def assemble(blocks: list[Paragraph | Table]) -> Parsed:
 # a paragraph that stops inside a sentence: on a particle, a connective or adnominal ending (Kiwi tags), or on
 # a conjunction
 _OPEN_TAGS = ("JKS", "JKC", "JKG", "JKO", "JKB", "JKV", "JKQ", "JX", "JC", "EC", "ETM")
-_OPEN_WORDS = frozenset({"및", "또는"})
 # a paragraph that opens as text goes on, not as a new item (a bullet, a number, a bracket, a caption)
 _BODY_START = re.compile(r"[가-힣0-9A-Za-z“\"‘']")
 _NUMBERED = re.compile(r"\s*(\d+(\.\d+)*[.)]|[가-하][.)]|\(\d+\)|[①-⑳])")
@@ -226,15 +225,16 @@ def _stops_open(text: str) -> bool:
     """Whether a paragraph ends inside its sentence. Its last word must not be a word of its own (길이, 결과: a
     noun Kiwi would read as 길 + 이 at a line's end), and 도 is read as a noun's end (구성도, 제도), not "also"."""
     from ..korean import dictionary_word, morphs
+    from ..lexicon import NOUN_END_PARTICLES, OPEN_CONJUNCTIONS
 
     word = text.split()[-1]
-    if word in _OPEN_WORDS:
+    if word in OPEN_CONJUNCTIONS:
         return True
     last = morphs(word)
     if not last or dictionary_word(word):
         return False
     m = last[-1]
-    return m.tag in _OPEN_TAGS and not (m.tag == "JX" and m.form == "도")
+    return m.tag in _OPEN_TAGS and not (m.tag == "JX" and m.form in NOUN_END_PARTICLES)
 
 
 def _is_box(table: Table) -> bool:

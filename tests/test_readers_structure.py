@@ -78,14 +78,15 @@ def test_a_frame_around_pictures_keeps_its_caption():
 
 
 def test_a_paragraph_broken_inside_its_sentence_is_joined_again():
-    # a release's lead paragraph written as two, as 기획재정부's HWP has it
-    parsed = assemble([Paragraph("2024년 3분기 해외직접투자액은 총투자액 기준 141.9억 달러로"),
-                       Paragraph("전년 동기 대비 6.0% 하락하였다."), Paragraph("업종별로는 금융보험업이 가장 많았다.")])
-    assert parsed.lines == ["2024년 3분기 해외직접투자액은 총투자액 기준 141.9억 달러로 전년 동기 대비 6.0% 하락하였다.",
-                            "업종별로는 금융보험업이 가장 많았다."]
+    # a release's lead paragraph written as two, as statistical releases' HWP files have it
+    parsed = assemble([Paragraph("올해 2분기 수출액은 통관 기준으로 전년 같은 분기보다 늘어난 1,520억 달러로"),
+                       Paragraph("역대 2분기 가운데 가장 많았다."), Paragraph("품목별로는 반도체가 가장 많았다.")])
+    assert parsed.lines == [
+        "올해 2분기 수출액은 통관 기준으로 전년 같은 분기보다 늘어난 1,520억 달러로 역대 2분기 가운데 가장 많았다.",
+        "품목별로는 반도체가 가장 많았다."]
     # a connective ending and a conjunction are open too; a text box broken line by line is joined line by line
-    broken = ["노후 상하수도관의 미세한 누수가 주변 토사를", "쓸어내리고 지하수위 변동이 겹치면서 서서히 빈 공간을",
-              "만드는 결과물"]
+    broken = ["오래된 수도관에서 조금씩 새어 나온 물이 주변의 흙을", "쓸어 가면서 도로 아래에 눈에 보이지 않는 빈 공간을",
+              "만들어 낸다"]
     assert assemble([Paragraph(x) for x in broken]).lines == [" ".join(broken)]
     assert len(assemble([Paragraph("지원 대상은 만 19세 이상 34세 이하 청년 및"), Paragraph("중장년 구직자이다.")]).lines) == 1
 

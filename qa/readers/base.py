@@ -202,8 +202,8 @@ BROKEN_MIN_CHARS = 20  # a line broken by the page is a full line's length; a sh
 
 
 def join_broken(items: list[Paragraph | Table]) -> list[Paragraph | Table]:
-    """Paragraphs broken inside a sentence joined again: a release's lead paragraph written as two ("… 141.9억
-    달러로" / "전년 동기(…) 대비 6.0% 하락하였다."), a text box broken line by line. The break is read as a wrap
+    """Paragraphs broken inside a sentence joined again: a release's lead paragraph written as two ("… 수출액은
+    1,520억 달러로" / "역대 가장 많았다."), a text box broken line by line. The break is read as a wrap
     only where the first stops on a particle or a connective ending and the second opens as plain text; a title
     ends on a noun, an item opens with its bullet, and neither is joined."""
     from ..text import BULLET

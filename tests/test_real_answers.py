@@ -31,9 +31,8 @@ CASES = [
     ("2023년 한 해 미국에서 온 관광객은 몇 만 명이었어?", "109만명", "typed:count"),  # the year's table, not 12월's
     ("서울 청년월세는 언제부터 들어와?", "12월 말", "typed:date"),  # the 지급 시기 row names 들어오다
     ("2023년 11월 고용률은?", "63.1%", "typed:percent"),  # the month's column, not the 12월 passage
-    pytest.param(*("2023년 9월 청년층 고용률은 몇 %였어?", "46.5%", "typed:percent"),  # a sub-row read with its group
-                 marks=pytest.mark.xfail(strict=True, reason="BUG: since the coverage weighed per generator (2026-12-06) the "
-                                                            "chooser answers with the 12월 passage's 46.0%")),
+    ("2023년 9월 청년층 고용률은 몇 %였어?", "46.5%", "typed:percent"),  # a sub-row read with its group (its topic
+    # 청년층 고용률 names the row, not the 12월 passage's 46.0%: feature topic_labelled, 2026-12-08)
     ("2023년 12월 청년층 실업률은 몇 %야?", "5.5%", "typed:percent"),  # 청년 of 청년월세's title does not hold 실업률
     ("어촌 일반농산어촌개발사업 공모 기간은?", "’23.1~3월", "typed:date"),  # the point, not the caption's rows
     ("글로벌 혁신 특구 후보지역 발표일은?", "’23. 12. 28.", "typed:date"),  # the schedule row, not a passage of months

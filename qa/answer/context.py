@@ -13,8 +13,8 @@ from functools import cached_property
 
 import numpy as np
 
-from ..korean import predicates, tokenize
-from ..lexicon import NAME_ASKS, QUESTION_WORDS
+from ..korean import predicates, tokenize, topics
+from ..lexicon import KIND_WORDS, NAME_ASKS, QUESTION_WORDS, TOPIC_PARTICLES
 from ..question import Question
 from ..retrieve import Hit, SearchHandle
 from ..text import abbreviates, compact
@@ -206,6 +206,15 @@ class Context:
     @cached_property
     def title_words(self) -> set[str]:
         return set().union(*(self.corpus.linker.title_tokens.get(d, set()) for d in self.q.doc_ids or ()))
+
+    @cached_property
+    def topic_words(self) -> list[str]:
+        """The words of what the question marks as its topic ("늘봄실무사는", "서울은"), beyond its announcement's title
+        (every value is of that) and words saying what kind of answer (금액은)."""
+        if self.q.english:
+            return []
+        skip = self.title_words | QUESTION_WORDS | KIND_WORDS
+        return [t for topic in topics(self.text, TOPIC_PARTICLES) for t in tokenize(topic) if t not in skip]
 
     @cached_property
     def residual(self) -> list[str]:

@@ -132,7 +132,7 @@ def label_coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float
     if c.kind == "none":
         return 0.0
     if c.facts:
-        label = " ".join(f"{f.subject} {f.attribute} {f.qualifiers.get('clause') or ''}" for f in c.facts[:3])
+        label = _facts_label(c)
     elif c.unit_chunk is not None:
         label = slot_label(c.unit_chunk.text[slice(*(c.unit_span or (0, len(c.unit_chunk.text))))])
     else:
@@ -143,6 +143,23 @@ def label_coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float
     held = set(tokenize(label))
     weight = ctx.corpus.finder.weight
     return sum(weight(t) * match_strength(ctx.corpus.finder.known(t), held) for t in terms) / sum(weight(t) for t in terms)
+
+
+def _facts_label(c: Candidate) -> str:
+    """What names an answer's facts: their subjects, attributes and clause heads (the first three)."""
+    return " ".join(f"{f.subject} {f.attribute} {f.qualifiers.get('clause') or ''}" for f in c.facts[:3])
+
+
+def topic_labelled(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
+    """For a value answering a question that marks its topic ("… 중에 늘봄실무사는 몇 명이에요?"), the share of the
+    topic's words in what names the value, from -1 (none) to 1 (all): of "늘봄실무사 6,238명, …, 재배치 인력
+    815명" the topic's is the first, although the clause around the question's other words is the last. 0 without
+    a topic, for a passage and for "not found"."""
+    words = ctx.topic_words
+    if not words or not c.facts or c.kind == "none":
+        return 0.0
+    held = set(tokenize(_facts_label(c)))
+    return 2.0 * sum(match_strength(t, held) for t in words) / len(words) - 1.0
 
 
 def gen_coverage(c: Candidate, ctx: Context, rivals: list[Candidate]) -> float:
@@ -375,7 +392,7 @@ FEATURES: dict[str, Feature] = {
     "gives_other_value": gives_other_value,
     "residual_said": residual_said, "headline": headline, "english_passage": english_passage, "long_answer": long_answer,
     "rows_cover": rows_cover, "rows_narrowed": rows_narrowed, "rows_column": rows_column,
-    "operands_aligned": operands_aligned, "superlative_stated": superlative_stated,
+    "operands_aligned": operands_aligned, "superlative_stated": superlative_stated, "topic_labelled": topic_labelled,
     "value_asked_none": value_asked_none, "owners_named": owners_named, "items_listed": items_listed,
     "facts_no_residual": facts_no_residual, "below_threshold": below_threshold, "over_facts": over_facts,
     "facts_foreign": facts_foreign,

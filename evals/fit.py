@@ -262,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     keep = shipped_c()
     # the check asks whether the shipped weights are reproduced, so it refits at their C; which C cross-validation
     # would take now is printed beside (a change of C is a change to measure, not a failed reproduction)
-    names, weights, c, by_c = fit_rows(rows, keep=keep, c=args.c if args.c is not None or not args.check else keep)
+    at = args.c if args.c is not None else keep if args.check else None
+    names, weights, c, by_c = fit_rows(rows, keep=keep, c=at)
     cv = by_c[c]
     print(f"development fold: {len(rows)} questions, {len({r['group'] for r in rows})} announcements, "
           f"{len(names)} features")

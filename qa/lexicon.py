@@ -227,12 +227,12 @@ INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # words that only name the class of value asked (나이 → an age, 금액 → money): the asked class says it, so a
 # sentence need not repeat them ("만 39세 이하" answers "나이가 몇 살까지?")
-# particles marking a question's topic ("늘봄실무사는 몇 명이에요?"): what the value asked is of
-TOPIC_PARTICLES = ("은", "는")
 KIND_WORDS = {"나이", "연령", "금액", "액수", "기간", "날짜", "일자", "날", "시간", "시각", "길이", "거리", "높이", "넓이", "면적",
               "무게", "비율", "비중", "규모", "수", "개수", "인원", "숫자", "수치", "요일", "시점", "때",
               "마감일", "시작일", "종료일", "개시일", "기한", "운영시간", "시간대",
               "미터", "킬로미터", "센티미터", "제곱미터", "평"}  # units asked by name (몇 미터)
+# particles marking a question's topic ("늘봄실무사는 몇 명이에요?"): what the value asked is of
+TOPIC_PARTICLES = ("은", "는")
 # words announcements and the people asking about them use for the same thing (qa/data/synonyms.txt)
 SYNONYMS: tuple[frozenset[str], ...] = tuple(
     frozenset(line.split()) for line in (Path(__file__).resolve().parent / "data" / "synonyms.txt").read_text(

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .chunk import lexical_title
 from .config import Config, embedder_name
 from .korean import tokenize
 
@@ -318,8 +319,7 @@ class MilvusBackend:
     def _title(self, doc_id: str) -> str:
         """The title the word search reads a document's chunks under (:func:`qa.chunk.lexical_text`), as the local
         index does."""
-        doc = self.docs.get(doc_id)
-        return (doc.title or "") if doc is not None and self.config.bm25_title else ""
+        return lexical_title(self.docs.get(doc_id), self.config.bm25_title)
 
     def delete_document(self, doc_id: str) -> None:
         """Remove every chunk of one document."""

@@ -26,6 +26,7 @@ from .table_units import (
 )
 
 TOP_BULLETS = "□■◆◇◎▣▶►"
+PASSAGE_KINDS = ("point", "text", "table_row", "contact", "heading")  # chunks whose sentences answer as passages
 SUB_BULLETS = "ㅇ○◦•‧∙·-–"
 NOTE_MARKS = "*※"
 _CIRCLED_L1 = "➊➋➌➍➎➏➐➑➒➓❶❷❸❹❺❻❼❽❾❿ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"

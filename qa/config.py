@@ -40,6 +40,9 @@ class PassageWeights:
     slot_bonus: float = 0.2  # "어디/언제/누구/어떻게": a unit stating that slot ("장소: …", "| 일시 | … |")
     row_label_bonus: float = 0.2  # a table row whose label (first cell) the question names: the row about it
     cause_bonus: float = 0.15  # "왜/이유": a unit stating a cause or purpose (때문, 영향, 위해 …)
+    # per unit of e5 cosine a unit's sentence is farther from the question than the closest sentence of its passages
+    # (meaning tells the answering sentence from its neighbours where their words tie)
+    sentence_similarity: float = 4.0
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from .index_lock import (  # noqa: F401 - the guard is part of the index API
 )
 from .ingest import Document, corpus_hash
 from .korean import tokenize
+from .sentences import UNIT_ROWS, UNIT_VECTORS, load_vectors
 
 if TYPE_CHECKING:
     from .units import Units
@@ -94,7 +95,7 @@ def _version(pkg: str) -> str:
 PIPELINE_SOURCES = ("ingest.py", "chunk.py", "korean.py", "lexicon.py", "data/synonyms.txt", "text.py", "quantity.py",
                     "quantity_kinds.py", "facts", "readers")
 # and the code that builds and stores it: a change here rebuilds a cached evaluation index too (evals/run.py)
-BUILD_SOURCES = ("index.py", "index_build.py", "units.py", "embed.py", "embed_st.py", "config.py")
+BUILD_SOURCES = ("index.py", "index_build.py", "sentences.py", "units.py", "embed.py", "embed_st.py", "config.py")
 
 
 def source_hash(names: tuple[str, ...] = PIPELINE_SOURCES, folder: Path | None = None) -> str:
@@ -253,6 +254,9 @@ class Index:
     embedder: Any = field(repr=False)
     # the build's chunk frequencies of the chunks' own words (:data:`BODY_DF`); None for an index built before them
     body_df: np.ndarray | None = field(default=None, repr=False)
+    # its passage chunks' sentence vectors and each chunk's rows (:mod:`qa.sentences`); None for an index built before
+    unit_vectors: np.ndarray | None = field(default=None, repr=False)
+    unit_rows: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def doc_by_id(self) -> dict[str, Document]:
@@ -319,17 +323,6 @@ class Index:
         out[ids[0][valid]] = scores[0][valid]
         return out
 
-
-def _make_faiss(vectors: np.ndarray, config: Config) -> Any:
-    dim = vectors.shape[1]
-    if config.faiss_index == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, config.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = max(64, config.candidate_k * 2)
-    else:
-        index = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        index.add(vectors)
-    return index
 
 
 def _sha256(path: Path) -> str:
@@ -444,11 +437,15 @@ def _load_parts(index_dir: Path, config: Config, check_corpus: bool) -> tuple[di
     dense = _part(index_dir, "dense.faiss", lambda: faiss.read_index(str(index_dir / "dense.faiss")))
     body = index_dir / "bm25" / BODY_DF
     body_df = _part(index_dir, f"bm25/{BODY_DF}", lambda: np.load(body)) if body.is_file() else None
+    units = _part(index_dir, UNIT_VECTORS, lambda: load_vectors(index_dir))
     counts = manifest["counts"]
     found = {"documents.json": (len(documents), counts["documents"]),
              "chunks.jsonl": (len(chunks), counts["chunks"]),
              "dense.faiss (vectors)": (int(dense.ntotal), counts["chunks"]),
              "bm25/ (documents)": (_part(index_dir, "bm25/", lambda: int(bm25.scores["num_docs"])), counts["chunks"])}
+    if units is not None:
+        found[f"{UNIT_ROWS} (chunks)"] = (len(units[1]), counts["chunks"])
+        found[f"{UNIT_VECTORS} (sentences)"] = (len(units[0]), int(units[1][:, 1].sum()))
     if "facts" in manifest.get("extras", []) or "facts" in counts:
         n = _part(index_dir, "facts.sqlite", lambda: _count_facts(index_dir / "facts.sqlite"))
         found["facts.sqlite"] = (n, counts.get("facts", n))
@@ -457,7 +454,7 @@ def _load_parts(index_dir: Path, config: Config, check_corpus: bool) -> tuple[di
     bad = [f"{name}: {have} entries, the manifest says {want}" for name, (have, want) in found.items() if have != want]
     if bad:
         raise _retryable(IndexMismatchError(index_dir, bad))
-    return manifest, (documents, chunks, bm25, vocab, dense, body_df)
+    return manifest, (documents, chunks, bm25, vocab, dense, body_df, units)
 
 
 def load_index(config: Config, embedder: Any = None, check_corpus: bool = True, retries: int = 2) -> Index:
@@ -478,7 +475,8 @@ def load_index(config: Config, embedder: Any = None, check_corpus: bool = True, 
         try:
             with index_lock(index_dir):
                 cleanup_leftovers(index_dir)
-                manifest, (documents, chunks, bm25, vocab, dense, body_df) = _load_parts(index_dir, config, check_corpus)
+                manifest, (documents, chunks, bm25, vocab, dense, body_df, units) = _load_parts(index_dir, config,
+                                                                                                check_corpus)
             break
         except (IndexMismatchError, OSError) as exc:
             if attempt == retries or (isinstance(exc, IndexMismatchError) and not getattr(exc, "retryable", False)):
@@ -492,7 +490,8 @@ def load_index(config: Config, embedder: Any = None, check_corpus: bool = True, 
 
         embedder = load_embedder(config.embedder)
     index = Index(path=index_dir, manifest=manifest, documents=documents, chunks=chunks, bm25=bm25,
-                  vocab=vocab, faiss_index=dense, embedder=embedder, body_df=body_df)
+                  vocab=vocab, faiss_index=dense, embedder=embedder, body_df=body_df,
+                  unit_vectors=units[0] if units else None, unit_rows=units[1] if units else None)
     if config.store_url:  # the shared store learns of this build (facts, documents, the version row)
         from .store import publish_index
 

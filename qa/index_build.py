@@ -26,7 +26,6 @@ from .index import (
     UNITS_DB,
     _corpus_stats,
     _count_facts,
-    _make_faiss,
     _sha256,
     _version,
     check_location,
@@ -37,6 +36,7 @@ from .index import (
 from .ingest import Document, corpus_hash
 from .korean import tokenize
 from .progress import Progress
+from .sentences import save_vectors, unit_texts
 
 if TYPE_CHECKING:
     from .units import Units
@@ -110,10 +110,9 @@ def build_index(config: Config, documents: list[Document], chunks: list[Chunk], 
     try:
         _write_records(tmp, documents, chunks)
         units.lap("documents and chunks")
-        texts = [c.search_text for c in chunks]
         titles = {d.doc_id: lexical_title(d, config.bm25_title) for d in documents}
         _write_bm25(tmp, chunks, titles, config, units)
-        dim = _write_dense(tmp, texts, config, embedder, units)
+        dim = _write_dense(tmp, chunks, config, embedder, units)
         for writer in (extras or {}).values():
             writer(tmp)
         units.lap("facts and file reports")
@@ -198,10 +197,15 @@ def _write_bm25(tmp: Path, chunks: list[Chunk], titles: dict[str, str], config: 
     units.lap("BM25 index")
 
 
-def _write_dense(tmp: Path, texts: list[str], config: Config, embedder: Any, units: Units) -> int:
+def _write_dense(tmp: Path, chunks: list[Chunk], config: Config, embedder: Any, units: Units) -> int:
     """Dense vectors: stored ones reused, the rest embedded in slices (progress shown); returns the dimension.
 
-    The embedder is loaded only when some text has no stored vector (torch only for models that need it)."""
+    Each chunk's search text goes into FAISS; the sentences of its passage chunks (:func:`qa.chunk.unit_texts`)
+    into :data:`qa.index.UNIT_VECTORS`, row ranges per chunk in :data:`qa.index.UNIT_ROWS` (start, count; count 0
+    for a chunk whose own vector is its one sentence's). The embedder is loaded only when some text has no stored
+    vector (torch only for models that need it)."""
+    texts = [c.search_text for c in chunks]
+    sentences = [unit_texts(c) for c in chunks]
     model = [embedder]
 
     def load() -> Any:
@@ -214,8 +218,8 @@ def _write_dense(tmp: Path, texts: list[str], config: Config, embedder: Any, uni
     def embed(missing: list[str]) -> np.ndarray:
         workers = _embedding_workers(config, embedder, len(missing))
         if workers > 1:
-            log.info("embedding %d chunks in %d processes", len(missing), workers)
-        progress = Progress("embedding", len(missing))  # after the log line: a bar is not cut by it
+            log.info("embedding %d texts (chunks and their sentences) in %d processes", len(missing), workers)
+        progress = Progress("embedding", len(missing), unit="texts")  # after the log line: a bar is not cut by it
         if workers > 1:
             from concurrent.futures.process import BrokenProcessPool
 
@@ -237,12 +241,25 @@ def _write_dense(tmp: Path, texts: list[str], config: Config, embedder: Any, uni
             progress(min(i + step, len(missing)))
         return np.concatenate(parts)
 
-    vectors = units.vectors(texts, embed)
-    dim = int(vectors.shape[1]) if len(texts) else (units.dim or int(load().get_embedding_dimension()))
+    every = units.vectors(texts + [t for s in sentences for t in s], embed)
+    dim = int(every.shape[1]) if len(texts) else (units.dim or int(load().get_embedding_dimension()))
     units.lap("embedding (with loading the model)" if model[0] is not embedder else "embedding")
-    faiss.write_index(_make_faiss(vectors, config), str(tmp / "dense.faiss"))
+    save_vectors(tmp, sentences, every[len(texts):].reshape(-1, dim))
+    faiss.write_index(_make_faiss(every[:len(texts)], config), str(tmp / "dense.faiss"))
     units.lap("FAISS")
     return dim
+
+
+def _make_faiss(vectors: np.ndarray, config: Config) -> Any:
+    dim = vectors.shape[1]
+    if config.faiss_index == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, config.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = max(64, config.candidate_k * 2)
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(vectors)
+    return index
 
 
 def _embedding_workers(config: Config, embedder: Any, n_texts: int) -> int:

@@ -17,7 +17,7 @@ log = logging.getLogger("qa.index")
 MANIFEST = "manifest.json"
 OWNER = "gongo-qa"  # the ownership marker: only folders whose manifest says so are ever replaced
 OUTPUT_NAMES = {MANIFEST, "documents.json", "chunks.jsonl", "bm25", "dense.faiss", "facts.sqlite", "files.json",
-                "units.sqlite"}
+                "units.sqlite", "unit_vectors.npy", "unit_rows.npy"}
 LOCK_TIMEOUT_S = 120.0  # a swap takes milliseconds; a reader waits at most this long for a writer
 STALE_TEMP_S = 3600  # leftovers whose process id cannot be read are removed after an hour
 

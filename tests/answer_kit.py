@@ -20,6 +20,7 @@ from qa.facts.extract import extract_facts
 from qa.ingest import Document
 from qa.korean import tokenize
 from qa.retrieve import Hit
+from qa.sentences import sentence_rows, unit_texts
 
 SELECTION = """\
 □ 미래부는 「2030 스마트 항만 공모」 결과 부산 강서구, 전남 여수시, 경남 통영시를 선정하였다.
@@ -84,6 +85,9 @@ class KitIndex:
         self.vocab = {t: i for i, t in enumerate(sorted(df))}
         self.faiss_index = faiss.IndexFlatIP(DIM)
         self.faiss_index.add(np.stack([kit_vector(c.search_text) for c in chunks]))
+        sentences = [unit_texts(c) for c in chunks]  # as a build stores them (qa.sentences)
+        self.sentence_vectors = (np.stack([kit_vector(t) for s in sentences for t in s]), sentence_rows(sentences))
+        self.unit_vectors = self.unit_rows = None  # words alone rank the kit's passages: a test sets them
 
     def term_df(self, term: str) -> int:
         return self._df.get(term, 0)
@@ -133,3 +137,12 @@ def context(question: str, history: list[str] | None = None) -> Context:
     c = corpus()
     q = c.linker.analyse(question, history)
     return Context(c, question, q, KitHandle(c, q.text), k=5, history=list(history or []))
+
+
+def store_sentence_vectors(monkeypatch) -> None:
+    """Give the kit index its stand-in sentence vectors (none by default: the kit's hashed words would otherwise
+    rank its passages a second time, and the tests of other generators read words alone)."""
+    index = corpus().index
+    vectors, rows = index.sentence_vectors
+    monkeypatch.setattr(index, "unit_vectors", vectors)
+    monkeypatch.setattr(index, "unit_rows", rows)

@@ -155,12 +155,16 @@ def client(app):
 
 
 class CachedEmbedder:
-    """The session embedder, reusing the seed index's stored document vectors (deterministic, so the same
-    vectors a fresh encode gives); only texts not in the seed index are encoded."""
+    """The session embedder, reusing the seed index's stored document vectors, its chunks' and their sentences'
+    (deterministic, so the same vectors a fresh encode gives); only texts not in the seed index are encoded."""
 
     def __init__(self, embedder, index) -> None:
+        from qa.sentences import unit_texts
+
         vectors = index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal)
         self.cache = {c.search_text: v for c, v in zip(index.chunks, vectors, strict=True)}
+        for c, (start, count) in zip(index.chunks, index.unit_rows, strict=True):
+            self.cache.update(zip(unit_texts(c), index.unit_vectors[start:start + count], strict=True))
         self.embedder = embedder
 
     def encode_document(self, texts, **kwargs):

@@ -302,8 +302,7 @@ CASES = [
     S("describe-jeonju-elderly", "전주시는 고령층에게 어떤 서비스를 제공해?", "passage", ["헬스케어"], [], [18]),
     S("describe-pbv", "PBV가 뭐야?", "passage", ["PurposeBuiltVehicle"], [], [19]),
     S("describe-idle-land", "김해시는 유휴부지를 어떻게 활용하나요?", "passage", ["햇빛발전소"], [], [28]),
-    S("describe-reverse", "원곡동은 어느 시의 사업 지역이야?", ("passage", "fact"), ["안산"], ["김천", "김해"], [23],
-      bug="BUG: answered 'not found'; line 23 says 안산시 covers 원곡동, 초지동"),
+    S("describe-reverse", "원곡동은 어느 시의 사업 지역이야?", ("passage", "fact"), ["안산"], ["김천", "김해"], [23]),
     S("describe-daegu-field", "대구 특화단지는 어떤 분야에 특화돼 있어?", "passage", ["로봇", "지능형관제"], [], [31]),
     # ---- not in the announcement
     S("none-seoul-selected", "서울시는 선정됐나요?", "none"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -428,3 +429,18 @@ def test_a_basis_line_heads_the_tables_below_it():
     rows = [c for c in chunk_document(_doc(text)) if c.kind == "table_row"]
     assert "총투자 기준" in rows[0].search_text and "순투자 기준" in rows[1].search_text
     assert "기준" not in rows[-1].search_text
+
+
+def test_a_passage_chunks_sentences_are_embedded_under_its_context():
+    """What the embedder reads of each sentence (:func:`qa.sentences.unit_texts`): the chunk's context (its
+    section) and the sentence, one per sentence the passage ranking cuts; none for a chunk of one sentence (its
+    own vector serves) nor for a kind never answered from."""
+    from qa.sentences import sentence_units, unit_texts
+
+    doc = synthetic("1. 추진 배경\n□ 여수시는 드론 택배를 도입한다.\nㅇ 수중 로봇 관제도 함께 추진한다.\n□ 공모는 5월까지다.")
+    point, single = [c for c in chunk_document(doc) if c.kind == "point"]
+    assert unit_texts(point) == [f"{point.section}\n□ 여수시는 드론 택배를 도입한다.",
+                                 f"{point.section}\nㅇ 수중 로봇 관제도 함께 추진한다."]
+    assert len(sentence_units(point.text)) == 2
+    assert unit_texts(single) == []
+    assert unit_texts(replace(point, kind="section")) == []

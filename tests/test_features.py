@@ -3,7 +3,8 @@ that has the property and one that does not."""
 
 from __future__ import annotations
 
-from answer_kit import context
+import pytest
+from answer_kit import context, kit_vector, store_sentence_vectors
 
 from qa.answer import features as F
 from qa.answer.candidate import Candidate, none_candidate
@@ -257,6 +258,29 @@ def test_passage_similarity_reads_the_stored_vectors_in_row_order(monkeypatch):
     value = ctx.similarity(ids)
     assert len(read[0]) == len(ids) > 1 and read[0] == sorted(read[0])
     assert value == max(ctx.similarity({i}) for i in ids)
+
+
+def test_sentence_similarity_reads_each_sentences_stored_vector(monkeypatch):
+    """A passage chunk's sentences against the question: the stored sentence vectors of a chunk of several (one
+    inner product each, in sentence order), the chunk's own for a chunk of one; None for an index stored before
+    sentence vectors and for a question that was not embedded."""
+
+    from qa.sentences import unit_texts
+
+    store_sentence_vectors(monkeypatch)
+    ctx, _ = cands("여수시 드론 택배 계획은?")
+    chunks = ctx.corpus.index.chunks
+    several = next(c for c in chunks if len(unit_texts(c)) == 2)
+    one = next(c for c in chunks if c.kind == "point" and not unit_texts(c))
+    q = ctx.query_vector
+    want = [float(kit_vector(t) @ q) for t in unit_texts(several)]
+    assert ctx.sentence_similarities(several) == pytest.approx(want) and want[0] != want[1]
+    assert ctx.sentence_similarities(one) == pytest.approx([ctx.similarity({one.chunk_id})])
+    monkeypatch.setattr(ctx.corpus.index, "unit_rows", None)
+    assert ctx.corpus.sentence_similarities(q, several) is None
+    monkeypatch.setattr(ctx.handle, "embeddings", 0)
+    ctx.memo.clear()
+    assert ctx.sentence_similarities(several) is None
 
 
 def test_topic_labelled_prefers_the_value_named_by_the_questions_topic():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from answer_kit import context
+from answer_kit import context, store_sentence_vectors
 
 from qa.answer.generators import (
     GENERATORS,
@@ -472,3 +472,34 @@ def test_periods_computes_the_rows_difference_between_the_columns_asked(monkeypa
     assert found[0].rule == "typed:diff" and found[0].facts == ["c2"]
     ctx.text = "2023년 건설수주액은 얼마야?"  # one period, compared with nothing: no difference asked
     assert periods.generate(ctx) == []
+
+
+def test_meaning_tells_the_answering_sentence_from_its_neighbours(monkeypatch):
+    """A chunk's sentences are ranked by their words and, beside them, by how close each is to the question in
+    meaning (the stored sentence vectors): a sentence as close as the closest loses nothing, one farther loses
+    ``PassageWeights.sentence_similarity`` per unit of cosine. Without sentence vectors (an index built before
+    them, a question not embedded) or with the weight 0, words alone decide, as before."""
+    from dataclasses import replace
+
+    from qa.answer.passage import rank_passages
+    from qa.config import PassageWeights
+
+    ctx = context("여수시 섬 주민 계획은?")
+    corpus = ctx.corpus
+    both = next(c for c in corpus.index.chunks if "수중 로봇" in c.text and "드론 택배" in c.text)
+
+    def first(sims, weights=None):
+        ranked = rank_passages(ctx.q, ctx.hits, corpus.index.vocab_idf(), corpus.linker.entities,
+                               weights=weights or PassageWeights(),
+                               units_of=corpus.passage_units, sentence_sims=sims, top=1)
+        chunk, span = ranked[0][2], ranked[0][3]
+        return chunk.text[span[0]:span[1]]
+
+    assert "드론 택배" in first(None)  # by its words
+    second_closer = {both.chunk_id: [0.2, 0.9]}
+    assert "수중 로봇" in first(lambda c: second_closer.get(c.chunk_id))
+    assert "드론 택배" in first(lambda c: second_closer.get(c.chunk_id), replace(PassageWeights(), sentence_similarity=0))
+    assert "드론 택배" in first(lambda c: [0.9] if c is both else None)  # not one per sentence: not read
+    assert first(ctx.sentence_similarities) == first(None)  # the kit stores no sentence vectors: words alone
+    store_sentence_vectors(monkeypatch)
+    assert "드론 택배" in first(ctx.sentence_similarities)  # its stand-in vectors agree with its words here

@@ -23,7 +23,8 @@ import qa.index
 import qa.units
 from qa import Assistant
 from qa.assistant import build
-from qa.index import MANIFEST, UNITS_DB, load_index, read_manifest
+from qa.index import MANIFEST, UNITS_DB, _read_chunks, load_index, read_manifest
+from qa.sentences import UNIT_ROWS, UNIT_VECTORS, unit_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "announcements"
@@ -88,10 +89,16 @@ def built(cfg) -> dict:
     return read_manifest(Path(cfg.index_dir))["build"]
 
 
+def texts_of(folder: Path) -> set[str]:
+    """The distinct texts an index embeds: its chunks' and their sentences' (:func:`qa.sentences.unit_texts`)."""
+    chunks = _read_chunks(Path(folder) / "chunks.jsonl")
+    return {c.search_text for c in chunks} | {t for c in chunks for t in unit_texts(c)}
+
+
 def state(folder: Path) -> tuple[dict, np.ndarray]:
     """Everything an index holds, comparable: file bytes, facts rows, manifest settings, and the vectors."""
     folder = Path(folder)
-    out = {name: (folder / name).read_bytes() for name in ("documents.json", "chunks.jsonl", "files.json")}
+    out = {name: (folder / name).read_bytes() for name in ("documents.json", "chunks.jsonl", "files.json", UNIT_ROWS)}
     out.update({f"bm25/{p.name}": p.read_bytes() for p in sorted((folder / "bm25").iterdir())})
     con = sqlite3.connect(folder / "facts.sqlite")
     try:
@@ -101,7 +108,7 @@ def state(folder: Path) -> tuple[dict, np.ndarray]:
     m = read_manifest(folder)
     out["manifest"] = {k: m[k] for k in ("counts", "corpus", "embedder", "chunker", "pipeline", "bm25", "faiss")}
     dense = faiss.read_index(str(folder / "dense.faiss"))
-    return out, dense.reconstruct_n(0, dense.ntotal)
+    return out, np.vstack([dense.reconstruct_n(0, dense.ntotal), np.load(folder / UNIT_VECTORS)])
 
 
 def assert_equals_full_rebuild(cfg, embedder, tmp_path: Path) -> None:
@@ -120,7 +127,7 @@ def test_first_build_processes_every_file_and_stores_units(base):
     b = built(base)
     assert b["mode"] == "full" and b["reused"] == 0 and b["processed"] == 3 and b["removed"] == 0
     m = read_manifest(Path(base.index_dir))
-    assert b["embedded"] == b["tokenized"] == m["counts"]["chunks"]
+    assert b["tokenized"] == m["counts"]["chunks"] and b["embedded"] == len(texts_of(base.index_dir))
     assert UNITS_DB not in m["files"]  # the build cache is not verified at every load …
     units = Path(base.index_dir) / UNITS_DB
     assert m["units"]["size"] == units.stat().st_size  # … but recorded, and checked by the next build
@@ -134,14 +141,14 @@ def test_unchanged_corpus_reuses_everything(work):
 
 
 def test_adding_one_announcement_processes_only_it(work, cached_embedder, tmp_path, monkeypatch):
-    before = read_manifest(Path(work.index_dir))["counts"]["chunks"]
+    before, had = read_manifest(Path(work.index_dir))["counts"]["chunks"], texts_of(work.index_dir)
     copy_files(ADDED, Path(work.corpus_dir))
     build(work, embedder=cached_embedder)
     b = built(work)
     assert (b["reused"], b["processed"], b["removed"]) == (3, 1, 0)
     assert b["processed_files"] == [ADDED[0].name]
     new_chunks = read_manifest(Path(work.index_dir))["counts"]["chunks"] - before
-    assert b["embedded"] == b["tokenized"] == new_chunks > 0
+    assert b["tokenized"] == new_chunks > 0 and b["embedded"] == len(texts_of(work.index_dir) - had) > new_chunks
     assert_equals_full_rebuild(work, cached_embedder, tmp_path)
 
     # the same scores and answers from both indexes
@@ -159,12 +166,12 @@ def test_adding_one_announcement_processes_only_it(work, cached_embedder, tmp_pa
 
 
 def test_changing_one_announcement_processes_only_it(work, cached_embedder, tmp_path):
-    txt = Path(work.corpus_dir) / SEED.name
+    txt, had = Path(work.corpus_dir) / SEED.name, texts_of(work.index_dir)
     txt.write_text(txt.read_text(encoding="utf-8") + NEW_LINE, encoding="utf-8")
     build(work, embedder=cached_embedder)
     b = built(work)
     assert (b["reused"], b["processed"], b["processed_files"]) == (2, 1, [SEED.name])
-    assert 1 <= b["embedded"] <= 2  # only the chunk texts the edit made new; the rest of the file's are reused
+    assert 1 <= b["embedded"] == len(texts_of(work.index_dir) - had)  # only the texts the edit made new
     assert_equals_full_rebuild(work, cached_embedder, tmp_path)
 
 
@@ -194,7 +201,7 @@ def test_removing_one_announcement_needs_no_model(work, cached_embedder, tmp_pat
     finally:
         con.close()
     assert "mois_2025_ai_admin_innovation.txt" not in names
-    assert n_texts == read_manifest(Path(work.index_dir))["counts"]["chunks"]
+    assert n_texts == len(texts_of(work.index_dir))
 
 
 def test_skipped_and_duplicate_files_equal_a_full_rebuild(work, cached_embedder, tmp_path):
@@ -235,7 +242,7 @@ def test_units_made_otherwise_are_ignored(work, cached_embedder, tmp_path, monke
     b = built(work)
     assert (b["mode"], b["reused"], b["processed"]) == ("full", 0, 3)
     assert change in b["previous_units"]
-    assert b["embedded"] == read_manifest(Path(work.index_dir))["counts"]["chunks"]
+    assert b["embedded"] == len(texts_of(work.index_dir))
     assert_equals_full_rebuild(work, cached_embedder, tmp_path)
 
 
@@ -244,7 +251,7 @@ def test_vectors_of_another_embedder_are_ignored(work, cached_embedder):
     other = work.replace(embedder="sentence-transformers/all-MiniLM-L6-v2")
     build(other, embedder=StubEmbedder())
     b = built(other)
-    n = read_manifest(Path(work.index_dir))["counts"]["chunks"]
+    n = len(texts_of(work.index_dir))
     assert (b["reused"], b["processed"], b["tokenized"]) == (3, 0, 0)  # parsing and morphemes do not depend on it
     assert b["embedded"] == n and "embedder" in b["previous_units"]  # vectors do
     _, stub_vectors = state(Path(work.index_dir))

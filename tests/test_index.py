@@ -23,6 +23,7 @@ from qa.chunk import chunk_corpus
 from qa.index import FORMAT_VERSION, MANIFEST, IndexLocationError, build_index, load_index, read_manifest
 from qa.ingest import load_corpus
 from qa.retrieve import Retriever
+from qa.sentences import unit_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "molit_2025_smart_city_selection"
@@ -91,6 +92,20 @@ def test_index_folder_contents(seed_index, assistant):
     docs = json.loads((seed_index / "documents.json").read_text(encoding="utf-8"))
     assert [d["doc_id"] for d in docs] == [SEED_ID] and len(docs[0]["lines"]) == 36
     assert not leftovers(seed_index.parent)
+
+
+def test_index_stores_each_passage_sentences_vector(seed_config, embedder, assistant):
+    """The sentences of the passage chunks are embedded at build (as :func:`qa.sentences.unit_texts` reads them),
+    one row each in chunk order, with each chunk's first row and count; a chunk of one sentence has none (its own
+    vector serves). Loaded with the rest and checked against the manifest's chunk count."""
+    idx = load_index(seed_config, embedder=embedder)
+    sentences = [unit_texts(c) for c in idx.chunks]
+    assert idx.unit_rows.shape == (len(idx.chunks), 2)
+    assert idx.unit_rows[:, 1].tolist() == [len(s) for s in sentences] and sum(map(len, sentences)) > 0
+    i = next(i for i, s in enumerate(sentences) if s)
+    start, count = idx.unit_rows[i]
+    want = embedder.encode_document(sentences[i], normalize_embeddings=True)
+    assert np.allclose(idx.unit_vectors[start:start + count], want, atol=1e-5)
 
 
 def test_loaded_index_round_trips_documents_and_chunks(seed_config, embedder, assistant):
@@ -548,7 +563,8 @@ def test_build_reports_progress(seed_config, tmp_path, caplog):
         build_index(seed_config.replace(index_dir=tmp_path / "index"), docs, chunks, embedder=StubEmbedder())
     text = caplog.text
     n = len(chunks)
-    assert f"embedding: {n}/{n} chunks" in text and f"BM25 tokenizing: {n}/{n}" in text and "index written" in text
+    m = len({c.search_text for c in chunks} | {t for c in chunks for t in unit_texts(c)})  # each distinct text once
+    assert f"embedding: {m}/{m} texts" in text and f"BM25 tokenizing: {n}/{n}" in text and "index written" in text
 
 
 @pytest.mark.slow
@@ -571,7 +587,8 @@ def test_large_corpus_file_builds_with_progress(seed_config, tmp_path, caplog):
     m = read_manifest(Path(cfg.index_dir))
     n = m["counts"]["chunks"]
     distinct = m["build"]["embedded"]  # a text that repeats (same section, same line) is embedded once
-    assert 0 < distinct <= n
-    for stage, total in (("BM25 tokenizing", n), ("embedding", distinct)):
+    chunks = load_index(cfg, embedder=StubEmbedder()).chunks
+    assert 0 < distinct <= n + sum(len(unit_texts(c)) for c in chunks)  # chunks and their sentences
+    for stage, total, unit in (("BM25 tokenizing", n, "chunks"), ("embedding", distinct, "texts")):
         steps = [r.getMessage() for r in caplog.records if r.getMessage().startswith(stage + ":")]
-        assert 5 <= len(steps) <= 12 and steps[-1].startswith(f"{stage}: {total}/{total} chunks"), steps
+        assert 5 <= len(steps) <= 12 and steps[-1].startswith(f"{stage}: {total}/{total} {unit}"), steps

@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..chunk import Chunk
 from ..korean import predicates, tokenize, topics
 from ..lexicon import KIND_WORDS, NAME_ASKS, QUESTION_WORDS, TOPIC_PARTICLES
 from ..question import Question
@@ -149,6 +150,16 @@ class Context:
         if key not in self.memo:
             rows = sorted(r for r in (self.corpus.chunk_rows.get(c) for c in chunk_ids) if r is not None)
             self.memo[key] = self.corpus.similarity(self.query_vector, rows) if rows else None
+        return self.memo[key]
+
+    def sentence_similarities(self, chunk: Chunk) -> np.ndarray | None:
+        """Each sentence of a passage chunk against the question in the embedding space
+        (:meth:`Corpus.sentence_similarities`), or None when the question was not embedded."""
+        if self.handle.embeddings == 0:
+            return None
+        key = ("sentences", chunk.chunk_id)
+        if key not in self.memo:
+            self.memo[key] = self.corpus.sentence_similarities(self.query_vector, chunk)
         return self.memo[key]
 
     @cached_property

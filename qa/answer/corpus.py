@@ -100,6 +100,19 @@ class Corpus:
             self.index.faiss_index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
         return float(np.maximum.reduce(stored @ np.asarray(vector, dtype=np.float32).reshape(-1)))
 
+    def sentence_similarities(self, vector: np.ndarray, chunk: Chunk) -> np.ndarray | None:
+        """Each sentence of a passage chunk (its units, in order) against a normalised query vector: the stored
+        sentence vectors, or the chunk's own for a chunk of one sentence. None for an index built before sentence
+        vectors and for a chunk it does not hold."""
+        rows, row = self.index.unit_rows, self.chunk_rows.get(chunk.chunk_id)
+        if rows is None or self.index.unit_vectors is None or row is None or row >= len(rows):
+            return None
+        start, count = (int(x) for x in rows[row])
+        v = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if count:
+            return self.index.unit_vectors[start:start + count] @ v
+        return np.array([self.similarity(v, [row])], dtype=np.float32)
+
     def passage_units(self, chunk: Chunk) -> ChunkUnits:
         """A chunk's units as passages are ranked by them (:func:`~qa.answer.passage.read_units`), read once per
         loaded index: its sentences, their words and what they hold do not change from question to question."""

@@ -4,22 +4,23 @@ Weights live in :class:`~qa.config.PassageWeights` (``Config.passage``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..chunk import Chunk
+from ..chunk import PASSAGE_KINDS, Chunk
 from ..config import PassageWeights
 from ..korean import predicates, tokenize
 from ..lexicon import CAUSE_MARKERS, KIND_WORDS, QUESTION_WORDS, SLOT_LABELS, SLOT_QUESTIONS, WHY_ASKS, Attr
 from ..question import Question, compact
-from ..text import BULLET, DATE_EXPR, HANGUL, PHONE_SHAPE, PLAIN_NUMBER, known_form, match_strength, sentence_spans, strip_bullet
+from ..sentences import sentence_units
+from ..text import BULLET, DATE_EXPR, HANGUL, PHONE_SHAPE, PLAIN_NUMBER, known_form, match_strength, strip_bullet
 
 if TYPE_CHECKING:
     from ..retrieve import Hit
 
 DEFAULT_WEIGHTS = PassageWeights()
-PASSAGE_KINDS = ("point", "text", "table_row", "contact", "heading")
+SentenceSims = Callable[[Chunk], "Sequence[float] | None"]  # a chunk's units against the question, in unit order
 _MONEY_SHAPE = r"\d\s*(억|만|천)?\s*원"
 _COUNT_SHAPE = r"\d+\s*(개|곳|건|팀|명)"
 # what a number question asks for, and how such a number is written in a passage
@@ -38,9 +39,7 @@ _LEAD_IN = re.compile(r"다음과\s*같|아래와\s*같")
 _SLOT_LABEL = re.compile(r"^(?:[가-하]\.\s*|\(?[0-9]+[.)]\s*)?([^:：|]{1,14})\s*[:：]")
 
 
-def units(text: str) -> list[tuple[int, int]]:
-    """Sentence / bullet spans of a chunk text (lines first, then sentence ends within a line)."""
-    return sentence_spans(text, lines=True)
+units = sentence_units  # a chunk text's sentence / bullet spans
 
 
 def passage_fits(q: Question, text: str) -> bool:
@@ -91,7 +90,7 @@ def best_passage(q: Question, hits: list[Hit], idf: dict[str, float], entity_ali
 def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_aliases: dict[str, set[str]],
                   common: set[str] = frozenset(), exclude: set[str] = frozenset(),
                   weights: PassageWeights = DEFAULT_WEIGHTS, known: Callable[[str], str] | None = None,
-                  top: int = 3, max_idf: float | None = None,
+                  top: int = 3, max_idf: float | None = None, sentence_sims: SentenceSims | None = None,
                   units_of: Callable[[Chunk], ChunkUnits] | None = None) -> list[tuple[float, float, Chunk, tuple[int, int]]]:
     """The ``top`` best units (one per chunk), best first: ``(score, coverage, chunk, span)``.
 
@@ -99,6 +98,7 @@ def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_al
     that hold a date. Coverage counts a question word unknown to the corpus at the maximum IDF, so a
     question about something the announcement never mentions scores low and is answered "not found".
     ``units_of``: a chunk's units as :func:`read_units` reads them (the loaded index's, read once per chunk).
+    ``sentence_sims``: a chunk's units against the question in meaning (:func:`_meaning_losses`).
     """
     known = known or (lambda t: known_form(t, idf, lambda v: -idf[v]))
     units_of = units_of or read_units
@@ -120,6 +120,7 @@ def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_al
     aliases = [a for e in about for a in entity_aliases.get(e, {e}) if not a.isascii()]
     bonus = _Bonus.of(q, aliases, bool(toks), weights)
     slot_words = [word for s in slots for word in SLOT_LABELS[s]]
+    losses = _meaning_losses(hits, units_of, sentence_sims, weights.sentence_similarity)
     best: dict[str, tuple[float, float, Chunk, tuple[int, int]]] = {}
     for rank, h in enumerate(hits):
         c = h.chunk
@@ -127,7 +128,8 @@ def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_al
             continue
         read = units_of(c)
         mentions_entity = not aliases or any(a in read.flat for a in aliases)
-        for u in read.units:
+        loss = losses.get(c.chunk_id)
+        for i, u in enumerate(read.units):
             if u.echo and all(t in echo_words for t in u.echo):
                 continue  # it repeats the question (a caption naming the announcement): never the answer
             if verbs and not any(match_strength(t, u.tokens, u.joined) for t in verbs):
@@ -137,7 +139,7 @@ def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_al
                                  named=bool(q.entities), unit_joined=u.joined, ctx_joined=read.joined)
             score = coverage - weights.rank_penalty * rank - (weights.table_row_penalty if c.kind == "table_row"
                                                                else 0.0)
-            score = bonus(score, u)
+            score = bonus(score, u) - (loss[i] if loss else 0.0)
             if slotted:
                 score += weights.slot_bonus
             if not mentions_entity:  # the question names someone this passage is not about
@@ -145,6 +147,22 @@ def rank_passages(q: Question, hits: list[Hit], idf: dict[str, float], entity_al
             if c.chunk_id not in best or score > best[c.chunk_id][0]:
                 best[c.chunk_id] = (score, coverage if mentions_entity else 0.0, c, u.span)
     return sorted(best.values(), key=lambda b: -b[0])[:top]
+
+
+def _meaning_losses(hits: list[Hit], units_of: Callable[[Chunk], ChunkUnits], sentence_sims: SentenceSims | None,
+                    weight: float) -> dict[str, list[float]]:
+    """What each unit of the passage chunks loses for its meaning, by chunk id: ``weight`` per unit of e5 cosine it
+    falls below the closest unit of these passages. Only chunks given one similarity per unit: an index built
+    before sentence vectors (or a question not embedded) gives none, and words alone rank."""
+    sims: dict[str, Sequence[float]] = {}
+    for h in hits if sentence_sims is not None and weight else ():
+        c = h.chunk
+        if c.kind in PASSAGE_KINDS and c.chunk_id not in sims:
+            found = sentence_sims(c)
+            if found is not None and len(found) == len(units_of(c).units) and len(found):
+                sims[c.chunk_id] = found
+    closest = max((max(s) for s in sims.values()), default=0.0)
+    return {chunk_id: [weight * (closest - float(x)) for x in s] for chunk_id, s in sims.items()}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ def ranked(ctx: Context, hits) -> list:
         ctx.memo[key] = rank_passages(ctx.q, hits, corpus.index.vocab_idf(), corpus.linker.entities,
                                       corpus.index.common_terms(), exclude=ctx.title_words, weights=corpus.config.passage,
                                       known=corpus.known_in(ctx.q.doc_ids, hits), top=TOP,
-                                      max_idf=corpus.finder.top_idf, units_of=corpus.passage_units)
+                                      max_idf=corpus.finder.top_idf, units_of=corpus.passage_units,
+                                      sentence_sims=ctx.sentence_similarities)
     return list(ctx.memo[key])
 
 

@@ -103,20 +103,38 @@ class Read:
 _CACHE: dict[str, Read] = {}
 
 
+_WARM: set[str] = set()
+
+
+def _warm_up(suffix: str) -> None:
+    """The first read of a format in a process imports its reader and loads Kiwi (~2 s for HWP): not what reading
+    one file costs, and which test comes first in a worker is the scheduler's choice. The smallest file of the
+    format is read once, untimed."""
+    if suffix not in _WARM:
+        _WARM.add(suffix)
+        smallest = min((REAL / n for n in EXPECTED if n.endswith(suffix)), key=lambda p: p.stat().st_size)
+        try:
+            _read(smallest)
+        except _Skip:
+            pass
+
+
 def read(name: str) -> Read:
-    """Each file is read once per session: timed, and its allocations measured (HWP/HWPX)."""
+    """Each file is read once per session: its CPU time (``process_time``: what reading costs, not what the suite's
+    other worker or a busy machine makes of it on the wall clock) and its allocations measured (HWP/HWPX)."""
     if name not in _CACHE:
         path = REAL / name
+        _warm_up(path.suffix)
         measure = path.suffix != ".pdf"
         if measure:
             tracemalloc.start()
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         try:
             doc, report = _read(path)
             problem = reason = None
         except _Skip as exc:
             doc, report, problem, reason = None, None, exc.status, exc.reason
-        seconds = time.perf_counter() - t0
+        seconds = time.process_time() - t0
         mb = tracemalloc.get_traced_memory()[1] / 2**20 if measure else None
         if measure:
             tracemalloc.stop()

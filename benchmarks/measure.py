@@ -84,7 +84,7 @@ def _timed_build(config, full: bool = False) -> tuple[float, dict[str, Any]]:
 
 def _described(seconds: float, b: dict[str, Any]) -> str:
     return (f"{seconds:.1f} s (reused {b.get('reused', 0)} files, processed {b.get('processed', 0)}, "
-            f"removed {b.get('removed', 0)}; embedded {b.get('embedded', 0)} chunks)")
+            f"removed {b.get('removed', 0)}; embedded {b.get('embedded', 0)} texts: chunks and their sentences)")
 
 
 def _parts(b: dict[str, Any], top: int = 4) -> str:

@@ -502,4 +502,6 @@ def test_meaning_tells_the_answering_sentence_from_its_neighbours(monkeypatch):
     assert "드론 택배" in first(lambda c: [0.9] if c is both else None)  # not one per sentence: not read
     assert first(ctx.sentence_similarities) == first(None)  # the kit stores no sentence vectors: words alone
     store_sentence_vectors(monkeypatch)
+    ctx.memo.clear()  # (what the question read before the vectors were stored)
+    assert len(ctx.sentence_similarities(both)) == 2
     assert "드론 택배" in first(ctx.sentence_similarities)  # its stand-in vectors agree with its words here

@@ -15,7 +15,7 @@
   (:func:`token_refusal`, so a request without it never gets more than the ordinary body bound), and by a
   dependency that runs before the body is validated, so a wrong token always gets 401/403, never a 422; the
   OpenAPI document declares it as a bearer scheme (``Bearer`` in any case) and ``X-Admin-Token``.
-* :class:`ProgressCapture` turns the build's progress lines (``embedding: 270/540 chunks``) into the
+* :class:`ProgressCapture` turns the build's progress lines (``embedding: 270/540 texts``) into the
   running job's ``progress``, which the maintainer page polls.
 """
 

@@ -200,9 +200,9 @@ def _write_bm25(tmp: Path, chunks: list[Chunk], titles: dict[str, str], config: 
 def _write_dense(tmp: Path, chunks: list[Chunk], config: Config, embedder: Any, units: Units) -> int:
     """Dense vectors: stored ones reused, the rest embedded in slices (progress shown); returns the dimension.
 
-    Each chunk's search text goes into FAISS; the sentences of its passage chunks (:func:`qa.chunk.unit_texts`)
-    into :data:`qa.index.UNIT_VECTORS`, row ranges per chunk in :data:`qa.index.UNIT_ROWS` (start, count; count 0
-    for a chunk whose own vector is its one sentence's). The embedder is loaded only when some text has no stored
+    Each chunk's search text goes into FAISS; the sentences of its passage chunks (:func:`qa.sentences.unit_texts`)
+    into :data:`qa.sentences.UNIT_VECTORS`, row ranges per chunk in :data:`qa.sentences.UNIT_ROWS` (start, count;
+    count 0 for a chunk whose own vector is its one sentence's). The embedder is loaded only when some text has no stored
     vector (torch only for models that need it)."""
     texts = [c.search_text for c in chunks]
     sentences = [unit_texts(c) for c in chunks]
